@@ -1,0 +1,61 @@
+# refalgo — two commands on a fresh machine:
+#   make docs   set up, build the site strictly, serve it at http://127.0.0.1:8000
+#   make test   set up, run everything (unit, property, published numbers, parity,
+#               executed docs, strict site build, browser check, type check)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install whenever pyproject.toml changes.
+STAMP := $(VENV)/.installed-$(shell md5sum pyproject.toml 2>/dev/null | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json 2>/dev/null | md5sum | cut -c1-12)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST := HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/pytest
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup docs site test test-fast test-thorough test-parity typecheck bench chromium clean
+
+setup: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[docs,test,parity]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-* && touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+site: setup
+	$(BIN)/mkdocs build --strict
+
+docs: site
+	@echo "Serving the site at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory site
+
+test: setup chromium
+	$(PYTEST) -n 2
+	$(BIN)/mypy
+
+test-fast: setup
+	$(PYTEST) -n 2 -m "not docs"
+
+test-thorough: setup chromium
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n 2
+
+test-parity: setup
+	$(PYTEST) -m parity
+
+typecheck: setup
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .hypothesis
