@@ -140,7 +140,6 @@ def _steps(idx: list[int]) -> str:
     return ("step " if len(idx) == 1 else "steps ") + ", ".join(str(i) for i in idx)
 
 
-@dataclass(eq=False)
 class Derivation:
     """A titled, verifiable chain of steps; see the module docstring.
 
@@ -167,15 +166,27 @@ class Derivation:
     'proven'
     """
 
-    title: str
-    steps: Sequence[Step | tuple[Any, str]]
-    assumptions: Assumptions | None = None
-    where: Mapping[sp.Symbol, Any] = field(default_factory=dict)
-    lhs_latex: str | None = None
-    _verification: Verification | None = field(default=None, init=False, repr=False)
+    def __init__(
+        self,
+        title: str,
+        steps: Sequence[Step | tuple[Any, str]],
+        *,
+        assumptions: Assumptions | None = None,
+        where: Mapping[sp.Symbol, Any] | None = None,
+        lhs_latex: str | None = None,
+    ) -> None:
+        self.title = title
+        self.steps: tuple[Step, ...] = tuple(s if isinstance(s, Step) else Step(*s) for s in steps)
+        self.assumptions = assumptions
+        self.where: Mapping[sp.Symbol, Any] = dict(where or {})
+        self.lhs_latex = lhs_latex
+        self._verification: Verification | None = None
+        self._validate()
 
-    def __post_init__(self) -> None:
-        self.steps = tuple(s if isinstance(s, Step) else Step(*s) for s in self.steps)
+    def __repr__(self) -> str:
+        return f"Derivation({self.title!r}, {len(self.steps)} steps)"
+
+    def _validate(self) -> None:
         if len(self.steps) < 2:
             raise ValueError(f"steps: a derivation needs at least 2 steps; got {len(self.steps)}")
         for i, s in enumerate(self.steps):
