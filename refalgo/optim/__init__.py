@@ -1,0 +1,12 @@
+"""Optimizers: Adam and AdamW, derived, implemented exactly and numerically, held against PyTorch.
+
+The public names are re-exported here: the functional API (:func:`adam_init`,
+:func:`adam_step`, :func:`adamw_step`), the in-place fast path
+(:func:`adam_step_inplace`, :func:`adamw_step_inplace`), the exact twins
+(:func:`adam_symbolic`, :func:`adamw_symbolic`) and the step-size bounds.
+"""
+
+from .adam import AdamState, adam_init, adam_step, adamw_step
+from .exact import adam_symbolic, adamw_symbolic
+
+__all__ = ["AdamState", "adam_init", "adam_step", "adamw_step", "adam_symbolic", "adamw_symbolic"]
