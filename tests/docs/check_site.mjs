@@ -1,0 +1,212 @@
+// Load pages of a served site in headless Chromium and report, per page, whatever a
+// reader would see broken: math left raw or blank, math errors, JavaScript errors,
+// console errors, requests to anything but the served origin, failed requests.
+//
+// Usage: node check_site.mjs <base-url> <page> [<page> ...]
+//   <page> is a path relative to <base-url>, e.g. "index.html" or "calculus/index.html".
+// Environment: CHROMIUM (default /usr/bin/chromium), CHECK_CONCURRENCY (default 3),
+//   CHECK_TIMEOUT_MS (per page, default 30000).
+// Prints one JSON object on stdout: {"chromium": version, "unattributed": [url, ...],
+//   "pages": [report, ...]}; "unattributed" lists outside requests no page issued
+//   directly (e.g. from a worker).
+// Exit status 0 when the report was produced (findings included); 2 on a usage or
+// launch error. Judging the findings is the caller's job.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+// Hidden content (inactive tabs, closed <details>) has no layout, so its math would
+// measure as blank; it is revealed before measuring.
+const REVEAL_CSS = `
+  .tabbed-set > .tabbed-content > .tabbed-block, .tabbed-block { display: block !important; }
+`;
+
+// Runs inside the page once MathJax has finished: measures every piece of math.
+function inspectMath() {
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const brief = (s) => s.replace(/\s+/g, " ").trim().slice(0, 120);
+  const containers = [...document.querySelectorAll("mjx-container")];
+  const blank = [];
+  let rendered = 0;
+  for (const c of containers) {
+    const svg = c.querySelector("svg");
+    const marks = svg ? [...svg.querySelectorAll("use, path, rect, line, polygon, text")] : [];
+    const dangling = marks.filter((m) => {
+      if (m.tagName.toLowerCase() !== "use") return false;
+      const ref = m.getAttribute("href") || m.getAttribute("xlink:href") || "";
+      return !ref.startsWith("#") || document.getElementById(ref.slice(1)) === null;
+    }).length;
+    const drawn = marks.filter(visible).length;
+    if (svg && visible(c) && drawn > 0 && dangling === 0) {
+      rendered += 1;
+    } else {
+      const tex = c.getAttribute("data-tex") || c.closest(".arithmatex")?.getAttribute("data-tex") || "";
+      blank.push({
+        reason: !svg ? "no svg" : !visible(c) ? "zero-size container" : dangling ? `${dangling} glyph(s) refer to missing definitions` : "no glyph drawn",
+        html: brief(c.outerHTML),
+        tex: brief(tex),
+      });
+    }
+  }
+  const unrendered = [...document.querySelectorAll(".arithmatex")]
+    .filter((el) => !el.querySelector("mjx-container"))
+    .map((el) => brief(el.textContent));
+  const errors = [...document.querySelectorAll("mjx-merror, [data-mjx-error], [data-mml-node='merror']")].map(
+    (el) => brief(el.getAttribute("data-mjx-error") || el.textContent || el.outerHTML),
+  );
+  // Raw TeX delimiters left in visible prose (code listings may legitimately hold them).
+  const raw = [];
+  const skip = "pre, code, script, style, textarea, noscript, mjx-container, svg, .arithmatex";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n.nodeValue;
+    if (!/\\\(|\\\[|\$\$|\\begin\{/.test(text)) continue;
+    const parent = n.parentElement;
+    if (!parent || parent.closest(skip) || parent.getClientRects().length === 0) continue;
+    raw.push(brief(text));
+  }
+  return { containers: containers.length, rendered, blank, unrendered, errors, raw };
+}
+
+async function settleMath(page) {
+  // MathJax's startup promise resolves after the first typeset; a later typeset call
+  // chains onto it, so wait for the network to go quiet and then wait once more.
+  const waitMathJax = () =>
+    page.evaluate(async () => {
+      const mj = window.MathJax;
+      if (mj && mj.startup && mj.startup.promise) await mj.startup.promise;
+      return Boolean(mj && mj.version);
+    });
+  await waitMathJax();
+  await page.waitForLoadState("networkidle").catch(() => {});
+  const loaded = await waitMathJax();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return loaded;
+}
+
+async function checkPage(context, base, path, timeout) {
+  const url = new URL(path, base).href;
+  const report = {
+    page: path,
+    url,
+    mathjax: false,
+    math: null,
+    jsErrors: [],
+    consoleErrors: [],
+    external: [],
+    failedRequests: [],
+    loadError: null,
+  };
+  const page = await context.newPage();
+  page.on("pageerror", (e) => report.jsErrors.push(String(e && e.stack ? e.stack : e).slice(0, 500)));
+  page.on("console", (m) => {
+    if (m.type() === "error") report.consoleErrors.push(m.text().slice(0, 500));
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) report.failedRequests.push(`${r.status()} ${r.url()}`);
+  });
+  page.on("requestfailed", (r) => {
+    const reason = r.failure() ? r.failure().errorText : "failed";
+    if (!report.external.includes(r.url())) report.failedRequests.push(`${reason} ${r.url()}`);
+  });
+  page.__report = report;
+  try {
+    const response = await page.goto(url, { waitUntil: "load", timeout });
+    if (!response || !response.ok()) report.loadError = `HTTP ${response ? response.status() : "no response"}`;
+    report.mathjax = await settleMath(page);
+    await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+    await page.addStyleTag({ content: REVEAL_CSS });
+    report.math = await page.evaluate(inspectMath);
+  } catch (e) {
+    report.loadError = String(e).slice(0, 500);
+  } finally {
+    await page.close();
+  }
+  return report;
+}
+
+// The report of the page that issued a request (requests from workers have no frame).
+function ownerReport(req) {
+  try {
+    return req.frame().page().__report || null;
+  } catch {
+    return null;
+  }
+}
+
+async function pool(items, size, work) {
+  const out = new Array(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]);
+    }
+  });
+  await Promise.all(runners);
+  return out;
+}
+
+async function main(argv) {
+  if (argv.length < 2) {
+    console.error("usage: node check_site.mjs <base-url> <page> [<page> ...]");
+    return 2;
+  }
+  const [base, ...pages] = argv;
+  const origin = new URL(base).origin;
+  const concurrency = Number(process.env.CHECK_CONCURRENCY || 3);
+  const timeout = Number(process.env.CHECK_TIMEOUT_MS || 30000);
+  const profile = mkdtempSync(join(tmpdir(), "refalgo-chromium-"));
+  const unattributed = [];
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+      serviceWorkers: "block",
+    });
+    // Anything not on the served origin is recorded against the page and never fetched.
+    await context.route("**/*", (route) => {
+      const req = route.request();
+      const u = req.url();
+      if (u.startsWith("data:") || u.startsWith("blob:") || new URL(u).origin === origin) return route.continue();
+      const owner = ownerReport(req);
+      const list = owner ? owner.external : unattributed;
+      if (!list.includes(u)) list.push(u);
+      return route.abort("blockedbyclient");
+    });
+    const version = context.browser() ? context.browser().version() : "";
+    const reports = await pool(pages, concurrency, (p) => checkPage(context, base, p, timeout));
+    process.stdout.write(JSON.stringify({ chromium: version, unattributed, pages: reports }) + "\n");
+    return 0;
+  } finally {
+    if (context) await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(String(e && e.stack ? e.stack : e));
+    process.exit(2);
+  },
+);

@@ -1,0 +1,216 @@
+"""Helpers for the docs tests: build a site, serve it, load it in Chromium, read the report."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKER = Path(__file__).with_name("check_site.mjs")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+NODE = shutil.which("node") or "node"
+
+
+@dataclass(frozen=True)
+class Build:
+    """The outcome of one ``mkdocs build --strict``."""
+
+    site: Path
+    returncode: int
+    log: str
+    seconds: float
+
+    def tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log.splitlines()[-lines:])
+
+
+def mkdocs_build(config: Path, site: Path) -> Build:
+    """Build ``config`` strictly into ``site`` and return what happened."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return Build(site, proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start)
+
+
+def html_pages(site: Path) -> list[str]:
+    """Every HTML page of a built site (``404.html`` excluded), as paths relative to it."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 at a free port from a thread; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def require_browser() -> None:
+    """Fail with the fix when Chromium or the Node packages are missing."""
+    if not Path(CHROMIUM).is_file():
+        raise AssertionError(f"Chromium is missing at {CHROMIUM}: run `make chromium`.")
+    if not (ROOT / "node_modules" / "playwright-core").is_dir():
+        raise AssertionError("node_modules/playwright-core is missing: run `npm ci` (make setup does).")
+
+
+def run_checker(base: str, pages: list[str]) -> dict[str, Any]:
+    """Run check_site.mjs on ``pages`` under ``base``; return its JSON report."""
+    require_browser()
+    proc = subprocess.run(
+        [NODE, str(CHECKER), base, *pages],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "CHROMIUM": CHROMIUM},
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"check_site.mjs exited with {proc.returncode}:\n{proc.stderr[-4000:]}")
+    report: dict[str, Any] = json.loads(proc.stdout)
+    return report
+
+
+def problems(page: dict[str, Any]) -> list[str]:
+    """Readable findings for one page's report; empty when the page is clean."""
+    out: list[str] = []
+    if page["loadError"]:
+        out.append(f"did not load: {page['loadError']}")
+    math = page["math"]
+    if math is None:
+        return out or ["was not inspected"]
+    for b in math["blank"]:
+        out.append(f"blank formula ({b['reason']}): {b['tex'] or b['html']}")
+    out += [f"math left raw (not typeset): {t}" for t in math["unrendered"]]
+    out += [f"raw TeX visible in the text: {t}" for t in math["raw"]]
+    out += [f"math error: {e}" for e in math["errors"]]
+    if (math["containers"] or math["unrendered"]) and not page["mathjax"]:
+        out.append("the page has math but MathJax did not load")
+    out += [f"JavaScript error: {e}" for e in page["jsErrors"]]
+    out += [f"console error: {e}" for e in page["consoleErrors"]]
+    out += [f"request outside the site: {u}" for u in page["external"]]
+    out += [f"failed request: {r}" for r in page["failedRequests"]]
+    return out
+
+
+def listing(report: dict[str, Any]) -> str:
+    """Every page with problems and its findings, for an assertion message."""
+    lines = []
+    bad = [(p["page"], problems(p)) for p in report["pages"]]
+    bad = [(name, found) for name, found in bad if found]
+    for name, found in bad:
+        lines.append(f"{name}:")
+        lines += [f"    - {f}" for f in found]
+    if report["unattributed"]:
+        lines.append("requests outside the site from no particular page (e.g. a worker):")
+        lines += [f"    - {u}" for u in report["unattributed"]]
+    head = f"{len(bad)} of {len(report['pages'])} pages have problems"
+    return head + ("\n" + "\n".join(lines) if lines else "")
+
+
+# ---------------------------------------------------------------- static resource scan
+
+# Attributes through which a page loads something (anchors navigate, so <a href> is not one).
+_RESOURCE_ATTRS = {
+    "script": ("src",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "input": ("src",),
+}
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.I)
+_ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+
+
+def _css_urls(text: str) -> list[str]:
+    return [a or b for a, b in _CSS_URL.findall(text)]
+
+
+class _ResourceParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): v or "" for k, v in attrs}
+        for attr in _RESOURCE_ATTRS.get(tag.lower(), ()):
+            if attr in values:
+                found = values[attr]
+                self.urls += [part.split()[0] for part in found.split(",") if part.strip()] if attr == "srcset" else [found]
+        if "style" in values:
+            self.urls += _css_urls(values["style"])
+        self._in_style = tag.lower() == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag.lower() == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.urls += _css_urls(data)
+
+
+def resource_urls(path: Path) -> list[str]:
+    """The URLs an HTML or CSS file loads resources from (scripts, styles, fonts, images)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".css":
+        return _css_urls(text)
+    parser = _ResourceParser()
+    parser.feed(text)
+    return parser.urls
+
+
+def is_outside(url: str, own_hosts: set[str]) -> bool:
+    """Whether ``url`` points to another host (relative, data: and fragment URLs do not)."""
+    if not _ABSOLUTE.match(url):
+        return False
+    return urlsplit(url).netloc.lower() not in own_hosts
+
+
+_JS_URL = re.compile(r"""https?://[^\s"'`<>()\\]+""")
+
+
+def js_urls(path: Path) -> list[str]:
+    """Every absolute http(s) URL written in a JavaScript file."""
+    return _JS_URL.findall(path.read_text(encoding="utf-8", errors="replace"))
