@@ -1,0 +1,52 @@
+"""Markov decision processes: state values and the Bellman equation; optimal policies and the BOE.
+
+Modules: :mod:`~refalgo.mdp.model` (the :class:`MDP`, policies, terminal states),
+:mod:`~refalgo.mdp.builders` (grid worlds, Gymnasium), :mod:`~refalgo.mdp.values`
+(state and action values, both twins) and :mod:`~refalgo.mdp.optimal` (the Bellman
+optimality operator, value iteration, policy iteration, the exact solver). The public
+names are re-exported here.
+"""
+
+from .builders import (
+    ACTIONS,
+    GridWorld,
+    from_gymnasium,
+    grid_world,
+    sutton_barto_gridworld,
+    sutton_barto_small_gridworld,
+    zhao_grid_world,
+)
+from .model import MDP, as_policy, terminal_states
+from .values import (
+    PolicyEvaluation,
+    action_values,
+    action_values_symbolic,
+    bellman_residual,
+    iterative_policy_evaluation,
+    policy_model,
+    state_values,
+    state_values_from_action_values,
+    state_values_symbolic,
+)
+
+__all__ = [
+    "ACTIONS",
+    "GridWorld",
+    "MDP",
+    "PolicyEvaluation",
+    "action_values",
+    "action_values_symbolic",
+    "as_policy",
+    "bellman_residual",
+    "from_gymnasium",
+    "grid_world",
+    "iterative_policy_evaluation",
+    "policy_model",
+    "state_values",
+    "state_values_from_action_values",
+    "state_values_symbolic",
+    "sutton_barto_gridworld",
+    "sutton_barto_small_gridworld",
+    "terminal_states",
+    "zhao_grid_world",
+]

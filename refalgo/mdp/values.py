@@ -1,0 +1,540 @@
+r"""State values, action values and the Bellman equation (状态价值, 贝尔曼方程).
+
+The return from time ``t`` is :math:`G_t = \sum_{k \ge 0} \gamma^k R_{t+k+1}`; the state
+value of a policy is its conditional expectation :math:`v_\pi(s) = \mathbb{E}[G_t \mid
+S_t = s]` (it depends on ``s`` and :math:`\pi`, not on ``t``). Splitting the first reward
+off the return gives the Bellman equation, elementwise
+
+.. math:: v_\pi(s) = \sum_a \pi(a \mid s)\Big[r(s, a) + \gamma \sum_{s'} p(s' \mid s, a)\, v_\pi(s')\Big],
+
+and in matrix form :math:`v_\pi = r_\pi + \gamma P_\pi v_\pi` with
+:math:`[r_\pi]_s = \sum_a \pi(a \mid s) r(s, a)` and :math:`[P_\pi]_{s s'} = \sum_a \pi(a
+\mid s) p(s' \mid s, a)`. Its solution is :math:`v_\pi = (I - \gamma P_\pi)^{-1} r_\pi`, or
+the limit of the iteration :math:`v_{k+1} = r_\pi + \gamma P_\pi v_k`. The action value
+is :math:`q_\pi(s, a) = r(s, a) + \gamma \sum_{s'} p(s' \mid s, a) v_\pi(s')` and
+:math:`v_\pi(s) = \sum_a \pi(a \mid s) q_\pi(s, a)`.
+
+Twins: :func:`state_values_symbolic` solves the linear system exactly over the
+rationals (SymPy ``DomainMatrix``, or rational functions of a symbolic :math:`\gamma`);
+:func:`state_values` solves it in float64 (LAPACK for dense models, SuperLU for sparse
+ones) or by the iteration. With :math:`\gamma = 1` terminal states get value 0 and the
+system is solved on the other states, which is possible exactly when the policy reaches
+a terminal state with probability 1 (a *proper* policy).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+import numpy as np
+import scipy.sparse as sps
+import scipy.sparse.linalg as spla
+import sympy as sp
+from numpy.typing import NDArray
+from sympy.polys.matrices import DomainMatrix
+from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
+
+from .._validate import as_array, as_positive
+from .model import MDP, _reach_backward, as_policy, terminal_states
+
+__all__ = [
+    "PolicyEvaluation",
+    "action_values",
+    "action_values_symbolic",
+    "bellman_residual",
+    "iterative_policy_evaluation",
+    "policy_model",
+    "state_values",
+    "state_values_from_action_values",
+    "state_values_symbolic",
+]
+
+
+# ---------------------------------------------------------------------- exact twins
+def exact(x: Any) -> sp.Expr:
+    """One number as an exact SymPy number (floats by their exact binary value)."""
+    if isinstance(x, sp.Basic):
+        return x
+    if isinstance(x, Fraction):
+        return sp.Rational(x.numerator, x.denominator)
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"expected a number; got {x!r}")
+    if isinstance(x, (int, np.integer)):
+        return sp.Integer(int(x))
+    if isinstance(x, (float, np.floating)):
+        return sp.Rational(float(x))
+    raise TypeError(f"expected a number; got {type(x).__name__} {x!r}")
+
+
+def _exact_gamma(mdp: MDP, gamma: Any) -> sp.Expr:
+    if gamma is None:
+        return mdp.gamma_exact
+    if isinstance(gamma, sp.Symbol):
+        return gamma
+    from .model import _exact_gamma as parse
+
+    return parse(gamma)[1]
+
+
+def _is_exact_rows(policy: Any) -> bool:
+    return (
+        isinstance(policy, (list, tuple))
+        and len(policy) > 0
+        and all(isinstance(r, (list, tuple)) for r in policy)
+        and all(isinstance(v, (int, Fraction, sp.Rational)) and not isinstance(v, bool) for r in policy for v in r)
+    )
+
+
+def _exact_policy(policy: Any, mdp: MDP) -> list[dict[int, sp.Expr]]:
+    """The policy as exact rows {action: probability}; rows of Fractions or Rationals stay exact."""
+    if not _is_exact_rows(policy):
+        pi = as_policy(policy, mdp)  # floats enter at their exact binary value
+        return [{a: exact(p) for a, p in enumerate(r) if p != 0} for r in pi.tolist()]
+    rows = [[exact(v) for v in r] for r in policy]
+    as_policy(np.array([[float(v) for v in r] for r in rows]), mdp)
+    for s, r in enumerate(rows):
+        if sp.Add(*r) != 1:
+            raise ValueError(f"policy[{s}] sums to {sp.Add(*r)}, expected exactly 1")
+    return [{a: p for a, p in enumerate(r) if p != 0} for r in rows]
+
+
+def _exact_transitions(mdp: MDP) -> list[dict[int, sp.Expr]]:
+    """Row ``s·A + a`` of P as exact {next state: probability}."""
+    P2 = sps.csr_array(mdp.transition_matrix())
+    out: list[dict[int, sp.Expr]] = []
+    for k in range(P2.shape[0]):
+        lo, hi = P2.indptr[k], P2.indptr[k + 1]
+        out.append({int(j): sp.Rational(float(p)) for j, p in zip(P2.indices[lo:hi], P2.data[lo:hi]) if p != 0})
+    return out
+
+
+def _exact_policy_model(mdp: MDP, pi: list[dict[int, sp.Expr]]) -> tuple[list[dict[int, sp.Expr]], list[sp.Expr]]:
+    """Exact P_π (sparse rows) and r_π."""
+    A = mdp.n_actions
+    rows = _exact_transitions(mdp)
+    P_pi: list[dict[int, sp.Expr]] = []
+    r_pi: list[sp.Expr] = []
+    for s, probs in enumerate(pi):
+        row: dict[int, sp.Expr] = {}
+        for a, w in probs.items():
+            for t, p in rows[s * A + a].items():
+                row[t] = row.get(t, sp.Integer(0)) + w * p
+        P_pi.append(row)
+        r_pi.append(sp.Add(*(w * sp.Rational(float(mdp.R[s, a])) for a, w in probs.items())))
+    return P_pi, r_pi
+
+
+def _exact_solve(P_pi: list[dict[int, sp.Expr]], r_pi: list[sp.Expr], gamma: sp.Expr, keep: list[int]) -> dict[int, sp.Expr]:
+    """Solve (I - γ P_π) v = r_π on the states ``keep`` (the others have value 0)."""
+    pos = {s: i for i, s in enumerate(keep)}
+    n = len(keep)
+    A: dict[int, dict[int, sp.Expr]] = {i: {i: sp.Integer(1)} for i in range(n)}
+    for s in keep:
+        for t, p in P_pi[s].items():
+            if t in pos:
+                A[pos[s]][pos[t]] = A[pos[s]].get(pos[t], sp.Integer(0)) - gamma * p
+    b = {i: {0: r_pi[s]} for i, s in enumerate(keep) if r_pi[s] != 0}
+    if gamma.is_Rational:
+        M = DomainMatrix({i: {j: sp.QQ(v.p, v.q) for j, v in row.items() if v != 0} for i, row in A.items()}, (n, n), sp.QQ)
+        rhs = DomainMatrix({i: {0: sp.QQ(v[0].p, v[0].q)} for i, v in b.items()}, (n, 1), sp.QQ)
+    else:
+        M = DomainMatrix.from_dict_sympy(n, n, A).to_field()
+        rhs = DomainMatrix.from_dict_sympy(n, 1, b).convert_to(M.domain)
+        M, rhs = M.unify(rhs)
+    try:
+        sol = M.lu_solve(rhs).to_Matrix()
+    except DMNonInvertibleMatrixError as exc:
+        raise ValueError(
+            "policy: I - gamma·P_pi is singular; with gamma = 1 the policy must reach a terminal state "
+            "with probability 1 from every state"
+        ) from exc
+    return {s: sp.factor(sol[i, 0]) if not gamma.is_Rational else sol[i, 0] for i, s in enumerate(keep)}
+
+
+def state_values_symbolic(mdp: MDP, policy: Any, *, gamma: Any = None) -> sp.Matrix:
+    r"""Exact state values :math:`v_\pi = (I - \gamma P_\pi)^{-1} r_\pi` as a SymPy column.
+
+    Parameters
+    ----------
+    mdp
+        The model; its float entries are taken at their exact binary value (0.25, 1 and
+        -1 are exact).
+    policy
+        ``(S, A)`` probabilities or ``S`` action indices; rows of ``Fraction`` or SymPy
+        ``Rational`` stay exact.
+    gamma
+        Optional override of ``mdp.gamma_exact``: an exact number, a decimal string or a
+        SymPy symbol (then the values are rational functions of it; small models only).
+
+    Returns
+    -------
+    sympy.Matrix
+        Column of ``S`` exact values.
+
+    Raises
+    ------
+    ValueError
+        An invalid policy, or (with :math:`\gamma = 1`) a policy that does not reach a
+        terminal state with probability 1.
+
+    Notes
+    -----
+    The system :math:`(I - \gamma P_\pi) v = r_\pi` is solved by LU over the field of
+    rationals (or of rational functions of ``gamma``) with SymPy's sparse
+    ``DomainMatrix``, never by ``Matrix.inv``. With :math:`\gamma = 1`, terminal states
+    are fixed at 0 and removed from the system.
+
+    References
+    ----------
+    S. Zhao, *Mathematical Foundations of Reinforcement Learning*, Springer 2025, ch. 2.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from refalgo.mdp import zhao_grid_world
+    >>> g = sp.Symbol("gamma")
+    >>> world = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
+    >>> state_values_symbolic(world.mdp, [2, 2, 1, 4], gamma=g).T
+    Matrix([[-gamma/(gamma - 1), -1/(gamma - 1), -1/(gamma - 1), -1/(gamma - 1)]])
+    """
+    g = _exact_gamma(mdp, gamma)
+    pi = _exact_policy(policy, mdp)
+    P_pi, r_pi = _exact_policy_model(mdp, pi)
+    S = mdp.n_states
+    keep = list(range(S))
+    if g == 1:
+        term = terminal_states(mdp)
+        keep = [s for s in range(S) if not term[s]]
+    sol = _exact_solve(P_pi, r_pi, g, keep)
+    return sp.Matrix([sol.get(s, sp.Integer(0)) for s in range(S)])
+
+
+def action_values_symbolic(mdp: MDP, values: Any, *, gamma: Any = None) -> sp.Matrix:
+    r"""Exact action values :math:`q(s, a) = r(s, a) + \gamma \sum_{s'} p(s' \mid s, a) v(s')`.
+
+    Parameters
+    ----------
+    mdp
+        The model.
+    values
+        ``S`` state values (SymPy numbers or expressions, or floats taken exactly).
+    gamma
+        Optional override of ``mdp.gamma_exact`` (an exact number or a symbol).
+
+    Returns
+    -------
+    sympy.Matrix
+        ``S × A`` matrix of exact action values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.mdp import MDP
+    >>> m = MDP(np.array([[[1.0], ]]), [[1.0]], "1/2")
+    >>> action_values_symbolic(m, [2])
+    Matrix([[2]])
+    """
+    g = _exact_gamma(mdp, gamma)
+    v = [exact(x) for x in (list(values) if not isinstance(values, sp.MatrixBase) else list(values))]
+    if len(v) != mdp.n_states:
+        raise ValueError(f"values: expected {mdp.n_states} state values; got {len(v)}")
+    rows = _exact_transitions(mdp)
+    S, A = mdp.n_states, mdp.n_actions
+    return sp.Matrix(
+        S, A, lambda s, a: sp.Rational(float(mdp.R[s, a])) + g * sp.Add(*(p * v[t] for t, p in rows[s * A + a].items()))
+    )
+
+
+# ---------------------------------------------------------------------- numeric twins
+def policy_model(mdp: MDP, policy: Any) -> tuple[Any, NDArray[np.float64]]:
+    r"""The Markov chain of a policy: :math:`P_\pi` and :math:`r_\pi`.
+
+    Parameters
+    ----------
+    mdp
+        The model.
+    policy
+        ``(S, A)`` probabilities or ``S`` action indices.
+
+    Returns
+    -------
+    tuple
+        ``(P_pi, r_pi)``: ``P_pi`` is a dense ``(S, S)`` array for a dense model and a
+        CSR matrix for a sparse one; ``r_pi`` has shape ``(S,)``.
+
+    Notes
+    -----
+    :math:`[P_\pi]_{s s'} = \sum_a \pi(a \mid s) P[s, a, s']` (``einsum("sat,sa->st")``)
+    and :math:`[r_\pi]_s = \sum_a \pi(a \mid s) R[s, a]`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.mdp import MDP
+    >>> m = MDP(np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]), [[0.0, 1.0], [2.0, 2.0]], 0.9)
+    >>> P_pi, r_pi = policy_model(m, [[0.5, 0.5], [1.0, 0.0]])
+    >>> P_pi.tolist(), r_pi.tolist()
+    ([[0.5, 0.5], [0.0, 1.0]], [0.5, 2.0])
+    """
+    pi = as_policy(policy, mdp)
+    r_pi = np.einsum("sa,sa->s", pi, mdp.R)
+    if not mdp.is_sparse:
+        return np.einsum("sat,sa->st", mdp.P, pi), r_pi
+    S, A = mdp.n_states, mdp.n_actions
+    weights = sps.csr_array((pi.ravel(), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
+    weights.eliminate_zeros()
+    return sps.csr_array(weights @ mdp.P), r_pi
+
+
+def _proper_states(P_pi: Any, mdp: MDP) -> NDArray[np.bool_]:
+    """Non-terminal mask, after checking that every state reaches a terminal one under P_π."""
+    term = terminal_states(mdp)
+    reach = _reach_backward(sps.csr_array(P_pi), term)
+    if not reach.all():
+        bad = np.flatnonzero(~reach)
+        raise ValueError(
+            f"policy: with gamma = 1 the policy must reach a terminal state with probability 1, but from "
+            f"states {bad[:10].tolist()} it never does, so their values are not finite"
+        )
+    return ~term
+
+
+def _direct(mdp: MDP, P_pi: Any, r_pi: NDArray[np.float64]) -> NDArray[np.float64]:
+    S = mdp.n_states
+    keep = _proper_states(P_pi, mdp) if mdp.gamma == 1.0 else np.ones(S, dtype=bool)
+    idx = np.flatnonzero(keep)
+    v = np.zeros(S)
+    if mdp.is_sparse:
+        sub = sps.csc_array(P_pi[idx][:, idx])
+        v[idx] = spla.spsolve(sps.identity(idx.size, format="csc") - mdp.gamma * sub, r_pi[idx])
+    else:
+        v[idx] = np.linalg.solve(np.eye(idx.size) - mdp.gamma * P_pi[np.ix_(idx, idx)], r_pi[idx])
+    return v
+
+
+class PolicyEvaluation(NamedTuple):
+    """Result of :func:`iterative_policy_evaluation`.
+
+    Attributes
+    ----------
+    values
+        The last iterate :math:`v_k`.
+    sweeps
+        How many sweeps were made (``k``).
+    bound
+        The guaranteed bound :math:`\\|v_k - v_\\pi\\|_\\infty \\le` ``bound``.
+    history
+        The iterates :math:`v_0, v_1, …, v_k` when ``record=True``, else empty.
+    """
+
+    values: NDArray[np.float64]
+    sweeps: int
+    bound: float
+    history: tuple[NDArray[np.float64], ...]
+
+
+def iterative_policy_evaluation(
+    mdp: MDP, policy: Any, *, tol: float = 1e-10, v0: Any = None, max_sweeps: int = 1_000_000, record: bool = False
+) -> PolicyEvaluation:
+    r"""Iterate :math:`v_{k+1} = r_\pi + \gamma P_\pi v_k` until :math:`\|v_k - v_\pi\|_\infty \le` ``tol``.
+
+    Parameters
+    ----------
+    mdp
+        The model, with :math:`\gamma < 1`.
+    policy
+        ``(S, A)`` probabilities or ``S`` action indices.
+    tol
+        Guaranteed accuracy, > 0.
+    v0
+        Initial values (default zeros).
+    max_sweeps
+        Safety limit on the number of sweeps.
+    record
+        Keep every iterate in ``history`` (for plots; costs ``S`` floats per sweep).
+
+    Returns
+    -------
+    PolicyEvaluation
+        Values, sweeps, the guaranteed error bound and the optional history.
+
+    Raises
+    ------
+    ValueError
+        :math:`\gamma = 1` (no contraction, hence no bound: use :func:`state_values`),
+        ``tol <= 0``, bad ``v0``, or no convergence within ``max_sweeps``.
+
+    Notes
+    -----
+    The map :math:`v \mapsto r_\pi + \gamma P_\pi v` is a :math:`\gamma`-contraction in
+    the max norm, so :math:`\|v_k - v_\pi\|_\infty \le \gamma^k \|v_0 - v_\pi\|_\infty`
+    and, computably, :math:`\|v_k - v_\pi\|_\infty \le \frac{\gamma}{1-\gamma}\|v_k -
+    v_{k-1}\|_\infty`; the iteration stops once this bound is at most ``tol``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.mdp import MDP
+    >>> m = MDP(np.ones((1, 1, 1)), [[1.0]], 0.5)
+    >>> res = iterative_policy_evaluation(m, [0], tol=1e-6)
+    >>> abs(res.values[0] - 2.0) <= res.bound <= 1e-6
+    True
+    """
+    if mdp.gamma == 1.0:
+        raise ValueError("mdp: iterative evaluation needs gamma < 1 for its error bound; use state_values(method='direct')")
+    tol = as_positive(tol, "tol")
+    P_pi, r_pi = policy_model(mdp, policy)
+    v = np.zeros(mdp.n_states) if v0 is None else as_array(v0, "v0", shape=(mdp.n_states,)).copy()
+    history = [v] if record else []
+    factor = mdp.gamma / (1.0 - mdp.gamma)
+    for k in range(1, max_sweeps + 1):
+        new = r_pi + mdp.gamma * (P_pi @ v)
+        bound = factor * float(np.max(np.abs(new - v)))
+        v = new
+        if record:
+            history.append(v)
+        if bound <= tol:
+            return PolicyEvaluation(v, k, bound, tuple(history))
+    raise ValueError(f"max_sweeps: no convergence to tol = {tol:g} within {max_sweeps} sweeps (bound {bound:.3g})")
+
+
+def state_values(mdp: MDP, policy: Any, *, method: str = "direct", tol: float = 1e-10) -> NDArray[np.float64]:
+    r"""State values :math:`v_\pi` of a policy, solving :math:`v = r_\pi + \gamma P_\pi v` in float64.
+
+    Parameters
+    ----------
+    mdp
+        The model (dense or sparse).
+    policy
+        ``(S, A)`` probabilities :math:`\pi(a \mid s)` or ``S`` action indices.
+    method
+        ``"direct"``: solve :math:`(I - \gamma P_\pi) v = r_\pi` (LAPACK, or SuperLU for a
+        sparse model). ``"iterative"``: :func:`iterative_policy_evaluation` to ``tol``.
+    tol
+        Accuracy of the iterative method.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(S,)``.
+
+    Raises
+    ------
+    ValueError
+        An invalid policy or method; with :math:`\gamma = 1`, a policy that does not reach
+        a terminal state with probability 1.
+
+    Notes
+    -----
+    The direct solve is accurate to about :math:`\kappa_\infty(I - \gamma P_\pi)\,
+    \varepsilon \le \frac{1+\gamma}{1-\gamma}\varepsilon` relative to
+    :math:`\|r_\pi\|_\infty / (1-\gamma)`. With :math:`\gamma = 1`, terminal states have
+    value 0 and the system is solved on the others.
+
+    References
+    ----------
+    R. S. Sutton and A. G. Barto, *Reinforcement Learning: An Introduction*, 2nd ed.,
+    2018, eq. (3.14) and §4.1.
+
+    Examples
+    --------
+    >>> from refalgo.mdp import zhao_grid_world
+    >>> world = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
+    >>> state_values(world.mdp, [2, 2, 1, 4]).round(6).tolist()
+    [9.0, 10.0, 10.0, 10.0]
+    """
+    if method == "direct":
+        P_pi, r_pi = policy_model(mdp, policy)
+        return _direct(mdp, P_pi, r_pi)
+    if method == "iterative":
+        return iterative_policy_evaluation(mdp, policy, tol=tol).values
+    raise ValueError(f"method: expected 'direct' or 'iterative'; got {method!r}")
+
+
+def action_values(mdp: MDP, values: Any) -> NDArray[np.float64]:
+    r"""Action values :math:`q(s, a) = R[s, a] + \gamma \sum_{s'} P[s, a, s'] v(s')`.
+
+    Parameters
+    ----------
+    mdp
+        The model.
+    values
+        State values ``v``, shape ``(S,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(S, A)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.mdp import MDP
+    >>> m = MDP(np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]), [[0.0, 1.0], [2.0, 2.0]], 0.5)
+    >>> action_values(m, [0.0, 4.0]).tolist()
+    [[0.0, 3.0], [4.0, 4.0]]
+    """
+    v = as_array(values, "values", ndim=1, shape=(mdp.n_states,))
+    flat = mdp.transition_matrix() @ v
+    return mdp.R + mdp.gamma * np.asarray(flat).reshape(mdp.n_states, mdp.n_actions)
+
+
+def state_values_from_action_values(mdp: MDP, policy: Any, q: Any) -> NDArray[np.float64]:
+    r"""State values from action values: :math:`v(s) = \sum_a \pi(a \mid s)\, q(s, a)`.
+
+    Parameters
+    ----------
+    mdp
+        The model (for the shapes).
+    policy
+        ``(S, A)`` probabilities or ``S`` action indices.
+    q
+        Action values, shape ``(S, A)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(S,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.mdp import MDP
+    >>> m = MDP(np.full((1, 2, 1), 1.0), [[0.0, 0.0]], 0.5)
+    >>> state_values_from_action_values(m, [[0.25, 0.75]], [[4.0, 8.0]]).tolist()
+    [7.0]
+    """
+    pi = as_policy(policy, mdp)
+    qq = as_array(q, "q", shape=(mdp.n_states, mdp.n_actions))
+    return np.einsum("sa,sa->s", pi, qq)
+
+
+def bellman_residual(mdp: MDP, policy: Any, values: Any) -> NDArray[np.float64]:
+    r"""The Bellman residual :math:`r_\pi + \gamma P_\pi v - v`; zero exactly at :math:`v = v_\pi`.
+
+    Parameters
+    ----------
+    mdp
+        The model.
+    policy
+        ``(S, A)`` probabilities or ``S`` action indices.
+    values
+        Candidate state values, shape ``(S,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(S,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.mdp import MDP
+    >>> m = MDP(np.ones((1, 1, 1)), [[1.0]], 0.5)
+    >>> bellman_residual(m, [0], [2.0]).tolist()
+    [0.0]
+    """
+    v = as_array(values, "values", ndim=1, shape=(mdp.n_states,))
+    P_pi, r_pi = policy_model(mdp, policy)
+    return r_pi + mdp.gamma * np.asarray(P_pi @ v) - v
