@@ -16,7 +16,17 @@ from .builders import (
     sutton_barto_small_gridworld,
     zhao_grid_world,
 )
-from .model import MDP, as_policy, terminal_states
+from .model import MDP, almost_sure_reach, as_policy, proper_policy, terminal_states
+from .optimal import (
+    ExactSolution,
+    Solution,
+    bellman_optimality_operator,
+    greedy_policy,
+    optimal_values_symbolic,
+    policy_iteration,
+    truncated_policy_iteration,
+    value_iteration,
+)
 from .values import (
     PolicyEvaluation,
     action_values,
@@ -31,6 +41,16 @@ from .values import (
 
 __all__ = [
     "ACTIONS",
+    "ExactSolution",
+    "Solution",
+    "almost_sure_reach",
+    "bellman_optimality_operator",
+    "greedy_policy",
+    "optimal_values_symbolic",
+    "policy_iteration",
+    "proper_policy",
+    "truncated_policy_iteration",
+    "value_iteration",
     "GridWorld",
     "MDP",
     "PolicyEvaluation",

@@ -39,7 +39,7 @@ from scipy.sparse.csgraph import breadth_first_order
 
 from .._validate import as_array
 
-__all__ = ["MDP", "as_policy", "terminal_states"]
+__all__ = ["MDP", "almost_sure_reach", "as_policy", "proper_policy", "terminal_states"]
 
 ROW_TOL = 1e-9  # tolerance on |sum of a probability row - 1|
 
@@ -244,9 +244,32 @@ def _reach_backward(edges: Any, targets: NDArray[np.bool_]) -> NDArray[np.bool_]
 def almost_sure_reach(mdp: MDP, targets: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """States from which some policy reaches ``targets`` with probability 1, and the allowed actions.
 
-    The classic nested fixed point: keep a candidate set W; an action is allowed in W when
-    all its successors stay in W; shrink W to the states that can reach ``targets`` using
-    allowed actions only; repeat until W is stable.
+    Parameters
+    ----------
+    mdp
+        The model.
+    targets
+        Boolean mask of target states, shape ``(S,)``.
+
+    Returns
+    -------
+    tuple
+        ``(W, allowed)``: the mask of states that reach ``targets`` almost surely under
+        some policy, and the ``(S, A)`` mask of actions that never leave ``W``.
+
+    Notes
+    -----
+    The classic nested fixed point: keep a candidate set W; an action is allowed when all
+    its successors stay in W; shrink W to the states that reach ``targets`` by allowed
+    actions; repeat until W is stable. Only the support of ``P`` matters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> P = np.zeros((3, 1, 3)); P[0, 0, [0, 1]] = 0.5; P[1, 0, 1] = 1.0; P[2, 0, 2] = 1.0
+    >>> W, _ = almost_sure_reach(MDP(P, np.zeros((3, 1)), 0.5), np.array([False, True, False]))
+    >>> W.tolist()
+    [True, True, False]
     """
     S, A = mdp.n_states, mdp.n_actions
     P2 = sps.csr_array(mdp.transition_matrix())
@@ -324,3 +347,50 @@ def as_policy(policy: Any, mdp: MDP) -> NDArray[np.float64]:
     if bad.size:
         raise ValueError(f"policy[{int(bad[0])}] sums to {sums[bad[0]]!r}, expected 1 (tolerance {ROW_TOL:g})")
     return pi
+
+
+def proper_policy(mdp: MDP) -> NDArray[np.intp]:
+    """A deterministic policy that reaches a terminal state with probability 1 from every state.
+
+    For :math:`\\gamma = 1` models (where such a policy exists by construction). States are
+    ranked by breadth-first layers from the terminal states; each picks the lowest-index
+    action that keeps it inside the almost-sure set and reaches an earlier layer with
+    positive probability, so the distance to the terminal states falls with positive
+    probability at every step.
+
+    Parameters
+    ----------
+    mdp
+        The model.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``S`` action indices (terminal states take action 0).
+
+    Raises
+    ------
+    ValueError
+        Some state cannot reach a terminal state with probability 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> P = np.zeros((2, 2, 2)); P[0, 0, 0] = P[0, 1, 1] = P[1, :, 1] = 1.0
+    >>> proper_policy(MDP(P, [[-1.0, -1.0], [0.0, 0.0]], 1.0)).tolist()
+    [1, 0]
+    """
+    S, A = mdp.n_states, mdp.n_actions
+    term = terminal_states(mdp)
+    W, allowed = almost_sure_reach(mdp, term)
+    if not W.all():
+        raise ValueError(f"mdp: states {np.flatnonzero(~W)[:10].tolist()} cannot reach a terminal state with probability 1")
+    P2 = sps.csr_array(mdp.transition_matrix())
+    policy = np.zeros(S, dtype=np.intp)
+    done = term.copy()
+    while not done.all():
+        hits = (np.asarray(P2 @ done.astype(np.float64)).reshape(S, A) > 0) & allowed & ~done[:, None]
+        fresh = hits.any(axis=1)
+        policy[fresh] = np.argmax(hits[fresh], axis=1)
+        done |= fresh
+    return policy

@@ -109,10 +109,12 @@ def _exact_transitions(mdp: MDP) -> list[dict[int, sp.Expr]]:
     return out
 
 
-def _exact_policy_model(mdp: MDP, pi: list[dict[int, sp.Expr]]) -> tuple[list[dict[int, sp.Expr]], list[sp.Expr]]:
-    """Exact P_π (sparse rows) and r_π."""
+def _exact_policy_model(
+    mdp: MDP, pi: list[dict[int, sp.Expr]], rows: list[dict[int, sp.Expr]] | None = None
+) -> tuple[list[dict[int, sp.Expr]], list[sp.Expr]]:
+    """Exact P_π (sparse rows) and r_π; ``rows`` are the exact transitions if already built."""
     A = mdp.n_actions
-    rows = _exact_transitions(mdp)
+    rows = _exact_transitions(mdp) if rows is None else rows
     P_pi: list[dict[int, sp.Expr]] = []
     r_pi: list[sp.Expr] = []
     for s, probs in enumerate(pi):

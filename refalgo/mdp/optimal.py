@@ -1,0 +1,444 @@
+r"""Optimal policies and the Bellman optimality equation (最优策略, 贝尔曼最优方程).
+
+The Bellman optimality equation (BOE) is
+
+.. math:: v(s) = \max_a \Big[r(s, a) + \gamma \sum_{s'} p(s' \mid s, a)\, v(s')\Big],
+   \qquad\text{in matrix form}\quad v = \max_\pi (r_\pi + \gamma P_\pi v) = f(v).
+
+For :math:`\gamma < 1` the map :math:`f` is a :math:`\gamma`-contraction in the max norm,
+so (Banach) it has exactly one fixed point :math:`v^*`, the iteration :math:`v_{k+1} =
+f(v_k)` converges to it from anywhere, and any policy greedy with respect to
+:math:`v^*` is optimal: :math:`v_{\pi^*} = v^* \ge v_\pi` for every :math:`\pi`.
+
+Algorithms (numeric twins, float64, dense or sparse models):
+
+* :func:`value_iteration` — :math:`v_{k+1} = f(v_k)`, one vectorized sweep per step;
+* :func:`policy_iteration` — exact evaluation, greedy improvement, until stable;
+* :func:`truncated_policy_iteration` — evaluation cut to ``sweeps`` sweeps (``sweeps=1``
+  is value iteration, ``sweeps → ∞`` policy iteration).
+
+Symbolic twin: :func:`optimal_values_symbolic` runs policy iteration in exact rational
+arithmetic and reports, for every state, the *set* of optimal actions — ties are decided
+exactly. The numeric twins break ties toward the lowest action index (``np.argmax``), and
+policy iteration keeps its current action unless another is better by more than
+``1e-10·(1 + max|q|)``, so rounding cannot make it cycle between tied actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+import scipy.sparse as sps
+import sympy as sp
+from numpy.typing import NDArray
+
+from .._validate import as_array, as_positive
+from .model import MDP, proper_policy, terminal_states
+from .values import _direct, _exact_policy_model, _exact_solve, _exact_transitions, action_values, policy_model
+
+__all__ = [
+    "ExactSolution",
+    "Solution",
+    "bellman_optimality_operator",
+    "greedy_policy",
+    "optimal_values_symbolic",
+    "policy_iteration",
+    "truncated_policy_iteration",
+    "value_iteration",
+]
+
+_SWITCH_RTOL = 1e-10
+
+
+class Solution(NamedTuple):
+    """Result of the numeric solvers.
+
+    Attributes
+    ----------
+    values
+        The final value estimate.
+    policy
+        A greedy deterministic policy (``S`` action indices).
+    iterations
+        Sweeps (value iteration) or improvement steps (policy iterations) made.
+    bound
+        Guaranteed :math:`\\|` ``values`` :math:`- v^*\\|_\\infty \\le` ``bound`` (0 for
+        policy iteration, exact up to rounding).
+    residuals
+        :math:`\\|v_{k+1} - v_k\\|_\\infty` for each iteration.
+    history
+        The iterates :math:`v_0, v_1, …` when ``record=True``, else empty.
+    """
+
+    values: NDArray[np.float64]
+    policy: NDArray[np.intp]
+    iterations: int
+    bound: float
+    residuals: NDArray[np.float64]
+    history: tuple[NDArray[np.float64], ...]
+
+
+class ExactSolution(NamedTuple):
+    """Result of :func:`optimal_values_symbolic`.
+
+    Attributes
+    ----------
+    values
+        :math:`v^*` as an exact SymPy column.
+    policy
+        An optimal deterministic policy: the lowest optimal action in each state.
+    optimal_actions
+        For each state the set of all optimal actions (exact ties).
+    history
+        The policies visited by exact policy iteration, first to last.
+    """
+
+    values: sp.Matrix
+    policy: tuple[int, ...]
+    optimal_actions: tuple[frozenset[int], ...]
+    history: tuple[tuple[int, ...], ...]
+
+
+def _q(mdp: MDP, P2: Any, R: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Action values as an (S, A) array: one CSR/BLAS mat-vec over the (S·A, S) matrix."""
+    flat = P2 @ v
+    flat *= mdp.gamma
+    flat += R
+    return flat.reshape(mdp.n_states, mdp.n_actions)
+
+
+def bellman_optimality_operator(mdp: MDP, values: Any) -> NDArray[np.float64]:
+    r"""The BOE right-hand side :math:`f(v)(s) = \max_a [R(s, a) + \gamma \sum_{s'} P(s, a, s') v(s')]`.
+
+    Parameters
+    ----------
+    mdp
+        The model.
+    values
+        ``v``, shape ``(S,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`f(v)`, shape ``(S,)``.
+
+    Notes
+    -----
+    :math:`\|f(v_1) - f(v_2)\|_\infty \le \gamma \|v_1 - v_2\|_\infty`, because
+    :math:`|\max_a x_a - \max_a y_a| \le \max_a |x_a - y_a|` and each row of ``P`` is a
+    probability distribution.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.mdp import MDP
+    >>> m = MDP(np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]), [[0.0, 1.0], [2.0, 2.0]], 0.5)
+    >>> bellman_optimality_operator(m, [0.0, 4.0]).tolist()
+    [3.0, 4.0]
+    """
+    return action_values(mdp, values).max(axis=1)
+
+
+def greedy_policy(mdp: MDP, values: Any) -> NDArray[np.intp]:
+    r"""A deterministic policy greedy with respect to ``values``: :math:`\arg\max_a q(s, a)`.
+
+    Parameters
+    ----------
+    mdp
+        The model.
+    values
+        ``v``, shape ``(S,)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``S`` action indices; ties go to the lowest index (``np.argmax``), decided in
+        floating point.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.mdp import MDP
+    >>> m = MDP(np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]), [[0.0, 1.0], [2.0, 2.0]], 0.5)
+    >>> greedy_policy(m, [0.0, 4.0]).tolist()
+    [1, 0]
+    """
+    return np.argmax(action_values(mdp, values), axis=1)
+
+
+def _start(mdp: MDP, v0: Any) -> NDArray[np.float64]:
+    return np.zeros(mdp.n_states) if v0 is None else as_array(v0, "v0", ndim=1, shape=(mdp.n_states,)).copy()
+
+
+def value_iteration(
+    mdp: MDP, *, tol: float = 1e-8, v0: Any = None, max_sweeps: int = 1_000_000, record: bool = False
+) -> Solution:
+    r"""Value iteration :math:`v_{k+1} = f(v_k)` with a guaranteed stopping rule.
+
+    Parameters
+    ----------
+    mdp
+        The model (dense or sparse).
+    tol
+        Guaranteed accuracy: on return :math:`\|v - v^*\|_\infty \le` ``tol``.
+    v0
+        Initial values (default zeros).
+    max_sweeps
+        Safety limit.
+    record
+        Keep every iterate in ``history``.
+
+    Returns
+    -------
+    Solution
+        ``values`` within ``tol`` of :math:`v^*`, a greedy ``policy`` that is
+        ``2·tol``-optimal (:math:`\|v_\pi - v^*\|_\infty \le 2\,` ``tol``; optimal outright
+        when every suboptimal action loses more than that), the residuals and iterates.
+
+    Raises
+    ------
+    ValueError
+        ``tol <= 0``, bad ``v0``, or no convergence within ``max_sweeps``.
+
+    Notes
+    -----
+    Since :math:`f` is a :math:`\gamma`-contraction, :math:`\|v_{k+1} - v^*\|_\infty \le
+    \frac{\gamma}{1-\gamma}\|v_{k+1} - v_k\|_\infty`; iteration stops once this is at most
+    ``tol``. With :math:`\gamma = 1` there is no such bound: the sweeps run until
+    :math:`\|v_{k+1} - v_k\|_\infty \le` ``tol``, and the greedy policy is then evaluated
+    exactly and improved until stable (policy iteration), so the returned values are
+    :math:`v^*` up to rounding (``bound`` 0).
+
+    References
+    ----------
+    Zhao (2025), §4.1; Sutton & Barto (2018), §4.4; M. L. Puterman, *Markov Decision
+    Processes*, Wiley 1994, Theorem 6.3.1.
+
+    Examples
+    --------
+    >>> from refalgo.mdp import zhao_grid_world
+    >>> sol = value_iteration(zhao_grid_world().mdp, tol=1e-9)
+    >>> sol.values[:5].round(1).tolist()
+    [5.8, 5.6, 6.2, 6.5, 5.8]
+    """
+    tol = as_positive(tol, "tol")
+    P2, R = mdp.transition_matrix(), mdp.R.ravel()
+    v = _start(mdp, v0)
+    factor = mdp.gamma / (1.0 - mdp.gamma) if mdp.gamma < 1.0 else 1.0
+    history, residuals = [v] if record else [], []
+    for k in range(1, max_sweeps + 1):
+        new = _q(mdp, P2, R, v).max(axis=1)
+        residuals.append(float(np.max(np.abs(new - v))))
+        v = new
+        if record:
+            history.append(v)
+        if factor * residuals[-1] <= tol:
+            break
+    else:
+        raise ValueError(f"max_sweeps: value iteration did not reach tol = {tol:g} in {max_sweeps} sweeps")
+    policy = np.argmax(_q(mdp, P2, R, v), axis=1)
+    if mdp.gamma < 1.0:
+        return Solution(v, policy, k, factor * residuals[-1], np.array(residuals), tuple(history))
+    exact = policy_iteration(mdp, policy0=policy)
+    return Solution(exact.values, exact.policy, k + exact.iterations, 0.0, np.array(residuals), tuple(history))
+
+
+def _improve(q: NDArray[np.float64], policy: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Greedy improvement that keeps the current action unless another is clearly better."""
+    best = np.argmax(q, axis=1)
+    rows = np.arange(q.shape[0])
+    slack = _SWITCH_RTOL * (1.0 + float(np.max(np.abs(q))))
+    keep = q[rows, policy] >= q[rows, best] - slack
+    return np.where(keep, policy, best)
+
+
+def policy_iteration(mdp: MDP, *, policy0: Any = None, max_iter: int = 10_000, record: bool = False) -> Solution:
+    r"""Policy iteration: evaluate exactly, improve greedily, stop when the policy is stable.
+
+    Parameters
+    ----------
+    mdp
+        The model (dense or sparse).
+    policy0
+        Initial deterministic policy (``S`` action indices). Default: all zeros for
+        :math:`\gamma < 1`; with :math:`\gamma = 1`, a proper policy
+        (:func:`~refalgo.mdp.model.proper_policy`), since evaluation needs one.
+    max_iter
+        Safety limit on improvement steps.
+    record
+        Keep the value of every evaluated policy in ``history``.
+
+    Returns
+    -------
+    Solution
+        Optimal values and policy (``bound`` 0: exact up to rounding).
+
+    Raises
+    ------
+    ValueError
+        Invalid ``policy0``; with :math:`\gamma = 1`, an improper ``policy0``.
+
+    Notes
+    -----
+    Evaluation solves :math:`(I - \gamma P_{\pi_k}) v_k = r_{\pi_k}`; improvement takes
+    :math:`\pi_{k+1}(s) \in \arg\max_a q_k(s, a)`. Each step satisfies
+    :math:`v_{\pi_{k+1}} \ge v_{\pi_k}` elementwise, there are finitely many
+    deterministic policies, so the loop ends — at a policy greedy with respect to its own
+    values, i.e. a solution of the BOE.
+
+    Examples
+    --------
+    >>> from refalgo.mdp import zhao_grid_world
+    >>> policy_iteration(zhao_grid_world().mdp).values[:5].round(1).tolist()
+    [5.8, 5.6, 6.2, 6.5, 5.8]
+    """
+    if policy0 is None:
+        policy = proper_policy(mdp) if mdp.gamma == 1.0 else np.zeros(mdp.n_states, dtype=np.intp)
+    else:
+        policy = as_array(policy0, "policy0", ndim=1, shape=(mdp.n_states,), dtype=np.intp)
+    P2, R = mdp.transition_matrix(), mdp.R.ravel()
+    history, residuals, v_old = [], [], None
+    for k in range(1, max_iter + 1):
+        v = _direct(mdp, *policy_model(mdp, policy))
+        residuals.append(float(np.max(np.abs(v - v_old))) if v_old is not None else float(np.max(np.abs(v))))
+        if record:
+            history.append(v)
+        new = _improve(_q(mdp, P2, R, v), policy)
+        if np.array_equal(new, policy):
+            return Solution(v, policy, k, 0.0, np.array(residuals), tuple(history))
+        policy, v_old = new, v
+    raise ValueError(f"max_iter: policy iteration did not stabilize in {max_iter} steps")
+
+
+def truncated_policy_iteration(
+    mdp: MDP, *, sweeps: int, tol: float = 1e-8, v0: Any = None, max_iter: int = 1_000_000, record: bool = False
+) -> Solution:
+    r"""Truncated policy iteration: greedy improvement, then ``sweeps`` evaluation sweeps.
+
+    Parameters
+    ----------
+    mdp
+        The model, with :math:`\gamma < 1`.
+    sweeps
+        Evaluation sweeps per improvement, >= 1 (1 is value iteration).
+    tol
+        Guaranteed accuracy of the returned values.
+    v0
+        Initial values. Default :math:`\min R / (1-\gamma)` in every state, a lower bound
+        on :math:`v^*` from which the iterates increase monotonically.
+    max_iter
+        Safety limit on improvement steps.
+    record
+        Keep every outer iterate in ``history``.
+
+    Returns
+    -------
+    Solution
+        As :func:`value_iteration`.
+
+    Raises
+    ------
+    ValueError
+        :math:`\gamma = 1`, ``sweeps < 1``, ``tol <= 0``, or no convergence.
+
+    Notes
+    -----
+    Step k: :math:`\pi_k = \text{greedy}(v_k)`, :math:`v_{k+1} = T_{\pi_k}^{\,j} v_k` with
+    :math:`T_\pi v = r_\pi + \gamma P_\pi v` and :math:`j` = ``sweeps``. Stop when
+    :math:`\frac{\gamma}{1-\gamma}\|f(v_k) - v_k\|_\infty \le` ``tol`` and return
+    :math:`f(v_k)`, which is within that bound of :math:`v^*`.
+
+    References
+    ----------
+    Zhao (2025), §4.3; Puterman (1994), §6.5 (modified policy iteration).
+
+    Examples
+    --------
+    >>> from refalgo.mdp import zhao_grid_world
+    >>> truncated_policy_iteration(zhao_grid_world().mdp, sweeps=5).values[:5].round(1).tolist()
+    [5.8, 5.6, 6.2, 6.5, 5.8]
+    """
+    if mdp.gamma == 1.0:
+        raise ValueError("mdp: truncated policy iteration needs gamma < 1 for its stopping bound; use policy_iteration")
+    if isinstance(sweeps, bool) or not isinstance(sweeps, (int, np.integer)) or sweeps < 1:
+        raise ValueError(f"sweeps: expected an integer >= 1; got {sweeps!r}")
+    tol = as_positive(tol, "tol")
+    S, A = mdp.n_states, mdp.n_actions
+    P2, R = mdp.transition_matrix(), mdp.R.ravel()
+    v = np.full(S, float(mdp.R.min()) / (1.0 - mdp.gamma)) if v0 is None else _start(mdp, v0)
+    factor = mdp.gamma / (1.0 - mdp.gamma)
+    history, residuals = [v] if record else [], []
+    rows = np.arange(S) * A
+    for k in range(1, max_iter + 1):
+        q = _q(mdp, P2, R, v)
+        policy = np.argmax(q, axis=1)
+        fv = q[np.arange(S), policy]
+        residuals.append(float(np.max(np.abs(fv - v))))
+        if factor * residuals[-1] <= tol:
+            return Solution(fv, policy, k, factor * residuals[-1], np.array(residuals), tuple(history))
+        P_pi, r_pi = P2[rows + policy], R[rows + policy]
+        v = fv
+        for _ in range(sweeps - 1):
+            v = r_pi + mdp.gamma * (P_pi @ v)
+        if record:
+            history.append(v)
+    raise ValueError(f"max_iter: truncated policy iteration did not reach tol = {tol:g} in {max_iter} steps")
+
+
+def optimal_values_symbolic(mdp: MDP, *, policy0: Any = None) -> ExactSolution:
+    r"""Exact optimal values, an optimal policy and every optimal action, by exact policy iteration.
+
+    Parameters
+    ----------
+    mdp
+        A small model (every entry is taken at its exact binary value; :math:`\gamma`
+        as ``mdp.gamma_exact``).
+    policy0
+        Initial deterministic policy (default as :func:`policy_iteration`).
+
+    Returns
+    -------
+    ExactSolution
+        :math:`v^*` exactly, the lowest optimal action per state, the set of all optimal
+        actions per state, and the policies visited.
+
+    Notes
+    -----
+    Each evaluation solves :math:`(I - \gamma P_\pi) v = r_\pi` over the rationals
+    (``DomainMatrix``); improvement switches an action only when another is strictly
+    better in exact arithmetic, so the loop ends at a policy greedy for its own values —
+    the BOE holds exactly, and :math:`\{a : q^*(s, a) = v^*(s)\}` is the exact set of
+    optimal actions.
+
+    Examples
+    --------
+    >>> from refalgo.mdp import zhao_grid_world
+    >>> world = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
+    >>> sol = optimal_values_symbolic(world.mdp)
+    >>> list(sol.values), sol.optimal_actions[0]
+    ([9, 10, 10, 10], frozenset({2}))
+    """
+    S, A = mdp.n_states, mdp.n_actions
+    g = mdp.gamma_exact
+    if policy0 is None:
+        policy = [int(a) for a in (proper_policy(mdp) if g == 1 else np.zeros(S, dtype=np.intp))]
+    else:
+        policy = [int(a) for a in as_array(policy0, "policy0", ndim=1, shape=(S,), dtype=np.intp)]
+    rows = _exact_transitions(mdp)
+    R = [[sp.Rational(float(mdp.R[s, a])) for a in range(A)] for s in range(S)]
+    keep = [s for s in range(S) if not terminal_states(mdp)[s]] if g == 1 else list(range(S))
+    visited = [tuple(policy)]
+    while True:
+        pi = [{policy[s]: sp.Integer(1)} for s in range(S)]
+        sol = _exact_solve(*_exact_policy_model(mdp, pi, rows), g, keep)
+        v = [sol.get(s, sp.Integer(0)) for s in range(S)]
+        q = [[R[s][a] + g * sp.Add(*(p * v[t] for t, p in rows[s * A + a].items())) for a in range(A)] for s in range(S)]
+        best = [max(qs) for qs in q]
+        new = [policy[s] if q[s][policy[s]] == best[s] else q[s].index(best[s]) for s in range(S)]
+        if new == policy:
+            sets = tuple(frozenset(a for a in range(A) if q[s][a] == best[s]) for s in range(S))
+            lowest = tuple(min(x) for x in sets)
+            return ExactSolution(sp.Matrix(v), lowest, sets, tuple(visited))
+        policy = new
+        visited.append(tuple(policy))
