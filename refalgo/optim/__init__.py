@@ -7,6 +7,19 @@ The public names are re-exported here: the functional API (:func:`adam_init`,
 """
 
 from .adam import AdamState, adam_init, adam_step, adamw_step
+from .bounds import adam_step_bound, adam_step_bound_symbolic
 from .exact import adam_symbolic, adamw_symbolic
+from .inplace import adam_step_inplace, adamw_step_inplace
 
-__all__ = ["AdamState", "adam_init", "adam_step", "adamw_step", "adam_symbolic", "adamw_symbolic"]
+__all__ = [
+    "AdamState",
+    "adam_init",
+    "adam_step",
+    "adamw_step",
+    "adam_step_inplace",
+    "adamw_step_inplace",
+    "adam_symbolic",
+    "adamw_symbolic",
+    "adam_step_bound",
+    "adam_step_bound_symbolic",
+]

@@ -1,0 +1,236 @@
+r"""The in-place fast path: the same Adam/AdamW step, updating the arrays it is given.
+
+:func:`refalgo.optim.adam_step` and :func:`~refalgo.optim.adamw_step` are the reference:
+pure functions that allocate new arrays. For large models the step is limited by
+memory traffic, and a chain of NumPy operations on whole arrays reads and writes
+every array many times. This module walks the flattened arrays in cache-sized
+chunks and runs the whole update on each chunk with in-place ufuncs (``out=``) and
+two preallocated scratch buffers, so each parameter, gradient and moment passes
+through main memory about once. The arithmetic is the reference's; the order of a
+few floating-point operations differs (see the tolerance in the tests).
+
+The parameters and the state's buffers are **mutated**; the returned
+:class:`~refalgo.optim.AdamState` shares them and carries the new step count.
+
+**NaN policy.** The gradients are checked for NaN and inf before anything is
+written, so a bad batch can be skipped with the state intact. Non-finite values that
+*arise* during the step (non-finite parameters passed in, or overflow of
+:math:`v_t` in float32) are detected after it and reported as a ``ValueError``; the
+arrays then hold the non-finite values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._tree import FLOAT_DTYPES, leaf_paths
+from .adam import AdamState, _hyper, _Hyper
+
+__all__ = ["adam_step_inplace", "adamw_step_inplace"]
+
+CHUNK = 16384  # elements per chunk: five float32 chunks fit in a 512 KiB L2 cache
+
+
+def _arrays(tree: Any, params: Any, name: str, dtypes: list[np.dtype[Any]] | None) -> list[NDArray[Any]]:
+    """The leaves of ``tree`` as writable C-contiguous float arrays matching ``params``' structure."""
+    if isinstance(params, dict):
+        if not isinstance(tree, dict) or set(tree) != set(params):
+            raise ValueError(f"{name}: expected a dict with the keys of params {sorted(params)}")
+        leaves, paths = [tree[k] for k in params], [f"{name}[{k!r}]" for k in params]
+    elif isinstance(params, (list, tuple)):
+        if not isinstance(tree, (list, tuple)) or len(tree) != len(params):
+            raise ValueError(f"{name}: expected a list of {len(params)} arrays like params; got {type(tree).__name__}")
+        leaves, paths = list(tree), leaf_paths(tree, name)
+    else:
+        leaves, paths = [tree], [name]
+    for k, (leaf, path) in enumerate(zip(leaves, paths)):
+        if not isinstance(leaf, np.ndarray) or leaf.dtype not in FLOAT_DTYPES:
+            got = f"dtype {leaf.dtype}" if isinstance(leaf, np.ndarray) else type(leaf).__name__
+            raise TypeError(f"{path}: the in-place step needs a float32 or float64 NumPy array; got {got}")
+        if dtypes is not None and leaf.dtype != dtypes[k]:
+            raise TypeError(f"{path}: expected dtype {dtypes[k]} like the matching parameter; got {leaf.dtype}")
+        if not (leaf.flags.c_contiguous and leaf.flags.writeable):
+            raise ValueError(f"{path}: the in-place step needs a writable C-contiguous array")
+    return leaves
+
+
+def _finite_sum(x: NDArray[Any]) -> bool:
+    """Whether every entry of ``x`` is finite, by one streaming float64 sum (exact check only if in doubt)."""
+    return bool(np.isfinite(np.sum(x, dtype=np.float64))) or bool(np.all(np.isfinite(x)))
+
+
+def _chunked(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any] | None,
+             t: int, h: _Hyper, decoupled: bool, chunk: int) -> bool:
+    """Update one leaf in place, chunk by chunk; returns whether the results are finite."""
+    eta = 1.0 if h.schedule_multiplier is None else h.schedule_multiplier
+    step_size = eta * h.lr / (1 - h.beta1**t)
+    inv_bc2 = 1 / np.sqrt(1 - h.beta2**t)
+    keep = 1 - (h.lr if h.schedule_multiplier is None else eta) * h.weight_decay
+    l2 = h.weight_decay != 0 and not decoupled
+    pf, gf, mf, vf = p.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1)
+    xf = None if vmax is None else vmax.reshape(-1)
+    a, b = np.empty(min(chunk, pf.size), p.dtype), np.empty(min(chunk, pf.size), p.dtype)
+    total = 0.0
+    for s in range(0, pf.size, chunk):
+        e = min(s + chunk, pf.size)
+        pc, gc, mc, vc, ac, bc = pf[s:e], gf[s:e], mf[s:e], vf[s:e], a[: e - s], b[: e - s]
+        if h.maximize or l2:
+            np.negative(gc, out=ac) if h.maximize else np.copyto(ac, gc)
+            if l2:
+                np.multiply(pc, h.weight_decay, out=bc)
+                ac += bc
+            gc = ac
+        if decoupled and h.weight_decay != 0:
+            pc *= keep
+        np.subtract(gc, mc, out=bc)  # m ← m + (1 − β₁)(g − m)
+        bc *= 1 - h.beta1
+        mc += bc
+        np.multiply(gc, gc, out=bc)  # v ← β₂ v + (1 − β₂) g²
+        bc *= 1 - h.beta2
+        vc *= h.beta2
+        vc += bc
+        if xf is not None:
+            np.maximum(xf[s:e], vc, out=xf[s:e])
+        np.sqrt(vc if xf is None else xf[s:e], out=bc)  # √v̂ + ε
+        bc *= inv_bc2
+        bc += h.eps
+        np.divide(mc, bc, out=bc)
+        bc *= -step_size
+        pc += bc
+        total += float(np.sum(pc, dtype=np.float64)) + float(np.sum(vc, dtype=np.float64))
+    return bool(np.isfinite(total)) or bool(np.all(np.isfinite(p)) and np.all(np.isfinite(v)))
+
+
+def _step_inplace(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: bool, chunk: int) -> AdamState:
+    if not isinstance(state, AdamState):
+        raise TypeError(f"state: expected an AdamState from adam_init; got {type(state).__name__}")
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+        raise ValueError(f"chunk: expected a positive integer; got {chunk!r}")
+    if h.eps == 0:
+        raise ValueError("eps: the in-place step needs eps > 0 (with eps = 0 use adam_step, which reports 0/0)")
+    ps = _arrays(params, params, "params", None)
+    dts = [p.dtype for p in ps]
+    gs = _arrays(grads, params, "grads", dts)
+    ms = _arrays(state.exp_avg, params, "state.exp_avg", dts)
+    vs = _arrays(state.exp_avg_sq, params, "state.exp_avg_sq", dts)
+    xs: list[Any] = [None] * len(ps)
+    if h.amsgrad:
+        if state.max_exp_avg_sq is None:
+            raise ValueError("state.max_exp_avg_sq: amsgrad=True needs adam_init(params, amsgrad=True)")
+        xs = _arrays(state.max_exp_avg_sq, params, "state.max_exp_avg_sq", dts)
+    paths = leaf_paths(grads, "grads")
+    for k, (p, g, m, v, x) in enumerate(zip(ps, gs, ms, vs, xs)):
+        for arr, path in ((g, paths[k]), (m, f"state.exp_avg[{k}]"), (v, f"state.exp_avg_sq[{k}]"), (x, "state.max_exp_avg_sq")):
+            if arr is not None and arr.shape != p.shape:
+                raise ValueError(f"{path}: expected shape {p.shape} like the matching parameter; got {arr.shape}")
+        if not _finite_sum(g):
+            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(g))[0])
+            raise ValueError(f"{paths[k]}: expected finite numbers; got {g[bad]} at index {bad}; nothing was updated")
+    t = state.step + 1
+    for k, (p, g, m, v, x) in enumerate(zip(ps, gs, ms, vs, xs)):
+        if not _chunked(p, g, m, v, x, t, h, decoupled, chunk):
+            raise ValueError(f"params: leaf {k} holds non-finite values after the step (non-finite input or overflow)")
+    return state._replace(step=t)
+
+
+def adam_step_inplace(
+    params: Any, grads: Any, state: AdamState, *, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, maximize: bool = False,
+    schedule_multiplier: float | None = None, chunk: int = CHUNK,
+) -> AdamState:
+    r"""One Adam step (L2 weight decay) that updates ``params`` and ``state`` in place.
+
+    Parameters
+    ----------
+    params
+        One float32/float64 NumPy array, a list/tuple or a dict of them (writable,
+        C-contiguous); **updated in place**.
+    grads
+        The gradients: the same structure, shapes and dtypes.
+    state
+        The :class:`~refalgo.optim.AdamState` from :func:`~refalgo.optim.adam_init`; its
+        buffers are **updated in place**.
+    lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier
+        As in the functional step; ``eps`` must be > 0 here.
+    chunk
+        Elements per chunk (the working set is about five chunks).
+
+    Returns
+    -------
+    AdamState
+        The state with ``step`` incremented, sharing the (updated) buffers.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As the functional step; also for read-only or non-contiguous arrays, dtype
+        mismatches, ``eps = 0``, and non-finite values after the step.
+
+    Notes
+    -----
+    The update of :func:`~refalgo.optim.adam_step` (:math:`g_t + \lambda\theta_{t-1}` inside the moments), computed chunk by chunk.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.optim import adam_init
+    >>> p = np.array([1.0, -2.0])
+    >>> s = adam_step_inplace(p, np.array([0.5, -3.0]), adam_init(p), lr=0.1)
+    >>> p, s.step
+    (array([ 0.9, -1.9]), 1)
+    """
+    h = _hyper(lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier)
+    return _step_inplace(params, grads, state, h, False, chunk)
+
+
+def adamw_step_inplace(
+    params: Any, grads: Any, state: AdamState, *, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, maximize: bool = False,
+    schedule_multiplier: float | None = None, chunk: int = CHUNK,
+) -> AdamState:
+    r"""One AdamW step (decoupled decay) that updates ``params`` and ``state`` in place.
+
+    Parameters
+    ----------
+    params
+        One float32/float64 NumPy array, a list/tuple or a dict of them (writable,
+        C-contiguous); **updated in place**.
+    grads
+        The gradients: the same structure, shapes and dtypes.
+    state
+        The :class:`~refalgo.optim.AdamState` from :func:`~refalgo.optim.adam_init`; its
+        buffers are **updated in place**.
+    lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier
+        As in the functional step; ``eps`` must be > 0 here.
+    chunk
+        Elements per chunk (the working set is about five chunks).
+
+    Returns
+    -------
+    AdamState
+        The state with ``step`` incremented, sharing the (updated) buffers.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As the functional step; also for read-only or non-contiguous arrays, dtype
+        mismatches, ``eps = 0``, and non-finite values after the step.
+
+    Notes
+    -----
+    The update of :func:`~refalgo.optim.adamw_step` (:math:`\theta \leftarrow (1-\alpha\lambda)\theta` first), computed chunk by chunk.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.optim import adam_init
+    >>> p = np.array([1.0, 2.0])
+    >>> s = adamw_step_inplace(p, np.zeros(2), adam_init(p), lr=0.1, weight_decay=0.5)
+    >>> p
+    array([0.95, 1.9 ])
+    """
+    h = _hyper(lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier)
+    return _step_inplace(params, grads, state, h, True, chunk)
