@@ -11,16 +11,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5" / "tex-svg-full.js"
-
-# Code blocks executed by markdown-exec import the page helpers as ``refdoc``.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def on_config(config: Any, **_: Any) -> Any:
     if not MATHJAX.is_file():
         raise SystemExit(f"MathJax is missing at {MATHJAX}; run `npm ci` (make setup does).")
+    # Code blocks executed by markdown-exec import the page helpers as ``refdoc``. MkDocs
+    # restores sys.path after importing a hook module, so the path is added here.
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
     return config
 
 

@@ -11,36 +11,95 @@ from __future__ import annotations
 import inspect
 import io
 import itertools
+import posixpath
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import sympy as sp  # noqa: E402
 
 from refalgo import Derivation  # noqa: E402
+from refalgo.registry import Concept, chapter_modules, discover  # noqa: E402
+
+# The areas in reading order, with their titles; an area not listed comes after these.
+AREAS = {
+    "calculus": "Calculus",
+    "mdp": "Markov decision processes",
+    "rl": "Reinforcement learning",
+    "optim": "Optimizers",
+    "alignment": "Alignment",
+    "vision": "Vision",
+    "geometry": "Computational geometry",
+}
 
 _figure_ids = itertools.count()
 
 
+def _out(*texts: Any, end: str = "\n") -> None:
+    """Print into the output of the code block that called the helper.
+
+    markdown-exec captures a block's output through a ``print`` it puts in the block's
+    globals, not through ``sys.stdout``; so the helpers print with the ``print`` of the
+    nearest calling frame that has one (the builtin one outside markdown-exec).
+    """
+    frame = inspect.currentframe()
+    while frame is not None:
+        block_print = frame.f_globals.get("print")
+        if block_print is not None:
+            block_print(*texts, end=end)
+            return
+        frame = frame.f_back
+    print(*texts, end=end)
+
+
+# Rendered derivations by content: a chain shown on its chapter page and again on the
+# derivations index is verified once per build. Verification is a pure function of the
+# chain (steps, factors, definitions, assumptions and their seed), so equal keys mean
+# equal verdicts.
+_rendered: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+
+def _key(d: Derivation) -> tuple[Any, ...]:
+    steps = tuple((sp.srepr(s.expr), s.why, None if s.factor is None else sp.srepr(s.factor)) for s in d.steps)
+    where = tuple((sp.srepr(k), sp.srepr(v)) for k, v in d.where.items())
+    return (d.title, steps, repr(d.assumptions), where, d.lhs_latex)
+
+
+def verified(d: Derivation) -> tuple[str, str]:
+    """``(status, markdown)`` of a derivation that passed; raises DerivationError otherwise.
+
+    ``status`` is ``"proven"`` or ``"checked"``; the markdown is what :func:`derivation`
+    prints. A chain with the same content as one already rendered is not verified again.
+    """
+    key = _key(d)
+    if key not in _rendered:
+        markdown = d.to_markdown()  # verifies, and raises when a step fails
+        _rendered[key] = (d.verify().status, markdown)
+    return _rendered[key]
+
+
 def derivation(d: Derivation) -> None:
     """Print a verified derivation (title, aligned chain, how it was verified)."""
-    print(d.to_markdown())
+    _out(verified(d)[1])
 
 
 def derivations(ds: Iterable[Derivation]) -> None:
     """Print several verified derivations, one after another."""
     for d in ds:
         derivation(d)
-        print()
+        _out()
 
 
 def code(obj: Any, *, language: str = "python") -> None:
     """Print the source of a function, class or module as a fenced block."""
     src = textwrap.dedent(inspect.getsource(obj)).rstrip()
-    print(f"```{language}\n{src}\n```")
+    _out(f"```{language}\n{src}\n```")
 
 
 def twins(symbolic: Any, numeric: Any, *extra: tuple[str, Any]) -> None:
@@ -49,7 +108,7 @@ def twins(symbolic: Any, numeric: Any, *extra: tuple[str, Any]) -> None:
     for title, obj in tabs:
         src = textwrap.dedent(inspect.getsource(obj)).rstrip()
         body = textwrap.indent(f"```python\n{src}\n```", "    ")
-        print(f'=== "{title}"\n\n{body}\n')
+        _out(f'=== "{title}"\n\n{body}\n')
 
 
 def figure(fig: Any, caption: str) -> None:
@@ -61,12 +120,118 @@ def figure(fig: Any, caption: str) -> None:
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
-    print(f'<figure class="plot" markdown="0">\n{svg}\n<figcaption>{caption}</figcaption>\n</figure>\n')
+    _out(f'<figure class="plot" markdown="0">\n{svg}\n<figcaption>{caption}</figcaption>\n</figure>\n')
 
 
 def table(header: list[str], rows: Iterable[Iterable[Any]]) -> None:
     """Print a Markdown table."""
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
+    _out("| " + " | ".join(header) + " |")
+    _out("|" + "---|" * len(header))
     for row in rows:
-        print("| " + " | ".join(str(c) for c in row) + " |")
+        _out("| " + " | ".join(str(c) for c in row) + " |")
+
+
+def cell(value: Any) -> str:
+    """Text made safe for one Markdown table cell (pipes escaped, line breaks as <br>)."""
+    return " <br> ".join(str(value).replace("|", r"\|").split("\n"))
+
+
+def link(target: str, page: str) -> str:
+    """The relative link from docs page ``page`` to docs page ``target`` (both relative to docs/)."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def area_title(area: str) -> str:
+    """The heading of an area: its title, or the area name capitalised when it has none."""
+    return AREAS.get(area, area.capitalize())
+
+
+def _area_key(area: str) -> tuple[int, str]:
+    order = list(AREAS)
+    return (order.index(area), "") if area in order else (len(order), area)
+
+
+def _tolerance(c: Concept) -> str:
+    t = c.tolerance
+    bound = f"rtol {t.rtol:g}, atol {t.atol:g}"
+    return f"{bound} — {t.why}" if t.why else bound
+
+
+def registry_table(*, page: str, concepts: Iterable[Concept] | None = None) -> None:
+    """Print the concept registry as a table: area, concept (linked), tolerance and why, references.
+
+    ``page`` is the docs page that shows the table, so that the links resolve from it.
+    """
+    found = sorted(discover() if concepts is None else concepts, key=lambda c: (_area_key(c.area), c.name))
+    if not found:
+        _out("The registry holds no concept.")
+        return
+    rows = (
+        (
+            cell(area_title(c.area)),
+            f"[{cell(c.name)}]({link(c.page, page)})",
+            cell(_tolerance(c)),
+            " <br> ".join(cell(r) for r in c.references),
+        )
+        for c in found
+    )
+    table(["Area", "Concept", "Tolerance (why)", "References"], rows)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """The derivations one chapter module exposes, with its area."""
+
+    area: str
+    module: str
+    summary: str
+    derivations: tuple[Derivation, ...]
+
+
+def chapters(modules: Iterable[ModuleType] | None = None) -> Iterator[Chapter]:
+    """Every module under ``refalgo.<area>`` that defines ``derivations()``, with what it returns."""
+    for module in chapter_modules() if modules is None else modules:
+        parts = module.__name__.split(".")
+        fn = getattr(module, "derivations", None)
+        if len(parts) < 2 or not callable(fn) or getattr(fn, "__module__", None) != module.__name__:
+            continue
+        doc = inspect.getdoc(module) or ""
+        yield Chapter(parts[1], module.__name__, doc.split("\n", 1)[0], tuple(fn()))
+
+
+def _counts(marks: list[str]) -> tuple[int, int, int]:
+    return len(marks), marks.count("proven"), marks.count("checked")
+
+
+def derivation_index(*, page: str, modules: Iterable[ModuleType] | None = None) -> None:
+    """Print every chapter's derivations, verified, grouped by area, after a summary table.
+
+    Each derivation is verified before anything is printed; one that fails stops the
+    build. ``page`` is the docs page that shows the index, so that links resolve from it.
+    """
+    found = sorted(chapters(modules), key=lambda ch: (_area_key(ch.area), ch.module))
+    if not found:
+        _out("No chapter module defines derivations.")
+        return
+    statuses = {id(d): verified(d)[0] for ch in found for d in ch.derivations}
+    pages: dict[str, dict[str, list[str]]] = {}
+    for c in discover():
+        pages.setdefault(c.area, {}).setdefault(c.page, []).append(c.name)
+    rows: list[tuple[str, ...]] = []
+    for ch in found:
+        marks = [statuses[id(d)] for d in ch.derivations]
+        rows.append((cell(area_title(ch.area)), f"`{ch.module}`", *(str(n) for n in _counts(marks))))
+    every = list(statuses.values())
+    rows.append(("**All**", "", *(f"**{n}**" for n in _counts(every))))
+    table(["Area", "Module", "Derivations", "Proven", "Checked"], rows)
+    _out()
+    for area, group in itertools.groupby(found, key=lambda ch: ch.area):
+        _out(f"## {area_title(area)}\n")
+        if pages.get(area):
+            shown = ", ".join(f"[{', '.join(names)}]({link(p, page)})" for p, names in sorted(pages[area].items()))
+            _out(f"Concept pages: {shown}.\n")
+        for ch in group:
+            _out(f"### `{ch.module}`\n")
+            if ch.summary:
+                _out(f"{ch.summary}\n")
+            derivations(ch.derivations)
