@@ -1,0 +1,357 @@
+r"""Checking a hand derivation: is each step equal to the one before it?
+
+:func:`equivalent` decides one equality; :func:`check_steps` walks a chain
+:math:`e_1 = e_2 = \dots = e_n` and stops at the first step that does not follow.
+Both take strings (Python syntax or LaTeX, read safely by :mod:`refalgo.parsing`) or
+SymPy objects, and assumptions as an :class:`~refalgo.assumptions.Assumptions` object
+or as strings such as ``"x > 0"`` and ``"0 < gamma < 1"``.
+
+The verdict comes from :func:`refalgo.equality.compare`:
+
+* **proven** — a SymPy rewrite (expansion, cancellation, simplification…) turned the
+  difference of the two sides into exactly 0;
+* **checked** — no rewrite did, but the two sides agree at every one of the sampled
+  exact points that satisfy the assumptions: evidence, not a proof;
+* **failed** — a counterexample: exact values for every symbol (and a concrete function
+  for every unspecified one) at which the two sides differ, with both sides' values;
+* **undecided** — neither, e.g. no sample point could be evaluated, or the time budget
+  ran out.
+
+Each comparison runs under a time budget (``timeout`` seconds, enforced with a timer
+signal when called from the main thread) and expressions larger than
+``MAX_OPERATIONS`` operations are not attempted; both give *undecided* with a message.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import sympy as sp
+
+from .assumptions import Assumptions
+from .equality import Comparison, Counterexample, compare
+from .parsing import Syntax, parse, parse_chain, parse_condition
+
+__all__ = ["Equivalence", "StepsCheck", "check_steps", "equivalent", "MAX_OPERATIONS"]
+
+MAX_OPERATIONS = 4000
+_Input: TypeAlias = str | sp.Basic
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """The verdict on ``lhs == rhs``; truthy when proven or checked.
+
+    Attributes
+    ----------
+    lhs, rhs
+        The two sides as SymPy objects (parsed, when strings were given).
+    comparison
+        The engine's :class:`~refalgo.equality.Comparison`.
+    """
+
+    lhs: Any
+    rhs: Any
+    comparison: Comparison
+
+    def __bool__(self) -> bool:
+        return bool(self.comparison)
+
+    @property
+    def status(self) -> str:
+        """``"proven"``, ``"checked"``, ``"failed"`` or ``"undecided"``."""
+        return self.comparison.status
+
+    @property
+    def counterexample(self) -> Counterexample | None:
+        """Where the sides differ: ``.values`` (name → exact value), ``.lhs``, ``.rhs``."""
+        return self.comparison.counterexample
+
+    @property
+    def points(self) -> int:
+        """How many sample points were evaluated."""
+        return self.comparison.points
+
+    def describe(self) -> str:
+        """One readable sentence, e.g. ``"proven (expansion)"``."""
+        return self.comparison.describe()
+
+
+@dataclass(frozen=True)
+class StepsCheck:
+    """The verdict on a chain of steps; truthy when every step follows from the one before.
+
+    Attributes
+    ----------
+    steps
+        The steps as SymPy objects.
+    links
+        ``links[i]`` compares ``steps[i]`` (left) with ``steps[i + 1]`` (right); the list
+        stops at the first link that is not proven or checked.
+    """
+
+    steps: tuple[Any, ...]
+    links: tuple[Equivalence, ...]
+
+    def __bool__(self) -> bool:
+        return len(self.links) == len(self.steps) - 1 and all(self.links)
+
+    @property
+    def first_broken(self) -> int | None:
+        """0-based index of the first step that does not follow from the previous one."""
+        return next((i + 1 for i, link in enumerate(self.links) if not link), None)
+
+    @property
+    def status(self) -> str:
+        """``"proven"`` if every link is proven, ``"checked"`` if some were only sampled,
+        else the status of the first broken link (``"failed"`` or ``"undecided"``)."""
+        broken = self.first_broken
+        if broken is not None:
+            return self.links[broken - 1].status
+        return "proven" if all(link.status == "proven" for link in self.links) else "checked"
+
+    def describe(self) -> str:
+        """A readable paragraph: which step breaks and why, or how every step was verified."""
+        broken = self.first_broken
+        if broken is not None:
+            link = self.links[broken - 1]
+            ce = link.counterexample
+            if link.status == "failed" and ce is not None:
+                at = ", ".join(f"{k} = {v}" for k, v in ce.values.items()) or "every point"
+                return (
+                    f"step {broken + 1} does not follow from step {broken}: at {at}, "
+                    f"step {broken} = {ce.lhs} but step {broken + 1} = {ce.rhs}"
+                )
+            return f"step {broken + 1} against step {broken}: {link.describe()}"
+        if self.status == "proven":
+            return f"all {len(self.steps)} steps hold: proven"
+        points = min(link.points for link in self.links if link.status == "checked")
+        return f"all {len(self.steps)} steps hold: checked at {points} points (not a proof)"
+
+
+class _OutOfTime(Exception):
+    """Raised inside a comparison when its time budget is spent."""
+
+
+@contextmanager
+def _budget(seconds: float | None) -> Iterator[None]:
+    """Interrupt the body after ``seconds`` (main thread, POSIX); restores any outer timer."""
+    usable = seconds is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+    assert seconds is not None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    start = time.monotonic()
+    old_handler = signal.signal(signal.SIGALRM, interrupt)
+    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    if old_delay and old_delay < seconds:
+        signal.setitimer(signal.ITIMER_REAL, old_delay)  # an outer deadline comes first
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old_handler)
+        if old_delay:
+            remaining = max(old_delay - (time.monotonic() - start), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, remaining, old_interval)
+
+
+def _as_expr(value: Any, name: str, syntax: Syntax) -> Any:
+    if isinstance(value, str):
+        return parse(value, syntax=syntax)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return sp.Rational(value)
+    if isinstance(value, sp.MatrixBase) or (isinstance(value, sp.Expr) and not isinstance(value, sp.Equality)):
+        return value
+    raise TypeError(f"{name}: expected a string or a SymPy expression; got {type(value).__name__} {value!r}"[:200])
+
+
+def _conditions(assumptions: Any, syntax: Syntax) -> tuple[Assumptions, list[Any]]:
+    """Split ``assumptions`` into an Assumptions object and extra relations."""
+    if assumptions is None:
+        return Assumptions(), []
+    if isinstance(assumptions, Assumptions):
+        return assumptions, []
+    items = [assumptions] if isinstance(assumptions, (str, sp.Basic)) else list(assumptions)
+    base, extra = Assumptions(), list[Any]()
+    for item in items:
+        if isinstance(item, Assumptions):
+            base = base.merged(item)
+        elif isinstance(item, str):
+            extra.extend(parse_condition(item, syntax=syntax))
+        elif isinstance(item, sp.Basic) and (item.is_Relational or isinstance(item, sp.And)):
+            extra.extend(item.args if isinstance(item, sp.And) else (item,))
+        else:
+            raise TypeError(f"assumptions: expected an Assumptions object or conditions such as 'x > 0'; got {item!r}"[:200])
+    return base, extra
+
+
+def _unify(objects: Sequence[Any]) -> list[Any]:
+    """Make equal names the same symbol across ``objects``.
+
+    Integer symbols (sum indices and limits) win over real ones; otherwise the first
+    symbol met with a name wins, so a caller's own SymPy symbols keep their assumptions.
+    A symbol ``x_3`` becomes the term ``x(3)`` when ``x`` is a sequence in a sum.
+    """
+    chosen: dict[str, sp.Symbol] = {}
+    sequences: set[str] = set()
+    for obj in objects:
+        for s in sorted(obj.free_symbols, key=sp.default_sort_key):
+            if isinstance(s, sp.Symbol) and (s.name not in chosen or (s.is_integer and not chosen[s.name].is_integer)):
+                chosen[s.name] = s
+        for app in obj.atoms(sp.core.function.AppliedUndef):
+            if len(app.args) == 1:
+                sequences.add(app.func.__name__)
+    out = []
+    for obj in objects:
+        mapping: dict[Any, Any] = {}
+        for s in obj.free_symbols:
+            if not isinstance(s, sp.Symbol):
+                continue
+            m = re.fullmatch(r"(.+)_(\d+)", s.name)
+            if m and m.group(1) in sequences:
+                mapping[s] = sp.Function(m.group(1), real=True)(sp.Integer(m.group(2)))
+            elif chosen[s.name] != s:
+                mapping[s] = chosen[s.name]
+        out.append(obj.xreplace(mapping) if mapping else obj)
+    return out
+
+
+def _operations(expr: Any) -> int:
+    return sum(1 for _ in sp.preorder_traversal(expr))
+
+
+def _decide(lhs: Any, rhs: Any, assumptions: Assumptions, timeout: float | None) -> Equivalence:
+    size = max(_operations(lhs), _operations(rhs))
+    if size > MAX_OPERATIONS:
+        msg = f"the expressions are too large to check ({size} nodes; at most {MAX_OPERATIONS})"
+        return Equivalence(lhs, rhs, Comparison("undecided", "size", detail=msg))
+    try:
+        with _budget(timeout):
+            comparison = compare(lhs, rhs, assumptions)
+    except _OutOfTime:
+        comparison = Comparison("undecided", "time budget", detail=f"no decision within the time budget of {timeout:g} s")
+    except RecursionError:
+        comparison = Comparison("undecided", "recursion", detail="the expressions are nested too deeply to check")
+    return Equivalence(lhs, rhs, comparison)
+
+
+def _prepared(exprs: list[Any], assumptions: Any, syntax: Syntax) -> tuple[list[Any], Assumptions]:
+    base, extra = _conditions(assumptions, syntax)
+    unified = _unify([*exprs, *extra, *base.conditions])
+    n = len(exprs)
+    conditions = tuple(unified[n:])
+    merged = Assumptions(conditions, base.matrices, base.functions, base.samples, base.seed)
+    return unified[:n], merged
+
+
+def equivalent(
+    lhs: _Input, rhs: _Input, assumptions: Any = None, *, syntax: Syntax = "auto", timeout: float | None = 20.0
+) -> Equivalence:
+    r"""Decide whether ``lhs`` equals ``rhs`` for every value the assumptions allow.
+
+    Parameters
+    ----------
+    lhs, rhs
+        Strings in Python syntax or LaTeX, or SymPy expressions.
+    assumptions
+        ``None``; an :class:`~refalgo.assumptions.Assumptions`; a condition string such
+        as ``"x > 0"`` or ``"0 < gamma < 1"``; a SymPy relation; or a list of these.
+    syntax
+        ``"auto"``, ``"python"`` or ``"latex"`` for string inputs.
+    timeout
+        Time budget in seconds (``None``: no budget); when it runs out the result is
+        *undecided*.
+
+    Returns
+    -------
+    Equivalence
+        Truthy when proven or checked; ``.status``; ``.counterexample`` when failed.
+
+    Raises
+    ------
+    refalgo.parsing.ParseError
+        A string cannot be read.
+    TypeError
+        An input is neither a string nor a SymPy expression.
+
+    Examples
+    --------
+    >>> equivalent("(x + 1)**2", "x**2 + 2*x + 1").status
+    'proven'
+    >>> r = equivalent("sqrt(x**2)", "x")
+    >>> bool(r), r.counterexample.values
+    (False, {'x': '-1'})
+    >>> bool(equivalent("sqrt(x**2)", "x", "x > 0"))
+    True
+    """
+    a = _as_expr(lhs, "lhs", syntax)
+    b = _as_expr(rhs, "rhs", syntax)
+    (a, b), assume = _prepared([a, b], assumptions, syntax)
+    return _decide(a, b, assume, timeout)
+
+
+def _steps(steps: Iterable[_Input], syntax: Syntax) -> list[Any]:
+    if isinstance(steps, (str, sp.Basic)):
+        raise TypeError("steps: expected a list of steps (strings or SymPy expressions); got a single one")
+    out: list[Any] = []
+    for k, step in enumerate(steps):
+        out.extend(parse_chain(step, syntax=syntax) if isinstance(step, str) else [_as_expr(step, f"steps[{k}]", syntax)])
+    if len(out) < 2:
+        raise ValueError(f"steps: expected at least 2 steps; got {len(out)}")
+    return out
+
+
+def check_steps(
+    steps: Iterable[_Input], assumptions: Any = None, *, syntax: Syntax = "auto", timeout: float | None = 20.0
+) -> StepsCheck:
+    r"""Check that each step of a derivation equals the one before it.
+
+    Parameters
+    ----------
+    steps
+        Strings or SymPy expressions; a string may hold a chain ``"a = b = c"``, which
+        counts as several steps.
+    assumptions, syntax
+        As for :func:`equivalent`.
+    timeout
+        Time budget in seconds for each step.
+
+    Returns
+    -------
+    StepsCheck
+        Truthy when every step follows; ``.first_broken`` is the 0-based index of the
+        first step that does not, ``.describe()`` says why.
+
+    Raises
+    ------
+    refalgo.parsing.ParseError
+        A step cannot be read.
+    ValueError
+        Fewer than two steps.
+
+    Examples
+    --------
+    >>> r = check_steps(["(x + 1)**2 - 1", "x**2 + 2*x", "x*(x + 1)"])
+    >>> r.first_broken, r.describe()
+    (2, 'step 3 does not follow from step 2: at x = 1, step 2 = 3 but step 3 = 2')
+    """
+    exprs, assume = _prepared(_steps(steps, syntax), assumptions, syntax)
+    links: list[Equivalence] = []
+    for before, after in zip(exprs, exprs[1:]):
+        link = _decide(before, after, assume, timeout)
+        links.append(link)
+        if not link:
+            break
+    return StepsCheck(tuple(exprs), tuple(links))

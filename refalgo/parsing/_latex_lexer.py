@@ -1,0 +1,82 @@
+r"""Tokens of the LaTeX math subset that :mod:`refalgo.parsing._latex` reads.
+
+A token is a number (``12``, ``0.5``), one letter, a command (``\frac``, ``\|``) or one
+punctuation character. Spacing commands and alignment marks are dropped;
+``\left(`` and ``\right)`` become the bracket with its side recorded. Any other
+character is refused here, with its position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._common import MAX_CHARS, ParseError, greek_name
+
+_SKIP = {
+    r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad", r"\qquad", r"\displaystyle", r"\textstyle",
+    r"\limits", r"\big", r"\Big", r"\bigg", r"\Bigg", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr",
+    r"\biggl", r"\biggr", r"\Biggl", r"\Biggr", r"\\", "&",
+}
+_DELIMITERS = {"(", ")", "[", "]", "|", ".", r"\|", r"\{", r"\}", r"\lvert", r"\rvert", r"\lVert", r"\rVert",
+               r"\vert", r"\Vert", r"\langle", r"\rangle"}
+_CANONICAL = {r"\lvert": "|", r"\rvert": "|", r"\vert": "|", r"\lVert": r"\|", r"\rVert": r"\|", r"\Vert": r"\|"}
+_PUNCT = set("+-*/^_()[]{}|,;=<>!'")
+_TOKEN = re.compile(r"\s+|\d+(?:\.\d+)?|\.\d+|\\[A-Za-z]+|\\.|<=|>=|!=|.", re.S)
+
+
+@dataclass
+class Token:
+    """One token: its kind (``num``, ``letter``, ``cmd``, ``punct``, ``end``), text and position."""
+
+    kind: str
+    text: str
+    pos: int
+    side: str = ""  # "open" or "close" for a bracket written with \left or \right
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text``, ending with an ``end`` token; raises ParseError on a bad character."""
+    if len(text) > MAX_CHARS:
+        raise ParseError(f"input of {len(text)} characters; at most {MAX_CHARS} are accepted", text, MAX_CHARS)
+    raw: list[Token] = []
+    for m in _TOKEN.finditer(text):
+        s, pos = m.group(), m.start()
+        if s.isspace() or s in _SKIP:
+            continue
+        if s[0].isdigit() or s[0] == ".":
+            raw.append(Token("num", s, pos))
+        elif s.startswith("\\"):
+            raw.append(Token("cmd", _CANONICAL.get(s, s), pos))
+        elif s.isascii() and s.isalpha():
+            raw.append(Token("letter", s, pos))
+        elif greek_name(s):
+            raw.append(Token("cmd", "\\" + (greek_name(s) or ""), pos))
+        elif s in _PUNCT or s in ("<=", ">=", "!="):
+            raw.append(Token("punct", s, pos))
+        elif s in ("≤", "≥", "≠", "·", "×", "∞", "∂"):
+            names = {"≤": r"\le", "≥": r"\ge", "≠": r"\ne", "·": r"\cdot", "×": r"\times", "∞": r"\infty", "∂": r"\partial"}
+            raw.append(Token("cmd", names[s], pos))
+        else:
+            raise ParseError(f"unexpected character {s!r}", text, pos)
+    return _sides(raw, text) + [Token("end", "", len(text))]
+
+
+def _sides(raw: list[Token], text: str) -> list[Token]:
+    """Fold ``\\left``/``\\right`` into the bracket that follows them."""
+    out: list[Token] = []
+    i = 0
+    while i < len(raw):
+        t = raw[i]
+        if t.text in (r"\left", r"\right"):
+            nxt = raw[i + 1] if i + 1 < len(raw) else None
+            if nxt is None or nxt.text not in _DELIMITERS:
+                raise ParseError(f"{t.text} must be followed by a bracket such as ( [ | or .", text, t.pos)
+            side = "open" if t.text == r"\left" else "close"
+            if nxt.text != ".":
+                out.append(Token(nxt.kind, nxt.text, t.pos, side))
+            i += 2
+            continue
+        out.append(t)
+        i += 1
+    return out
