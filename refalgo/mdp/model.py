@@ -79,12 +79,12 @@ def _check_rows(P2: Any, n_actions: int) -> None:
         else:
             k = int(np.argwhere(P2 < 0)[0][0])
         raise ValueError(f"P: expected nonnegative probabilities; row P[{k // n_actions}, {k % n_actions}] has a negative entry")
-    sums = np.asarray(P2.sum(axis=1)).ravel()
+    sums = np.asarray(P2 @ np.ones(P2.shape[1])).ravel()
     bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_TOL)
     if bad.size:
         k = int(bad[0])
         raise ValueError(
-            f"P[{k // n_actions}, {k % n_actions}] sums to {sums[k]!r}, expected 1 (tolerance {ROW_TOL:g})"
+            f"P[{k // n_actions}, {k % n_actions}] sums to {float(sums[k]):.12g}, expected 1 (tolerance {ROW_TOL:g})"
         )
 
 
@@ -345,7 +345,7 @@ def as_policy(policy: Any, mdp: MDP) -> NDArray[np.float64]:
     sums = pi.sum(axis=1)
     bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_TOL)
     if bad.size:
-        raise ValueError(f"policy[{int(bad[0])}] sums to {sums[bad[0]]!r}, expected 1 (tolerance {ROW_TOL:g})")
+        raise ValueError(f"policy[{int(bad[0])}] sums to {float(sums[bad[0]]):.12g}, expected 1 (tolerance {ROW_TOL:g})")
     return pi
 
 

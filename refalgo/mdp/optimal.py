@@ -34,6 +34,7 @@ import sympy as sp
 from numpy.typing import NDArray
 
 from .._validate import as_array, as_positive
+from ..registry import Concept, Tolerance
 from .model import MDP, proper_policy, terminal_states
 from .values import _direct, _exact_policy_model, _exact_solve, _exact_transitions, action_values, policy_model
 
@@ -442,3 +443,27 @@ def optimal_values_symbolic(mdp: MDP, *, policy0: Any = None) -> ExactSolution:
             return ExactSolution(sp.Matrix(v), lowest, sets, tuple(visited))
         policy = new
         visited.append(tuple(policy))
+
+
+# ---------------------------------------------------------------------- registry
+def _inputs() -> Any:
+    from ._strategies import optimal_value_examples
+
+    return optimal_value_examples()
+
+
+CONCEPTS = (
+    Concept(
+        name="optimal-values",
+        area="mdp",
+        symbolic=lambda ex: list(optimal_values_symbolic(ex["mdp"]).values),
+        numeric=lambda ex: value_iteration(ex["mdp"], tol=1e-10).values,
+        inputs=_inputs,
+        tolerance=Tolerance(rtol=0.0, atol=2e-10, why="value iteration stops with the guarantee |v - v*| <= tol = 1e-10"),
+        references=(
+            "S. Zhao, Mathematical Foundations of Reinforcement Learning, Springer 2025, ch. 3-4",
+            "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §3.6, §4.4",
+        ),
+        page="mdp/optimal-policies.md",
+    ),
+)

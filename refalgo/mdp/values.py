@@ -36,6 +36,7 @@ from sympy.polys.matrices import DomainMatrix
 from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 
 from .._validate import as_array, as_positive
+from ..registry import Concept, Tolerance
 from .model import MDP, _reach_backward, as_policy, terminal_states
 
 __all__ = [
@@ -540,3 +541,31 @@ def bellman_residual(mdp: MDP, policy: Any, values: Any) -> NDArray[np.float64]:
     v = as_array(values, "values", ndim=1, shape=(mdp.n_states,))
     P_pi, r_pi = policy_model(mdp, policy)
     return r_pi + mdp.gamma * np.asarray(P_pi @ v) - v
+
+
+# ---------------------------------------------------------------------- registry
+def _inputs() -> Any:
+    from ._strategies import state_value_examples
+
+    return state_value_examples()
+
+
+CONCEPTS = (
+    Concept(
+        name="state-values",
+        area="mdp",
+        symbolic=lambda ex: list(state_values_symbolic(ex["mdp"], ex["policy"])),
+        numeric=lambda ex: state_values(ex["mdp"], ex["policy"]),
+        inputs=_inputs,
+        tolerance=Tolerance(
+            rtol=1e-9,
+            atol=1e-9,
+            why="direct float64 solve: error about cond(I - γP_π)·eps·|v| with cond <= (1+γ)/(1-γ) <= 39 and |v| <= 100",
+        ),
+        references=(
+            "S. Zhao, Mathematical Foundations of Reinforcement Learning, Springer 2025, ch. 2",
+            "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §3.5",
+        ),
+        page="mdp/state-values.md",
+    ),
+)

@@ -1,0 +1,148 @@
+"""State values: the twins agree, the Bellman equation's identities hold, bad input is named."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import scipy.sparse as sps
+import sympy as sp
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from refalgo.mdp import (
+    MDP,
+    action_values,
+    action_values_symbolic,
+    bellman_residual,
+    iterative_policy_evaluation,
+    policy_model,
+    state_values,
+    state_values_from_action_values,
+    state_values_symbolic,
+    sutton_barto_small_gridworld,
+    zhao_grid_world,
+)
+from refalgo.mdp._strategies import mdp_and_policy
+
+
+def close(a: object, b: object, tol: float) -> bool:
+    x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return x.shape == y.shape and bool(np.all(np.abs(x - y) <= tol)) and bool(np.all(np.abs(y - x) <= tol))
+
+
+@given(mdp_and_policy())
+def test_twins_agree(case: tuple[MDP, np.ndarray]) -> None:
+    m, pi = case
+    exact = state_values_symbolic(m, pi)
+    assert all(x.is_Rational for x in exact)
+    assert close([float(x) for x in exact], state_values(m, pi), 1e-9)
+
+
+@given(mdp_and_policy())
+def test_iteration_converges_within_its_bound(case: tuple[MDP, np.ndarray]) -> None:
+    m, pi = case
+    res = iterative_policy_evaluation(m, pi, tol=1e-6, record=True)
+    exact = np.array([float(x) for x in state_values_symbolic(m, pi)])
+    assert res.bound <= 1e-6
+    assert np.max(np.abs(res.values - exact)) <= res.bound + 1e-12
+    # a priori: |v_k - v_pi| <= gamma^k |v_0 - v_pi| for every iterate (v_0 = 0)
+    for k, v in enumerate(res.history):
+        assert np.max(np.abs(v - exact)) <= m.gamma**k * np.max(np.abs(exact)) + 1e-9
+
+
+@given(mdp_and_policy(gammas=st.just(Fraction(0))))
+def test_gamma_zero_gives_expected_immediate_reward(case: tuple[MDP, np.ndarray]) -> None:
+    m, pi = case
+    r_pi = (pi * m.R).sum(axis=1)
+    assert close(state_values(m, pi), r_pi, 0.0)
+    assert [float(x) for x in state_values_symbolic(m, pi)] == r_pi.tolist()
+
+
+@given(mdp_and_policy())
+def test_v_is_the_policy_average_of_q(case: tuple[MDP, np.ndarray]) -> None:
+    m, pi = case
+    v = state_values(m, pi)
+    assert close(state_values_from_action_values(m, pi, action_values(m, v)), v, 1e-9)
+    ve = state_values_symbolic(m, pi)
+    qe = action_values_symbolic(m, list(ve))
+    assert all(sum((sp.Rational(pi[s, a]) * qe[s, a] for a in range(m.n_actions)), sp.Integer(0)) == ve[s] for s in range(m.n_states))
+
+
+@given(mdp_and_policy())
+def test_bellman_residual_vanishes_only_at_v_pi(case: tuple[MDP, np.ndarray]) -> None:
+    m, pi = case
+    v = state_values(m, pi)
+    assert close(bellman_residual(m, pi, v), np.zeros(m.n_states), 1e-9)
+    assume(m.gamma < 0.9)
+    # off the solution the residual is (I - γP_π)(v_π - w), at least (1-γ)·|v_π - w| in max norm
+    w = v + 1.0
+    assert np.max(np.abs(bellman_residual(m, pi, w))) >= (1 - m.gamma) - 1e-9
+
+
+@given(mdp_and_policy())
+def test_sparse_direct_and_iterative_agree(case: tuple[MDP, np.ndarray]) -> None:
+    m, pi = case
+    S, A = m.n_states, m.n_actions
+    sparse = MDP(sps.csr_array(m.P.reshape(S * A, S)), m.R, m.gamma)
+    direct = state_values(sparse, pi)
+    assert close(direct, state_values(m, pi), 1e-9)
+    assert close(state_values(sparse, pi, method="iterative", tol=1e-9), direct, 2e-9)
+    P_pi, r_pi = policy_model(sparse, pi)
+    assert close(P_pi.toarray(), np.einsum("sat,sa->st", m.P, pi), 1e-15)
+
+
+def test_symbolic_gamma_gives_closed_forms() -> None:
+    """Zhao (2025), §2.5, Figure 2.4: v(s1) = γ/(1-γ), v(s2) = v(s3) = v(s4) = 1/(1-γ)."""
+    g = sp.Symbol("gamma")
+    w = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
+    v = state_values_symbolic(w.mdp, [2, 2, 1, 4], gamma=g)
+    expected = [g / (1 - g), 1 / (1 - g), 1 / (1 - g), 1 / (1 - g)]
+    assert all(sp.simplify(a - b) == 0 for a, b in zip(v, expected))
+
+
+def test_exact_policies_stay_exact() -> None:
+    w = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
+    third = Fraction(1, 3)
+    pi = [[0, third, 2 * third, 0, 0], [0, 0, 1, 0, 0], [0, 1, 0, 0, 0], [0, 0, 0, 0, 1]]
+    v = state_values_symbolic(w.mdp, pi)
+    # v(s1) = 1/3·(-1 + γ·10) + 2/3·(0 + γ·10) = -1/3 + 9
+    assert v[0] == sp.Rational(26, 3)
+    with pytest.raises(ValueError, match="sums to 0.666"):
+        state_values_symbolic(w.mdp, [[0, third, third, 0, 0]] + pi[1:])
+    nearly = Fraction(1, 10**12)  # within the float tolerance, but not exactly 1
+    with pytest.raises(ValueError, match="expected exactly 1"):
+        state_values_symbolic(w.mdp, [[0, third + nearly, 2 * third, 0, 0]] + pi[1:])
+
+
+def test_gamma_one_needs_a_proper_policy() -> None:
+    w = sutton_barto_small_gridworld()
+    always_up = np.zeros(16, dtype=int)  # state 1 bumps into the top edge forever
+    with pytest.raises(ValueError, match="never does"):
+        state_values(w.mdp, always_up)
+    with pytest.raises(ValueError, match="singular"):
+        state_values_symbolic(w.mdp, always_up)
+    with pytest.raises(ValueError, match="gamma < 1"):
+        iterative_policy_evaluation(w.mdp, np.full((16, 4), 0.25))
+
+
+def test_bad_arguments_are_named() -> None:
+    w = zhao_grid_world()
+    pi = np.full((25, 5), 0.2)
+    with pytest.raises(ValueError, match="method"):
+        state_values(w.mdp, pi, method="magic")
+    with pytest.raises(ValueError, match="tol"):
+        iterative_policy_evaluation(w.mdp, pi, tol=0.0)
+    with pytest.raises(ValueError, match="v0"):
+        iterative_policy_evaluation(w.mdp, pi, v0=np.zeros(3))
+    with pytest.raises(ValueError, match="max_sweeps"):
+        iterative_policy_evaluation(w.mdp, pi, tol=1e-12, max_sweeps=3)
+    with pytest.raises(ValueError, match="values"):
+        action_values(w.mdp, np.zeros(24))
+    with pytest.raises(ValueError, match="values: expected 25"):
+        action_values_symbolic(w.mdp, [0] * 24)
+    with pytest.raises(ValueError, match="q"):
+        state_values_from_action_values(w.mdp, pi, np.zeros((25, 4)))
+    with pytest.raises(ValueError, match="values"):
+        bellman_residual(w.mdp, pi, np.full(25, np.nan))
