@@ -208,9 +208,14 @@ def is_outside(url: str, own_hosts: set[str]) -> bool:
     return urlsplit(url).netloc.lower() not in own_hosts
 
 
-_JS_URL = re.compile(r"""https?://[^\s"'`<>()\\]+""")
+# In JavaScript, a URL is a resource when it is assigned to src/href or written in url();
+# an <a href> built in a string is a link, not a fetch.
+_JS_RESOURCE = re.compile(
+    r"""(<a\s[^>]*)?\b(?:src|href)\s*[=:]\s*["'`]((?:https?:)?//[^"'`\s]+)|url\(\s*["']?((?:https?:)?//[^"')\s]+)"""
+)
 
 
-def js_urls(path: Path) -> list[str]:
-    """Every absolute http(s) URL written in a JavaScript file."""
-    return _JS_URL.findall(path.read_text(encoding="utf-8", errors="replace"))
+def js_resource_urls(path: Path) -> list[str]:
+    """Absolute URLs a JavaScript file assigns to ``src``/``href`` or writes in ``url()``."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return [attr or css for anchor, attr, css in _JS_RESOURCE.findall(text) if not anchor]

@@ -1,0 +1,106 @@
+"""The whole site: it builds strictly, every page renders in a real browser, nothing comes from outside.
+
+The site is built once per session (see conftest.py), served from a thread on
+127.0.0.1 and every built page (404.html aside) is loaded in headless Chromium by
+check_site.mjs. A page fails when any formula is left raw or drawn blank, MathJax
+reports an error, a script or the console reports an error, or it requests anything
+not on the served origin. tests/docs/test_checker.py shows the checker failing on
+pages broken in each of these ways.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from sitecheck import ROOT, Build, html_pages, is_outside, js_resource_urls, listing, problems, resource_urls, run_checker, serve
+
+pytestmark = pytest.mark.docs
+
+CONFIG = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def _nav_pages(nav: Any) -> list[str]:
+    if isinstance(nav, str):
+        return [nav] if nav.endswith(".md") else []
+    if isinstance(nav, dict):
+        return [p for v in nav.values() for p in _nav_pages(v)]
+    if isinstance(nav, list):
+        return [p for v in nav for p in _nav_pages(v)]
+    return []
+
+
+def _built_path(md: str) -> str:
+    stem = md[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def test_strict_build(built_site: Build, record_property: Any) -> None:
+    record_property("build_seconds", round(built_site.seconds, 1))
+    assert built_site.returncode == 0, f"mkdocs build --strict failed:\n{built_site.tail()}"
+
+
+def test_every_page_in_the_navigation_was_built(site: Path) -> None:
+    built = set(html_pages(site))
+    missing = [md for md in _nav_pages(CONFIG["nav"]) if _built_path(md) not in built]
+    assert not missing, f"pages in the navigation that were not built: {missing}"
+
+
+def test_the_theme_keeps_the_settings_the_math_relies_on() -> None:
+    theme = CONFIG["theme"]
+    assert theme.get("font") is False, "theme.font must be false: web fonts would be fetched from Google"
+    assert "navigation.instant" not in theme.get("features", []), (
+        "navigation.instant re-typesets MathJax on page changes and leaves formulas blank"
+    )
+
+
+@pytest.fixture(scope="module")
+def browser_report(site: Path) -> dict[str, Any]:
+    pages = html_pages(site)
+    with serve(site) as base:
+        start = time.perf_counter()
+        report = run_checker(base, pages)
+        report["seconds"] = time.perf_counter() - start
+    return report
+
+
+def test_every_page_passes_the_browser_check(browser_report: dict[str, Any], record_property: Any) -> None:
+    record_property("browser_check_seconds", round(browser_report["seconds"], 1))
+    failing = [p["page"] for p in browser_report["pages"] if problems(p)]
+    assert not failing and not browser_report["unattributed"], listing(browser_report)
+
+
+def test_the_browser_check_saw_typeset_math(browser_report: dict[str, Any]) -> None:
+    """Guards against a vacuous pass: the pages that must show math did show it."""
+    by_page = {p["page"]: p for p in browser_report["pages"]}
+    for page in ("index.html", "reference/derivations/index.html"):
+        math = by_page[page]["math"]
+        assert by_page[page]["mathjax"], f"{page}: MathJax did not load"
+        assert math and math["rendered"] >= 2, f"{page}: expected typeset formulas, found {math}"
+
+
+def test_no_page_loads_resources_from_another_host(site: Path) -> None:
+    own = {urlsplit(CONFIG["site_url"]).netloc.lower()}
+    outside = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".css") and path.is_file():
+            outside += [f"{path.relative_to(site)}: {u}" for u in resource_urls(path) if is_outside(u, own)]
+    assert not outside, "resources from another host:\n" + "\n".join(outside)
+
+
+def test_no_script_loads_resources_from_another_host(site: Path) -> None:
+    own = {urlsplit(CONFIG["site_url"]).netloc.lower()}
+    outside = [
+        f"{path.relative_to(site)}: {u}"
+        for path in sorted(site.rglob("*.js"))
+        for u in js_resource_urls(path)
+        if is_outside(u, own)
+    ]
+    assert not outside, "scripts that load resources from another host:\n" + "\n".join(outside)
