@@ -36,6 +36,7 @@ leaves it again. With ``eps = 0`` a coordinate whose :math:`\hat v_t` is 0 would
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -180,7 +181,7 @@ def _leaf_step(
         vmax = np.maximum(vmax, v)
     second = v if vmax is None else vmax
     step_size = alpha / (1 - h.beta1**t)  # α / (1 − β₁ᵗ): bias correction (3)
-    denom = np.sqrt(second) / np.sqrt(1 - h.beta2**t) + h.eps  # √v̂ + ε, bias correction (4)
+    denom = np.sqrt(second) / math.sqrt(1 - h.beta2**t) + h.eps  # √v̂ + ε, bias correction (4)
     return p - step_size * (m / denom), m, v, vmax, denom  # (5)
 
 
