@@ -187,7 +187,7 @@ def _conditions(assumptions: Any, syntax: Syntax) -> tuple[Assumptions, list[Any
     base, extra = Assumptions(), list[Any]()
     for item in items:
         if isinstance(item, Assumptions):
-            base = base.merged(item)
+            base = item if base == Assumptions() else base.merged(item)
         elif isinstance(item, str):
             extra.extend(parse_condition(item, syntax=syntax))
         elif isinstance(item, sp.Basic) and (item.is_Relational or isinstance(item, sp.And)):

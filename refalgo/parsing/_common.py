@@ -155,6 +155,13 @@ class Builder:
         self.count(position)
         return self.checked(a + b, position)
 
+    def relation(self, rel: Any, a: Any, b: Any, position: int) -> Any:
+        """The relation ``rel(a, b)``, refusing one that is already decided (no symbols)."""
+        value = rel(a, b)
+        if not value.is_Relational:
+            raise self.fail(f"the condition {rel(a, b, evaluate=False)} holds no symbol; it is always {value}", position)
+        return value
+
     def count_argument(self, value: Any, what: str, position: int) -> Any:
         """``value`` unless it is a number too large to be the argument of ``what``."""
         if value.is_number and value.is_Rational and abs(value) > MAX_COUNT:

@@ -100,9 +100,10 @@ class _Parser:
         while self.tok.text in _RELATIONS:
             if not relation:
                 raise self.fail("a comparison is only accepted as a condition (an assumption)")
-            rel = _RELATIONS[self.next().text]
+            op = self.next()
+            rel = _RELATIONS[op.text]
             second = self.expr()
-            relations.append(rel(first, second, evaluate=False))
+            relations.append(self.b.relation(rel, first, second, op.pos))
             first = second
         if self.tok.kind != "end":
             raise self.fail(f"unexpected {self.tok.text}")

@@ -267,5 +267,5 @@ class _Reader:
             rel = ops.get(type(op))
             if rel is None:
                 raise self.fail("conditions use < <= > >= != (chained as 0 < x < 1)", node)
-            relations.append(rel(a, b, evaluate=False))
+            relations.append(self.b.relation(rel, a, b, self.pos(node)))
         return relations
