@@ -118,6 +118,8 @@ def parse_python(text: str, *, relation: bool = False) -> Any:
         raise _syntax_error(text, exc) from None
     except (RecursionError, MemoryError, ValueError) as exc:
         raise ParseError(f"cannot read the input: {type(exc).__name__}", text, 0) from None
+    if relation and not isinstance(tree.body, ast.Compare):
+        raise ParseError("expected a condition such as x > 0 or 0 < gamma < 1", text, 0)
     return _Reader(text, Builder(text), relation).read(tree.body, 0)
 
 
