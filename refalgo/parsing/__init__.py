@@ -45,7 +45,7 @@ Syntax = Literal["auto", "python", "latex"]
 PYTHON_FUNCTIONS = tuple(sorted(FUNCTIONS) + ["Sum", "Product", "diff", "Derivative"])
 PYTHON_CONSTANTS = tuple(sorted(CONSTANTS))
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
-_LATEX_HINT = re.compile(r"![^=]|!$|\d[A-Za-z(]|\)\s*\(")
+_LATEX_HINT = re.compile(r"![^=]|!$|\d[A-DF-Za-df-z(]|\d[eE](?![\d+-])|\)\s*\(")
 
 
 def detect_syntax(text: str) -> Literal["python", "latex"]:

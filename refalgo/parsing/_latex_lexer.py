@@ -59,7 +59,35 @@ def tokenize(text: str) -> list[Token]:
             raw.append(Token("cmd", names[s], pos))
         else:
             raise ParseError(f"unexpected character {s!r}", text, pos)
+    _refuse_words(raw, text)
     return _sides(raw, text) + [Token("end", "", len(text))]
+
+
+def _refuse_words(raw: list[Token], text: str) -> None:
+    r"""Refuse three or more adjacent letters (``for``, ``range``) outside a subscript group.
+
+    Juxtaposed letters multiply (``xy`` is ``x*y``), but a word is almost surely not a
+    product; multi-letter names go in subscripts (``\pi_{ref}``) or ``\mathrm{KL}``.
+    """
+    braces: list[bool] = []  # for each open brace: is it a subscript or a \mathrm-like name group?
+    run = 0
+    for k, t in enumerate(raw):
+        if t.text == "{":
+            before = raw[k - 1].text if k else ""
+            braces.append(before in ("_", r"\mathrm", r"\operatorname", r"\text") or (bool(braces) and braces[-1]))
+        elif t.text == "}" and braces:
+            braces.pop()
+        adjacent = k > 0 and raw[k - 1].kind == "letter" and raw[k - 1].pos + 1 == t.pos
+        run = run + 1 if t.kind == "letter" and adjacent else (1 if t.kind == "letter" else 0)
+        if run >= 3 and not (braces and braces[-1]):
+            start = t.pos - run + 1
+            word = text[start : t.pos + 1]
+            raise ParseError(
+                f"the letters {word!r} form a word; write products with spaces (x y z) and "
+                r"multi-letter names as \mathrm{" + word + "} or in a subscript",
+                text,
+                start,
+            )
 
 
 def _sides(raw: list[Token], text: str) -> list[Token]:
