@@ -247,11 +247,31 @@ def _decide(lhs: Any, rhs: Any, assumptions: Assumptions, timeout: float | None)
     return Equivalence(lhs, rhs, comparison)
 
 
+def _signs(conditions: Sequence[Any]) -> dict[sp.Symbol, sp.Symbol]:
+    """Real symbols that a condition ``s > 0`` or ``s >= 0`` makes positive or nonnegative.
+
+    Such a symbol is replaced by one that carries the assumption, so that SymPy's
+    rewrites can use it (``sqrt(x**2)`` becomes ``x`` when ``x`` is positive).
+    """
+    out: dict[sp.Symbol, sp.Symbol] = {}
+    for c in conditions:
+        if not c.is_Relational or c.rel_op not in (">", ">=", "<", "<="):
+            continue
+        big, small = (c.lhs, c.rhs) if c.rel_op in (">", ">=") else (c.rhs, c.lhs)
+        if isinstance(big, sp.Symbol) and small == 0 and big.is_real and big.is_integer is not True:
+            strict = c.rel_op in (">", "<")
+            if big not in out or strict:
+                out[big] = sp.Symbol(big.name, positive=True) if strict else sp.Symbol(big.name, nonnegative=True)
+    return out
+
+
 def _prepared(exprs: list[Any], assumptions: Any, syntax: Syntax) -> tuple[list[Any], Assumptions]:
     base, extra = _conditions(assumptions, syntax)
     unified = _unify([*exprs, *extra, *base.conditions])
     n = len(exprs)
-    conditions = tuple(unified[n:])
+    signs = _signs(unified[n:])
+    unified = [obj.xreplace(signs) for obj in unified]
+    conditions = tuple(c for c in unified[n:] if c is not sp.true)
     merged = Assumptions(conditions, base.matrices, base.functions, base.samples, base.seed)
     return unified[:n], merged
 
