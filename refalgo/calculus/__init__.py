@@ -5,3 +5,23 @@ are re-exported here.
 """
 
 __all__: list[str] = []
+
+from .quadratic import (
+    CompletedSquare,
+    QuadraticExtremum,
+    QuadraticExtremumSymbolic,
+    QuadraticForm,
+    quadratic_extremum,
+    quadratic_extremum_symbolic,
+    quadratic_form_symbolic,
+)
+
+__all__ += [
+    "CompletedSquare",
+    "QuadraticExtremum",
+    "QuadraticExtremumSymbolic",
+    "QuadraticForm",
+    "quadratic_extremum",
+    "quadratic_extremum_symbolic",
+    "quadratic_form_symbolic",
+]
