@@ -467,3 +467,71 @@ CONCEPTS = (
         page="mdp/optimal-policies.md",
     ),
 )
+
+
+# ---------------------------------------------------------------------- derivations
+def derivations() -> list[Any]:
+    r"""The verified derivations shown on the optimal-policies page."""
+    from ..assumptions import Assumptions
+    from ..derivation import Derivation
+
+    g = sp.Symbol("gamma", positive=True)
+    f, h = sp.symbols("f_1:4", real=True), sp.symbols("g_1:4", real=True)
+    gap = sp.Max(*(sp.Abs(a - b) for a, b in zip(f, h)))
+    key = Derivation(
+        "Key inequality |max_a f(a) − max_a g(a)| ≤ max_a |f(a) − g(a)|, written as max(left, right) = right (three actions)",
+        [(sp.Max(sp.Abs(sp.Max(*f) - sp.Max(*h)), gap), "the larger of the two sides"), (gap, "is always the right side")],
+    )
+    v1, v2 = sp.symbols("v_1:4", real=True), sp.symbols("w_1:4", real=True)
+    p = sp.symbols("p_1:3", nonnegative=True)
+    probs = (p[0], p[1], 1 - p[0] - p[1])
+    r = sp.Symbol("r", real=True)
+    diff = Derivation(
+        "For one action the two action values differ by γ times an average of v₁ − v₂",
+        [
+            ((r + g * sum((q * a for q, a in zip(probs, v1)), sp.Integer(0))) - (r + g * sum((q * b for q, b in zip(probs, v2)), sp.Integer(0))),
+             "q₁(s, a) − q₂(s, a), three next states"),
+            (g * sum((q * (a - b) for q, a, b in zip(probs, v1, v2)), sp.Integer(0)), "the reward cancels"),
+        ],
+        assumptions=Assumptions.of(g < 1, p[0] + p[1] <= 1),
+    )
+    d = sp.symbols("d_1:4", real=True)
+    biggest = sp.Max(*(sp.Abs(x) for x in d))
+    average = Derivation(
+        "An average is at most the largest magnitude: |Σ p(s') d(s')| ≤ max |d(s')|, as max(left, right) = right",
+        [(sp.Max(sp.Abs(sum((q * x for q, x in zip(probs, d)), sp.Integer(0))), biggest), "p a probability vector"), (biggest, "")],
+        assumptions=Assumptions.of(p[0] + p[1] <= 1),
+    )
+    series = Derivation(
+        "The tail of the geometric series bounds value iteration's remaining error",
+        [(sp.Sum(g ** sp.Symbol("j", integer=True, positive=True), (sp.Symbol("j", integer=True, positive=True), 1, sp.oo)), "Σ_{j≥1} γ^j"),
+         (g / (1 - g), "0 < γ < 1")],
+        assumptions=Assumptions.of(g < 1),
+    )
+    return [key, diff, average, series, _affine()]
+
+
+def _affine() -> Any:
+    """α v*(s) + β/(1−γ) solves the BOE of the rewards α r + β (one state, two actions)."""
+    from ..assumptions import Assumptions
+    from ..derivation import Derivation
+
+    g = sp.Symbol("gamma", positive=True)
+    alpha, beta = sp.Symbol("alpha", positive=True), sp.Symbol("beta", real=True)
+    r1, r2, p1, p2 = sp.Symbol("r_1", real=True), sp.Symbol("r_2", real=True), sp.Symbol("p_1", nonnegative=True), sp.Symbol("p_2", nonnegative=True)
+    x, y = sp.Symbol("v^*(s_1)", real=True), sp.Symbol("v^*(s_2)", real=True)
+    wx, wy = sp.Symbol("w(s_1)", real=True), sp.Symbol("w(s_2)", real=True)
+    shift = beta / (1 - g)
+    q1, q2 = r1 + g * (p1 * x + (1 - p1) * y), r2 + g * (p2 * x + (1 - p2) * y)
+    return Derivation(
+        "Rewards αr + β (α > 0): w = αv* + β/(1 − γ) satisfies the new BOE with the same maximizing actions",
+        [
+            (alpha * sp.Max(q1, q2) + shift, "α·(BOE right-hand side at s) + β/(1 − γ)"),
+            (sp.Max(alpha * q1 + shift, alpha * q2 + shift), "α > 0 passes through the max, which keeps its argmax"),
+            (sp.Max(alpha * r1 + beta + g * (p1 * wx + (1 - p1) * wy), alpha * r2 + beta + g * (p2 * wx + (1 - p2) * wy)),
+             "regroup: β/(1 − γ) = β + γ·β/(1 − γ), and the p's sum to 1"),
+        ],
+        assumptions=Assumptions.of(g < 1, p1 <= 1, p2 <= 1),
+        where={wx: alpha * x + shift, wy: alpha * y + shift},
+        lhs_latex=r"\alpha v^*(s) + \frac{\beta}{1-\gamma}",
+    )

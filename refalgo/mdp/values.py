@@ -569,3 +569,90 @@ CONCEPTS = (
         page="mdp/state-values.md",
     ),
 )
+
+
+# ---------------------------------------------------------------------- derivations
+def _two_state_symbols() -> tuple[Any, ...]:
+    """π(a|s), r(s, a), p(s'|s, a), v(s) as symbols for a 2-state, 2-action model."""
+    pi = sp.Matrix(2, 2, lambda s, a: sp.Symbol(f"pi_{a + 1}{s + 1}", nonnegative=True))
+    r = sp.Matrix(2, 2, lambda s, a: sp.Symbol(f"r_{s + 1}{a + 1}", real=True))
+    p = [[[sp.Symbol(f"p_{s + 1}{a + 1}{t + 1}", nonnegative=True) for t in range(2)] for a in range(2)] for s in range(2)]
+    v = sp.Matrix([sp.Symbol(f"v_{s + 1}", real=True) for s in range(2)])
+    return pi, r, p, v
+
+
+def derivations() -> list[Any]:
+    r"""The verified derivations shown on the state-values page."""
+    from ..assumptions import Assumptions
+    from ..derivation import Derivation
+
+    g = sp.Symbol("gamma", positive=True)
+    between = Assumptions.of(g < 1)
+    Rs = sp.symbols("R_{t+1} R_{t+2} R_{t+3} R_{t+4}", real=True)
+    G_t, G_next = sp.Symbol("G_t"), sp.Symbol("G_{t+1}")
+    ret = Derivation(
+        "The return splits into the first reward and the discounted return from the next step",
+        [
+            (sp.Eq(G_t, sum((g**k * Rs[k] for k in range(4)), sp.Integer(0)), evaluate=False), "definition, an episode of four rewards"),
+            (Rs[0] + g * (Rs[1] + g * Rs[2] + g**2 * Rs[3]), "factor γ out of the later terms"),
+            (Rs[0] + g * G_next, "the bracket is the return from t + 1"),
+        ],
+        assumptions=between,
+        where={G_next: Rs[1] + g * Rs[2] + g**2 * Rs[3]},
+    )
+    pi, r, p, v = _two_state_symbols()
+    elementwise = sp.Matrix([
+        sum((pi[s, a] * (r[s, a] + g * sum((p[s][a][t] * v[t] for t in range(2)), sp.Integer(0))) for a in range(2)), sp.Integer(0))
+        for s in range(2)
+    ])
+    r_pi_m = sp.Matrix([sum((pi[s, a] * r[s, a] for a in range(2)), sp.Integer(0)) for s in range(2)])
+    P_pi_m = sp.Matrix(2, 2, lambda s, t: sum((pi[s, a] * p[s][a][t] for a in range(2)), sp.Integer(0)))
+    matrix = Derivation(
+        "The elementwise Bellman equation is the matrix equation v = r_π + γP_π v (two states, two actions)",
+        [
+            (elementwise, "Σ_a π(a|s)[r(s,a) + γ Σ_s' p(s'|s,a) v(s')] for s = 1, 2"),
+            (r_pi_m + g * P_pi_m * v, "collect the terms without v and the coefficients of each v(s')"),
+        ],
+        assumptions=between,
+        lhs_latex=r"\begin{bmatrix} v(s_1) \\ v(s_2) \end{bmatrix}",
+    )
+    example = _closed_form_example(g)
+    e_k, v_k, v_pi = sp.Symbol("e_{k+1}"), sp.Matrix(sp.symbols("x_1 x_2", real=True)), sp.Matrix(sp.symbols("u_1 u_2", real=True))
+    r_vec = sp.Matrix(sp.symbols("b_1 b_2", real=True))
+    M = sp.Matrix(2, 2, sp.symbols("m_11 m_12 m_21 m_22", nonnegative=True))
+    error = Derivation(
+        "Each sweep multiplies the error by γP_π",
+        [
+            (sp.Eq(e_k, (r_vec + g * M * v_k) - (r_vec + g * M * v_pi), evaluate=False), "v_{k+1} − v_π, both sides of the Bellman equation"),
+            (g * M * (v_k - v_pi), "r_π cancels; factor γP_π"),
+        ],
+        assumptions=between,
+    )
+    q_of_v = Derivation(
+        "Averaging the action values over the policy gives the state value",
+        [
+            (sp.Matrix([sum((pi[s, a] * (r[s, a] + g * sum((p[s][a][t] * v[t] for t in range(2)), sp.Integer(0))) for a in range(2)), sp.Integer(0)) for s in range(2)]),
+             "Σ_a π(a|s) q(s, a) with q(s, a) = r(s, a) + γ Σ_s' p(s'|s, a) v(s')"),
+            (r_pi_m + g * P_pi_m * v, "the right-hand side of the Bellman equation, = v when v = v_π"),
+        ],
+        assumptions=between,
+        lhs_latex=r"\sum_a \pi(a|s)\, q(s, a)",
+    )
+    return [ret, matrix, example, error, q_of_v]
+
+
+def _closed_form_example(g: sp.Symbol) -> Any:
+    """Zhao's Figure 2.4 policy: the Bellman equation at the target, solved for v(s4)."""
+    from ..assumptions import Assumptions
+    from ..derivation import Derivation, Step
+
+    v4 = sp.Symbol("v_pi(s_4)", real=True)
+    return Derivation(
+        "Zhao's 2×2 example (Figure 2.4): staying in the target forever is worth 1/(1 − γ)",
+        [
+            (sp.Eq(v4, 1 + g * v4, evaluate=False), "Bellman equation at s4: reward 1, back to s4"),
+            (sp.Eq((1 - g) * v4, 1, evaluate=False), "collect v(s4)"),
+            Step(sp.Eq(v4, 1 / (1 - g), evaluate=False), "divide by 1 − γ > 0", factor=1 / (1 - g)),
+        ],
+        assumptions=Assumptions.of(g < 1),
+    )
