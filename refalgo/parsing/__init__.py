@@ -45,6 +45,7 @@ Syntax = Literal["auto", "python", "latex"]
 PYTHON_FUNCTIONS = tuple(sorted(FUNCTIONS) + ["Sum", "Product", "diff", "Derivative"])
 PYTHON_CONSTANTS = tuple(sorted(CONSTANTS))
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
 _LATEX_HINT = re.compile(r"![^=]|!$|\d[A-DF-Za-df-z(]|\d[eE](?![\d+-])|\)\s*\(")
 
 
@@ -52,18 +53,24 @@ def detect_syntax(text: str) -> Literal["python", "latex"]:
     r"""Which reader ``syntax="auto"`` uses for ``text``.
 
     Python syntax when the text holds ``**``; otherwise LaTeX when it holds any of
-    ``\ { } ^ |``, a ``!`` that is not ``!=``, or an implicit product such as ``2x`` or
-    ``2(x+1)``; otherwise Python syntax.
+    ``\ { } ^ |``, a ``!`` that is not ``!=``, or an implicit product such as ``2x``,
+    ``2(x+1)``, ``(a)(b)`` or ``x(x+1)`` (a single letter other than the function letters
+    ``f g h p q F G H J L P Q V`` before a parenthesis); otherwise Python syntax.
 
     Examples
     --------
     >>> detect_syntax(r"\frac{1}{2} x^2"), detect_syntax("x**2 / 2"), detect_syntax("2x + 1")
     ('latex', 'python', 'latex')
+    >>> detect_syntax("x(x + 1)"), detect_syntax("f(x) + sqrt(x)")
+    ('latex', 'python')
     """
     if "**" in text:
         return "python"
     if any(c in text for c in "\\{}^|") or _LATEX_HINT.search(text):
         return "latex"
+    calls = _CALL.findall(text)
+    if any(len(name) == 1 and name not in FUNCTION_LETTERS for name in calls):
+        return "latex"  # x(x + 2): a product, as in written math
     return "python"
 
 
