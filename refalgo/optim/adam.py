@@ -182,7 +182,9 @@ def _leaf_step(
     second = v if vmax is None else vmax
     step_size = alpha / (1 - h.beta1**t)  # α / (1 − β₁ᵗ): bias correction (3)
     denom = np.sqrt(second) / math.sqrt(1 - h.beta2**t) + h.eps  # √v̂ + ε, bias correction (4)
-    return p - step_size * (m / denom), m, v, vmax, denom  # (5)
+    with np.errstate(invalid="ignore"):  # 0/0 with eps = 0 is reported by the caller
+        update = step_size * (m / denom)
+    return p - update, m, v, vmax, denom  # (5)
 
 
 def _step(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: bool) -> tuple[Any, AdamState]:
