@@ -61,6 +61,7 @@ the rationals (or a field of rational functions of the symbols). The numeric twi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -229,24 +230,42 @@ def _exact_vector(b: Any, n: int) -> sp.Matrix:
     return sp.Matrix([_exact_entry(v, f"b[{k}]") for k, v in enumerate(flat)])
 
 
-def _sign(value: sp.Expr, what: str) -> int:
-    """-1, 0 or 1, decided exactly, or a ValueError saying what could not be decided."""
-    v = sp.factor(sp.cancel(value))
-    if v.is_zero:
-        return 0
-    if v.is_positive:
-        return 1
-    if v.is_negative:
-        return -1
-    raise ValueError(
-        f"A: cannot decide the sign of {what} = {v} from the assumptions on its symbols; "
+def _undecided(what: str, value: sp.Expr) -> ValueError:
+    return ValueError(
+        f"A: cannot decide the sign of {what} = {value} from the assumptions on its symbols; "
         "declare them positive/negative/nonzero, or substitute numbers"
     )
 
 
-def _changes(signs: list[int]) -> int:
+def _sign(value: sp.Expr, what: str) -> int:
+    """-1, 0 or 1, decided exactly, or a ValueError saying what could not be decided."""
+    v = sp.factor(sp.cancel(value))
+    for sign, known in ((0, v.is_zero), (1, v.is_positive), (-1, v.is_negative)):
+        if known:
+            return sign
+    raise _undecided(what, v)
+
+
+def _possible_signs(value: sp.Expr) -> tuple[int, ...]:
+    """The signs ``value`` may have under its symbols' assumptions (all three if unknown)."""
+    v = sp.factor(sp.cancel(value))
+    for sign, known in ((0, v.is_zero), (1, v.is_positive), (-1, v.is_negative)):
+        if known:
+            return (sign,)
+    options = [s for s, excluded in ((0, v.is_nonzero), (1, v.is_nonpositive), (-1, v.is_nonnegative)) if not excluded]
+    return tuple(options)
+
+
+def _changes(signs: Sequence[int]) -> int:
     nonzero = [s for s in signs if s != 0]
     return sum(1 for p, q in zip(nonzero, nonzero[1:]) if p != q)
+
+
+def _inertia_of_signs(signs: Sequence[int]) -> tuple[int, int, int]:
+    """(positive, negative, zero) roots of a real-rooted polynomial from its coefficient signs (p_n … p_0)."""
+    n = len(signs) - 1
+    zero = next(k for k in range(n + 1) if signs[n - k] != 0)
+    return _changes(signs), _changes([s * (-1) ** (n - i) for i, s in enumerate(signs)]), zero
 
 
 def _inertia(S: sp.Matrix) -> tuple[int, int, int]:
@@ -254,16 +273,23 @@ def _inertia(S: sp.Matrix) -> tuple[int, int, int]:
 
     With :math:`\det(\lambda I - S) = \sum_k p_k \lambda^k`, the zero eigenvalues are the
     lowest power with :math:`p_k \ne 0`, the positive ones the sign changes of
-    :math:`(p_n, \dots, p_0)` and the negative ones those of :math:`((-1)^k p_k)`.
+    :math:`(p_n, \dots, p_0)` and the negative ones those of :math:`((-1)^k p_k)`
+    (Descartes' rule, exact for real-rooted polynomials). A coefficient whose sign the
+    assumptions leave open is tried with each sign it may have; the inertia is decided
+    when every combination gives the same counts.
     """
     dm = DomainMatrix.from_Matrix(S)
     coeffs = [dm.domain.to_sympy(p) for p in dm.charpoly()]  # p_n (= 1), ..., p_0
-    n = len(coeffs) - 1
-    signs = [_sign(p, f"the coefficient of λ^{n - i} in det(λI − A)") for i, p in enumerate(coeffs)]
-    zero = next(k for k in range(n + 1) if signs[n - k] != 0)
-    positive = _changes(signs)
-    negative = _changes([s * (-1) ** (n - i) for i, s in enumerate(signs)])
-    return positive, negative, zero
+    options = [_possible_signs(p) for p in coeffs]
+    open_ = [i for i, o in enumerate(options) if len(o) > 1]
+    if len(open_) > 6:
+        i = open_[0]
+        raise _undecided(f"the coefficient of λ^{len(coeffs) - 1 - i} in det(λI − A)", coeffs[i])
+    outcomes = {_inertia_of_signs(signs) for signs in itertools.product(*options)}
+    if len(outcomes) != 1:
+        i = open_[0]
+        raise _undecided(f"the coefficient of λ^{len(coeffs) - 1 - i} in det(λI − A)", sp.factor(coeffs[i]))
+    return outcomes.pop()
 
 
 def _null_basis(S: sp.Matrix, k: int) -> sp.Matrix:
