@@ -1,10 +1,12 @@
 """Markov decision processes: state values and the Bellman equation; optimal policies and the BOE.
 
 Modules: :mod:`~refalgo.mdp.model` (the :class:`MDP`, policies, terminal states),
-:mod:`~refalgo.mdp.builders` (grid worlds, Gymnasium), :mod:`~refalgo.mdp.values`
-(state and action values, both twins) and :mod:`~refalgo.mdp.optimal` (the Bellman
-optimality operator, value iteration, policy iteration, the exact solver). The public
-names are re-exported here.
+:mod:`~refalgo.mdp.builders` (grid worlds, Gymnasium), :mod:`~refalgo.mdp.bellman`
+(a policy's Markov chain, action values, the Bellman residual),
+:mod:`~refalgo.mdp.values` (state values, both twins), :mod:`~refalgo.mdp.optimal` (the
+Bellman optimality operator, value iteration, the exact solver) and
+:mod:`~refalgo.mdp.policy_iteration` (policy iteration, truncated policy iteration).
+The public names are re-exported here.
 """
 
 from .builders import (
@@ -23,21 +25,17 @@ from .optimal import (
     bellman_optimality_operator,
     greedy_policy,
     optimal_values_symbolic,
-    policy_iteration,
-    truncated_policy_iteration,
     value_iteration,
 )
-from .values import (
-    PolicyEvaluation,
+from .policy_iteration import policy_iteration, truncated_policy_iteration
+from .bellman import (
     action_values,
     action_values_symbolic,
     bellman_residual,
-    iterative_policy_evaluation,
     policy_model,
-    state_values,
     state_values_from_action_values,
-    state_values_symbolic,
 )
+from .values import PolicyEvaluation, iterative_policy_evaluation, state_values, state_values_symbolic
 
 __all__ = [
     "ACTIONS",

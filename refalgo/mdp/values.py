@@ -24,7 +24,6 @@ a terminal state with probability 1 (a *proper* policy).
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -32,129 +31,22 @@ import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 import sympy as sp
 from numpy.typing import NDArray
-from sympy.polys.matrices import DomainMatrix
-from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 
 from .._validate import as_array, as_positive
 from ..registry import Concept, Tolerance
-from .model import MDP, _reach_backward, as_policy, terminal_states
+from ._exact import exact_gamma, exact_policy, exact_policy_model, exact_solve
+from .bellman import policy_model
+from .model import MDP, _reach_backward, terminal_states
 
 __all__ = [
     "PolicyEvaluation",
-    "action_values",
-    "action_values_symbolic",
-    "bellman_residual",
     "iterative_policy_evaluation",
-    "policy_model",
     "state_values",
-    "state_values_from_action_values",
     "state_values_symbolic",
 ]
 
 
-# ---------------------------------------------------------------------- exact twins
-def exact(x: Any) -> sp.Expr:
-    """One number as an exact SymPy number (floats by their exact binary value)."""
-    if isinstance(x, sp.Basic):
-        return x
-    if isinstance(x, Fraction):
-        return sp.Rational(x.numerator, x.denominator)
-    if isinstance(x, (bool, np.bool_)):
-        raise TypeError(f"expected a number; got {x!r}")
-    if isinstance(x, (int, np.integer)):
-        return sp.Integer(int(x))
-    if isinstance(x, (float, np.floating)):
-        return sp.Rational(float(x))
-    raise TypeError(f"expected a number; got {type(x).__name__} {x!r}")
-
-
-def _exact_gamma(mdp: MDP, gamma: Any) -> sp.Expr:
-    if gamma is None:
-        return mdp.gamma_exact
-    if isinstance(gamma, sp.Symbol):
-        return gamma
-    from .model import _exact_gamma as parse
-
-    return parse(gamma)[1]
-
-
-def _is_exact_rows(policy: Any) -> bool:
-    return (
-        isinstance(policy, (list, tuple))
-        and len(policy) > 0
-        and all(isinstance(r, (list, tuple)) for r in policy)
-        and all(isinstance(v, (int, Fraction, sp.Rational)) and not isinstance(v, bool) for r in policy for v in r)
-    )
-
-
-def _exact_policy(policy: Any, mdp: MDP) -> list[dict[int, sp.Expr]]:
-    """The policy as exact rows {action: probability}; rows of Fractions or Rationals stay exact."""
-    if not _is_exact_rows(policy):
-        pi = as_policy(policy, mdp)  # floats enter at their exact binary value
-        return [{a: exact(p) for a, p in enumerate(r) if p != 0} for r in pi.tolist()]
-    rows = [[exact(v) for v in r] for r in policy]
-    as_policy(np.array([[float(v) for v in r] for r in rows]), mdp)
-    for s, r in enumerate(rows):
-        if sp.Add(*r) != 1:
-            raise ValueError(f"policy[{s}] sums to {sp.Add(*r)}, expected exactly 1")
-    return [{a: p for a, p in enumerate(r) if p != 0} for r in rows]
-
-
-def _exact_transitions(mdp: MDP) -> list[dict[int, sp.Expr]]:
-    """Row ``s·A + a`` of P as exact {next state: probability}."""
-    P2 = sps.csr_array(mdp.transition_matrix())
-    out: list[dict[int, sp.Expr]] = []
-    for k in range(P2.shape[0]):
-        lo, hi = P2.indptr[k], P2.indptr[k + 1]
-        out.append({int(j): sp.Rational(float(p)) for j, p in zip(P2.indices[lo:hi], P2.data[lo:hi]) if p != 0})
-    return out
-
-
-def _exact_policy_model(
-    mdp: MDP, pi: list[dict[int, sp.Expr]], rows: list[dict[int, sp.Expr]] | None = None
-) -> tuple[list[dict[int, sp.Expr]], list[sp.Expr]]:
-    """Exact P_π (sparse rows) and r_π; ``rows`` are the exact transitions if already built."""
-    A = mdp.n_actions
-    rows = _exact_transitions(mdp) if rows is None else rows
-    P_pi: list[dict[int, sp.Expr]] = []
-    r_pi: list[sp.Expr] = []
-    for s, probs in enumerate(pi):
-        row: dict[int, sp.Expr] = {}
-        for a, w in probs.items():
-            for t, p in rows[s * A + a].items():
-                row[t] = row.get(t, sp.Integer(0)) + w * p
-        P_pi.append(row)
-        r_pi.append(sp.Add(*(w * sp.Rational(float(mdp.R[s, a])) for a, w in probs.items())))
-    return P_pi, r_pi
-
-
-def _exact_solve(P_pi: list[dict[int, sp.Expr]], r_pi: list[sp.Expr], gamma: sp.Expr, keep: list[int]) -> dict[int, sp.Expr]:
-    """Solve (I - γ P_π) v = r_π on the states ``keep`` (the others have value 0)."""
-    pos = {s: i for i, s in enumerate(keep)}
-    n = len(keep)
-    A: dict[int, dict[int, sp.Expr]] = {i: {i: sp.Integer(1)} for i in range(n)}
-    for s in keep:
-        for t, p in P_pi[s].items():
-            if t in pos:
-                A[pos[s]][pos[t]] = A[pos[s]].get(pos[t], sp.Integer(0)) - gamma * p
-    b = {i: {0: r_pi[s]} for i, s in enumerate(keep) if r_pi[s] != 0}
-    if gamma.is_Rational:
-        M = DomainMatrix({i: {j: sp.QQ(v.p, v.q) for j, v in row.items() if v != 0} for i, row in A.items()}, (n, n), sp.QQ)
-        rhs = DomainMatrix({i: {0: sp.QQ(v[0].p, v[0].q)} for i, v in b.items()}, (n, 1), sp.QQ)
-    else:
-        M = DomainMatrix.from_dict_sympy(n, n, A).to_field()
-        rhs = DomainMatrix.from_dict_sympy(n, 1, b).convert_to(M.domain)
-        M, rhs = M.unify(rhs)
-    try:
-        sol = M.lu_solve(rhs).to_Matrix()
-    except DMNonInvertibleMatrixError as exc:
-        raise ValueError(
-            "policy: I - gamma·P_pi is singular; with gamma = 1 the policy must reach a terminal state "
-            "with probability 1 from every state"
-        ) from exc
-    return {s: sp.factor(sol[i, 0]) if not gamma.is_Rational else sol[i, 0] for i, s in enumerate(keep)}
-
-
+# ---------------------------------------------------------------------- exact twin
 def state_values_symbolic(mdp: MDP, policy: Any, *, gamma: Any = None) -> sp.Matrix:
     r"""Exact state values :math:`v_\pi = (I - \gamma P_\pi)^{-1} r_\pi` as a SymPy column.
 
@@ -201,95 +93,19 @@ def state_values_symbolic(mdp: MDP, policy: Any, *, gamma: Any = None) -> sp.Mat
     >>> state_values_symbolic(world.mdp, [2, 2, 1, 4], gamma=g).T
     Matrix([[-gamma/(gamma - 1), -1/(gamma - 1), -1/(gamma - 1), -1/(gamma - 1)]])
     """
-    g = _exact_gamma(mdp, gamma)
-    pi = _exact_policy(policy, mdp)
-    P_pi, r_pi = _exact_policy_model(mdp, pi)
+    g = exact_gamma(mdp, gamma)
+    pi = exact_policy(policy, mdp)
+    P_pi, r_pi = exact_policy_model(mdp, pi)
     S = mdp.n_states
     keep = list(range(S))
     if g == 1:
         term = terminal_states(mdp)
         keep = [s for s in range(S) if not term[s]]
-    sol = _exact_solve(P_pi, r_pi, g, keep)
+    sol = exact_solve(P_pi, r_pi, g, keep)
     return sp.Matrix([sol.get(s, sp.Integer(0)) for s in range(S)])
 
 
-def action_values_symbolic(mdp: MDP, values: Any, *, gamma: Any = None) -> sp.Matrix:
-    r"""Exact action values :math:`q(s, a) = r(s, a) + \gamma \sum_{s'} p(s' \mid s, a) v(s')`.
-
-    Parameters
-    ----------
-    mdp
-        The model.
-    values
-        ``S`` state values (SymPy numbers or expressions, or floats taken exactly).
-    gamma
-        Optional override of ``mdp.gamma_exact`` (an exact number or a symbol).
-
-    Returns
-    -------
-    sympy.Matrix
-        ``S × A`` matrix of exact action values.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from refalgo.mdp import MDP
-    >>> m = MDP(np.array([[[1.0], ]]), [[1.0]], "1/2")
-    >>> action_values_symbolic(m, [2])
-    Matrix([[2]])
-    """
-    g = _exact_gamma(mdp, gamma)
-    v = [exact(x) for x in (list(values) if not isinstance(values, sp.MatrixBase) else list(values))]
-    if len(v) != mdp.n_states:
-        raise ValueError(f"values: expected {mdp.n_states} state values; got {len(v)}")
-    rows = _exact_transitions(mdp)
-    S, A = mdp.n_states, mdp.n_actions
-    return sp.Matrix(
-        S, A, lambda s, a: sp.Rational(float(mdp.R[s, a])) + g * sp.Add(*(p * v[t] for t, p in rows[s * A + a].items()))
-    )
-
-
-# ---------------------------------------------------------------------- numeric twins
-def policy_model(mdp: MDP, policy: Any) -> tuple[Any, NDArray[np.float64]]:
-    r"""The Markov chain of a policy: :math:`P_\pi` and :math:`r_\pi`.
-
-    Parameters
-    ----------
-    mdp
-        The model.
-    policy
-        ``(S, A)`` probabilities or ``S`` action indices.
-
-    Returns
-    -------
-    tuple
-        ``(P_pi, r_pi)``: ``P_pi`` is a dense ``(S, S)`` array for a dense model and a
-        CSR matrix for a sparse one; ``r_pi`` has shape ``(S,)``.
-
-    Notes
-    -----
-    :math:`[P_\pi]_{s s'} = \sum_a \pi(a \mid s) P[s, a, s']` (``einsum("sat,sa->st")``)
-    and :math:`[r_\pi]_s = \sum_a \pi(a \mid s) R[s, a]`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from refalgo.mdp import MDP
-    >>> m = MDP(np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]), [[0.0, 1.0], [2.0, 2.0]], 0.9)
-    >>> P_pi, r_pi = policy_model(m, [[0.5, 0.5], [1.0, 0.0]])
-    >>> P_pi.tolist(), r_pi.tolist()
-    ([[0.5, 0.5], [0.0, 1.0]], [0.5, 2.0])
-    """
-    pi = as_policy(policy, mdp)
-    r_pi = np.einsum("sa,sa->s", pi, mdp.R)
-    if not mdp.is_sparse:
-        return np.einsum("sat,sa->st", mdp.P, pi), r_pi
-    S, A = mdp.n_states, mdp.n_actions
-    weights = sps.csr_array((pi.ravel(), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
-    weights.eliminate_zeros()
-    return sps.csr_array(weights @ mdp.P), r_pi
-
-
+# ---------------------------------------------------------------------- numeric twin
 def _proper_states(P_pi: Any, mdp: MDP) -> NDArray[np.bool_]:
     """Non-terminal mask, after checking that every state reaches a terminal one under P_π."""
     term = terminal_states(mdp)
@@ -453,94 +269,6 @@ def state_values(mdp: MDP, policy: Any, *, method: str = "direct", tol: float = 
     if method == "iterative":
         return iterative_policy_evaluation(mdp, policy, tol=tol).values
     raise ValueError(f"method: expected 'direct' or 'iterative'; got {method!r}")
-
-
-def action_values(mdp: MDP, values: Any) -> NDArray[np.float64]:
-    r"""Action values :math:`q(s, a) = R[s, a] + \gamma \sum_{s'} P[s, a, s'] v(s')`.
-
-    Parameters
-    ----------
-    mdp
-        The model.
-    values
-        State values ``v``, shape ``(S,)``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(S, A)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from refalgo.mdp import MDP
-    >>> m = MDP(np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]), [[0.0, 1.0], [2.0, 2.0]], 0.5)
-    >>> action_values(m, [0.0, 4.0]).tolist()
-    [[0.0, 3.0], [4.0, 4.0]]
-    """
-    v = as_array(values, "values", ndim=1, shape=(mdp.n_states,))
-    flat = mdp.transition_matrix() @ v
-    return mdp.R + mdp.gamma * np.asarray(flat).reshape(mdp.n_states, mdp.n_actions)
-
-
-def state_values_from_action_values(mdp: MDP, policy: Any, q: Any) -> NDArray[np.float64]:
-    r"""State values from action values: :math:`v(s) = \sum_a \pi(a \mid s)\, q(s, a)`.
-
-    Parameters
-    ----------
-    mdp
-        The model (for the shapes).
-    policy
-        ``(S, A)`` probabilities or ``S`` action indices.
-    q
-        Action values, shape ``(S, A)``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(S,)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from refalgo.mdp import MDP
-    >>> m = MDP(np.full((1, 2, 1), 1.0), [[0.0, 0.0]], 0.5)
-    >>> state_values_from_action_values(m, [[0.25, 0.75]], [[4.0, 8.0]]).tolist()
-    [7.0]
-    """
-    pi = as_policy(policy, mdp)
-    qq = as_array(q, "q", shape=(mdp.n_states, mdp.n_actions))
-    return np.einsum("sa,sa->s", pi, qq)
-
-
-def bellman_residual(mdp: MDP, policy: Any, values: Any) -> NDArray[np.float64]:
-    r"""The Bellman residual :math:`r_\pi + \gamma P_\pi v - v`; zero exactly at :math:`v = v_\pi`.
-
-    Parameters
-    ----------
-    mdp
-        The model.
-    policy
-        ``(S, A)`` probabilities or ``S`` action indices.
-    values
-        Candidate state values, shape ``(S,)``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(S,)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from refalgo.mdp import MDP
-    >>> m = MDP(np.ones((1, 1, 1)), [[1.0]], 0.5)
-    >>> bellman_residual(m, [0], [2.0]).tolist()
-    [0.0]
-    """
-    v = as_array(values, "values", ndim=1, shape=(mdp.n_states,))
-    P_pi, r_pi = policy_model(mdp, policy)
-    return r_pi + mdp.gamma * np.asarray(P_pi @ v) - v
 
 
 # ---------------------------------------------------------------------- registry
