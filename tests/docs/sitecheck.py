@@ -45,11 +45,13 @@ def mkdocs_build(config: Path, site: Path) -> Build:
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
-    return Build(site, proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start)
+    return Build(site, proc.returncode, proc.stdout, time.perf_counter() - start)
 
 
 def html_pages(site: Path) -> list[str]:
