@@ -35,6 +35,13 @@ def exact(x: Any, name: str) -> sp.Expr:
     raise TypeError(f"{name}: expected a real number; got {type(x).__name__} {x!r}")
 
 
+def exact_or_symbol(x: Any, name: str) -> sp.Expr:
+    """A SymPy expression with free symbols as it is; anything else through :func:`exact`."""
+    if isinstance(x, sp.Expr) and x.free_symbols:
+        return x
+    return exact(x, name)
+
+
 def exact_vector(xs: Iterable[Any], name: str) -> list[sp.Expr]:
     """A sequence of numbers as a list of exact SymPy numbers."""
     if isinstance(xs, (str, bytes)) or not isinstance(xs, Iterable):

@@ -42,7 +42,7 @@ from scipy.special import expit
 from .._validate import as_array, as_positive, as_real
 from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
-from ._exact import exact, sigmoid
+from ._exact import exact, exact_or_symbol, sigmoid
 
 __all__ = [
     "DPOLoss",
@@ -324,7 +324,8 @@ def dpo_loss_symbolic(
     Parameters
     ----------
     policy_chosen_logp, policy_rejected_logp, reference_chosen_logp, reference_rejected_logp
-        The four sequence log-probabilities of one pair, exact numbers ≤ 0.
+        The four sequence log-probabilities of one pair: exact numbers ≤ 0, or SymPy
+        symbols (to differentiate the loss).
     beta
         :math:`\beta > 0`, exact.
     label_smoothing
@@ -352,12 +353,11 @@ def dpo_loss_symbolic(
     >>> dpo_loss_symbolic(-1, -2, "-1.5", "-1.5", beta="0.1")
     -log(1/(exp(-1/10) + 1))
     """
-    vals = [exact(v, n) for v, n in zip(
-        (policy_chosen_logp, policy_rejected_logp, reference_chosen_logp, reference_rejected_logp),
-        ("policy_chosen_logp", "policy_rejected_logp", "reference_chosen_logp", "reference_rejected_logp"),
-    )]
-    for v, n in zip(vals, ("policy_chosen_logp", "policy_rejected_logp", "reference_chosen_logp", "reference_rejected_logp")):
-        if v > 0:
+    names = ("policy_chosen_logp", "policy_rejected_logp", "reference_chosen_logp", "reference_rejected_logp")
+    args = (policy_chosen_logp, policy_rejected_logp, reference_chosen_logp, reference_rejected_logp)
+    vals = [exact_or_symbol(v, n) for v, n in zip(args, names)]
+    for v, n in zip(vals, names):
+        if v.is_positive:
             raise ValueError(f"{n}: expected a log-probability <= 0; got {v}")
     b, eps = exact(beta, "beta"), exact(label_smoothing, "label_smoothing")
     if not b > 0:

@@ -32,7 +32,7 @@ from scipy.special import expit
 from .._validate import as_array
 from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
-from ._exact import exact, sigmoid
+from ._exact import exact_or_symbol, sigmoid
 
 __all__ = [
     "bradley_terry",
@@ -84,7 +84,7 @@ def bradley_terry_symbolic(reward_chosen: Any, reward_rejected: Any) -> sp.Expr:
     >>> bradley_terry_symbolic("0.5", 0)
     exp(1/2)/(1 + exp(1/2))
     """
-    rw, rl = _exact_or_symbol(reward_chosen, "reward_chosen"), _exact_or_symbol(reward_rejected, "reward_rejected")
+    rw, rl = exact_or_symbol(reward_chosen, "reward_chosen"), exact_or_symbol(reward_rejected, "reward_rejected")
     return sp.exp(rw) / (sp.exp(rw) + sp.exp(rl))
 
 
@@ -119,7 +119,7 @@ def reward_model_loss_symbolic(reward_chosen: Any, reward_rejected: Any) -> sp.E
     >>> reward_model_loss_symbolic(0, 0)
     log(2)
     """
-    rw, rl = _exact_or_symbol(reward_chosen, "reward_chosen"), _exact_or_symbol(reward_rejected, "reward_rejected")
+    rw, rl = exact_or_symbol(reward_chosen, "reward_chosen"), exact_or_symbol(reward_rejected, "reward_rejected")
     return -sp.log(sp.exp(rw) / (sp.exp(rw) + sp.exp(rl)))
 
 
@@ -208,12 +208,6 @@ def reward_model_loss(reward_chosen: Any, reward_rejected: Any) -> NDArray[np.fl
     """
     rw, rl = _rewards(reward_chosen, reward_rejected)
     return np.asarray(np.logaddexp(0.0, rl - rw), dtype=np.float64)
-
-
-def _exact_or_symbol(x: Any, name: str) -> sp.Expr:
-    if isinstance(x, sp.Expr) and x.free_symbols:
-        return x
-    return exact(x, name)
 
 
 # ---------------------------------------------------------------- derivations
