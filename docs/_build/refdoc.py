@@ -213,15 +213,14 @@ def derivation_index(*, page: str, modules: Iterable[ModuleType] | None = None) 
     if not found:
         _out("No chapter module defines derivations.")
         return
-    statuses = {id(d): verified(d)[0] for ch in found for d in ch.derivations}
+    marks = [[verified(d)[0] for d in ch.derivations] for ch in found]
     pages: dict[str, dict[str, list[str]]] = {}
     for c in discover():
         pages.setdefault(c.area, {}).setdefault(c.page, []).append(c.name)
-    rows: list[tuple[str, ...]] = []
-    for ch in found:
-        marks = [statuses[id(d)] for d in ch.derivations]
-        rows.append((cell(area_title(ch.area)), f"`{ch.module}`", *(str(n) for n in _counts(marks))))
-    every = list(statuses.values())
+    rows = [
+        (cell(area_title(ch.area)), f"`{ch.module}`", *(str(n) for n in _counts(m))) for ch, m in zip(found, marks)
+    ]
+    every = [mark for m in marks for mark in m]
     rows.append(("**All**", "", *(f"**{n}**" for n in _counts(every))))
     table(["Area", "Module", "Derivations", "Proven", "Checked"], rows)
     _out()
