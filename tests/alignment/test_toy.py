@@ -1,0 +1,112 @@
+"""The toy DPO experiment: DPO on population Bradley–Terry preferences converges to π*.
+
+With finite data DPO converges to the optimum for the *empirical* preference
+frequencies, not to π*; the convergence property therefore uses the exact expected
+loss under Bradley–Terry (population weights), for which π* is the true target.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from refalgo.alignment import (
+    bt_preference_weights,
+    kl_optimum,
+    sample_preference_weights,
+    toy_dpo_loss,
+    train_toy_dpo,
+)
+
+
+@st.composite
+def toy_problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, float]:
+    p, k = draw(st.integers(1, 3)), draw(st.integers(2, 5))
+    weights = np.array(draw(st.lists(st.integers(1, 20), min_size=p * k, max_size=p * k)), dtype=np.float64).reshape(p, k)
+    reward = np.array(draw(st.lists(st.floats(-2, 2), min_size=p * k, max_size=p * k))).reshape(p, k)
+    beta = draw(st.sampled_from([0.05, 0.2, 1.0, 3.0]))
+    return weights / weights.sum(axis=1, keepdims=True), reward, beta
+
+
+@given(toy_problems())
+def test_dpo_on_population_preferences_converges_to_the_kl_optimum(problem: tuple) -> None:
+    q, r, beta = problem
+    run = train_toy_dpo(q, bt_preference_weights(r), beta=beta, steps=400, optimizer="gd")
+    assert np.all(np.abs(run.policy - kl_optimum(q, r, beta=beta)) <= 1e-8)
+    assert np.all(np.diff(run.losses) <= 1e-12)  # step 1/L: monotone descent
+    # implicit rewards recover r up to a per-prompt shift
+    implicit = run.implicit_rewards[-1]
+    centred = (implicit - implicit.mean(axis=1, keepdims=True)) - (r - r.mean(axis=1, keepdims=True))
+    assert np.all(np.abs(centred) <= 1e-6)
+
+
+def test_adam_also_converges() -> None:
+    q = np.array([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]])
+    r = np.array([[1.0, -0.5, 0.0], [0.0, 2.0, -1.0]])
+    run = train_toy_dpo(q, bt_preference_weights(r), beta=0.5, steps=1500, optimizer="adam")
+    assert np.all(np.abs(run.policy - kl_optimum(q, r, beta=0.5)) <= 1e-6)
+    assert run.losses.shape == (1501,) and run.implicit_rewards.shape == (1501, 2, 3)
+
+
+@given(toy_problems())
+def test_gradient_matches_central_differences(problem: tuple) -> None:
+    q, r, beta = problem
+    w = bt_preference_weights(r)
+    theta = np.log(q) + 0.3 * r
+    _, grad = toy_dpo_loss(theta, q, w, beta=beta)
+    step = 1e-6
+    for idx in np.ndindex(*theta.shape):
+        e = np.zeros_like(theta)
+        e[idx] = step
+        fd = (toy_dpo_loss(theta + e, q, w, beta=beta)[0] - toy_dpo_loss(theta - e, q, w, beta=beta)[0]) / (2 * step)
+        assert abs(fd - grad[idx]) <= 1e-7
+
+
+@given(toy_problems())
+def test_minimum_value_is_the_bradley_terry_entropy(problem: tuple) -> None:
+    # At π* every β(h_i - h_j) equals r_i - r_j, so the loss is Σ W_ij softplus(-(r_i - r_j)):
+    # the expected BT negative log-likelihood of the true reward.
+    q, r, beta = problem
+    w = bt_preference_weights(r)
+    star = kl_optimum(q, r, beta=beta)
+    loss, grad = toy_dpo_loss(np.log(star), q, w, beta=beta)
+    expected = np.sum(w * np.logaddexp(0, -(r[:, :, None] - r[:, None, :]))) / r.shape[0]
+    assert abs(loss - expected) <= 1e-12 and np.all(np.abs(grad) <= 1e-12)
+
+
+def test_finite_data_converges_to_the_empirical_optimum() -> None:
+    # K = 2: the empirical optimum has β(h_1 - h_2) = log(wins_1 / wins_2), not r_1 - r_2.
+    q, r, beta = np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]), 0.5
+    w = sample_preference_weights(r, comparisons=200, seed=3)
+    run = train_toy_dpo(q, w, beta=beta, steps=400, optimizer="gd")
+    h = run.implicit_rewards[-1, 0]
+    assert abs((h[0] - h[1]) - np.log(w[0, 0, 1] / w[0, 1, 0])) <= 1e-8
+    assert 0 < w[0, 0, 1] < 1 and abs(w.sum() - 1) <= 1e-12
+
+
+def test_sampled_weights_approach_the_population() -> None:
+    r = np.array([[0.0, 1.0, -1.0]])
+    w = sample_preference_weights(r, comparisons=200_000, seed=0)
+    assert np.all(np.abs(w - bt_preference_weights(r)) <= 5e-3)  # ~ 4 standard errors
+
+
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: bt_preference_weights([1.0]), ValueError, "reward: expected at least 2 responses"),
+        (lambda: sample_preference_weights([0.0, 1.0], comparisons=0, seed=0), ValueError, "comparisons: expected a positive integer"),
+        (lambda: toy_dpo_loss([0.0, 0.0], [1.0, 0.0], np.zeros((1, 2, 2)), beta=1.0), ValueError, "reference: expected rows of positive"),
+        (lambda: toy_dpo_loss([0.0, 0.0], [0.5, 0.5], np.zeros((1, 3, 3)), beta=1.0), ValueError, "weights: expected shape"),
+        (lambda: toy_dpo_loss([0.0, 0.0], [0.5, 0.5], -np.ones((1, 2, 2)), beta=1.0), ValueError, "weights: expected nonnegative"),
+        (lambda: toy_dpo_loss([0.0, np.nan], [0.5, 0.5], np.zeros((1, 2, 2)), beta=1.0), ValueError, "logits: expected finite"),
+        (lambda: toy_dpo_loss([0.0, 0.0], [0.5, 0.5], np.zeros((1, 2, 2)), beta=0.0), ValueError, "beta: expected a number > 0"),
+        (lambda: train_toy_dpo([0.5, 0.5], np.zeros((1, 2, 2)), beta=1.0, steps=0), ValueError, "steps: expected a positive integer"),
+        (lambda: train_toy_dpo([0.5, 0.5], np.zeros((1, 2, 2)), beta=1.0, optimizer="sgd"), ValueError, "optimizer: expected"),
+        (lambda: train_toy_dpo([0.5, 0.5], np.zeros((1, 2, 2)), beta=1.0, lr=-1.0), ValueError, "lr: expected a number > 0"),
+    ],
+)
+def test_bad_input(call: object, exc: type, match: str) -> None:
+    with pytest.raises(exc, match=match):
+        call()  # type: ignore[operator]
