@@ -29,6 +29,17 @@ g, theta = sp.Function("g"), sp.Function("theta")
 _BETAS = (b1 < 1, b2 < 1)
 
 
+class _Factor(sp.Symbol):
+    """A positive symbol rendered as a bias-correction factor ``(1 - β_k^t)``."""
+
+    def _latex(self, printer: object) -> str:
+        return rf"\left(1 - \beta_{self.name[-1]}^{{t}}\right)"
+
+
+# the bias-correction factors 1 − β₁ᵗ and 1 − β₂ᵗ, positive for 0 < β < 1 and t >= 1
+c1, c2 = _Factor("c_1", positive=True), _Factor("c_2", positive=True)
+
+
 def adam_equations() -> tuple[tuple[str, sp.Equality], ...]:
     r"""Adam's equations (1)–(5) and the AdamW update, as labelled SymPy equations.
 
@@ -102,18 +113,18 @@ def bias_correction(beta: sp.Symbol, moment: sp.Symbol, hat: str, of: str) -> De
 
 
 def l2_split() -> Derivation:
-    """Under Adam with L2 the first moment of g + λθ splits into the moment of g and λ times that of θ."""
-    c = (1 - b1) / (1 - b1**t)
+    """Under Adam with L2 the first moment of g + λθ splits into the moment of g and λ times that of θ (t = 4)."""
+    gs, ths = sp.IndexedBase("g"), sp.IndexedBase("theta")
+    c = (1 - b1) / (1 - b1**HORIZON)
+    ema = lambda x: sp.Sum(b1 ** (HORIZON - i) * x, (i, 1, HORIZON))  # noqa: E731
     return Derivation(
-        "Adam with L2: the decay term passes through the first moment",
+        f"Adam with L2: the decay term passes through the first moment (t = {HORIZON})",
         [
-            Step(c * sp.Sum(b1 ** (t - i) * (g(i) + lam * theta(i - 1)), (i, 1, t)),
-                 "bias-corrected average of the gradients g_i + lambda theta_(i-1)"),
-            Step(c * sp.Sum(b1 ** (t - i) * g(i), (i, 1, t)) + lam * c * sp.Sum(b1 ** (t - i) * theta(i - 1), (i, 1, t)),
-                 "linearity of the sum"),
+            Step(c * ema(gs[i] + lam * ths[i - 1]), "bias-corrected average of the gradients g_i + lambda theta_(i-1)"),
+            Step(c * ema(gs[i]) + lam * c * ema(ths[i - 1]), "linearity of the sum"),
         ],
-        assumptions=Assumptions.of(b1 < 1, functions=[g, theta]),
-        lhs_latex=r"\hat m'_t",
+        assumptions=Assumptions.of(b1 < 1),
+        lhs_latex=rf"\hat m'_{HORIZON}",
     )
 
 
@@ -153,16 +164,14 @@ def efficient_form() -> Derivation:
     """Kingma & Ba's efficient arrangement: α_t = α√(1−β₂ᵗ)/(1−β₁ᵗ) and ε̂ = ε√(1−β₂ᵗ)."""
     m, v = sp.Symbol("m_t", real=True), sp.Symbol("v_t", nonnegative=True)
     a_t, e_hat = sp.symbols(r"alpha_t \hat{\epsilon}", positive=True)
-    c2 = sp.sqrt(1 - b2**t)
     return Derivation(
         "The efficient form: fold both bias corrections into the step size",
         [
-            Step(alpha * (m / (1 - b1**t)) / (sp.sqrt(v / (1 - b2**t)) + eps), "equations (3) to (5)"),
-            Step(alpha * c2 / (1 - b1**t) * m / (sp.sqrt(v) + eps * c2), "multiply above and below by sqrt(1 - beta_2^t)"),
+            Step(alpha * (m / c1) / (sp.sqrt(v / c2) + eps), "equations (3) to (5)"),
+            Step(alpha * sp.sqrt(c2) / c1 * m / (sp.sqrt(v) + eps * sp.sqrt(c2)), "multiply above and below by sqrt(1 - beta_2^t)"),
             Step(a_t * m / (sp.sqrt(v) + e_hat), "name the step size and the rescaled epsilon"),
         ],
-        assumptions=Assumptions.of(*_BETAS),
-        where={a_t: alpha * c2 / (1 - b1**t), e_hat: eps * c2},
+        where={a_t: alpha * sp.sqrt(c2) / c1, e_hat: eps * sp.sqrt(c2)},
         lhs_latex=r"\theta_{t-1} - \theta_t",
     )
 
@@ -173,8 +182,11 @@ def spike_ratio() -> Derivation:
     return Derivation(
         "One nonzero gradient, at step t (the sparse case of Kingma & Ba §2.1)",
         [
-            Step(((1 - b1) * gs / (1 - b1**t)) / sp.sqrt((1 - b2) * gs**2 / (1 - b2**t)), "m_t = (1 - beta_1) g, v_t = (1 - beta_2) g^2"),
-            Step((1 - b1) / sp.sqrt(1 - b2) * sp.sqrt(1 - b2**t) / (1 - b1**t), "g cancels"),
+            Step(sp.Mul(sp.Mul(1 - b1, gs, 1 / c1, evaluate=False),
+                        sp.Pow(sp.sqrt(sp.Mul(1 - b2, gs**2, 1 / c2, evaluate=False), evaluate=False), -1, evaluate=False),
+                        evaluate=False),
+                 "only the last term of each unrolled sum is nonzero"),
+            Step((1 - b1) / sp.sqrt(1 - b2) * sp.sqrt(c2) / c1, "g cancels"),
         ],
         assumptions=Assumptions.of(*_BETAS),
         lhs_latex=r"\frac{\hat m_t}{\sqrt{\hat v_t}}",
