@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -37,6 +37,21 @@ class Build:
 
     def tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.splitlines()[-lines:])
+
+
+# ``once(name, compute)`` (the fixture in conftest.py): compute(scratch_dir) run once per
+# session, its JSON-serialisable result shared by every worker.
+Once = Callable[[str, Callable[[Path], Any]], Any]
+
+
+def build_record(build: Build) -> dict[str, Any]:
+    """A :class:`Build` as JSON-serialisable fields."""
+    return {"site": str(build.site), "returncode": build.returncode, "log": build.log, "seconds": build.seconds}
+
+
+def from_record(fields: dict[str, Any]) -> Build:
+    """The :class:`Build` that :func:`build_record` recorded."""
+    return Build(Path(fields["site"]), fields["returncode"], fields["log"], fields["seconds"])
 
 
 def mkdocs_build(config: Path, site: Path) -> Build:

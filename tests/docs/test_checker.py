@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from sitecheck import ROOT, problems, run_checker, serve
+from sitecheck import ROOT, Once, problems, run_checker, serve
 
 pytestmark = pytest.mark.docs
 
@@ -56,9 +56,7 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def fixture_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("broken-pages")
+def _serve_and_check(root: Path) -> dict[str, Any]:
     shutil.copy2(MATHJAX, root / MATHJAX.name)
     shutil.copy2(CONFIG, root / CONFIG.name)
     for name, body in PAGES.items():
@@ -68,6 +66,12 @@ def fixture_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     with serve(root) as base:
         report = run_checker(base, sorted(PAGES))
     return {p["page"]: p for p in report["pages"]}
+
+
+@pytest.fixture(scope="session")
+def fixture_report(once: Once) -> dict[str, Any]:
+    report: dict[str, Any] = once("broken-pages", _serve_and_check)
+    return report
 
 
 def test_a_correct_page_passes(fixture_report: dict[str, Any]) -> None:

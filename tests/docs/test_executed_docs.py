@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from sitecheck import ROOT, Build, mkdocs_build
+from sitecheck import ROOT, Build, Once, build_record, from_record, mkdocs_build
 
 pytestmark = pytest.mark.docs
 
@@ -55,13 +56,16 @@ def _project(root: Path, page: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
-    root = tmp_path_factory.mktemp("docs-blocks")
+def _build_all(root: Path) -> dict[str, dict[str, Any]]:
     configs = {name: _project(root / name, page) for name, page in PAGES.items()}
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(mkdocs_build, cfg, root / name / "site") for name, cfg in configs.items()}
-        return {name: f.result() for name, f in futures.items()}
+        return {name: build_record(f.result()) for name, f in futures.items()}
+
+
+@pytest.fixture(scope="session")
+def builds(once: Once) -> dict[str, Build]:
+    return {name: from_record(fields) for name, fields in once("docs-blocks", _build_all).items()}
 
 
 def test_a_good_block_builds_and_its_output_is_on_the_page(builds: dict[str, Build]) -> None:

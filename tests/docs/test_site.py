@@ -10,7 +10,6 @@ pages broken in each of these ways.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from sitecheck import ROOT, Build, html_pages, is_outside, js_resource_urls, listing, problems, resource_urls, run_checker, serve
+from sitecheck import ROOT, Build, html_pages, is_outside, js_resource_urls, listing, problems, resource_urls
 
 pytestmark = pytest.mark.docs
 
@@ -59,16 +58,6 @@ def test_the_theme_keeps_the_settings_the_math_relies_on() -> None:
     assert "navigation.instant" not in theme.get("features", []), (
         "navigation.instant re-typesets MathJax on page changes and leaves formulas blank"
     )
-
-
-@pytest.fixture(scope="module")
-def browser_report(site: Path) -> dict[str, Any]:
-    pages = html_pages(site)
-    with serve(site) as base:
-        start = time.perf_counter()
-        report = run_checker(base, pages)
-        report["seconds"] = time.perf_counter() - start
-    return report
 
 
 def test_every_page_passes_the_browser_check(browser_report: dict[str, Any], record_property: Any) -> None:
