@@ -1,4 +1,4 @@
-"""``python -m refalgo`` runs the command line (see :mod:`refalgo.cli`)."""
+"""``python -m refalgo`` runs the command line (see `refalgo.cli`)."""
 
 from .cli import main
 

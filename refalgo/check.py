@@ -1,12 +1,12 @@
 r"""Checking a hand derivation: is each step equal to the one before it?
 
-:func:`equivalent` decides one equality; :func:`check_steps` walks a chain
-:math:`e_1 = e_2 = \dots = e_n` and stops at the first step that does not follow.
-Both take strings (Python syntax or LaTeX, read safely by :mod:`refalgo.parsing`) or
-SymPy objects, and assumptions as an :class:`~refalgo.assumptions.Assumptions` object
+`equivalent` decides one equality; `check_steps` walks a chain
+$e_1 = e_2 = \dots = e_n$ and stops at the first step that does not follow.
+Both take strings (Python syntax or LaTeX, read safely by `refalgo.parsing`) or
+SymPy objects, and assumptions as an `refalgo.assumptions.Assumptions` object
 or as strings such as ``"x > 0"`` and ``"0 < gamma < 1"``.
 
-The verdict comes from :func:`refalgo.equality.compare`:
+The verdict comes from `refalgo.equality.compare`:
 
 * **proven** — a SymPy rewrite (expansion, cancellation, simplification…) turned the
   difference of the two sides into exactly 0;
@@ -31,7 +31,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
 
 import sympy as sp
 
@@ -42,7 +42,6 @@ from .parsing import Syntax, parse, parse_chain, parse_condition
 __all__ = ["Equivalence", "StepsCheck", "check_steps", "equivalent", "MAX_OPERATIONS"]
 
 MAX_OPERATIONS = 4000
-_Input: TypeAlias = str | sp.Basic
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ class Equivalence:
     lhs, rhs
         The two sides as SymPy objects (parsed, when strings were given).
     comparison
-        The engine's :class:`~refalgo.equality.Comparison`.
+        The engine's `refalgo.equality.Comparison`.
     """
 
     lhs: Any
@@ -277,7 +276,7 @@ def _prepared(exprs: list[Any], assumptions: Any, syntax: Syntax) -> tuple[list[
 
 
 def equivalent(
-    lhs: _Input, rhs: _Input, assumptions: Any = None, *, syntax: Syntax = "auto", timeout: float | None = 20.0
+    lhs: str | sp.Basic, rhs: str | sp.Basic, assumptions: Any = None, *, syntax: Syntax = "auto", timeout: float | None = 20.0
 ) -> Equivalence:
     r"""Decide whether ``lhs`` equals ``rhs`` for every value the assumptions allow.
 
@@ -286,7 +285,7 @@ def equivalent(
     lhs, rhs
         Strings in Python syntax or LaTeX, or SymPy expressions.
     assumptions
-        ``None``; an :class:`~refalgo.assumptions.Assumptions`; a condition string such
+        ``None``; an `refalgo.assumptions.Assumptions`; a condition string such
         as ``"x > 0"`` or ``"0 < gamma < 1"``; a SymPy relation; or a list of these.
     syntax
         ``"auto"``, ``"python"`` or ``"latex"`` for string inputs.
@@ -322,7 +321,7 @@ def equivalent(
     return _decide(a, b, assume, timeout)
 
 
-def _steps(steps: Iterable[_Input], syntax: Syntax) -> list[Any]:
+def _steps(steps: Iterable[str | sp.Basic], syntax: Syntax) -> list[Any]:
     if isinstance(steps, (str, sp.Basic)):
         raise TypeError("steps: expected a list of steps (strings or SymPy expressions); got a single one")
     out: list[Any] = []
@@ -334,7 +333,7 @@ def _steps(steps: Iterable[_Input], syntax: Syntax) -> list[Any]:
 
 
 def check_steps(
-    steps: Iterable[_Input], assumptions: Any = None, *, syntax: Syntax = "auto", timeout: float | None = 20.0
+    steps: Iterable[str | sp.Basic], assumptions: Any = None, *, syntax: Syntax = "auto", timeout: float | None = 20.0
 ) -> StepsCheck:
     r"""Check that each step of a derivation equals the one before it.
 
@@ -343,8 +342,10 @@ def check_steps(
     steps
         Strings or SymPy expressions; a string may hold a chain ``"a = b = c"``, which
         counts as several steps.
-    assumptions, syntax
-        As for :func:`equivalent`.
+    assumptions
+        As for `equivalent`.
+    syntax
+        As for `equivalent`.
     timeout
         Time budget in seconds for each step.
 

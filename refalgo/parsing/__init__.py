@@ -7,10 +7,10 @@ Two readers build SymPy objects directly from the text; nothing is ever passed t
   only a whitelist of node types is accepted;
 * **LaTeX** (``\frac{1}{2} x^{2}``) is read by a small recursive-descent parser.
 
-``syntax="auto"`` picks the reader by :func:`detect_syntax`. Both readers refuse, before SymPy evaluates anything, inputs that would be
+``syntax="auto"`` picks the reader by `detect_syntax`. Both readers refuse, before SymPy evaluates anything, inputs that would be
 costly: more than 2000 characters, nesting deeper than 60, number literals of more
 than 60 digits, numeric exponents beyond 1000, exact numbers of more than 20000 bits,
-factorials and finite sums beyond 1000 terms. Every refusal is a :class:`ParseError`
+factorials and finite sums beyond 1000 terms. Every refusal is a `ParseError`
 that says what is wrong and where.
 
 Symbols are real (sum indices are integers); the same name always gives the same
@@ -99,7 +99,7 @@ def parse(text: str, *, syntax: Syntax = "auto") -> sp.Expr:
     text
         The expression, e.g. ``"(x + 1)**2"`` or ``r"\frac{1}{1 + e^{-z}}"``.
     syntax
-        ``"python"``, ``"latex"`` or ``"auto"`` (see :func:`detect_syntax`).
+        ``"python"``, ``"latex"`` or ``"auto"`` (see `detect_syntax`).
 
     Returns
     -------
@@ -138,7 +138,7 @@ def parse_condition(text: str, *, syntax: Syntax = "auto") -> tuple[sp.Basic, ..
     text
         The condition.
     syntax
-        As for :func:`parse`.
+        As for `parse`.
 
     Returns
     -------

@@ -1,6 +1,6 @@
 r"""What both input syntaxes share: the error type, the size limits and the guarded builders.
 
-Every SymPy object that the parsers create goes through :class:`Builder`, which counts
+Every SymPy object that the parsers create goes through `Builder`, which counts
 nodes and refuses, *before* SymPy evaluates anything, numbers and powers whose exact
 value would be enormous. Symbols are real; a name's spelling decides the symbol, so the
 same name in two inputs is the same symbol.
@@ -75,7 +75,7 @@ def function(name: str) -> Any:
 
 
 def sigmoid(z: sp.Expr) -> sp.Expr:
-    r"""The logistic sigmoid :math:`\sigma(z) = 1/(1 + e^{-z})`."""
+    r"""The logistic sigmoid $\sigma(z) = 1/(1 + e^{-z})$."""
     return 1 / (1 + sp.exp(-z))
 
 

@@ -1,4 +1,4 @@
-r"""Tokens of the LaTeX math subset that :mod:`refalgo.parsing._latex` reads.
+r"""Tokens of the LaTeX math subset that `refalgo.parsing._latex` reads.
 
 A token is a number (``12``, ``0.5``), one letter, a command (``\frac``, ``\|``) or one
 punctuation character. Spacing commands and alignment marks are dropped;

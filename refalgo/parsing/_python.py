@@ -1,11 +1,11 @@
 r"""Python-syntax input: ``ast.parse`` and a strict whitelist of node types.
 
 The text is parsed by Python's own parser in ``eval`` mode and never executed. The tree
-is then walked by :class:`_Reader`, which knows a handful of node types — numbers, names,
+is then walked by `_Reader`, which knows a handful of node types — numbers, names,
 ``+ - * / **``, unary ``+ -``, calls of whitelisted or undefined functions with
 positional arguments, and (for conditions) chained comparisons — and refuses every
 other node (attribute access, subscripts, lambdas, comprehensions, strings, keyword or
-starred arguments, ``:=``…) with a :class:`~refalgo.parsing.ParseError` naming it.
+starred arguments, ``:=``…) with a `refalgo.parsing.ParseError` naming it.
 """
 
 from __future__ import annotations
