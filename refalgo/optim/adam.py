@@ -166,6 +166,14 @@ def _leaf_step(
     t: int, h: _Hyper, decoupled: bool,
 ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any] | None, NDArray[Any]]:
     """One step on one leaf; returns (p, m, v, vmax, denominator)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow and 0/0 are reported by the caller
+        return _leaf_update(p, g, m, v, vmax, t, h, decoupled)
+
+
+def _leaf_update(
+    p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any] | None,
+    t: int, h: _Hyper, decoupled: bool,
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any] | None, NDArray[Any]]:
     eta = 1.0 if h.schedule_multiplier is None else h.schedule_multiplier
     alpha = eta * h.lr  # the Adam step size actually applied
     if h.maximize:
@@ -182,9 +190,7 @@ def _leaf_step(
     second = v if vmax is None else vmax
     step_size = alpha / (1 - h.beta1**t)  # α / (1 − β₁ᵗ): bias correction (3)
     denom = np.sqrt(second) / math.sqrt(1 - h.beta2**t) + h.eps  # √v̂ + ε, bias correction (4)
-    with np.errstate(invalid="ignore"):  # 0/0 with eps = 0 is reported by the caller
-        update = step_size * (m / denom)
-    return p - update, m, v, vmax, denom  # (5)
+    return p - step_size * (m / denom), m, v, vmax, denom  # (5)
 
 
 def _step(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: bool) -> tuple[Any, AdamState]:

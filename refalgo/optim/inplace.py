@@ -135,7 +135,9 @@ def _step_inplace(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: boo
             raise ValueError(f"{paths[k]}: expected finite numbers; got {g[bad]} at index {bad}; nothing was updated")
     t = state.step + 1
     for k, (p, g, m, v, x) in enumerate(zip(ps, gs, ms, vs, xs)):
-        if not _chunked(p, g, m, v, x, t, h, decoupled, chunk):
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below
+            finite = _chunked(p, g, m, v, x, t, h, decoupled, chunk)
+        if not finite:
             raise ValueError(f"params: leaf {k} holds non-finite values after the step (non-finite input or overflow)")
     return state._replace(step=t)
 
