@@ -25,3 +25,27 @@ __all__ += [
     "quadratic_extremum_symbolic",
     "quadratic_form_symbolic",
 ]
+
+from .directional import (
+    SteepestAscent,
+    directional_derivative,
+    directional_derivative_symbolic,
+    gradient,
+    gradient_symbolic,
+    partial_derivative,
+    partial_derivative_symbolic,
+    steepest_ascent,
+    steepest_ascent_symbolic,
+)
+
+__all__ += [
+    "SteepestAscent",
+    "directional_derivative",
+    "directional_derivative_symbolic",
+    "gradient",
+    "gradient_symbolic",
+    "partial_derivative",
+    "partial_derivative_symbolic",
+    "steepest_ascent",
+    "steepest_ascent_symbolic",
+]
