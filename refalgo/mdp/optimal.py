@@ -360,7 +360,7 @@ def derivations() -> list[Any]:
     )
     series = Derivation(
         "The tail of the geometric series bounds value iteration's remaining error",
-        [(sp.Sum(g ** sp.Symbol("j", integer=True, positive=True), (sp.Symbol("j", integer=True, positive=True), 1, sp.oo)), "Σ_{j≥1} γ^j"),
+        [(sp.Sum(g ** sp.Symbol("j", integer=True, positive=True), (sp.Symbol("j", integer=True, positive=True), 1, sp.oo)), "sum of γ^j over j ≥ 1"),
          (g / (1 - g), "0 < γ < 1")],
         assumptions=Assumptions.of(g < 1),
     )
