@@ -1,12 +1,12 @@
 """Alignment: RLHF's reward model, the KL-regularized optimum and direct preference optimization.
 
 The public names are re-exported here: Bradley–Terry (:mod:`.preference`), the
-KL-regularized optimum (:mod:`.kl_optimum`), the DPO losses (:mod:`.dpo`) and the toy
+KL-regularized optimum (:mod:`.kl_regularized`), the DPO losses (:mod:`.dpo`) and the toy
 softmax experiment (:mod:`.toy`).
 """
 
 from .dpo import DPOLoss, PreferenceMetrics, dpo_gradients, dpo_loss, dpo_loss_symbolic, preference_metrics
-from .kl_optimum import kl_objective, kl_objective_symbolic, kl_optimum, kl_optimum_symbolic
+from .kl_regularized import kl_objective, kl_objective_symbolic, kl_optimum, kl_optimum_symbolic
 from .preference import bradley_terry, bradley_terry_symbolic, reward_model_loss, reward_model_loss_symbolic
 from .toy import ToyRun, bt_preference_weights, sample_preference_weights, toy_dpo_loss, train_toy_dpo
 
