@@ -64,7 +64,7 @@ def adam_equations() -> tuple[tuple[str, sp.Equality], ...]:
     """
     m, m1, v, v1, gt = sp.symbols("m_t m_{t-1} v_t v_{t-1} g_t", real=True)
     mh, vh = sp.Symbol(r"\hat{m}_t", real=True), sp.Symbol(r"\hat{v}_t", nonnegative=True)
-    th, th1 = sp.symbols(r"theta_t theta_{t-1}", real=True)
+    th, th1 = sp.Symbol("theta_t", real=True), sp.Symbol(r"\theta_{t-1}", real=True)
     return (
         ("(1) first moment", sp.Eq(m, b1 * m1 + (1 - b1) * gt)),
         ("(2) second moment", sp.Eq(v, b2 * v1 + (1 - b2) * gt**2)),
@@ -96,11 +96,11 @@ def unrolled(name: str, beta: sp.Symbol, square: bool = False) -> Derivation:
     )
 
 
-def bias_correction(beta: sp.Symbol, moment: sp.Symbol, hat: str, of: str) -> Derivation:
+def bias_correction(beta: sp.Symbol, moment: sp.Symbol, hat: str, of: str, which: str) -> Derivation:
     """For a stationary gradient the bias-corrected average is unbiased: 𝔼[hat] = moment."""
     geometric = sp.Mul((1 - beta) / (1 - beta**t), moment, (1 - beta**t) / (1 - beta), evaluate=False)
     return Derivation(
-        f"Bias correction: {hat} is unbiased when E[{of}] is the same at every step",
+        f"Bias correction: the corrected {which} moment is unbiased when E[{of}] is the same at every step",
         [
             Step((1 - beta) * sp.Sum(beta ** (t - i) * moment, (i, 1, t)) / (1 - beta**t),
                  f"unrolled sum, linearity of E, and E[{of}] constant"),
@@ -211,8 +211,8 @@ def derivations() -> tuple[Derivation, ...]:
     return (
         unrolled("m", b1),
         unrolled("v", b2, square=True),
-        bias_correction(b1, mu, r"\hat m_t", "g_i"),
-        bias_correction(b2, sigma2, r"\hat v_t", "g_i^2"),
+        bias_correction(b1, mu, r"\hat m_t", "g_i", "first"),
+        bias_correction(b2, sigma2, r"\hat v_t", "g_i^2", "second"),
         l2_split(),
         l2_update(),
         first_step_gap(),
