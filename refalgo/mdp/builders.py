@@ -104,23 +104,32 @@ def _flat(cells: tuple[Cell, ...], ncols: int) -> NDArray[np.intp]:
     return np.array([r * ncols + c for r, c in cells], dtype=np.intp)
 
 
-def _moves(shape: tuple[int, int], actions: tuple[str, ...]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
-    """Next state of each plain move (bouncing back at the edge) and an 'inside the grid' mask, (S, A)."""
+def _moves(shape: tuple[int, int], actions: tuple[str, ...]) -> tuple[NDArray[Any], NDArray[np.bool_]]:
+    """Next state of each plain move (bouncing back at the edge) and an 'inside the grid' mask, (S, A).
+
+    One vectorized pass per action (a loop over at most five actions, none over states),
+    in 32-bit indices to halve the memory traffic of large grids.
+    """
     nr, nc = shape
-    rows, cols = np.divmod(np.arange(nr * nc), nc)
-    d = np.array([_MOVES[a] for a in actions])
-    tr, tc = rows[:, None] + d[None, :, 0], cols[:, None] + d[None, :, 1]
-    inside = (tr >= 0) & (tr < nr) & (tc >= 0) & (tc < nc)
-    nxt = np.where(inside, tr * nc + tc, (rows * nc + cols)[:, None])
+    idx: NDArray[Any] = np.arange(nr * nc, dtype=np.int64 if nr * nc * len(actions) >= 2**31 else np.int32)
+    rows: NDArray[Any] = idx // nc
+    cols: NDArray[Any] = idx % nc
+    nxt = np.empty((idx.size, len(actions)), dtype=idx.dtype)
+    inside = np.empty((idx.size, len(actions)), dtype=bool)
+    for k, name in enumerate(actions):
+        dr, dc = _MOVES[name]
+        ok = (rows + dr >= 0) & (rows + dr < nr) & (cols + dc >= 0) & (cols + dc < nc)
+        inside[:, k] = ok
+        nxt[:, k] = np.where(ok, idx + (dr * nc + dc), idx)
     return nxt, inside
 
 
-def _assemble(nxt: NDArray[np.intp], reward: NDArray[np.float64], gamma: Any, sparse: bool | None) -> MDP:
+def _assemble(nxt: NDArray[np.integer[Any]], reward: NDArray[np.float64], gamma: Any, sparse: bool | None) -> MDP:
     S, A = nxt.shape
     if sparse is None:
         sparse = S * A * S > DENSE_LIMIT
     if sparse:
-        P = sps.csr_array((np.ones(S * A), nxt.ravel(), np.arange(S * A + 1)), shape=(S * A, S))
+        P = sps.csr_array((np.ones(S * A), nxt.ravel(), np.arange(S * A + 1, dtype=nxt.dtype)), shape=(S * A, S))
         return MDP(P, reward, gamma)
     P = np.zeros((S, A, S))
     P[np.arange(S)[:, None], np.arange(A)[None, :], nxt] = 1.0

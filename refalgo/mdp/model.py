@@ -111,6 +111,8 @@ def _sparse_model(P: Any, R: Any) -> tuple[Any, NDArray[np.float64]]:
         raise ValueError(f"P: a sparse P must have shape (S·A, S); got shape {P2.shape}")
     A = SA // S
     P2.sum_duplicates()
+    if P2.nnz < 2**31 and SA < 2**31:  # 32-bit indices: less memory traffic per sweep
+        P2.indices, P2.indptr = P2.indices.astype(np.int32, copy=False), P2.indptr.astype(np.int32, copy=False)
     _check_rows(P2, A)
     Rr = as_array(R, "R", ndim=(1, 2))
     if Rr.size != SA or (Rr.ndim == 2 and Rr.shape != (S, A)):

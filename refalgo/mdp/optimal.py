@@ -99,10 +99,21 @@ class ExactSolution(NamedTuple):
 
 def _q(mdp: MDP, P2: Any, R: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.float64]:
     """Action values as an (S, A) array: one CSR/BLAS mat-vec over the (S·A, S) matrix."""
-    flat = P2 @ v
-    flat *= mdp.gamma
+    flat = P2 @ (mdp.gamma * v)  # scale the S values, not the S·A products
     flat += R
     return flat.reshape(mdp.n_states, mdp.n_actions)
+
+
+def _best(q: NDArray[np.float64]) -> NDArray[np.float64]:
+    """max over actions of an (S, A) array, as A - 1 vectorized column passes.
+
+    Equal to ``q.max(axis=1)``, several times faster for few actions: NumPy reduces a short
+    contiguous axis row by row, while each column pass is one long strided loop.
+    """
+    out = q[:, 0].copy()
+    for a in range(1, q.shape[1]):
+        np.maximum(out, q[:, a], out=out)
+    return out
 
 
 def bellman_optimality_operator(mdp: MDP, values: Any) -> NDArray[np.float64]:
@@ -134,7 +145,7 @@ def bellman_optimality_operator(mdp: MDP, values: Any) -> NDArray[np.float64]:
     >>> bellman_optimality_operator(m, [0.0, 4.0]).tolist()
     [3.0, 4.0]
     """
-    return action_values(mdp, values).max(axis=1)
+    return _best(action_values(mdp, values))
 
 
 def greedy_policy(mdp: MDP, values: Any) -> NDArray[np.intp]:
@@ -225,7 +236,7 @@ def value_iteration(
     factor = mdp.gamma / (1.0 - mdp.gamma) if mdp.gamma < 1.0 else 1.0
     history, residuals = [v] if record else [], []
     for k in range(1, max_sweeps + 1):
-        new = _q(mdp, P2, R, v).max(axis=1)
+        new = _best(_q(mdp, P2, R, v))
         residuals.append(float(np.max(np.abs(new - v))))
         v = new
         if record:
