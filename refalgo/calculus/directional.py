@@ -251,8 +251,8 @@ def directional_derivative_symbolic(
         If ``f``, ``variables`` or an entry of ``point``/``direction`` has the wrong type.
     ValueError
         If lengths differ from ``variables``, ``direction`` is zero, ``f`` is not finite
-        and real at ``point``, or the two-sided limit does not exist (``f`` has no
-        directional derivative there).
+        and real at ``point``, the two-sided limit does not exist (``f`` has no
+        directional derivative there), or ``f`` contains a ``Piecewise``.
 
     Notes
     -----
@@ -281,6 +281,8 @@ def directional_derivative_symbolic(
     2
     """
     f, xs = _check_expression(f, variables)
+    if f.has(sp.Piecewise):
+        raise ValueError("f: Piecewise expressions are not supported; sympy.limit would take the branch at the point itself")
     p = _exact_vector(point, "point", len(xs))
     v = _exact_vector(direction, "direction", len(xs))
     _, norm = _unit(v)

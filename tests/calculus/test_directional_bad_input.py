@@ -127,6 +127,13 @@ def test_symbolic_gradient_not_finite_at_the_point() -> None:
         directional_derivative_symbolic(sp.sqrt(x**2) + y, [x, y], [0, 1], [1, 0])
 
 
+def test_symbolic_piecewise_is_refused() -> None:
+    # x·sin(1/x) patched with 0 at 0 has no derivative there, but sympy.limit would read the patch and say 0.
+    patched = sp.Piecewise((x * sp.sin(1 / x), sp.Ne(x, 0)), (0, True)) + y
+    with pytest.raises(ValueError, match="f: Piecewise expressions are not supported"):
+        directional_derivative_symbolic(patched, [x, y], [0, 0], [1, 0])
+
+
 @pytest.mark.parametrize("index,exc", [(2, ValueError), (-1, ValueError), ("0", TypeError), (0.0, TypeError), (True, TypeError)])
 def test_symbolic_partial_index(index: Any, exc: type[Exception]) -> None:
     with pytest.raises(exc, match="index: expected"):
