@@ -118,12 +118,17 @@ async function checkPage(context, base, path, timeout) {
   page.on("console", (m) => {
     if (m.type() === "error") report.consoleErrors.push(m.text().slice(0, 500));
   });
+  const failed = new Set(); // one entry per URL: a 404 is also reported as an aborted request
   page.on("response", (r) => {
-    if (r.status() >= 400) report.failedRequests.push(`${r.status()} ${r.url()}`);
+    if (r.status() >= 400 && !failed.has(r.url())) {
+      failed.add(r.url());
+      report.failedRequests.push(`${r.status()} ${r.url()}`);
+    }
   });
   page.on("requestfailed", (r) => {
-    const reason = r.failure() ? r.failure().errorText : "failed";
-    if (!report.external.includes(r.url())) report.failedRequests.push(`${reason} ${r.url()}`);
+    if (failed.has(r.url()) || report.external.includes(r.url())) return;
+    failed.add(r.url());
+    report.failedRequests.push(`${r.failure() ? r.failure().errorText : "failed"} ${r.url()}`);
   });
   page.__report = report;
   try {
