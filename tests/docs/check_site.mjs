@@ -36,6 +36,8 @@ const REVEAL_CSS = `
 
 // Runs inside the page once MathJax has finished: measures every piece of math.
 function inspectMath() {
+  // TeX delimiters, or $...$ around something only TeX would write (a macro, ^ or _).
+  const RAW_TEX = /\\\(|\\\[|\$\$|\\begin\{|\$[^$\n]*(\\[a-zA-Z]+|[\^_])[^$\n]*\$/;
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0;
@@ -76,7 +78,7 @@ function inspectMath() {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const text = n.nodeValue;
-    if (!/\\\(|\\\[|\$\$|\\begin\{/.test(text)) continue;
+    if (!RAW_TEX.test(text)) continue;
     const parent = n.parentElement;
     if (!parent || parent.closest(skip) || parent.getClientRects().length === 0) continue;
     raw.push(brief(text));

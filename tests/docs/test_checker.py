@@ -33,7 +33,8 @@ MathJax.startup.promise.then(() => document.getElementById("MJX-SVG-global-cache
 
 PAGES = {
     "good.html": MATH + SCRIPTS,
-    "raw.html": MATH + "<p>Unwrapped display math: $$a + b$$</p>",
+    "raw.html": MATH + "<p>Unwrapped display math: $$a + b$$</p><p>Unwrapped inline math: $\\gamma^2$</p>"
+    + "<p>Prices are not math: $5 and $10.</p>",
     "lost-glyphs.html": MATH + SCRIPTS + LOSE_GLYPHS,
     "blank.html": '<p>A container with nothing drawn: <mjx-container class="MathJax" jax="SVG">'
     '<svg xmlns="http://www.w3.org/2000/svg" width="3ex" height="2ex" viewBox="0 0 100 100"></svg>'
@@ -46,7 +47,11 @@ PAGES = {
 
 # What each faulty page must be reported for (a substring of one of its problems).
 EXPECTED = {
-    "raw.html": ["math left raw", "raw TeX visible in the text: Unwrapped display math: $$a + b$$"],
+    "raw.html": [
+        "math left raw",
+        "raw TeX visible in the text: Unwrapped display math: $$a + b$$",
+        "raw TeX visible in the text: Unwrapped inline math: $\\gamma^2$",
+    ],
     "lost-glyphs.html": ["blank formula"],
     "blank.html": ["blank formula (no glyph drawn)"],
     "merror.html": ["math error"],
@@ -85,6 +90,10 @@ def test_a_broken_page_fails(fixture_report: dict[str, Any], name: str) -> None:
     found = problems(fixture_report[name])
     for expected in EXPECTED[name]:
         assert any(expected in f for f in found), f"{name}: expected a finding containing {expected!r}, got {found}"
+
+
+def test_dollar_signs_that_are_not_math_are_not_reported(fixture_report: dict[str, Any]) -> None:
+    assert not any("Prices" in f for f in problems(fixture_report["raw.html"]))
 
 
 def test_containers_without_glyphs_count_as_blank(fixture_report: dict[str, Any]) -> None:
