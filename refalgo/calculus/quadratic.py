@@ -1,53 +1,55 @@
 r"""Quadratic forms and completing the square (多元二次多项式, 二次型, 配方).
 
-A quadratic polynomial in :math:`n` variables,
+A quadratic polynomial in $n$ variables,
 
-.. math:: f(x) = \sum_{i,j} a_{ij} x_i x_j + \sum_k b_k x_k + c = x^\top A x + b^\top x + c,
+$$
+f(x) = \sum_{i,j} a_{ij} x_i x_j + \sum_k b_k x_k + c = x^\top A x + b^\top x + c,
+$$
 
-with :math:`A \ne 0`. Only the symmetric part :math:`(A + A^\top)/2` of the coefficient
-matrix matters (:math:`x^\top A x` is a scalar, so it equals its transpose
-:math:`x^\top A^\top x`); both twins symmetrize first. When :math:`2 A x^* + b = 0` has a
+with $A \ne 0$. Only the symmetric part $(A + A^\top)/2$ of the coefficient
+matrix matters ($x^\top A x$ is a scalar, so it equals its transpose
+$x^\top A^\top x$); both twins symmetrize first. When $2 A x^* + b = 0$ has a
 solution, completing the square gives
 
-.. math:: f(x) = (x - x^*)^\top A (x - x^*) + f(x^*), \qquad
-          x^* = -\tfrac12 A^{-1} b,\quad f(x^*) = c - \tfrac14 b^\top A^{-1} b
-          \text{ (A invertible)},
+$$
+f(x) = (x - x^*)^\top A (x - x^*) + f(x^*), \qquad
+x^* = -\tfrac12 A^{-1} b,\quad f(x^*) = c - \tfrac14 b^\top A^{-1} b
+\text{ (A invertible)},
+$$
 
-and the signs of the eigenvalues of :math:`A` decide what :math:`x^*` is.
+and the signs of the eigenvalues of $A$ decide what $x^*$ is.
 
 Classification
 --------------
-``kind`` is one of four words, decided by the inertia of :math:`A` (how many
-eigenvalues are positive, negative, zero) and by whether :math:`b` lies in the range
-of :math:`A` (exactly when a stationary point exists):
+``kind`` is one of four words, decided by the inertia of $A$ (how many
+eigenvalues are positive, negative, zero) and by whether $b$ lies in the range
+of $A$ (exactly when a stationary point exists):
 
-=========================  ==================  =============  ====================================
-:math:`A` is               :math:`b`           ``kind``       stationary points
-=========================  ==================  =============  ====================================
-positive definite          any                 ``minimum``    one, the unique minimizer
-negative definite          any                 ``maximum``    one, the unique maximizer
-indefinite, invertible     any                 ``saddle``     one, neither minimum nor maximum
-positive semidefinite      in range(A)         ``minimum``    an affine set, every point a minimizer
-negative semidefinite      in range(A)         ``maximum``    an affine set, every point a maximizer
-indefinite, singular       in range(A)         ``saddle``     an affine set of saddle points
-singular (any sign)        not in range(A)     ``unbounded``  none
-=========================  ==================  =============  ====================================
+| $A$ is | $b$ | `kind` | stationary points |
+|---|---|---|---|
+| positive definite | any | `minimum` | one, the unique minimizer |
+| negative definite | any | `maximum` | one, the unique maximizer |
+| indefinite, invertible | any | `saddle` | one, neither minimum nor maximum |
+| positive semidefinite | in range(A) | `minimum` | an affine set, every point a minimizer |
+| negative semidefinite | in range(A) | `maximum` | an affine set, every point a maximizer |
+| indefinite, singular | in range(A) | `saddle` | an affine set of saddle points |
+| singular (any sign) | not in range(A) | `unbounded` | none |
 
-``unbounded`` means there is no stationary point; then :math:`f` is unbounded both
-above and below (along a null vector :math:`d` of :math:`A` with :math:`b^\top d \ne 0`,
-:math:`f(t d) = t\, b^\top d + c`). A ``saddle`` is unbounded both ways too, but has
+``unbounded`` means there is no stationary point; then $f$ is unbounded both
+above and below (along a null vector $d$ of $A$ with $b^\top d \ne 0$,
+$f(t d) = t\, b^\top d + c$). A ``saddle`` is unbounded both ways too, but has
 stationary points. ``definiteness`` carries the finer word (``"positive semidefinite"``…).
 
 Conventions
 -----------
 * Where the stationary points form an affine set, ``point`` is the one of least
-  Euclidean norm and ``directions`` is a basis of the null space of :math:`A`: the set is
-  ``point + span(directions)`` and :math:`f` equals ``value`` on all of it. When
-  :math:`A` is invertible ``directions`` has no columns.
+  Euclidean norm and ``directions`` is a basis of the null space of $A$: the set is
+  ``point + span(directions)`` and $f$ equals ``value`` on all of it. When
+  $A$ is invertible ``directions`` has no columns.
 * Vectors are columns (``sympy.Matrix`` of shape ``(n, 1)``) in the symbolic twin and
   1-D arrays in the numeric twin; ``directions`` is ``(n, k)`` in both.
-* Boyd & Vandenberghe (*Convex Optimization*, A.5.4) write :math:`\tfrac12 x^\top P x + q^\top x + r`;
-  their :math:`P` is our :math:`2A` and their minimizer :math:`-P^{-1} q` is our :math:`x^*`.
+* Boyd & Vandenberghe (*Convex Optimization*, A.5.4) write $\tfrac12 x^\top P x + q^\top x + r$;
+  their $P$ is our $2A$ and their minimizer $-P^{-1} q$ is our $x^*$.
 
 Twins
 -----
@@ -56,7 +58,7 @@ characteristic polynomial (Descartes' rule of signs is exact for a polynomial wh
 roots are all real, as a symmetric matrix's are) and solves with ``DomainMatrix`` over
 the rationals (or a field of rational functions of the symbols). The numeric twin uses
 ``numpy.linalg.eigh`` (inertia, null space and pseudo-inverse) with the tolerances documented on
-:func:`quadratic_extremum`.
+`quadratic_extremum`.
 """
 
 from __future__ import annotations
@@ -117,13 +119,13 @@ def _kind(definiteness: Definiteness, stationary: bool) -> Kind:
 
 # ---------------------------------------------------------------------- symbolic twin
 class QuadraticForm(NamedTuple):
-    r"""The coefficients of :math:`f(x) = x^\top A x + b^\top x + c` with ``A`` symmetric.
+    r"""The coefficients of $f(x) = x^\top A x + b^\top x + c$ with ``A`` symmetric.
 
     Attributes
     ----------
     A
-        Symmetric ``(n, n)`` ``sympy.Matrix``; :math:`A_{ii}` is the coefficient of
-        :math:`x_i^2` and :math:`A_{ij} = A_{ji}` half that of :math:`x_i x_j`.
+        Symmetric ``(n, n)`` ``sympy.Matrix``; $A_{ii}$ is the coefficient of
+        $x_i^2$ and $A_{ij} = A_{ji}$ half that of $x_i x_j$.
     b
         ``(n, 1)`` ``sympy.Matrix`` of the linear coefficients.
     c
@@ -147,14 +149,14 @@ class QuadraticExtremumSymbolic:
         ``"positive definite"``, ``"negative definite"``, ``"indefinite"``,
         ``"positive semidefinite"`` or ``"negative semidefinite"``.
     point
-        The stationary point :math:`x^*` (``(n, 1)`` matrix) of least norm; ``None`` if unbounded.
+        The stationary point $x^*$ (``(n, 1)`` matrix) of least norm; ``None`` if unbounded.
     value
-        :math:`f(x^*)`, the value on every stationary point; ``None`` if unbounded.
+        $f(x^*)$, the value on every stationary point; ``None`` if unbounded.
     directions
-        ``(n, k)`` matrix whose columns span the null space of :math:`A`; the stationary
+        ``(n, k)`` matrix whose columns span the null space of $A$; the stationary
         points are ``point + span(directions)``.
     completed
-        :math:`(x - x^*)^\top A (x - x^*) + f(x^*)` in ``variables``, with ``A``
+        $(x - x^*)^\top A (x - x^*) + f(x^*)$ in ``variables``, with ``A``
         symmetrized; ``None`` if unbounded.
     variables
         The symbols ``completed`` is written in.
@@ -271,9 +273,9 @@ def _inertia_of_signs(signs: Sequence[int]) -> tuple[int, int, int]:
 def _inertia(S: sp.Matrix) -> tuple[int, int, int]:
     r"""(positive, negative, zero) eigenvalue counts of symmetric ``S``, exactly.
 
-    With :math:`\det(\lambda I - S) = \sum_k p_k \lambda^k`, the zero eigenvalues are the
-    lowest power with :math:`p_k \ne 0`, the positive ones the sign changes of
-    :math:`(p_n, \dots, p_0)` and the negative ones those of :math:`((-1)^k p_k)`
+    With $\det(\lambda I - S) = \sum_k p_k \lambda^k$, the zero eigenvalues are the
+    lowest power with $p_k \ne 0$, the positive ones the sign changes of
+    $(p_n, \dots, p_0)$ and the negative ones those of $((-1)^k p_k)$
     (Descartes' rule, exact for real-rooted polynomials). A coefficient whose sign the
     assumptions leave open is tried with each sign it may have; the inertia is decided
     when every combination gives the same counts.
@@ -321,7 +323,7 @@ def quadratic_form_symbolic(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Qu
         A SymPy expression, polynomial of total degree 2 in ``variables``; other
         symbols are parameters and may appear in the coefficients.
     variables
-        The distinct SymPy symbols :math:`x_1, \dots, x_n`.
+        The distinct SymPy symbols $x_1, \dots, x_n$.
 
     Returns
     -------
@@ -339,8 +341,8 @@ def quadratic_form_symbolic(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Qu
 
     Notes
     -----
-    :math:`A_{ii}` is the coefficient of :math:`x_i^2`; the coefficient :math:`a` of
-    :math:`x_i x_j` (:math:`i \ne j`) is split evenly, :math:`A_{ij} = A_{ji} = a/2`.
+    $A_{ii}$ is the coefficient of $x_i^2$; the coefficient $a$ of
+    $x_i x_j$ ($i \ne j$) is split evenly, $A_{ij} = A_{ji} = a/2$.
 
     Examples
     --------
@@ -392,14 +394,14 @@ def _check_variables(variables: Any) -> tuple[sp.Symbol, ...]:
 def quadratic_extremum_symbolic(
     A: Any, b: Any, c: Any, *, variables: Sequence[sp.Symbol] | None = None
 ) -> QuadraticExtremumSymbolic:
-    r"""Classify :math:`f(x) = x^\top A x + b^\top x + c` exactly and complete the square.
+    r"""Classify $f(x) = x^\top A x + b^\top x + c$ exactly and complete the square.
 
     Parameters
     ----------
     A
         ``(n, n)`` coefficients: a ``sympy.Matrix`` or nested lists of integers,
         fractions, floats (taken as their exact binary values) or real SymPy
-        expressions. Symmetrized as :math:`(A + A^\top)/2`; must not be zero then.
+        expressions. Symmetrized as $(A + A^\top)/2$; must not be zero then.
     b
         ``n`` linear coefficients (list or ``(n, 1)`` matrix).
     c
@@ -422,11 +424,11 @@ def quadratic_extremum_symbolic(
 
     Notes
     -----
-    The inertia of the symmetric part :math:`A` comes from the signs of the
-    coefficients :math:`p_k` of :math:`\det(\lambda I - A)`; :math:`b` lies in the range
-    of :math:`A` iff :math:`N^\top b = 0` for a null-space basis :math:`N`; then the
-    least-norm stationary point solves :math:`(A + N N^\top)\, x^* = -b/2` (the extra term
-    forces :math:`N^\top x^* = 0`) and :math:`f(x^*)` is :math:`f` evaluated there.
+    The inertia of the symmetric part $A$ comes from the signs of the
+    coefficients $p_k$ of $\det(\lambda I - A)$; $b$ lies in the range
+    of $A$ iff $N^\top b = 0$ for a null-space basis $N$; then the
+    least-norm stationary point solves $(A + N N^\top)\, x^* = -b/2$ (the extra term
+    forces $N^\top x^* = 0$) and $f(x^*)$ is $f$ evaluated there.
 
     References
     ----------
@@ -470,19 +472,19 @@ def quadratic_extremum_symbolic(
 # ---------------------------------------------------------------------- numeric twin
 @dataclass(frozen=True)
 class CompletedSquare:
-    r"""The completed square :math:`g(x) = (x - x^*)^\top A (x - x^*) + f^*`, callable.
+    r"""The completed square $g(x) = (x - x^*)^\top A (x - x^*) + f^*$, callable.
 
     Attributes
     ----------
     matrix
-        The symmetrized :math:`A`, shape ``(n, n)``.
+        The symmetrized $A$, shape ``(n, n)``.
     center
-        :math:`x^*`, shape ``(n,)``.
+        $x^*$, shape ``(n,)``.
     offset
-        :math:`f^* = f(x^*)`.
+        $f^* = f(x^*)$.
 
-    Calling it on an array of shape ``(..., n)`` returns :math:`g` of shape ``(...)``,
-    equal to the original :math:`f` up to rounding.
+    Calling it on an array of shape ``(..., n)`` returns $g$ of shape ``(...)``,
+    equal to the original $f$ up to rounding.
     """
 
     matrix: NDArray[np.float64]
@@ -507,15 +509,15 @@ class QuadraticExtremum:
     kind
         ``"minimum"``, ``"maximum"``, ``"saddle"`` or ``"unbounded"`` (see the module's table).
     definiteness
-        As in :class:`QuadraticExtremumSymbolic`, decided with the rank tolerance.
+        As in `QuadraticExtremumSymbolic`, decided with the rank tolerance.
     point
         Least-norm stationary point, shape ``(n,)``; ``None`` if unbounded.
     value
-        :math:`f` at ``point`` (and on every stationary point); ``None`` if unbounded.
+        $f$ at ``point`` (and on every stationary point); ``None`` if unbounded.
     directions
-        ``(n, k)`` orthonormal basis of the numerical null space of :math:`A`.
+        ``(n, k)`` orthonormal basis of the numerical null space of $A$.
     completed
-        :class:`CompletedSquare` (callable); ``None`` if unbounded.
+        `CompletedSquare` (callable); ``None`` if unbounded.
     """
 
     kind: Kind
@@ -539,12 +541,12 @@ def _numeric_inputs(A: Any, b: Any, c: Any) -> tuple[NDArray[np.float64], NDArra
 
 
 def quadratic_extremum(A: Any, b: Any, c: Any) -> QuadraticExtremum:
-    r"""Classify :math:`f(x) = x^\top A x + b^\top x + c` in float64 and complete the square.
+    r"""Classify $f(x) = x^\top A x + b^\top x + c$ in float64 and complete the square.
 
     Parameters
     ----------
     A
-        ``(n, n)`` array of real coefficients; symmetrized as :math:`(A + A^\top)/2`,
+        ``(n, n)`` array of real coefficients; symmetrized as $(A + A^\top)/2$,
         which must not be zero.
     b
         Shape ``(n,)`` linear coefficients.
@@ -565,21 +567,21 @@ def quadratic_extremum(A: Any, b: Any, c: Any) -> QuadraticExtremum:
 
     Notes
     -----
-    With :math:`A = V \operatorname{diag}(\lambda) V^\top` from ``eigh``:
+    With $A = V \operatorname{diag}(\lambda) V^\top$ from ``eigh``:
 
-    * an eigenvalue counts as zero when :math:`|\lambda_i| \le n\,\varepsilon\,\lVert A\rVert_2`
-      (:math:`\varepsilon` = float64 eps, :math:`\lVert A\rVert_2 = \max|\lambda_i|`; the
+    * an eigenvalue counts as zero when $|\lambda_i| \le n\,\varepsilon\,\lVert A\rVert_2$
+      ($\varepsilon$ = float64 eps, $\lVert A\rVert_2 = \max|\lambda_i|$; the
       rank rule of ``numpy.linalg.matrix_rank``), the others by their sign;
-    * :math:`b` counts as in the range of :math:`A` when its component along the null
-      vectors :math:`N` satisfies :math:`\lVert N^\top b\rVert \le n\,\varepsilon\,
-      (\lVert A\rVert_2 / g)\,\lVert b\rVert`, :math:`g` the smallest nonzero
-      :math:`|\lambda_i|`: the computed null space is off by about
-      :math:`\varepsilon\lVert A\rVert_2/g` (Davis–Kahan), so an in-range :math:`b`
+    * $b$ counts as in the range of $A$ when its component along the null
+      vectors $N$ satisfies $\lVert N^\top b\rVert \le n\,\varepsilon\,
+      (\lVert A\rVert_2 / g)\,\lVert b\rVert$, $g$ the smallest nonzero
+      $|\lambda_i|$: the computed null space is off by about
+      $\varepsilon\lVert A\rVert_2/g$ (Davis–Kahan), so an in-range $b$
       shows a spurious component of that relative size;
-    * :math:`x^*` is the least-norm solution of :math:`A x = -b/2`,
-      :math:`x^* = -\tfrac12 \sum_{\lambda_i \ne 0} v_i v_i^\top b / \lambda_i` over the
+    * $x^*$ is the least-norm solution of $A x = -b/2$,
+      $x^* = -\tfrac12 \sum_{\lambda_i \ne 0} v_i v_i^\top b / \lambda_i$ over the
       eigenvalues kept (the pseudo-inverse with the same cutoff, what ``lstsq`` gives),
-      and :math:`f(x^*) = c + \tfrac12 b^\top x^*` (as :math:`x^{*\top} A x^* = -\tfrac12 b^\top x^*`).
+      and $f(x^*) = c + \tfrac12 b^\top x^*$ (as $x^{*\top} A x^* = -\tfrac12 b^\top x^*$).
 
     A matrix within the rank tolerance of a singular one is treated as singular.
 
@@ -623,14 +625,14 @@ def _symmetric(n: int) -> tuple[sp.ImmutableMatrix, tuple[sp.Symbol, ...]]:
 
 
 def _quad(A: sp.MatrixBase, u: Sequence[sp.Expr], v: Sequence[sp.Expr] | None = None) -> sp.Expr:
-    """:math:`u^T A v` as a scalar sum (``v = u`` by default)."""
+    """$u^T A v$ as a scalar sum (``v = u`` by default)."""
     v = u if v is None else v
     n = A.shape[0]
     return sp.Add(*(A[i, j] * u[i] * v[j] for i in range(n) for j in range(n)))
 
 
 def _symmetrization() -> Derivation:
-    n = 3
+    n = 2
     a = sp.ImmutableMatrix(n, n, lambda i, j: sp.Symbol(f"a_{{{i + 1}{j + 1}}}", real=True))
     x = sp.symbols(f"x_1:{n + 1}", real=True)
     half = {(i, j): sp.Symbol(f"s_{{{i + 1}{j + 1}}}", real=True) for i in range(n) for j in range(i, n)}
@@ -638,11 +640,11 @@ def _symmetrization() -> Derivation:
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     grouped = sp.Add(*(a[i, i] * x[i] ** 2 for i in range(n))) + sp.Add(*((a[i, j] + a[j, i]) * x[i] * x[j] for i, j in pairs))
     return Derivation(
-        "Only the symmetric part of A counts (3×3, A not symmetric)",
+        "Only the symmetric part of A counts (2×2, A not symmetric)",
         [
             Step(_quad(a, x), "expand the product"),
-            Step(grouped, "x_i x_j = x_j x_i: only a_ij + a_ji multiplies x_i x_j"),
-            Step(_quad(s, x), "split a_ij + a_ji evenly between the two positions"),
+            Step(grouped, "x1 x2 = x2 x1, so only a12 + a21 multiplies x1 x2"),
+            Step(_quad(s, x), "split a12 + a21 evenly between the two positions"),
         ],
         where={half[(i, j)]: (a[i, j] + a[j, i]) / 2 for i, j in half},
         lhs_latex=r"x^\top A x",
@@ -659,7 +661,7 @@ def _completed_square_2x2() -> Derivation:
     star = [sp.together(-(adj[i, 0] * b[0] + adj[i, 1] * b[1]) / (2 * det)) for i in range(2)]
     linear = sp.Add(*(sp.Add(*(A[i, j] * p[j] for j in range(2))) * x[i] for i in range(2)))
     return Derivation(
-        "Completing the square, 2×2, x* = −½A⁻¹b",
+        "Completing the square, 2×2, about the stationary point −½A⁻¹b",
         [
             Step(_quad(A, [x[i] - p[i] for i in range(2)]) + fs, "definition"),
             Step(_quad(A, x) - 2 * linear + _quad(A, p) + fs, "expand; A symmetric, so the cross terms are 2 (Ax*)ᵀx"),
@@ -678,7 +680,7 @@ def _completed_square_3x3() -> Derivation:
     p = sp.symbols("x^*_1:4", real=True)
     Ap = [sp.Add(*(A[i, j] * p[j] for j in range(3))) for i in range(3)]
     return Derivation(
-        "Completing the square, 3×3, at any stationary point (2Ax* + b = 0)",
+        "Completing the square, 3×3, about any solution of 2Ax + b = 0",
         [
             Step(_quad(A, [x[i] - p[i] for i in range(3)]) + fs, "definition"),
             Step(_quad(A, x) - 2 * sp.Add(*(Ap[i] * x[i] for i in range(3))) + _quad(A, p) + fs, "expand; A symmetric"),
@@ -716,7 +718,7 @@ def _minimum_value() -> Derivation:
     star = {p[i]: sp.together(-(adj[i, 0] * b[0] + adj[i, 1] * b[1]) / (2 * det)) for i in range(2)}
     btx = b[0] * p[0] + b[1] * p[1]
     return Derivation(
-        "The value at the stationary point: f(x*) = c − ¼bᵀA⁻¹b (2×2)",
+        "The value at the stationary point is c − ¼bᵀA⁻¹b (2×2)",
         [
             Step(_quad(A, p) + btx + c, "definition of f"),
             Step(sp.Add(-btx / 2, btx, c, evaluate=False), "Ax* = −b/2, so x*ᵀAx* = −½bᵀx*"),
@@ -735,13 +737,13 @@ def derivations() -> tuple[Derivation, ...]:
     Returns
     -------
     tuple of Derivation
-        (1) :math:`x^\top A x = x^\top \tfrac{A + A^\top}{2} x` for a general 3×3 :math:`A`;
-        (2) :math:`2Ax + b = 0 \Leftrightarrow x = -\tfrac12 A^{-1} b` (equation chain, 2×2);
-        (3) :math:`f(x^*) = c - \tfrac14 b^\top A^{-1} b` (2×2);
-        (4) :math:`(x - x^*)^\top A (x - x^*) + f(x^*) = x^\top A x + b^\top x + c` for a
-        symmetric invertible 2×2 :math:`A` with :math:`x^* = -\tfrac12 A^{-1} b`, and
-        (5) for a symmetric 3×3 :math:`A` at any :math:`x^*` with :math:`2Ax^* + b = 0`
-        (singular :math:`A` included).
+        (1) $x^\top A x = x^\top \tfrac{A + A^\top}{2} x$ for a general 2×2 $A$;
+        (2) $2Ax + b = 0 \Leftrightarrow x = -\tfrac12 A^{-1} b$ (equation chain, 2×2);
+        (3) $f(x^*) = c - \tfrac14 b^\top A^{-1} b$ (2×2);
+        (4) $(x - x^*)^\top A (x - x^*) + f(x^*) = x^\top A x + b^\top x + c$ for a
+        symmetric invertible 2×2 $A$ with $x^* = -\tfrac12 A^{-1} b$, and
+        (5) for a symmetric 3×3 $A$ at any $x^*$ with $2Ax^* + b = 0$
+        (singular $A$ included).
 
     References
     ----------
