@@ -180,8 +180,12 @@ def dpo_loss(
         \text{ipo: } (h - \tfrac{1}{2\beta})^2, \quad
         \text{robust: } \frac{(1-\varepsilon)\,\mathrm{sp}(-z) - \varepsilon\,\mathrm{sp}(z)}{1-2\varepsilon},
 
-    where :math:`\mathrm{sp}(u) = \log(1 + e^u) = -\log\sigma(-u)` is evaluated as
-    ``logaddexp(0, u)``, finite for every finite :math:`u` (:math:`|z| = 10^6` included).
+    where :math:`\mathrm{sp}(u) = \log(1 + e^u) = -\log\sigma(-u)`. Since
+    :math:`\mathrm{sp}(z) = \mathrm{sp}(-z) + z`, the code evaluates one softplus:
+    sigmoid is :math:`\mathrm{sp}(-z) + \varepsilon z`, robust is
+    :math:`\mathrm{sp}(-z) - \frac{\varepsilon}{1-2\varepsilon} z`, with
+    :math:`\mathrm{sp}(u) = \max(u, 0) + \operatorname{log1p}(e^{-|u|})`, finite for
+    every finite :math:`u` (:math:`|z| = 10^6` included).
 
     References
     ----------
@@ -204,10 +208,15 @@ def dpo_loss(
     if b.loss_type == "ipo":
         losses = (b.h - 1 / (2 * b.beta)) ** 2
     elif b.loss_type == "sigmoid":
-        losses = (1 - b.eps) * np.logaddexp(0, -z) + b.eps * np.logaddexp(0, z)
+        losses = _softplus(-z) + b.eps * z if b.eps else _softplus(-z)  # sp(z) = sp(-z) + z
     else:
-        losses = ((1 - b.eps) * np.logaddexp(0, -z) - b.eps * np.logaddexp(0, z)) / (1 - 2 * b.eps)
+        losses = _softplus(-z) - (b.eps / (1 - 2 * b.eps)) * z
     return DPOLoss(np.asarray(losses, dtype=b.h.dtype), b.chosen, b.rejected)
+
+
+def _softplus(u: NDArray[Any]) -> NDArray[Any]:
+    """log(1 + e^u) without overflow: max(u, 0) + log1p(e^(-|u|))."""
+    return np.maximum(u, 0) + np.log1p(np.exp(-np.abs(u)))
 
 
 def dpo_gradients(
@@ -244,9 +253,9 @@ def dpo_gradients(
     -----
     For DPO :math:`\partial\mathcal{L}/\partial h = -\beta\,\sigma(-\beta h) = -\beta\,\sigma(\hat r_l - \hat r_w)`:
     the pair's weight is large when the implicit reward orders it wrongly
-    (Rafailov et al. 2023, §4). With ε:
-    :math:`\beta\bigl[-(1-\varepsilon)\sigma(-z) + \varepsilon\sigma(z)\bigr]`; robust:
-    :math:`\beta\bigl[-(1-\varepsilon)\sigma(-z) - \varepsilon\sigma(z)\bigr]/(1-2\varepsilon)`;
+    (Rafailov et al. 2023, §4). With ε (using :math:`\sigma(z) = 1 - \sigma(-z)`):
+    :math:`\beta\bigl[\varepsilon - \sigma(-z)\bigr]`; robust:
+    :math:`-\beta\bigl[\sigma(-z) + \varepsilon/(1-2\varepsilon)\bigr]`;
     IPO: :math:`2(h - \tfrac{1}{2\beta})`. σ is :func:`scipy.special.expit`, so every
     value is finite and bounded by β for any margin.
 
@@ -264,9 +273,9 @@ def dpo_gradients(
     if b.loss_type == "ipo":
         dh = 2 * (b.h - 1 / (2 * b.beta))
     elif b.loss_type == "sigmoid":
-        dh = b.beta * (-(1 - b.eps) * expit(-z) + b.eps * expit(z))
+        dh = b.beta * (b.eps - expit(-z))  # σ(z) = 1 − σ(−z)
     else:
-        dh = b.beta * (-(1 - b.eps) * expit(-z) - b.eps * expit(z)) / (1 - 2 * b.eps)
+        dh = -b.beta * (expit(-z) + b.eps / (1 - 2 * b.eps))
     d = np.asarray(dh, dtype=b.h.dtype)
     return d, -d
 
@@ -415,7 +424,24 @@ def dpo_objective() -> Derivation:
         [
             Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\text{DPO}"), -sp.log(sigmoid(u))), "negative log-likelihood of y_w ≻ y_l"),
             Step(sp.log(1 + (pl * qw / (pw * ql)) ** beta_s), "e^(−β log a) = a^(−β)"),
-            Step(sp.log(1 + sp.exp(-u)), "softplus(−βh): computed as logaddexp(0, −βh)"),
+            Step(sp.log(1 + sp.exp(-u)), "the softplus of −βh"),
+            Step(sp.Max(-u, 0) + sp.log(1 + sp.exp(-sp.Abs(u))), "computed as max(−βh, 0) + log1p(e^(−|βh|)): no overflow"),
+        ],
+    )
+
+
+z_s, eps_s = sp.Symbol("z", real=True), sp.Symbol("varepsilon", nonnegative=True)
+
+
+def conservative_in_one_softplus() -> Derivation:
+    """cDPO's two softplus terms collapse to one, because sp(z) = sp(−z) + z."""
+    return Derivation(
+        "Conservative DPO with one softplus (z = βh)",
+        [
+            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\varepsilon"), -(1 - eps_s) * sp.log(sigmoid(z_s)) - eps_s * sp.log(sigmoid(-z_s))),
+                 "labels flipped with probability ε"),
+            Step((1 - eps_s) * sp.log(1 + sp.exp(-z_s)) + eps_s * sp.log(1 + sp.exp(z_s)), "−log σ(u) = log(1 + e^(−u))"),
+            Step(sp.log(1 + sp.exp(-z_s)) + eps_s * z_s, "log(1 + e^z) = log(1 + e^(−z)) + z"),
         ],
     )
 
@@ -449,14 +475,15 @@ def derivations() -> tuple[Derivation, ...]:
     Returns
     -------
     tuple of Derivation
-        Each verified when the page builds.
+        Each verified when the page builds; the last shows that conservative DPO
+        needs one softplus, as :func:`dpo_loss` computes it.
 
     Examples
     --------
     >>> [d.verify().ok for d in derivations()]
-    [True, True, True, True]
+    [True, True, True, True, True]
     """
-    return (reparametrization(), z_cancels(), dpo_objective(), gradient())
+    return (reparametrization(), z_cancels(), dpo_objective(), gradient(), conservative_in_one_softplus())
 
 
 # ---------------------------------------------------------------- registry
