@@ -187,6 +187,7 @@ def _exact_entry(v: Any, where: str) -> sp.Expr:
         raise TypeError(f"{where}: expected a real number or a real SymPy expression; got {type(v).__name__} {v!r}")
     if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         raise ValueError(f"{where}: expected a finite value; got {v}")
+    v = v.xreplace({q: sp.Rational(q) for q in v.atoms(sp.Float)})  # a SymPy Float is its exact binary value
     if v.is_extended_real is not True:
         raise ValueError(
             f"{where}: expected a real value; {v} is not known to be real (declare its symbols real=True)"
@@ -400,8 +401,8 @@ def quadratic_extremum_symbolic(
     ----------
     A
         ``(n, n)`` coefficients: a ``sympy.Matrix`` or nested lists of integers,
-        fractions, floats (taken as their exact binary values) or real SymPy
-        expressions. Symmetrized as $(A + A^\top)/2$; must not be zero then.
+        fractions, floats or real SymPy expressions (floats, Python's or SymPy's,
+        are taken as their exact binary values). Symmetrized as $(A + A^\top)/2$; must not be zero then.
     b
         ``n`` linear coefficients (list or ``(n, 1)`` matrix).
     c
@@ -534,7 +535,7 @@ def _numeric_inputs(A: Any, b: Any, c: Any) -> tuple[NDArray[np.float64], NDArra
     if arr.shape != (n, n):
         raise ValueError(f"A: expected a square matrix; got shape {arr.shape}")
     bv = as_array(b, "b", shape=(n,))
-    S = (arr + arr.T) / 2
+    S = arr / 2 + arr.T / 2  # halves first: (A + Aᵀ) could overflow
     if not np.any(S):
         raise ValueError("A: the symmetric part (A + Aᵀ)/2 is zero, so f is not quadratic")
     return S, bv, as_real(c, "c")

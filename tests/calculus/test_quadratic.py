@@ -276,3 +276,22 @@ def test_floats_enter_exactly() -> None:
 def test_derivations_are_proven(d) -> None:
     v = d.verify()
     assert v.status == "proven", v.summary()
+
+
+def test_sympy_floats_enter_exactly_too() -> None:
+    # 0.5 x² + 0.1 x: x* = −0.1 (the double), exactly; Floats from a parsed polynomial are converted.
+    A, b, c = quadratic_form_symbolic(sp.Float(0.5) * x**2 + sp.Float(0.1) * x, [x])
+    r = quadratic_extremum_symbolic(A, b, c)
+    assert r.point[0] == -sp.Rational(0.1) and r.value.is_Rational
+
+
+def test_numpy_inputs_to_the_symbolic_twin() -> None:
+    r = quadratic_extremum_symbolic(np.array([[2, 1], [1, 1]]), np.array([-2.0, -2.0]), np.int64(3))
+    assert (r.kind, list(r.point), r.value) == ("minimum", [0, 1], 2)
+
+
+def test_huge_entries_do_not_overflow_the_symmetrization() -> None:
+    # A = 1e308·I: (A + Aᵀ) would overflow to inf; f = 1e308 (x² + y²) + x + y has x* = −b/(2·1e308).
+    r = quadratic_extremum(np.eye(2) * 1e308, [1.0, 1.0], 0.0)
+    assert r.kind == "minimum"
+    np.testing.assert_allclose(r.point, [-0.5e-308, -0.5e-308], rtol=1e-12)
