@@ -111,11 +111,26 @@ def exact_solve(P_pi: list[dict[int, sp.Expr]], r_pi: list[sp.Expr], gamma: sp.E
         M = DomainMatrix.from_dict_sympy(n, n, A).to_field()
         rhs = DomainMatrix.from_dict_sympy(n, 1, b).convert_to(M.domain)
         M, rhs = M.unify(rhs)
+    chain_like = all(len(row) <= 2 for row in A.values())
     try:
-        sol = M.lu_solve(rhs).to_Matrix()
+        sol = _sparse_rref_solve(M, rhs) if chain_like else M.lu_solve(rhs).to_Matrix()
     except DMNonInvertibleMatrixError as exc:
         raise ValueError(
             "policy: I - gamma·P_pi is singular; with gamma = 1 the policy must reach a terminal state "
             "with probability 1 from every state"
         ) from exc
     return {s: sp.factor(sol[i, 0]) if not gamma.is_Rational else sol[i, 0] for i, s in enumerate(keep)}
+
+
+def _sparse_rref_solve(M: DomainMatrix, rhs: DomainMatrix) -> sp.Matrix:
+    """Solve by sparse Gauss–Jordan elimination on [M | rhs].
+
+    Used when every row of ``M`` has at most one off-diagonal entry (a deterministic
+    policy in a deterministic model): elimination then creates almost no fill-in, while
+    ``lu_solve`` would densify the matrix.
+    """
+    n = M.shape[0]
+    reduced, pivots = M.hstack(rhs).rref()
+    if len(pivots) < n or n in pivots:
+        raise DMNonInvertibleMatrixError("singular")
+    return reduced[:, n].to_Matrix()

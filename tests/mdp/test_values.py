@@ -146,3 +146,12 @@ def test_bad_arguments_are_named() -> None:
         state_values_from_action_values(w.mdp, pi, np.zeros((25, 4)))
     with pytest.raises(ValueError, match="values"):
         bellman_residual(w.mdp, pi, np.full(25, np.nan))
+
+
+@given(st.lists(st.integers(0, 4), min_size=25, max_size=25))
+def test_deterministic_policies_on_a_grid_use_the_sparse_exact_path(actions: list[int]) -> None:
+    """A deterministic policy in a deterministic grid gives a chain-like system, solved by
+    sparse elimination; it must agree with the float64 solve like the dense LU path does."""
+    m = zhao_grid_world().mdp
+    exact = [float(x) for x in state_values_symbolic(m, np.array(actions))]
+    assert close(exact, state_values(m, np.array(actions)), 1e-9)
