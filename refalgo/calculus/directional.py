@@ -149,18 +149,19 @@ def _check_expression(f: Any, variables: Any) -> tuple[sp.Expr, tuple[sp.Symbol,
 
 
 def _exact_at(expr: sp.Expr, what: str, where: str) -> sp.Expr:
-    """``expr`` (already at a point) simplified, or a ValueError if it is not finite and real."""
+    """``expr`` (already at a point) evaluated, or a ValueError if it is not a finite real number."""
     value = expr.doit()
     if value.has(*_BAD) or value.is_finite is False or value.is_extended_real is False or not value.is_number:
         raise ValueError(f"f: {what} is {value} at {where}; expected a finite real number")
     return value
 
 
-def _unit(direction: list[sp.Expr]) -> tuple[list[sp.Expr], sp.Expr]:
+def _norm(direction: list[sp.Expr]) -> sp.Expr:
+    """The exact Euclidean norm of a direction, or a ValueError if it is zero."""
     norm = sp.sqrt(sum((d**2 for d in direction), sp.Integer(0)))
-    if norm == 0:
+    if norm.is_zero:
         raise ValueError(f"direction: expected a nonzero vector; got {direction}")
-    return [d / norm for d in direction], norm
+    return norm
 
 
 # ---------------------------------------------------------------------- symbolic twins
@@ -285,7 +286,7 @@ def directional_derivative_symbolic(
         raise ValueError("f: Piecewise expressions are not supported; sympy.limit would take the branch at the point itself")
     p = _exact_vector(point, "point", len(xs))
     v = _exact_vector(direction, "direction", len(xs))
-    _, norm = _unit(v)
+    norm = _norm(v)
     where = f"point {tuple(p)}"
     f0 = f.xreplace(dict(zip(xs, p)))
     _exact_at(f0, "the value f(point)", where)
