@@ -43,6 +43,14 @@ function inspectMath() {
     return r.width > 0 && r.height > 0;
   };
   const brief = (s) => s.replace(/\s+/g, " ").trim().slice(0, 120);
+  // The TeX source of each typeset formula, to name it in a finding.
+  const source = new Map();
+  try {
+    for (const item of window.MathJax.startup.document.math) source.set(item.typesetRoot, item.math);
+  } catch {
+    // No MathJax document: every formula is reported by its HTML instead.
+  }
+  const texOf = (el) => brief(source.get(el.closest("mjx-container")) || "");
   const containers = [...document.querySelectorAll("mjx-container")];
   const blank = [];
   let rendered = 0;
@@ -58,20 +66,27 @@ function inspectMath() {
     if (svg && visible(c) && drawn > 0 && dangling === 0) {
       rendered += 1;
     } else {
-      const tex = c.getAttribute("data-tex") || c.closest(".arithmatex")?.getAttribute("data-tex") || "";
+      const tex = texOf(c);
       blank.push({
         reason: !svg ? "no svg" : !visible(c) ? "zero-size container" : dangling ? `${dangling} glyph(s) refer to missing definitions` : "no glyph drawn",
         html: brief(c.outerHTML),
-        tex: brief(tex),
+        tex,
       });
     }
   }
   const unrendered = [...document.querySelectorAll(".arithmatex")]
     .filter((el) => !el.querySelector("mjx-container"))
     .map((el) => brief(el.textContent));
-  const errors = [...document.querySelectorAll("mjx-merror, [data-mjx-error], [data-mml-node='merror']")].map(
-    (el) => brief(el.getAttribute("data-mjx-error") || el.textContent || el.outerHTML),
-  );
+  const errorSelector = "mjx-merror, [data-mjx-error], [data-mml-node='merror']";
+  // Count each error once: not again for a nested node, nor for the hidden MathML copy
+  // kept for screen readers.
+  const outermost = (el) =>
+    !el.closest("mjx-assistive-mml") && (!el.parentElement || el.parentElement.closest(errorSelector) === null);
+  const errors = [...document.querySelectorAll(errorSelector)].filter(outermost).map((el) => {
+    const message = brief(el.getAttribute("data-mjx-error") || el.textContent || el.outerHTML);
+    const tex = texOf(el);
+    return tex ? `${message}, in ${tex}` : message;
+  });
   // Raw TeX delimiters left in visible prose (code listings may legitimately hold them).
   const raw = [];
   const skip = "pre, code, script, style, textarea, noscript, mjx-container, svg, .arithmatex";
@@ -114,7 +129,9 @@ async function checkPage(context, base, path, timeout) {
     external: [],
     failedRequests: [],
     loadError: null,
+    seconds: 0,
   };
+  const started = Date.now();
   const page = await context.newPage();
   page.on("pageerror", (e) => report.jsErrors.push(String(e && e.stack ? e.stack : e).slice(0, 500)));
   page.on("console", (m) => {
@@ -144,6 +161,7 @@ async function checkPage(context, base, path, timeout) {
     report.loadError = String(e).slice(0, 500);
   } finally {
     await page.close();
+    report.seconds = (Date.now() - started) / 1000;
   }
   return report;
 }
