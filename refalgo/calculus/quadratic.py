@@ -240,9 +240,14 @@ def _undecided(what: str, value: sp.Expr) -> ValueError:
     )
 
 
+def _simplest(value: sp.Expr) -> sp.Expr:
+    """``value`` itself if rational, else factored (so that SymPy's sign assumptions apply)."""
+    return value if value.is_Rational else sp.factor(sp.cancel(value))
+
+
 def _sign(value: sp.Expr, what: str) -> int:
     """-1, 0 or 1, decided exactly, or a ValueError saying what could not be decided."""
-    v = sp.factor(sp.cancel(value))
+    v = _simplest(value)
     for sign, known in ((0, v.is_zero), (1, v.is_positive), (-1, v.is_negative)):
         if known:
             return sign
@@ -251,7 +256,7 @@ def _sign(value: sp.Expr, what: str) -> int:
 
 def _possible_signs(value: sp.Expr) -> tuple[int, ...]:
     """The signs ``value`` may have under its symbols' assumptions (all three if unknown)."""
-    v = sp.factor(sp.cancel(value))
+    v = _simplest(value)
     for sign, known in ((0, v.is_zero), (1, v.is_positive), (-1, v.is_negative)):
         if known:
             return (sign,)
