@@ -135,30 +135,40 @@ class StepsCheck:
         return f"all {len(self.steps)} steps hold: checked at {points} points (not a proof)"
 
 
-class _OutOfTime(Exception):
-    """Raised inside a comparison when its time budget is spent."""
+class _OutOfTime(BaseException):
+    """Raised inside a comparison when its time budget is spent.
+
+    A BaseException, so that no ``except Exception`` inside SymPy can swallow it.
+    """
 
 
 @contextmanager
 def _budget(seconds: float | None) -> Iterator[None]:
-    """Interrupt the body after ``seconds`` (main thread, POSIX); restores any outer timer."""
+    """Interrupt the body after ``seconds`` (main thread, POSIX); restores any outer timer.
+
+    The timer repeats every 50 ms until the body ends, so an interrupt that lands in a
+    bare ``except:`` is raised again.
+    """
     usable = seconds is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
     assert seconds is not None
+    active = [True]
 
     def interrupt(signum: int, frame: Any) -> None:
-        raise _OutOfTime
+        if active[0]:
+            raise _OutOfTime
 
     start = time.monotonic()
     old_handler = signal.signal(signal.SIGALRM, interrupt)
-    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     if old_delay and old_delay < seconds:
-        signal.setitimer(signal.ITIMER_REAL, old_delay)  # an outer deadline comes first
+        signal.setitimer(signal.ITIMER_REAL, old_delay, 0.05)  # an outer deadline comes first
     try:
         yield
     finally:
+        active[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old_handler)
         if old_delay:
