@@ -21,10 +21,10 @@ from sitecheck import ROOT, Build, Once, build_record, from_record, html_pages, 
 
 
 @pytest.fixture(scope="session")
-def once(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Once:
+def once(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Once:
     """``once(name, compute)``: ``compute(scratch_dir)`` run by one worker, its JSON result shared."""
     shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
+    if hasattr(request.config, "workerinput"):  # a pytest-xdist worker: share the run's directory
         shared = shared.parent
 
     def run(name: str, compute: Callable[[Path], Any]) -> Any:
