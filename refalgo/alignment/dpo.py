@@ -425,7 +425,19 @@ def dpo_objective() -> Derivation:
             Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\text{DPO}"), -sp.log(sigmoid(u))), "negative log-likelihood of y_w ≻ y_l"),
             Step(sp.log(1 + (pl * qw / (pw * ql)) ** beta_s), "e^(−β log a) = a^(−β)"),
             Step(sp.log(1 + sp.exp(-u)), "the softplus of −βh"),
-            Step(sp.Max(-u, 0) + sp.log(1 + sp.exp(-sp.Abs(u))), "computed as max(−βh, 0) + log1p(e^(−|βh|)): no overflow"),
+        ],
+    )
+
+
+def softplus_without_overflow() -> Derivation:
+    """sp(u) = max(u, 0) + log1p(e^(−|u|)): the exponent is never positive."""
+    v = sp.Symbol("u", real=True)
+    return Derivation(
+        "Softplus without overflow (u = −βh)",
+        [
+            Step(sp.Eq(sp.Symbol(r"\mathrm{sp}(u)"), sp.log(1 + sp.exp(v))), "definition"),
+            Step(sp.Piecewise((v + sp.log(1 + sp.exp(-v)), v >= 0), (sp.log(1 + sp.exp(v)), True)),
+                 "for u ≥ 0 pull out e^u: max(u, 0) + log1p(e^(−|u|))"),
         ],
     )
 
@@ -481,9 +493,9 @@ def derivations() -> tuple[Derivation, ...]:
     Examples
     --------
     >>> [d.verify().ok for d in derivations()]
-    [True, True, True, True, True]
+    [True, True, True, True, True, True]
     """
-    return (reparametrization(), z_cancels(), dpo_objective(), gradient(), conservative_in_one_softplus())
+    return (reparametrization(), z_cancels(), dpo_objective(), softplus_without_overflow(), gradient(), conservative_in_one_softplus())
 
 
 # ---------------------------------------------------------------- registry
