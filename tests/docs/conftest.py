@@ -50,7 +50,8 @@ def built_site(once: Once) -> Build:
 def site(built_site: Build) -> Path:
     """The built site's directory; fails every test that needs it when the build failed."""
     if built_site.returncode != 0:
-        pytest.fail(f"the site did not build (see test_strict_build):\n{built_site.tail(30)}", pytrace=False)
+        found = "\n".join(built_site.warnings()) or built_site.tail(20)
+        pytest.fail(f"the site did not build (see test_strict_build):\n{found}", pytrace=False)
     return built_site.site
 
 

@@ -38,6 +38,16 @@ class Build:
     def tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.splitlines()[-lines:])
 
+    def warnings(self) -> list[str]:
+        """The first line of every warning or error MkDocs logged."""
+        return [line for line in self.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+
+    def report(self) -> str:
+        """Every warning or error first, then the end of the log, for an assertion message."""
+        found = self.warnings()
+        head = f"{len(found)} warnings or errors:\n" + "\n".join(found) if found else "no warning logged"
+        return f"{head}\n\nEnd of the log:\n{self.tail(40)}"
+
 
 # ``once(name, compute)`` (the fixture in conftest.py): compute(scratch_dir) run once per
 # session, its JSON-serialisable result shared by every worker.

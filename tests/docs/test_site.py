@@ -43,7 +43,7 @@ def _built_path(md: str) -> str:
 
 def test_strict_build(built_site: Build, record_property: Any) -> None:
     record_property("build_seconds", round(built_site.seconds, 1))
-    assert built_site.returncode == 0, f"mkdocs build --strict failed:\n{built_site.tail()}"
+    assert built_site.returncode == 0, f"mkdocs build --strict failed in {built_site.seconds:.0f} s; {built_site.report()}"
 
 
 def test_every_page_in_the_navigation_was_built(site: Path) -> None:
