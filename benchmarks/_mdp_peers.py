@@ -44,12 +44,18 @@ from ._mdp_models import SparseModel, to_mdpsolver, to_pymdptoolbox
 
 
 class Run(NamedTuple):
-    """One timed solve: values, solve time and setup time (s), Bellman sweeps or improvement steps (0: none)."""
+    """One timed solve: values, solve CPU and wall time, setup time (s), sweeps or improvement steps (0: none).
+
+    ``seconds`` is the process CPU time of the solve: every solver runs on one thread, so
+    it is the time the solve takes on an otherwise idle core, unaffected by other jobs
+    sharing the machine (which inflate ``wall``).
+    """
 
     values: NDArray[np.float64]
     seconds: float
     setup: float
     iterations: int
+    wall: float
 
 
 def apriori_sweeps(gamma: float, tol: float, rmax: float) -> int:
@@ -59,10 +65,18 @@ def apriori_sweeps(gamma: float, tol: float, rmax: float) -> int:
     return max(1, math.ceil(math.log(tol * (1.0 - gamma) / rmax) / math.log(gamma)))
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    t0 = time.perf_counter()
+class _Timing(NamedTuple):
+    out: Any
+    cpu: float
+    wall: float
+
+
+def _timed(fn: Callable[[], Any]) -> _Timing:
+    """``fn()`` with its process CPU time and its wall time."""
+    w0, t0 = time.perf_counter(), time.process_time()
     out = fn()
-    return out, time.perf_counter() - t0
+    t1, w1 = time.process_time(), time.perf_counter()
+    return _Timing(out, t1 - t0, w1 - w0)
 
 
 # ------------------------------------------------------------------------ refalgo
@@ -71,20 +85,20 @@ def refalgo_runner(kind: str) -> Callable[[SparseModel, float], Run]:
     from refalgo.mdp import MDP, iterative_policy_evaluation, policy_iteration, state_values, value_iteration
 
     def run(model: SparseModel, tol: float) -> Run:
-        mdp, setup = _timed(lambda: MDP(model.P, model.R, model.gamma))
+        mdp, setup, _ = _timed(lambda: MDP(model.P, model.R, model.gamma))
         zeros = np.zeros(model.n_states, dtype=np.intp)
         if kind == "vi":
-            sol, t = _timed(lambda: value_iteration(mdp, tol=tol))
-            return Run(sol.values, t, setup, sol.iterations + 1)  # + the sweep for the greedy policy
+            sol, t, wall = _timed(lambda: value_iteration(mdp, tol=tol))
+            return Run(sol.values, t, setup, sol.iterations + 1, wall)  # + the sweep for the greedy policy
         if kind == "pi":
-            sol, t = _timed(lambda: policy_iteration(mdp))
-            return Run(sol.values, t, setup, sol.iterations)
+            sol, t, wall = _timed(lambda: policy_iteration(mdp))
+            return Run(sol.values, t, setup, sol.iterations, wall)
         if kind == "pe":
-            ev, t = _timed(lambda: iterative_policy_evaluation(mdp, zeros, tol=tol))
-            return Run(ev.values, t, setup, ev.sweeps)
+            ev, t, wall = _timed(lambda: iterative_policy_evaluation(mdp, zeros, tol=tol))
+            return Run(ev.values, t, setup, ev.sweeps, wall)
         if kind == "pe-direct":
-            v, t = _timed(lambda: state_values(mdp, zeros, method="direct"))
-            return Run(v, t, setup, 0)
+            v, t, wall = _timed(lambda: state_values(mdp, zeros, method="direct"))
+            return Run(v, t, setup, 0, wall)
         raise ValueError(f"kind: expected 'vi', 'pi', 'pe' or 'pe-direct'; got {kind!r}")
 
     return run
@@ -108,7 +122,7 @@ def pymdptoolbox_runner(kind: str) -> Callable[[SparseModel, float], Run]:
     """``kind`` is 'vi', 'pe' (value iteration of a one-action model) or 'pi' (its dense PolicyIteration)."""
     import mdptoolbox.mdp as mdp_module
 
-    class FixedBudgetValueIteration(mdp_module.ValueIteration):  # type: ignore[misc]
+    class FixedBudgetValueIteration(mdp_module.ValueIteration):
         """``ValueIteration`` with the caller's ``max_iter`` in place of the O(S²) bound."""
 
         def _boundIter(self, epsilon: float) -> None:
@@ -118,26 +132,25 @@ def pymdptoolbox_runner(kind: str) -> Callable[[SparseModel, float], Run]:
         P, R = to_pymdptoolbox(model)
         if kind == "pi":
             with _without_input_check():
-                solver, setup = _timed(lambda: mdp_module.PolicyIteration(P, R, model.gamma, max_iter=10_000))
+                solver, setup, _ = _timed(lambda: mdp_module.PolicyIteration(P, R, model.gamma, max_iter=10_000))
         else:
             n = apriori_sweeps(model.gamma, tol, float(np.max(np.abs(model.R))))
             with _without_input_check():
-                solver, setup = _timed(
+                solver, setup, _ = _timed(
                     lambda: FixedBudgetValueIteration(P, R, model.gamma, epsilon=1e-300, max_iter=n)
                 )
-        _, t = _timed(solver.run)
-        return Run(np.asarray(solver.V, dtype=np.float64), t, setup, int(solver.iter))
+        _, t, wall = _timed(solver.run)
+        return Run(np.asarray(solver.V, dtype=np.float64), t, setup, int(solver.iter), wall)
 
     return run
 
 
 def pymdptoolbox_constructor_seconds(model: SparseModel, tol: float) -> float:
-    """Wall time of the unmodified ``ValueIteration(P, R, gamma, epsilon)`` constructor."""
+    """CPU time of the unmodified ``ValueIteration(P, R, gamma, epsilon)`` constructor."""
     import mdptoolbox.mdp as mdp_module
 
     P, R = to_pymdptoolbox(model)
-    _, t = _timed(lambda: mdp_module.ValueIteration(P, R, model.gamma, epsilon=tol))
-    return t
+    return _timed(lambda: mdp_module.ValueIteration(P, R, model.gamma, epsilon=tol)).cpu
 
 
 # ---------------------------------------------------------------------- mdpsolver
@@ -171,14 +184,14 @@ def mdpsolver_runner(kind: str) -> Callable[[SparseModel, float], Run]:
             solver.mdp(**to_mdpsolver(model))
             return solver
 
-        solver, setup = _timed(build)
+        solver, setup, _ = _timed(build)
         log: list[str] = []
         with _captured_stdout(log):
-            _, t = _timed(lambda: solver.solve(algorithm=algorithm, tolerance=tol, parallel=False, verbose=True))
+            _, t, wall = _timed(lambda: solver.solve(algorithm=algorithm, tolerance=tol, parallel=False, verbose=True))
         found = _FOUND.search(log[0])
         steps = int(found.group(1)) if found else 0
         if kind != "pi" and steps:
             steps += 1  # value iteration ends with one more sweep for the policy
-        return Run(np.asarray(solver.getValueVector(), dtype=np.float64), t, setup, steps)
+        return Run(np.asarray(solver.getValueVector(), dtype=np.float64), t, setup, steps, wall)
 
     return run

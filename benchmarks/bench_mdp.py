@@ -71,14 +71,14 @@ def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool, copy_bw
             runs[name].append(run(model, TOL))
     ref = _reference(model, kind)
     nbytes = measure.sweep_bytes(model)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, rs in runs.items():
         t = statistics.median(r.seconds for r in rs)
         sweeps = rs[0].iterations
         per_sweep = t / sweeps if kind != "pi" and sweeps > 0 else None
         rows.append({
             "task": TASKS[kind], "states": model.n_states, "solver": name,
-            "median_s": t, "times_s": [r.seconds for r in rs], "setup_s": statistics.median(r.setup for r in rs),
+            "median_s": t, "times_s": [r.seconds for r in rs], "median_wall_s": statistics.median(r.wall for r in rs), "setup_s": statistics.median(r.setup for r in rs),
             "iterations": sweeps, "s_per_sweep": per_sweep,
             "bytes_per_sweep": nbytes if per_sweep else None,
             "GBps": nbytes / per_sweep / 1e9 if per_sweep else None,
@@ -86,7 +86,7 @@ def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool, copy_bw
             "max_error": float(np.max(np.abs(rs[0].values - ref.values))),
             "reference_error_bound": ref.error,
         })
-    base = next((r["median_s"] for r in rows if r["solver"] == "refalgo"), None)
+    base: float | None = next((float(r["median_s"]) for r in rows if r["solver"] == "refalgo"), None)
     for r in rows:
         r["refalgo_over_this"] = base / r["median_s"] if base is not None else None
     return rows
@@ -128,7 +128,8 @@ def _exact_example(n_states: int = 100, repeats: int = 3) -> dict[str, Any]:
             succ = rng.choice(n_states, SUCCESSORS, replace=False)
             cuts = np.sort(rng.choice(np.arange(1, 16), SUCCESSORS - 1, replace=False))
             P[s, a, succ] = np.diff(np.concatenate([[0], cuts, [16]])) / 16.0
-    mdp = MDP(P, rng.integers(0, 9, size=(n_states, ACTIONS)) / 4.0, "0.9")
+    gamma: Any = "0.9"  # a decimal string: exactly 9/10
+    mdp = MDP(P, rng.integers(0, 9, size=(n_states, ACTIONS)) / 4.0, gamma)
     policy = rng.integers(0, ACTIONS, size=n_states)
     times = []
     for _ in range(repeats):
