@@ -157,6 +157,24 @@ def test_no_unit_direction_beats_the_gradient_norm(ex: tuple[Any, ...]) -> None:
     assert sp.N(rate - d, 50) >= -sp.Float("1e-40")
     along = directional_derivative_symbolic(f, xs, p, list(grad))
     assert exactly_equal(along, rate)
+    downhill = directional_derivative_symbolic(f, xs, p, [-g for g in grad])
+    assert exactly_equal(downhill, -rate)  # steepest descent
+
+
+@given(_examples(), st.integers(1, 6))
+def test_only_the_heading_counts(ex: dict[str, Any], c: int) -> None:
+    # D_{cv} f = D_v f for c > 0 (the direction is normalized), D_{-v} f = -D_v f, and 0 along a level curve.
+    fn, p, v = _as_callable(ex), _floats(ex["point"]), _floats(ex["direction"])
+    d = directional_derivative(fn, p, v, method="complex")
+    tol = 1e-12 * (1 + abs(d))
+    assert abs(directional_derivative(fn, p, c * v, method="complex") - d) <= tol
+    assert abs(directional_derivative(fn, p, -v, method="complex") + d) <= tol
+    g = gradient(fn, p, method="complex")
+    assume(np.any(g != 0))
+    tangent = np.zeros_like(g)
+    tangent[:2] = [-g[1], g[0]]  # perpendicular to the gradient
+    assume(np.any(tangent != 0))
+    assert abs(directional_derivative(fn, p, tangent, method="complex")) <= 1e-12 * (1 + np.linalg.norm(g))
 
 
 @given(_examples())
