@@ -2,7 +2,8 @@
 
 Peers: refalgo's in-place chunked step and its functional reference step; PyTorch's
 ``AdamW`` with the for-each (multi-tensor) and the fused CPU kernels, and the
-single-tensor loop. Each is timed over several repetitions after warm-up; the
+single-tensor loop. Each is timed over several repetitions after warm-up, the
+repetitions interleaved across peers so that all see the same machine load; the
 median is reported with the ratio to each PyTorch kernel and the achieved bandwidth
 against the bytes the update must move: read θ, g, m, v and write θ, m, v, i.e.
 7 × 4 bytes per parameter. PyTorch runs with one thread, like NumPy's ufuncs; the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import time
@@ -29,15 +31,18 @@ RESULTS = Path(__file__).resolve().parent / "results"
 HYPER = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2)
 
 
-def _median_ms(fn: Callable[[], object], reps: int, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
+def _median_ms(fns: dict[str, Callable[[], object]], reps: int, warmup: int = 2) -> dict[str, float]:
+    """Median time of each function; the repetitions are interleaved so that all peers see the same load."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: 1e3 * statistics.median(ts) for name, ts in times.items()}
 
 
 def _refalgo(n: int, rng: np.random.Generator) -> dict[str, Callable[[], object]]:
@@ -75,20 +80,18 @@ def main(argv: list[str]) -> None:
     args = ap.parse_args(argv)
     import torch
 
+    load = os.getloadavg()[0]
     rng = np.random.default_rng(0)
     default_threads = torch.get_num_threads()
-    rows: dict[str, float] = {}
     torch.set_num_threads(1)
-    for name, fn in {**_refalgo(args.n, rng), **_torch(args.n, rng)}.items():
-        rows[name] = _median_ms(fn, args.reps)
+    rows = _median_ms({**_refalgo(args.n, rng), **_torch(args.n, rng)}, args.reps)
     torch.set_num_threads(default_threads)
-    for name, fn in _torch(args.n, rng).items():
-        if "single" not in name:
-            rows[f"{name} ({default_threads} threads)"] = _median_ms(fn, args.reps)
-    _report(rows, args.n, args.reps, str(torch.__version__), default_threads)
+    more = {f"{k} ({default_threads} threads)": fn for k, fn in _torch(args.n, rng).items() if "single" not in k}
+    rows.update(_median_ms(more, args.reps))
+    _report(rows, args.n, args.reps, str(torch.__version__), default_threads, load)
 
 
-def _report(rows: dict[str, float], n: int, reps: int, torch_version: str, threads: int) -> None:
+def _report(rows: dict[str, float], n: int, reps: int, torch_version: str, threads: int, load: float) -> None:
     moved = 7 * 4 * n
     fused, foreach = rows["torch AdamW fused"], rows["torch AdamW foreach"]
     table = [
@@ -110,12 +113,16 @@ def _report(rows: dict[str, float], n: int, reps: int, torch_version: str, threa
         "numpy": np.__version__,
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
         "torch_default_threads": threads,
+        "load_average_1min_at_start": round(load, 2),
+        "cpus": os.cpu_count(),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "optim.json").write_text(json.dumps({"meta": meta, "rows": table}, indent=2) + "\n")
     lines = [
         f"One AdamW step on {n:,} float32 parameters (median of {reps}; torch {torch_version}, "
-        f"NumPy {np.__version__}; one thread unless stated). The update must move {moved / 1e6:.0f} MB.",
+        f"NumPy {np.__version__}; one thread unless stated). The update must move {moved / 1e6:.0f} MB. "
+        f"Load average {load:.1f} on {os.cpu_count()} CPUs at the start: on a shared machine the ratios, "
+        "measured in one run, are more telling than the absolute times.",
         "",
         "| implementation | median (ms) | × torch fused | × torch foreach | GB/s of required traffic |",
         "|---|---:|---:|---:|---:|",
