@@ -25,7 +25,8 @@ from typing import Any, Literal
 import sympy as sp
 
 from ._common import MAX_CHARS, ParseError
-from ._latex import FUNCTION_LETTERS, parse_latex
+from ._latex import FUNCTION_LETTERS
+from ._latex_commands import parse_latex
 from ._python import CONSTANTS, FUNCTIONS, parse_python
 
 __all__ = [

@@ -18,44 +18,45 @@ logistic sigmoid, ``f(x)``/``\pi(y|x)`` apply an unspecified function, and insid
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import sympy as sp
 
-from ._common import GREEK, MAX_DEPTH, MAX_EXPONENT, Builder, ParseError, function, integer_bounds, sigmoid, symbol
-from ._latex_lexer import Token, tokenize
+from ._common import GREEK, MAX_DEPTH, Builder, ParseError, function, sigmoid, symbol
+from ._latex_lexer import Token
 
-_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
+FUNCTIONS: dict[str, Callable[[Any], Any]] = {
     r"\exp": sp.exp, r"\ln": sp.log, r"\log": sp.log, r"\sin": sp.sin, r"\cos": sp.cos, r"\tan": sp.tan,
     r"\cot": sp.cot, r"\sec": sp.sec, r"\csc": sp.csc, r"\arcsin": sp.asin, r"\arccos": sp.acos,
     r"\arctan": sp.atan, r"\sinh": sp.sinh, r"\cosh": sp.cosh, r"\tanh": sp.tanh,
 }
 _VARIANTS = {r"\varepsilon": "epsilon", r"\varphi": "phi", r"\vartheta": "theta", r"\varrho": "rho",
              r"\varpi": "pi", r"\varsigma": "sigma", r"\ell": "ell"}
-_GREEK = {"\\" + g: g for g in GREEK} | {"\\" + g.capitalize(): g.capitalize() for g in GREEK} | _VARIANTS
+GREEK_NAMES = {"\\" + g: g for g in GREEK} | {"\\" + g.capitalize(): g.capitalize() for g in GREEK} | _VARIANTS
 _RELATIONS = {"<": sp.StrictLessThan, ">": sp.StrictGreaterThan, r"\lt": sp.StrictLessThan,
               r"\gt": sp.StrictGreaterThan, "<=": sp.LessThan, r"\le": sp.LessThan, r"\leq": sp.LessThan,
               r"\leqslant": sp.LessThan, ">=": sp.GreaterThan, r"\ge": sp.GreaterThan, r"\geq": sp.GreaterThan,
               r"\geqslant": sp.GreaterThan, "!=": sp.Unequality, r"\ne": sp.Unequality, r"\neq": sp.Unequality}
 _PRODUCT_OPS = {"*", "/", r"\cdot", r"\times", r"\div"}
-_FRACS = {r"\frac", r"\dfrac", r"\tfrac"}
+FRACS = {r"\frac", r"\dfrac", r"\tfrac"}
 _OPENERS = {"(": ")", "[": "]", "{": "}", r"\{": r"\}"}
 # Letters that name a function when followed by "(": f(x) applies f, but x(y + 1) multiplies.
 FUNCTION_LETTERS = frozenset("fghpqFGHJLPQV")
 _GREEK_FUNCTIONS = frozenset({"pi", "phi", "psi", "mu", "rho", "nu"})
-_FACTOR_COMMANDS = set(_FUNCTIONS) | set(_GREEK) | _FRACS | {
+_FACTOR_COMMANDS = set(FUNCTIONS) | set(GREEK_NAMES) | FRACS | {
     r"\sqrt", r"\sum", r"\prod", r"\binom", r"\infty", r"\mathrm", r"\operatorname", r"\max", r"\min",
     r"\{", r"\|", r"\pi", r"\partial",
 }
 
 
-def parse_latex(text: str, *, relation: bool = False) -> Any:
-    """The SymPy object for a LaTeX math expression (or, with ``relation``, a list of relations)."""
-    return _Parser(text, tokenize(text)).parse(relation)
+class Parser:
+    """Recursive descent over the tokens of one input; see the module docstring.
 
+    The commands (``\\frac``, ``\\sum``, ...) are read by the subclass in
+    ``_latex_commands``, through the ``commands`` table.
+    """
 
-class _Parser:
-    """Recursive descent over the tokens of one input; see the module docstring."""
+    commands: ClassVar[dict[str, Callable[[Any], Any]]] = {}
 
     def __init__(self, text: str, tokens: list[Token]) -> None:
         self.text, self.tokens, self.i = text, tokens, 0
@@ -159,14 +160,14 @@ class _Parser:
             if t.side:
                 return t.side == "open"
             return not (self.bars and self.bars[-1] in closing)
-        if t.text in _FUNCTIONS:
+        if t.text in FUNCTIONS:
             return functions
         return t.text in _OPENERS or (t.kind == "cmd" and t.text in _FACTOR_COMMANDS)
 
     def scripted(self) -> Any:
         self.enter()
         start = self.tok
-        if start.kind == "letter" and self.peek().text == "_" or start.text in _GREEK and self.peek().text == "_":
+        if start.kind == "letter" and self.peek().text == "_" or start.text in GREEK_NAMES and self.peek().text == "_":
             base = self.subscripted()
         else:
             base = self.primary()
@@ -191,7 +192,7 @@ class _Parser:
             # TeX reads x^23 as x^2 followed by 3.
             self.tokens[self.i] = Token("num", t.text[1:], t.pos + 1)
             return self.b.number(t.text[0], t.pos)
-        if t.kind in ("num", "letter") or t.text in _GREEK or t.text == r"\infty":
+        if t.kind in ("num", "letter") or t.text in GREEK_NAMES or t.text == r"\infty":
             return self.primary()
         if t.text == "-" and self.peek().kind in ("num", "letter"):
             self.next()
@@ -206,11 +207,11 @@ class _Parser:
 
     def subscripted(self) -> Any:
         base_tok = self.next()
-        base = _GREEK.get(base_tok.text, base_tok.text)
+        base = GREEK_NAMES.get(base_tok.text, base_tok.text)
         self.expect("_")
         first = self.i
         sub = self.script()
-        sub_text = "".join(_GREEK.get(t.text, t.text) for t in self.tokens[first : self.i] if t.text not in "{}")
+        sub_text = "".join(GREEK_NAMES.get(t.text, t.text) for t in self.tokens[first : self.i] if t.text not in "{}")
         if self.tok.text == "(" and (base in FUNCTION_LETTERS or base in _GREEK_FUNCTIONS or self.has_separator()):
             return function(f"{base}_{sub_text}")(*self.arguments())
         if {str(k) for k in self.bound} & {str(s) for s in sub.free_symbols}:
@@ -230,10 +231,10 @@ class _Parser:
             return self.bracketed()
         if t.text in ("|", r"\|"):
             return self.bars_value()
-        handler = _COMMANDS.get(t.text)
+        handler = self.commands.get(t.text)
         if handler is not None:
             return handler(self)
-        if t.text in _GREEK:
+        if t.text in GREEK_NAMES:
             return self.greek()
         if t.kind == "end":
             raise self.fail("the expression ends too early")
@@ -249,7 +250,7 @@ class _Parser:
 
     def greek(self) -> Any:
         t = self.next()
-        name = _GREEK[t.text]
+        name = GREEK_NAMES[t.text]
         if self.tok.text == "(":
             if name == "sigma":
                 args = self.arguments()
@@ -336,170 +337,3 @@ class _Parser:
         if p == sp.oo:
             return sp.Max(*[sp.Abs(v) for v in items])
         return sp.sqrt(sp.Add(*[v**2 for v in items])) if len(items) > 1 else sp.Abs(items[0])
-
-    # ---------------------------------------------------------------- commands
-    def named_function(self) -> Any:
-        t = self.next()
-        fn = _FUNCTIONS[t.text]
-        base = None
-        if t.text == r"\log" and self.tok.text == "_":
-            self.next()
-            base = self.script()
-        power = None
-        if self.tok.text == "^":
-            self.next()
-            power = self.script()
-        if self.tok.text == "(":
-            arg = self.bracketed()
-        elif self.starts_factor(functions=False):
-            arg = self.term(explicit=False)
-        else:
-            raise self.fail(f"{t.text} needs an argument")
-        value = fn(arg) if base is None else sp.log(arg, base)
-        return value if power is None else self.b.power(value, power, t.pos)
-
-    def sqrt(self) -> Any:
-        t = self.next()
-        index = None
-        if self.tok.text == "[":
-            self.next()
-            index = self.expr()
-            self.expect("]")
-        radicand = self.group() if self.tok.text == "{" else self.scripted()
-        if index is None:
-            return sp.sqrt(radicand)
-        if index.is_number and not (index.is_Integer and 2 <= index <= MAX_EXPONENT):
-            raise self.fail(rf"\sqrt[n]{{...}} needs a whole number n from 2 to {MAX_EXPONENT}", t)
-        return sp.root(radicand, index)
-
-    def binom(self) -> Any:
-        t = self.next()
-        n, k = self.group(), self.group()
-        return sp.binomial(self.b.count_argument(n, "binomial", t.pos), self.b.count_argument(k, "binomial", t.pos))
-
-    def infinity(self) -> Any:
-        self.next()
-        return sp.oo
-
-    def roman(self) -> Any:
-        t = self.next()
-        self.expect("{")
-        start = self.tok.pos
-        while self.tok.kind in ("letter", "num"):
-            self.next()
-        name = self.text[start : self.tok.pos].replace(" ", "")
-        self.expect("}")
-        if not name or not name[0].isalpha():
-            raise self.fail(f"{t.text}{{...}} must hold a name such as KL", t)
-        if self.tok.text == "(" and (t.text == r"\operatorname" or self.has_separator()):
-            return function(name)(*self.arguments())
-        return sp.E if name == "e" else symbol(name)
-
-    def extremum(self) -> Any:
-        t = self.next()
-        if self.tok.text != "(":
-            raise self.fail(rf"write {t.text}(a, b)")
-        args = self.arguments()
-        if len(args) < 2:
-            raise self.fail(rf"{t.text}(a, b) needs at least two arguments", t)
-        return (sp.Max if t.text == r"\max" else sp.Min)(*args)
-
-    def big_operator(self) -> Any:
-        t = self.next()
-        self.expect("_")
-        self.expect("{")
-        k_tok = self.tok
-        if k_tok.kind != "letter" and k_tok.text not in _GREEK:
-            raise self.fail(rf"write {t.text}_{{k=1}}^{{n}} with a letter as the index")
-        self.next()
-        k = symbol(_GREEK.get(k_tok.text, k_tok.text), integer=True)
-        self.expect("=")
-        lower = self.expr()
-        self.expect("}")
-        self.expect("^")
-        upper = self.script()
-        lower, upper = integer_bounds(lower), integer_bounds(upper)
-        self.b.bounded_range(lower, upper, t.pos)
-        self.bound.append(k)
-        term = self.term()
-        self.bound.pop()
-        term = term.subs(symbol(str(k)), k)
-        return (sp.Sum if t.text == r"\sum" else sp.Product)(term, (k, lower, upper))
-
-    def fraction(self) -> Any:
-        t = self.next()
-        if self.tok.text == "{" and self.peek().text in (r"\partial", "d") and self._derivative_ahead():
-            return self.derivative(t)
-        num = self.group()
-        den = self.group()
-        return self.b.divide(num, den, t.pos)
-
-    def _derivative_ahead(self) -> bool:
-        """Whether \\frac{...}{...} here is d/dx or ∂/∂x: both groups start with the same d or ∂."""
-        mark = self.peek().text
-        depth, j = 0, self.i
-        while j < len(self.tokens):
-            text = self.tokens[j].text
-            depth += text == "{"
-            depth -= text == "}"
-            j += 1
-            if depth == 0:
-                break
-        after = self.tokens[j : j + 3]
-        return len(after) == 3 and after[0].text == "{" and after[1].text == mark and after[2].kind in ("letter", "cmd")
-
-    def derivative(self, frac: Token) -> Any:
-        self.expect("{")
-        mark = self.next().text
-        order = self._order()
-        target = None if self.tok.text == "}" else self.expr()
-        self.expect("}")
-        self.expect("{")
-        variables: list[Any] = []
-        while self.tok.text == mark:
-            self.next()
-            v_tok = self.tok
-            v = self.scripted()
-            if isinstance(v, sp.Pow) and isinstance(v.base, sp.Symbol) and v.exp.is_Integer and 1 <= v.exp <= 10:
-                variables.extend([v.base] * int(v.exp))
-            elif isinstance(v, sp.Symbol):
-                variables.append(v)
-            else:
-                raise self.fail(f"expected a variable after {mark}", v_tok)
-        self.expect("}")
-        if order is not None and order != len(variables):
-            raise self.fail(f"the order {order} does not match the {len(variables)} variable(s) below", frac)
-        if target is None:
-            target = self.term()
-        elif isinstance(target, sp.Symbol):
-            # \frac{\partial f}{\partial x}: f stands for an unspecified function of the variables.
-            target = function(str(target))(*dict.fromkeys(variables))
-        return sp.Derivative(target, *variables)
-
-    def _order(self) -> int | None:
-        if self.tok.text != "^":
-            return None
-        self.next()
-        value = self.script()
-        if not (value.is_Integer and 1 <= value <= 10):
-            raise self.fail("a derivative order must be a whole number from 1 to 10")
-        return int(value)
-
-    def partial(self) -> Any:
-        raise self.fail(r"\partial is read only in \frac{\partial}{\partial x} or \frac{\partial f}{\partial x}")
-
-
-_COMMANDS: dict[str, Callable[[_Parser], Any]] = {
-    **{name: _Parser.named_function for name in _FUNCTIONS},
-    **{name: _Parser.fraction for name in _FRACS},
-    r"\sqrt": _Parser.sqrt,
-    r"\binom": _Parser.binom,
-    r"\infty": _Parser.infinity,
-    r"\mathrm": _Parser.roman,
-    r"\operatorname": _Parser.roman,
-    r"\max": _Parser.extremum,
-    r"\min": _Parser.extremum,
-    r"\sum": _Parser.big_operator,
-    r"\prod": _Parser.big_operator,
-    r"\partial": _Parser.partial,
-}

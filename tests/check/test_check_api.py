@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 import sympy as sp
 from hypothesis import assume, given
@@ -120,6 +122,18 @@ def test_checked_is_not_called_proven() -> None:
 def test_time_budget_gives_undecided() -> None:
     slow = equivalent("(x + y + gamma + 1)**300", "(x + y + gamma + 2)**300", timeout=0.2)
     assert slow.status == "undecided" and "time budget" in slow.comparison.detail
+
+
+def test_time_budget_restores_an_outer_alarm() -> None:
+    old = signal.signal(signal.SIGALRM, lambda *_: None)
+    signal.alarm(100)
+    try:
+        assert equivalent("(x + 1)**2", "x**2 + 2*x + 1", timeout=5)
+        remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 0 < remaining <= 100
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def test_oversized_sympy_input_is_undecided() -> None:

@@ -135,6 +135,8 @@ def test_latex_conditions() -> None:
         (r"\sqrt[0]{x}", 0, "whole number n"),
         (r"x = y", 2, "unexpected ="),
         (r"x < 1", 2, "only accepted as a condition"),
+        (r"2 + abc", 4, "the letters 'abc' form a word"),
+        (r"\sum_{k=1}^{2000} k", 0, "more than 1000 terms"),
     ],
 )
 def test_latex_errors_point_at_the_problem(text: str, column: int, words: str) -> None:
@@ -144,3 +146,8 @@ def test_latex_errors_point_at_the_problem(text: str, column: int, words: str) -
     assert info.value.position == column
     caret_line = str(info.value).splitlines()[-1]
     assert caret_line == "  " + " " * column + "^"
+
+
+def test_multi_letter_names_are_allowed_in_subscripts_and_mathrm() -> None:
+    assert parse(r"\pi_{ref}") == sp.Symbol("pi_ref", real=True)
+    assert parse(r"x_{max} + \mathrm{lr}") == sp.Symbol("x_max", real=True) + sp.Symbol("lr", real=True)
