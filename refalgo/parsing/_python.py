@@ -96,9 +96,9 @@ def _depth_guard(text: str) -> None:
 
 
 def _syntax_error(text: str, exc: SyntaxError) -> ParseError:
-    pos = _offset(text, exc.lineno or 1, max((exc.offset or 1) - 1, 0)) if exc.lineno else 0
-    # ast reports byte offsets as 1-based character columns for SyntaxError
-    pos = min(max((exc.offset or 1) - 1, 0), len(text)) if (exc.lineno or 1) == 1 else pos
+    # SyntaxError columns are 1-based characters (AST node columns are UTF-8 bytes).
+    line = max(exc.lineno or 1, 1)
+    pos = sum(len(s) + 1 for s in text.split("\n")[: line - 1]) + max((exc.offset or 1) - 1, 0)
     hint = ""
     if re.search(r"\d[A-Za-z_(]|\)[A-Za-z(]", text):
         hint = "; write products with * (2*x), or use LaTeX syntax for implicit products"
@@ -111,9 +111,17 @@ def parse_python(text: str, *, relation: bool = False) -> Any:
     """The SymPy object for a Python-syntax expression (or, with ``relation``, a condition)."""
     if len(text) > MAX_CHARS:
         raise ParseError(f"input of {len(text)} characters; at most {MAX_CHARS} are accepted", text, MAX_CHARS)
+    lead = len(text) - len(text.lstrip())
+    try:
+        return _parse_stripped(text[lead:], relation)
+    except ParseError as exc:
+        raise (exc.shifted(text, lead) if lead else exc) from None
+
+
+def _parse_stripped(text: str, relation: bool) -> Any:
     _depth_guard(text)
     try:
-        tree = ast.parse(text.strip() and text, mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         raise _syntax_error(text, exc) from None
     except (RecursionError, MemoryError, ValueError) as exc:
