@@ -152,3 +152,16 @@ def test_bad_arguments_are_named() -> None:
     with pytest.raises(ValueError, match="values"):
         greedy_policy(m, np.full(25, np.inf))
     assert action_values(m, np.zeros(25)).shape == (25, 5)
+
+
+def test_undiscounted_sparse_model() -> None:
+    """Sutton & Barto's Example 4.1 stored sparse: terminal states, evaluation and all solvers."""
+    from refalgo.mdp import ACTIONS, grid_world, terminal_states
+
+    w = grid_world((4, 4), terminal=[(0, 0), (3, 3)], r_boundary=-1.0, r_step=-1.0, actions=ACTIONS[:4], gamma=1, sparse=True)
+    assert np.flatnonzero(terminal_states(w.mdp)).tolist() == [0, 15]
+    assert state_values(w.mdp, np.full((16, 4), 0.25))[1] == pytest.approx(-14.0, abs=1e-9)
+    steps = np.array([0, 1, 2, 3, 1, 2, 3, 2, 2, 3, 2, 1, 3, 2, 1, 0], dtype=float)
+    assert np.array_equal(value_iteration(w.mdp).values, -steps)
+    assert np.array_equal(policy_iteration(w.mdp).values, -steps)
+    assert exact_v(w.mdp).tolist() == (-steps).tolist()
