@@ -386,9 +386,9 @@ def dpo_loss_symbolic(
 
 # ---------------------------------------------------------------- derivations
 beta_s = sp.Symbol("beta", positive=True)
-pw, pl, qw, ql = sp.symbols(r"\pi_\theta(y_w) \pi_\theta(y_l) \pi_{ref}(y_w) \pi_{ref}(y_l)", positive=True)
+pw, pl, qw, ql = sp.symbols(r"{\pi_\theta(y_w)} {\pi_\theta(y_l)} {\pi_{ref}(y_w)} {\pi_{ref}(y_l)}", positive=True)
 Z = sp.Symbol("Z(x)", positive=True)
-r_s, pistar, ref_s = sp.Symbol("r(x,y)", real=True), sp.Symbol(r"\pi^*(y|x)", positive=True), sp.Symbol(r"\pi_{ref}(y|x)", positive=True)
+r_s, pistar, ref_s = sp.Symbol("r(x,y)", real=True), sp.Symbol(r"{\pi^*(y|x)}", positive=True), sp.Symbol(r"\pi_{ref}(y|x)", positive=True)
 
 
 def reparametrization() -> Derivation:
@@ -396,7 +396,7 @@ def reparametrization() -> Derivation:
     return Derivation(
         "Reparametrization: the reward in terms of the optimal policy",
         [
-            Step(sp.Eq(sp.log(pistar), sp.log(ref_s) + r_s / beta_s - sp.log(Z)), "log of π* = π_ref e^(r/β) / Z"),
+            Step(sp.Eq(sp.log(pistar), sp.log(ref_s) + r_s / beta_s - sp.log(Z)), "log of π* = π_ref exp(r/β) / Z"),
             Step(sp.Eq(r_s, beta_s * sp.log(pistar) - beta_s * sp.log(ref_s) + beta_s * sp.log(Z)),
                  "multiply by −β and rearrange", factor=-beta_s),
         ],
@@ -410,7 +410,7 @@ def z_cancels() -> Derivation:
     return Derivation(
         "Z(x) cancels inside Bradley–Terry",
         [
-            Step(sp.Eq(sp.Symbol(r"P(y_w \succ y_l \mid x)"), sigmoid(rw - rl)), "BT with r = β log(π/π_ref) + β log Z"),
+            Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sigmoid(rw - rl)), "BT with r = β log(π/π_ref) + β log Z"),
             Step(sigmoid(beta_s * sp.log(pw / qw) - beta_s * sp.log(pl / ql)), "β log Z(x) − β log Z(x) = 0"),
         ],
     )
@@ -423,7 +423,7 @@ def dpo_objective() -> Derivation:
         "The DPO loss and its stable form",
         [
             Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\text{DPO}"), -sp.log(sigmoid(u))), "negative log-likelihood of y_w ≻ y_l"),
-            Step(sp.log(1 + (pl * qw / (pw * ql)) ** beta_s), "e^(−β log a) = a^(−β)"),
+            Step(sp.log(1 + (pl * qw / (pw * ql)) ** beta_s), "exp(−β log a) = 1 / a to the power β"),
             Step(sp.log(1 + sp.exp(-u)), "the softplus of −βh"),
         ],
     )
@@ -437,7 +437,7 @@ def softplus_without_overflow() -> Derivation:
         [
             Step(sp.Eq(sp.Symbol(r"\mathrm{sp}(u)"), sp.log(1 + sp.exp(v))), "definition"),
             Step(sp.Piecewise((v + sp.log(1 + sp.exp(-v)), v >= 0), (sp.log(1 + sp.exp(v)), True)),
-                 "for u ≥ 0 pull out e^u: max(u, 0) + log1p(e^(−|u|))"),
+                 "for u ≥ 0 pull out exp(u): max(u, 0) + log1p(exp(−|u|))"),
         ],
     )
 
@@ -452,14 +452,14 @@ def conservative_in_one_softplus() -> Derivation:
         [
             Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\varepsilon"), -(1 - eps_s) * sp.log(sigmoid(z_s)) - eps_s * sp.log(sigmoid(-z_s))),
                  "labels flipped with probability ε"),
-            Step((1 - eps_s) * sp.log(1 + sp.exp(-z_s)) + eps_s * sp.log(1 + sp.exp(z_s)), "−log σ(u) = log(1 + e^(−u))"),
-            Step(sp.log(1 + sp.exp(-z_s)) + eps_s * z_s, "log(1 + e^z) = log(1 + e^(−z)) + z"),
+            Step((1 - eps_s) * sp.log(1 + sp.exp(-z_s)) + eps_s * sp.log(1 + sp.exp(z_s)), "−log σ(u) = log(1 + exp(−u))"),
+            Step(sp.log(1 + sp.exp(-z_s)) + eps_s * z_s, "log(1 + exp(z)) = log(1 + exp(−z)) + z"),
         ],
     )
 
 
 theta = sp.Symbol("theta", real=True)
-f_w, f_l = sp.Function(r"\log\pi_\theta(y_w)"), sp.Function(r"\log\pi_\theta(y_l)")
+f_w, f_l = sp.Function("ell_w"), sp.Function("ell_l")  # ℓ(θ) = log π_θ(y | x)
 a_w, a_l = sp.symbols(r"\log\pi_{ref}(y_w) \log\pi_{ref}(y_l)", real=True)
 rhat_w, rhat_l = sp.symbols(r"\hat{r}_w \hat{r}_l", real=True)
 
@@ -475,7 +475,7 @@ def gradient() -> Derivation:
                  "differentiate the loss with respect to a parameter θ"),
             Step(-beta_s * sp.exp(-(rhat_w - rhat_l)) / (1 + sp.exp(-(rhat_w - rhat_l))) * (dw - dl),
                  "chain rule: d/du [−log σ(u)] = −σ(−u)"),
-            Step(-beta_s * sigmoid(rhat_l - rhat_w) * (dw - dl), "e^(−u)/(1 + e^(−u)) = σ(−u)"),
+            Step(-beta_s * sigmoid(rhat_l - rhat_w) * (dw - dl), "exp(−u) / (1 + exp(−u)) = σ(−u)"),
         ],
         where={rhat_w: beta_s * (f_w(theta) - a_w), rhat_l: beta_s * (f_l(theta) - a_l)},
     )

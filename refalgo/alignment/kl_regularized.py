@@ -310,7 +310,7 @@ def normalization() -> Derivation:
         [
             Step(sp.Eq(sp.Add(*[q * sp.exp(r / beta_s) * c for q, r in zip(refs, rs)]), 1),
                  "exponentiate the stationarity condition for each y and require Σ_y π(y) = 1"),
-            Step(sp.Eq(c * Z, 1), "factor out e^(λ/β − 1); Z is the partition function"),
+            Step(sp.Eq(c * Z, 1), "factor out exp(λ/β − 1); Z is the partition function"),
             Step(sp.Eq(c, 1 / Z), "divide by Z", factor=1 / Z),
         ],
         where={Z: _Z_DEF},
@@ -322,9 +322,9 @@ def optimum() -> Derivation:
     return Derivation(
         "The optimal policy",
         [
-            Step(sp.Eq(sp.Symbol(r"\pi^*(y_1)"), refs[0] * sp.exp(rs[0] / beta_s) * sp.exp(lam / beta_s - 1)),
+            Step(sp.Eq(sp.Symbol(r"{\pi^*(y_1)}"), refs[0] * sp.exp(rs[0] / beta_s) * sp.exp(lam / beta_s - 1)),
                  "stationarity condition, exponentiated"),
-            Step(refs[0] * sp.exp(rs[0] / beta_s) / Z, "e^(λ/β − 1) = 1/Z, i.e. λ = β(1 − log Z)"),
+            Step(refs[0] * sp.exp(rs[0] / beta_s) / Z, "exp(λ/β − 1) = 1/Z, i.e. λ = β(1 − log Z)"),
         ],
         where={lam: beta_s * (1 - sp.log(Z))},
     )
@@ -336,7 +336,7 @@ def optimal_value() -> Derivation:
     return Derivation(
         "The optimal value is β log Z",
         [
-            Step(sp.Eq(sp.Symbol(r"J(\pi^*)"), _j(star)), "J at π* = π_ref e^(r/β)/Z"),
+            Step(sp.Eq(sp.Symbol(r"{J(\pi^*)}"), _j(star)), "J at π* = π_ref exp(r/β) / Z"),
             Step(sp.Add(*star) * beta_s * sp.log(_Z_DEF), "log π* − log π_ref = r/β − log Z in every term"),
             Step(beta_s * sp.log(_Z_DEF), "π* sums to 1"),
         ],
@@ -363,7 +363,7 @@ def gap_is_kl() -> Derivation:
 
 def gibbs_inequality() -> Derivation:
     """−KL(π‖π*) ≤ Σ π (π*/π − 1) = 0 by log t ≤ t − 1: the gap is nonnegative."""
-    star = sp.symbols(r"\pi^*_1 \pi^*_2 \pi^*_3", positive=True)
+    star = sp.symbols(r"{\pi^*_1} {\pi^*_2} {\pi^*_3}", positive=True)
     return Derivation(
         "Gibbs' inequality: the bound from log t ≤ t − 1 is exactly 0",
         [

@@ -220,10 +220,10 @@ def bt_as_sigmoid() -> Derivation:
     return Derivation(
         "Bradley–Terry: the preference probability is σ of the reward difference",
         [
-            Step(sp.Eq(sp.Symbol(r"P(y_w \succ y_l \mid x)"), sp.exp(r_w) / (sp.exp(r_w) + sp.exp(r_l))),
-                 "strengths e^r compete"),
-            Step(1 / (1 + sp.exp(r_l) / sp.exp(r_w)), "divide by e^(r_w)"),
-            Step(sigmoid(r_w - r_l), "e^(r_l)/e^(r_w) = e^(-(r_w - r_l))"),
+            Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sp.exp(r_w) / (sp.exp(r_w) + sp.exp(r_l))),
+                 "strengths exp(r) compete"),
+            Step(1 / (1 + sp.exp(r_l) / sp.exp(r_w)), "divide by exp(r_w)"),
+            Step(sigmoid(r_w - r_l), "exp(r_l) / exp(r_w) = exp(−(r_w − r_l))"),
         ],
     )
 
@@ -234,8 +234,8 @@ def bt_shift_invariance() -> Derivation:
         "Bradley–Terry is unchanged by r(x, y) → r(x, y) + f(x)",
         [
             Step(sp.exp(r_w + f_x) / (sp.exp(r_w + f_x) + sp.exp(r_l + f_x)), "shifted rewards"),
-            Step(sp.exp(f_x) * sp.exp(r_w) / (sp.exp(f_x) * (sp.exp(r_w) + sp.exp(r_l))), "factor e^(f(x))"),
-            Step(sp.exp(r_w) / (sp.exp(r_w) + sp.exp(r_l)), "e^(f(x)) > 0 cancels"),
+            Step(sp.exp(f_x) * sp.exp(r_w) / (sp.exp(f_x) * (sp.exp(r_w) + sp.exp(r_l))), "factor exp(f(x))"),
+            Step(sp.exp(r_w) / (sp.exp(r_w) + sp.exp(r_l)), "exp(f(x)) > 0 cancels"),
         ],
         lhs_latex=r"P_{r + f}(y_w \succ y_l \mid x)",
     )
@@ -248,7 +248,7 @@ def reward_loss_softplus() -> Derivation:
         [
             Step(sp.Eq(sp.Symbol(r"\mathcal{L}_R"), -sp.log(sigmoid(r_w - r_l))), "negative log-likelihood of y_w ≻ y_l"),
             Step(sp.log(1 + sp.exp(-(r_w - r_l))), "-log(1/a) = log a"),
-            Step((r_l - r_w) + sp.log(1 + sp.exp(r_w - r_l)), "pull out e^(r_l - r_w): no overflow for a negative margin"),
+            Step((r_l - r_w) + sp.log(1 + sp.exp(r_w - r_l)), "pull out exp(r_l − r_w): no overflow for a negative margin"),
         ],
     )
 
