@@ -91,7 +91,7 @@ def unrolled(name: str, beta: sp.Symbol, square: bool = False) -> Derivation:
         [
             Step(sp.Eq(sp.Symbol(f"{name}_{HORIZON}"), nested), f"equation ({2 if square else 1}) applied {HORIZON} times from 0"),
             Step(plain, "expand"),
-            Step((1 - beta) * sp.Sum(beta ** (HORIZON - i) * x(i), (i, 1, HORIZON)), "as a sum: weight beta^(t-i) on step i"),
+            Step((1 - beta) * sp.Sum(beta ** (HORIZON - i) * x(i), (i, 1, HORIZON)), "as a sum: step i has weight beta to the power t - i"),
         ],
     )
 
@@ -151,7 +151,7 @@ def first_step_gap() -> Derivation:
     return Derivation(
         "Adam with L2 against AdamW: one step from rest, eps = 0",
         [
-            Step(adam_l2 - adamw, "t = 1: the bias-corrected moments are g and g^2"),
+            Step(adam_l2 - adamw, "t = 1: the bias-corrected moments are g and its square"),
             Step(th0 - alpha - ((1 - alpha * lam) * th0 - alpha), "g_1 > 0 and g_1 + lambda theta_0 > 0: each normalized gradient is 1"),
             Step(alpha * lam * th0, "collect"),
         ],
@@ -168,7 +168,7 @@ def efficient_form() -> Derivation:
         "The efficient form: fold both bias corrections into the step size",
         [
             Step(alpha * (m / c1) / (sp.sqrt(v / c2) + eps), "equations (3) to (5)"),
-            Step(alpha * sp.sqrt(c2) / c1 * m / (sp.sqrt(v) + eps * sp.sqrt(c2)), "multiply above and below by sqrt(1 - beta_2^t)"),
+            Step(alpha * sp.sqrt(c2) / c1 * m / (sp.sqrt(v) + eps * sp.sqrt(c2)), "multiply above and below by the root of the second correction factor"),
             Step(a_t * m / (sp.sqrt(v) + e_hat), "name the step size and the rescaled epsilon"),
         ],
         where={a_t: alpha * sp.sqrt(c2) / c1, e_hat: eps * sp.sqrt(c2)},
@@ -212,7 +212,7 @@ def derivations() -> tuple[Derivation, ...]:
         unrolled("m", b1),
         unrolled("v", b2, square=True),
         bias_correction(b1, mu, r"\hat m_t", "g_i", "first"),
-        bias_correction(b2, sigma2, r"\hat v_t", "g_i^2", "second"),
+        bias_correction(b2, sigma2, r"\hat v_t", "g_i squared", "second"),
         l2_split(),
         l2_update(),
         first_step_gap(),
