@@ -840,7 +840,9 @@ def _examples() -> Any:
 
     def draw_for(n: int) -> Any:
         coordinate = st.fractions(-2, 2, max_denominator=4).map(lambda q: sp.Rational(q.numerator, q.denominator))
-        nonzero = st.lists(st.integers(-4, 4), min_size=n, max_size=n).filter(any)
+        nonzero = st.tuples(st.lists(st.integers(-4, 4), min_size=n, max_size=n), st.integers(0, n - 1), st.integers(1, 4)).map(
+            lambda t: [t[2] if i == t[1] and not any(t[0]) else c for i, c in enumerate(t[0])]
+        )  # an all-zero draw gets one entry set, so every direction is nonzero by construction
         return st.fixed_dictionaries(
             {
                 "f": _random_functions(n, max_terms=2),
