@@ -111,9 +111,8 @@ def exact_solve(P_pi: list[dict[int, sp.Expr]], r_pi: list[sp.Expr], gamma: sp.E
         M = DomainMatrix.from_dict_sympy(n, n, A).to_field()
         rhs = DomainMatrix.from_dict_sympy(n, 1, b).convert_to(M.domain)
         M, rhs = M.unify(rhs)
-    chain_like = all(len(row) <= 2 for row in A.values())
     try:
-        sol = _sparse_rref_solve(M, rhs) if chain_like else M.lu_solve(rhs).to_Matrix()
+        sol = _sparse_rref_solve(M, rhs) if _prefer_sparse(A, gamma) else M.lu_solve(rhs).to_Matrix()
     except DMNonInvertibleMatrixError as exc:
         raise ValueError(
             "policy: I - gamma·P_pi is singular; with gamma = 1 the policy must reach a terminal state "
@@ -122,13 +121,25 @@ def exact_solve(P_pi: list[dict[int, sp.Expr]], r_pi: list[sp.Expr], gamma: sp.E
     return {s: sp.factor(sol[i, 0]) if not gamma.is_Rational else sol[i, 0] for i, s in enumerate(keep)}
 
 
-def _sparse_rref_solve(M: DomainMatrix, rhs: DomainMatrix) -> sp.Matrix:
-    """Solve by sparse Gauss–Jordan elimination on [M | rhs].
+def _prefer_sparse(A: dict[int, dict[int, sp.Expr]], gamma: sp.Expr) -> bool:
+    """Whether sparse Gauss–Jordan elimination should beat dense LU for this system.
 
-    Used when every row of ``M`` has at most one off-diagonal entry (a deterministic
-    policy in a deterministic model): elimination then creates almost no fill-in, while
-    ``lu_solve`` would densify the matrix.
+    ``lu_solve`` densifies the matrix; sparse elimination keeps the grid-like structure of
+    typical models, which pays off while the numbers stay small. With 53-bit binary
+    denominators from floats the growth of the numbers dominates, and dense LU (fewer
+    operations on them) is faster. Chain-like systems (at most one off-diagonal entry per
+    row: deterministic policies in deterministic models) have no fill-in at all.
     """
+    if all(len(row) <= 2 for row in A.values()):
+        return True
+    if not gamma.is_Rational:
+        return False
+    entries = [v for row in A.values() for v in row.values()]
+    return len(entries) <= 8 * len(A) and all(sp.Rational(v).q < 2**32 for v in entries)
+
+
+def _sparse_rref_solve(M: DomainMatrix, rhs: DomainMatrix) -> sp.Matrix:
+    """Solve by sparse Gauss–Jordan elimination on [M | rhs] (see :func:`_prefer_sparse`)."""
     n = M.shape[0]
     reduced, pivots = M.hstack(rhs).rref()
     if len(pivots) < n or n in pivots:

@@ -123,6 +123,11 @@ def test_gamma_one_needs_a_proper_policy() -> None:
         state_values(w.mdp, always_up)
     with pytest.raises(ValueError, match="singular"):
         state_values_symbolic(w.mdp, always_up)
+    up_or_right = np.tile([0.5, 0.5, 0.0, 0.0], (16, 1))  # stuck in the top-right corner
+    with pytest.raises(ValueError, match="never does"):
+        state_values(w.mdp, up_or_right)
+    with pytest.raises(ValueError, match="singular"):
+        state_values_symbolic(w.mdp, up_or_right)
     with pytest.raises(ValueError, match="gamma < 1"):
         iterative_policy_evaluation(w.mdp, np.full((16, 4), 0.25))
 
