@@ -11,6 +11,7 @@ import pytest
 import sympy as sp
 
 from refalgo.mdp import (
+    action_values_symbolic,
     from_gymnasium,
     optimal_values_symbolic,
     policy_iteration,
@@ -90,6 +91,28 @@ def test_sutton_barto_figure_4_1_iterative_evaluation() -> None:
     final = [[0, -14, -20, -22], [-14, -18, -20, -20], [-20, -20, -18, -14], [-22, -20, -14, 0]]
     assert list(state_values_symbolic(m, random)) == [sp.Integer(x) for row in final for x in row]
     assert_table(state_values(m, random), final)
+
+
+def test_sutton_barto_figure_4_1_greedy_policies_are_optimal_from_k_3() -> None:
+    """Sutton & Barto (2018), Figure 4.1 and its text: the greedy policies with respect to v_k
+    are optimal for k = 3, 10 and ∞. Values are multiples of 4^-k, exact in float64 for these
+    k, and the greedy sets are taken in exact arithmetic."""
+    m = sutton_barto_small_gridworld().mdp
+    random = np.full((16, 4), 0.25)
+    optimal = optimal_values_symbolic(m).optimal_actions
+    P_pi, r_pi = policy_model(m, random)
+    v = np.zeros(16)
+    iterates = {}
+    for k in range(1, 11):
+        v = r_pi + P_pi @ v
+        iterates[k] = [sp.Rational(x) for x in v]
+    iterates[0] = list(state_values_symbolic(m, random))  # k = ∞
+    for k in (3, 10, 0):
+        q = action_values_symbolic(m, iterates[k])
+        for s in range(16):
+            best = max(q.row(s))
+            greedy = {a for a in range(4) if q[s, a] == best}
+            assert greedy <= optimal[s], (k, s, greedy, optimal[s])
 
 
 def test_sutton_barto_figure_4_1_optimal_values() -> None:
