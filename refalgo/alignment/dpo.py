@@ -101,9 +101,18 @@ def _logps(x: Any, name: str, dtype: Any) -> NDArray[Any]:
     return a
 
 
+def _raw(x: Any, name: str) -> Any:
+    if isinstance(x, (str, bytes)) or x is None:
+        return x  # as_array names the argument in its TypeError
+    try:
+        return np.asarray(x)
+    except ValueError:
+        raise TypeError(f"{name}: expected a 1-D array of numbers; got a ragged sequence") from None
+
+
 def _batch(args: tuple[Any, Any, Any, Any], beta: Any, label_smoothing: Any, loss_type: Any, reference_free: Any) -> _Batch:
     names = ("policy_chosen_logps", "policy_rejected_logps", "reference_chosen_logps", "reference_rejected_logps")
-    raw = [np.asarray(a) if not isinstance(a, (str, bytes)) and a is not None else a for a in args]
+    raw = [_raw(a, n) for a, n in zip(args, names)]
     single = all(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in raw)
     dtype = np.float32 if single else np.float64
     pc, pr, rc, rr = (_logps(a, n, dtype) for a, n in zip(raw, names))

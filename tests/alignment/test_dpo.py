@@ -197,6 +197,7 @@ GOOD = [np.array([-1.0, -2.0])] * 4
         ([np.zeros((2, 2))] * 4, {"beta": 0.1}, ValueError, "policy_chosen_logps: expected a 1-D array"),
         ([["a", "b"]] + GOOD[1:], {"beta": 0.1}, TypeError, "policy_chosen_logps: expected an array of numbers"),
         (GOOD, {"beta": "0.1"}, TypeError, "beta: expected a real number"),
+        ([[[-1.0], [-1.0, -2.0]]] + GOOD[1:], {"beta": 0.1}, TypeError, "policy_chosen_logps: expected a 1-D array of numbers; got a ragged"),
     ],
 )
 def test_bad_input(args: list, kwargs: dict, exc: type, match: str) -> None:
