@@ -233,9 +233,9 @@ def _exact_vector(b: Any, n: int) -> sp.Matrix:
     return sp.Matrix([_exact_entry(v, f"b[{k}]") for k, v in enumerate(flat)])
 
 
-def _undecided(what: str, value: sp.Expr) -> ValueError:
+def _undecided(what: str, value: sp.Expr, name: str = "A") -> ValueError:
     return ValueError(
-        f"A: cannot decide the sign of {what} = {value} from the assumptions on its symbols; "
+        f"{name}: cannot decide the sign of {what} = {value} from the assumptions on its symbols; "
         "declare them positive/negative/nonzero, or substitute numbers"
     )
 
@@ -243,15 +243,6 @@ def _undecided(what: str, value: sp.Expr) -> ValueError:
 def _simplest(value: sp.Expr) -> sp.Expr:
     """``value`` itself if rational, else factored (so that SymPy's sign assumptions apply)."""
     return value if value.is_Rational else sp.factor(sp.cancel(value))
-
-
-def _sign(value: sp.Expr, what: str) -> int:
-    """-1, 0 or 1, decided exactly, or a ValueError saying what could not be decided."""
-    v = _simplest(value)
-    for sign, known in ((0, v.is_zero), (1, v.is_positive), (-1, v.is_negative)):
-        if known:
-            return sign
-    raise _undecided(what, v)
 
 
 def _possible_signs(value: sp.Expr) -> tuple[int, ...]:
@@ -298,6 +289,17 @@ def _inertia(S: sp.Matrix) -> tuple[int, int, int]:
         i = open_[0]
         raise _undecided(f"the coefficient of λ^{len(coeffs) - 1 - i} in det(λI − A)", sp.factor(coeffs[i]))
     return outcomes.pop()
+
+
+def _in_range(residual: sp.Matrix) -> bool:
+    """Whether ``b`` is in range(A), from ``residual = Nᵀb``: yes iff every entry is 0."""
+    options = [_possible_signs(r) for r in residual]
+    if any(0 not in o for o in options):
+        return False  # one entry is nonzero whatever the symbols are
+    if all(o == (0,) for o in options):
+        return True
+    k = next(k for k, o in enumerate(options) if o != (0,))
+    raise _undecided(f"(Nᵀb)[{k}], b's component along the null space of A", _simplest(residual[k]), "b")
 
 
 def _null_basis(S: sp.Matrix, k: int) -> sp.Matrix:
@@ -462,8 +464,7 @@ def quadratic_extremum_symbolic(
     positive, negative, zero = _inertia(S)
     definiteness = _definiteness(positive, negative, n)
     N = _null_basis(S, zero)
-    residual = N.T * bv
-    stationary = all(_sign(r, f"(Nᵀb)[{k}], b's component along the null space of A") == 0 for k, r in enumerate(residual))
+    stationary = _in_range(N.T * bv)
     if not stationary:
         return QuadraticExtremumSymbolic("unbounded", definiteness, None, None, N, None, tuple(xs))
     point = _solve(S + N * N.T, -bv / 2)

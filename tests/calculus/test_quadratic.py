@@ -146,13 +146,17 @@ def test_symbolic_b_outside_the_range() -> None:
     t = sp.Symbol("t", positive=True)
     r = quadratic_extremum_symbolic([[1, 0], [0, 0]], [1, t], 0)
     assert r.kind == "unbounded"
+    # One provably nonzero component along the null space decides, whatever the open one is.
+    s = sp.Symbol("s", real=True)
+    r = quadratic_extremum_symbolic([[1, 0, 0], [0, 0, 0], [0, 0, 0]], [0, 1, s], 0)
+    assert r.kind == "unbounded"
 
 
 @pytest.mark.parametrize(
     "A, b, message",
     [
         ([[sp.Symbol("a", real=True), 0], [0, 2]], [1, 1], "cannot decide the sign"),
-        ([[1, 0], [0, 0]], [1, sp.Symbol("t", real=True)], "cannot decide the sign"),
+        ([[1, 0], [0, 0]], [1, sp.Symbol("t", real=True)], r"b: cannot decide the sign of \(Nᵀb\)\[0\]"),
         ([[sp.Symbol("a"), 0], [0, 2]], [1, 1], r"A\[0, 0\]: expected a real value"),
     ],
 )
