@@ -26,6 +26,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 NODE = shutil.which("node") or "node"
 
 
+_BLOCK = re.compile(r"<code block: [^>]*>")
+_EXCEPTION = re.compile(r"^\s*[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*")
+
+
 @dataclass(frozen=True)
 class Build:
     """The outcome of one ``mkdocs build --strict``."""
@@ -39,8 +43,27 @@ class Build:
         return "\n".join(self.log.splitlines()[-lines:])
 
     def warnings(self) -> list[str]:
-        """The first line of every warning or error MkDocs logged."""
-        return [line for line in self.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+        """Every warning or error MkDocs logged, one line each.
+
+        A failed code block is named by markdown-exec's block id (its session and
+        number) and the exception it raised.
+        """
+        found: list[str] = []
+        for line in self.log.splitlines():
+            if line.startswith(("WARNING", "ERROR")):
+                found.append(line.strip())
+            elif found and line.startswith("INFO"):
+                found.append("")  # the entry above is complete; "" is dropped below
+            elif found and found[-1]:
+                block = _BLOCK.search(line)
+                error = _EXCEPTION.match(line)
+                if line.startswith("  - "):  # a list that continues the message (pages, files)
+                    found[-1] += " " + line.strip()
+                elif block and block.group(0) not in found[-1]:
+                    found[-1] += f" [{block.group(0)}]"
+                elif error:
+                    found[-1] = found[-1].split(" → ")[0] + f" → {error.group(0).strip()}"
+        return [f for f in found if f]
 
     def report(self) -> str:
         """Every warning or error first, then the end of the log, for an assertion message."""

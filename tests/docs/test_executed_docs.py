@@ -81,6 +81,10 @@ def test_a_block_that_raises_fails_the_strict_build(builds: dict[str, Build]) ->
     assert "Execution of python code block exited with errors" in build.log
     assert "RuntimeError: deliberate failure in a docs block" in build.log
     assert "Aborted with" in build.log and "strict mode" in build.log
+    assert [w for w in build.warnings() if "markdown_exec" in w] == [
+        "WARNING -  markdown_exec: Execution of python code block exited with errors [<code block: n1>] "
+        "→ RuntimeError: deliberate failure in a docs block"
+    ]
 
 
 def test_a_wrong_derivation_fails_the_strict_build_with_its_counterexample(builds: dict[str, Build]) -> None:
