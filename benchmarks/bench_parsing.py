@@ -95,7 +95,7 @@ def _reads(fn: Callable[[str], Any], text: str, reference: Any) -> str:
         out = fn(text)
     except Exception as exc:  # noqa: BLE001 - any failure of a peer is a result to report
         return f"fails ({type(exc).__name__})"
-    return "reads" if _same(reference, out) else f"misread: {sp.sstr(out)}"
+    return "reads" if _same(reference, out) else f"misread: `{sp.sstr(out)}`"
 
 
 def _median_ms(fn: Callable[[], object], reps: int) -> float:
@@ -136,7 +136,7 @@ def _markdown(coverage: list[dict[str, str]], timings: list[dict[str, Any]], met
         "|---|---|---|",
     ]
     for row in coverage:
-        lines.append(f"| `{row['latex']}` | {row['refalgo']} | {row['lark'].replace('|', '&#124;')} |")
+        lines.append(f"| `{row['latex']}` | {row['refalgo']} | {row['lark']} |")
     lines += ["", "| corpus | expressions | implementation | ms per expression | × refalgo |", "|---|---:|---|---:|---:|"]
     for r in timings:
         lines.append(
