@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refalgo.alignment import dpo_gradients, dpo_loss, dpo_loss_symbolic, preference_metrics
-from refalgo.alignment.dpo import derivations
+from refalgo.alignment.dpo_derivations import derivations
 
 logp = st.floats(-60, 0)
 batch = st.integers(1, 6).flatmap(lambda n: st.lists(st.tuples(logp, logp, logp, logp), min_size=n, max_size=n))

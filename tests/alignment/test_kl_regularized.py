@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from scipy.special import logsumexp
 
 from refalgo.alignment import kl_objective, kl_objective_symbolic, kl_optimum, kl_optimum_symbolic
-from refalgo.alignment.kl_regularized import derivations, maximize_numerically
+from refalgo.alignment.kl_derivations import derivations
+from refalgo.alignment.kl_regularized import maximize_numerically
 from refalgo.testing import rationals
 
 
