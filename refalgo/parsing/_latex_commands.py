@@ -1,6 +1,6 @@
 r"""The commands of the LaTeX reader: fractions and derivatives, roots, sums, functions.
 
-:class:`CommandParser` adds to the grammar of ``_latex`` one method per command and
+``CommandParser`` adds to the grammar of ``_latex`` one method per command and
 registers them in the ``commands`` table that ``Parser.primary`` dispatches on.
 """
 

@@ -91,11 +91,16 @@ def _refuse_words(raw: list[Token], text: str) -> None:
 
 
 def _sides(raw: list[Token], text: str) -> list[Token]:
-    """Fold ``\\left``/``\\right`` into the bracket that follows them."""
+    r"""Fold ``\left``/``\right`` into the bracket that follows them; ``\mathrm{d}`` is ``d``."""
     out: list[Token] = []
     i = 0
     while i < len(raw):
         t = raw[i]
+        upright = [u.text for u in raw[i + 1 : i + 4]]
+        if t.text == r"\mathrm" and upright in (["{", "d", "}"], ["{", "e", "}"]):
+            out.append(Token("letter", upright[1], t.pos))  # upright d (differential) and e (Euler)
+            i += 4
+            continue
         if t.text in (r"\left", r"\right"):
             nxt = raw[i + 1] if i + 1 < len(raw) else None
             if nxt is None or nxt.text not in _DELIMITERS:

@@ -86,6 +86,7 @@ CASES = [
     (r"\frac{\partial^2}{\partial x^2} x^3", sp.Derivative(x**3, (x, 2))),
     (r"\frac{d}{dx} \sin x", sp.Derivative(sp.sin(x), x)),
     (r"\frac{df}{dx}", sp.Derivative(f(x), x)),
+    (r"\frac{\mathrm{d}}{\mathrm{d}x} \mathrm{e}^{2x}", sp.Derivative(sp.exp(2 * x), x)),
     (r"\frac{d^2}{dx^2} e^{2x}", sp.Derivative(sp.exp(2 * x), (x, 2))),
     (r"\frac{\partial L}{\partial \theta}", sp.Derivative(L(theta), theta)),
     # sums and products
