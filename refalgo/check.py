@@ -24,6 +24,7 @@ signal when called from the main thread) and expressions larger than
 
 from __future__ import annotations
 
+import math
 import re
 import signal
 import threading
@@ -180,6 +181,8 @@ def _as_expr(value: Any, name: str, syntax: Syntax) -> Any:
     if isinstance(value, str):
         return parse(value, syntax=syntax)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ValueError(f"{name}: expected a finite number; got {value!r}")
         return sp.Rational(value)
     if isinstance(value, sp.MatrixBase) or (isinstance(value, sp.Expr) and not isinstance(value, sp.Equality)):
         return value
@@ -239,6 +242,16 @@ def _unify(objects: Sequence[Any]) -> list[Any]:
 
 def _operations(expr: Any) -> int:
     return sum(1 for _ in sp.preorder_traversal(expr))
+
+
+def _checked_timeout(timeout: Any) -> float | None:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout: expected a number of seconds or None; got {type(timeout).__name__}")
+    if not (math.isfinite(timeout) and timeout > 0):
+        raise ValueError(f"timeout: expected a positive, finite number of seconds or None; got {timeout!r}")
+    return float(timeout)
 
 
 def _decide(lhs: Any, rhs: Any, assumptions: Assumptions, timeout: float | None) -> Equivalence:
@@ -325,6 +338,7 @@ def equivalent(
     >>> bool(equivalent("sqrt(x**2)", "x", "x > 0"))
     True
     """
+    timeout = _checked_timeout(timeout)
     a = _as_expr(lhs, "lhs", syntax)
     b = _as_expr(rhs, "rhs", syntax)
     (a, b), assume = _prepared([a, b], assumptions, syntax)
@@ -378,6 +392,7 @@ def check_steps(
     >>> r.first_broken, r.describe()
     (2, 'step 3 does not follow from step 2: at x = 1, step 2 = 3 but step 3 = 2')
     """
+    timeout = _checked_timeout(timeout)
     exprs, assume = _prepared(_steps(steps, syntax), assumptions, syntax)
     links: list[Equivalence] = []
     for before, after in zip(exprs, exprs[1:]):

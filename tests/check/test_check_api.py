@@ -155,6 +155,19 @@ def test_bad_inputs_are_clear_errors() -> None:
         check_steps("x = x")
     with pytest.raises(TypeError, match=r"steps\[1\]"):
         check_steps(["x", sp.Eq(x, 1)])
+    with pytest.raises(ValueError, match="rhs: expected a finite number; got nan"):
+        equivalent("x", float("nan"))
+    with pytest.raises(ValueError, match="timeout: expected a positive"):
+        equivalent("x", "x", timeout=-1)
+    with pytest.raises(TypeError, match="timeout: expected a number"):
+        check_steps(["x", "x"], timeout="10")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="syntax: expected"):
+        equivalent("x", "x", syntax="tex")  # type: ignore[arg-type]
+
+
+def test_numbers_enter_exactly() -> None:
+    assert equivalent("1/2", 0.5).status == "proven"
+    assert equivalent("0.1", 0.1).status == "failed"  # 0.1 the float is not 1/10
 
 
 # ------------------------------------------------------------------ properties
