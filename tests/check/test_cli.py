@@ -119,3 +119,18 @@ def test_console_script() -> None:
         pytest.skip("the refalgo console script is not installed in this environment")
     proc = _subprocess(script, "check", "(x+1)**2", "x**2+2*x+1")
     assert proc.returncode == 0 and "proven" in proc.stdout
+
+
+def test_double_dash_before_an_expression_with_a_leading_minus() -> None:
+    assert run("check", "--", "-x*y", "x*(-y)")[0] == 0
+
+
+def test_steps_from_stdin() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "refalgo", "check", "--steps", "-"],
+        input="(x + 1)**2\n= x**2 + 2*x + 1\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and "All 2 steps hold: proven." in proc.stdout
