@@ -1,0 +1,39 @@
+"""The home page's "test your code against refalgo" recipe runs as printed."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import Phase, settings
+
+from sitecheck import ROOT
+
+HOME = ROOT / "docs" / "index.md"
+
+
+def _recipe() -> str:
+    section = HOME.read_text(encoding="utf-8").split("## Test your code against refalgo", 1)[1]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert blocks, "the home page has no Python recipe under 'Test your code against refalgo'"
+    return str(blocks[0])
+
+
+def test_the_recipe_passes_with_refalgos_own_numeric_twin() -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(_recipe(), str(HOME), "exec"), namespace)  # noqa: S102 - the page's own example
+    concept = namespace["adamw"]
+    namespace["my_adamw"] = concept.numeric  # type: ignore[attr-defined]
+    test = namespace["test_my_adamw_matches_the_exact_answer"]
+    settings(max_examples=5, database=None)(test)()  # type: ignore[operator]
+
+
+def test_the_recipe_catches_an_implementation_that_is_slightly_off() -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(_recipe(), str(HOME), "exec"), namespace)  # noqa: S102 - the page's own example
+    concept = namespace["adamw"]
+    namespace["my_adamw"] = lambda example: np.asarray(concept.numeric(example)) * (1 + 1e-4)  # type: ignore[attr-defined]
+    test = namespace["test_my_adamw_matches_the_exact_answer"]
+    with pytest.raises(AssertionError, match="differ by"):
+        settings(max_examples=5, database=None, phases=[Phase.generate])(test)()  # no shrinking: failing is enough  # type: ignore[operator]
