@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,19 +22,19 @@ def _recipe() -> str:
 
 
 def test_the_recipe_passes_with_refalgos_own_numeric_twin() -> None:
-    namespace: dict[str, object] = {}
+    namespace: dict[str, Any] = {}
     exec(compile(_recipe(), str(HOME), "exec"), namespace)  # noqa: S102 - the page's own example
     concept = namespace["adamw"]
-    namespace["my_adamw"] = concept.numeric  # type: ignore[attr-defined]
+    namespace["my_adamw"] = concept.numeric
     test = namespace["test_my_adamw_matches_the_exact_answer"]
-    settings(max_examples=5, database=None)(test)()  # type: ignore[operator]
+    settings(max_examples=5, database=None)(test)()
 
 
 def test_the_recipe_catches_an_implementation_that_is_slightly_off() -> None:
-    namespace: dict[str, object] = {}
+    namespace: dict[str, Any] = {}
     exec(compile(_recipe(), str(HOME), "exec"), namespace)  # noqa: S102 - the page's own example
     concept = namespace["adamw"]
-    namespace["my_adamw"] = lambda example: np.asarray(concept.numeric(example)) * (1 + 1e-4)  # type: ignore[attr-defined]
+    namespace["my_adamw"] = lambda example: np.asarray(concept.numeric(example)) * (1 + 1e-4)
     test = namespace["test_my_adamw_matches_the_exact_answer"]
     with pytest.raises(AssertionError, match="differ by"):
-        settings(max_examples=5, database=None, phases=[Phase.generate])(test)()  # no shrinking: failing is enough  # type: ignore[operator]
+        settings(max_examples=5, database=None, phases=[Phase.generate])(test)()  # no shrinking: failing is enough
