@@ -116,7 +116,7 @@ def figure(fig: Any, caption: str) -> None:
     matplotlib.rcParams["svg.hashsalt"] = f"refalgo-{next(_figure_ids)}"
     matplotlib.rcParams["svg.fonttype"] = "path"
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})  # no date: same page every build
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]

@@ -157,3 +157,15 @@ def test_a_chain_with_the_same_content_is_verified_once(monkeypatch: pytest.Monk
     other = _run_block_with(refdoc.derivation, d=make("another title"))
     assert first == again and first != other
     assert calls == ["cached chain", "another title"]
+
+
+def test_figures_are_inline_svg_with_text_as_paths_and_no_date() -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0], label="γ")
+    ax.legend()
+    text = _run_block_with(refdoc.figure, fig=fig, caption="a line")
+    assert text.startswith('<figure class="plot" markdown="0">\n<svg')
+    assert "<figcaption>a line</figcaption>" in text
+    assert "<text" not in text and "<dc:date>" not in text
