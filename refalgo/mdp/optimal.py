@@ -343,10 +343,10 @@ def derivations() -> list[Any]:
     from ..derivation import Derivation
 
     g = sp.Symbol("gamma", positive=True)
-    f, h = sp.symbols("f_1:4", real=True), sp.symbols("g_1:4", real=True)
+    f, h = sp.symbols("f_1:3", real=True), sp.symbols("g_1:3", real=True)
     gap = sp.Max(*(sp.Abs(a - b) for a, b in zip(f, h)))
     key = Derivation(
-        "Key inequality |max_a f(a) − max_a g(a)| ≤ max_a |f(a) − g(a)|, written as max(left, right) = right (three actions)",
+        "Key inequality |max_a f(a) − max_a g(a)| ≤ max_a |f(a) − g(a)|, written as max(left, right) = right (two actions)",
         [(sp.Max(sp.Abs(sp.Max(*f) - sp.Max(*h)), gap), "the larger of the two sides"), (gap, "is always the right side")],
     )
     v1, v2 = sp.symbols("v_1:4", real=True), sp.symbols("w_1:4", real=True)
@@ -362,12 +362,12 @@ def derivations() -> list[Any]:
         ],
         assumptions=Assumptions.of(g < 1, p[0] + p[1] <= 1),
     )
-    d = sp.symbols("d_1:4", real=True)
+    d = sp.symbols("d_1:3", real=True)
     biggest = sp.Max(*(sp.Abs(x) for x in d))
     average = Derivation(
-        "An average is at most the largest magnitude: |Σ p(s') d(s')| ≤ max |d(s')|, as max(left, right) = right",
-        [(sp.Max(sp.Abs(sum((q * x for q, x in zip(probs, d)), sp.Integer(0))), biggest), "p a probability vector"), (biggest, "")],
-        assumptions=Assumptions.of(p[0] + p[1] <= 1),
+        "An average is at most the largest magnitude: |p d₁ + (1 − p) d₂| ≤ max |d|, as max(left, right) = right",
+        [(sp.Max(sp.Abs(p[0] * d[0] + (1 - p[0]) * d[1]), biggest), "0 ≤ p ≤ 1"), (biggest, "")],
+        assumptions=Assumptions.of(p[0] <= 1),
     )
     series = Derivation(
         "The tail of the geometric series bounds value iteration's remaining error",
@@ -375,30 +375,33 @@ def derivations() -> list[Any]:
          (g / (1 - g), "0 < γ < 1")],
         assumptions=Assumptions.of(g < 1),
     )
-    return [key, diff, average, series, _affine()]
+    return [key, diff, average, series, *_affine()]
 
 
-def _affine() -> Any:
-    """α v*(s) + β/(1−γ) solves the BOE of the rewards α r + β (one state, two actions)."""
+def _affine() -> list[Any]:
+    """Rewards αr + β: α v* + β/(1−γ) solves the new BOE with the same maximizing actions."""
     from ..assumptions import Assumptions
     from ..derivation import Derivation
 
     g = sp.Symbol("gamma", positive=True)
     alpha, beta = sp.Symbol("alpha", positive=True), sp.Symbol("beta", real=True)
-    r1, r2, p1, p2 = sp.Symbol("r_1", real=True), sp.Symbol("r_2", real=True), sp.Symbol("p_1", nonnegative=True), sp.Symbol("p_2", nonnegative=True)
+    shift = beta / (1 - g)
+    q1, q2 = sp.symbols("q_1 q_2", real=True)
+    through_max = Derivation(
+        "A positive scale and a shift pass through the max and keep its maximizer (α > 0)",
+        [(alpha * sp.Max(q1, q2) + shift, "α·max_a q(s, a) + β/(1 − γ)"), (sp.Max(alpha * q1 + shift, alpha * q2 + shift), "")],
+        assumptions=Assumptions.of(g < 1),
+    )
+    r, p = sp.Symbol("r", real=True), sp.Symbol("p", nonnegative=True)
     x, y = sp.Symbol("v^*(s_1)", real=True), sp.Symbol("v^*(s_2)", real=True)
     wx, wy = sp.Symbol("w(s_1)", real=True), sp.Symbol("w(s_2)", real=True)
-    shift = beta / (1 - g)
-    q1, q2 = r1 + g * (p1 * x + (1 - p1) * y), r2 + g * (p2 * x + (1 - p2) * y)
-    return Derivation(
-        "Rewards αr + β (α > 0): w = αv* + β/(1 − γ) satisfies the new BOE with the same maximizing actions",
+    per_action = Derivation(
+        "Each scaled action value is the new reward plus γ times the new values w = αv* + β/(1 − γ)",
         [
-            (alpha * sp.Max(q1, q2) + shift, "α·(BOE right-hand side at s) + β/(1 − γ)"),
-            (sp.Max(alpha * q1 + shift, alpha * q2 + shift), "α > 0 passes through the max, which keeps its argmax"),
-            (sp.Max(alpha * r1 + beta + g * (p1 * wx + (1 - p1) * wy), alpha * r2 + beta + g * (p2 * wx + (1 - p2) * wy)),
-             "regroup: β/(1 − γ) = β + γ·β/(1 − γ), and the p's sum to 1"),
+            (alpha * (r + g * (p * x + (1 - p) * y)) + shift, "α q*(s, a) + β/(1 − γ), two next states"),
+            (alpha * r + beta + g * (p * wx + (1 - p) * wy), "β/(1 − γ) = β + γ·β/(1 − γ); the p's sum to 1"),
         ],
-        assumptions=Assumptions.of(g < 1, p1 <= 1, p2 <= 1),
+        assumptions=Assumptions.of(g < 1, p <= 1),
         where={wx: alpha * x + shift, wy: alpha * y + shift},
-        lhs_latex=r"\alpha v^*(s) + \frac{\beta}{1-\gamma}",
     )
+    return [through_max, per_action]
