@@ -223,8 +223,8 @@ def _unify(objects: Sequence[Any]) -> list[Any]:
             if isinstance(s, sp.Symbol) and (s.name not in chosen or (s.is_integer and not chosen[s.name].is_integer)):
                 chosen[s.name] = s
         for app in obj.atoms(sp.core.function.AppliedUndef):
-            if len(app.args) == 1:
-                sequences.add(app.func.__name__)
+            if len(app.args) == 1 and app.args[0].is_integer:
+                sequences.add(app.func.__name__)  # x(i) with an integer index: the terms of a sequence
     out = []
     for obj in objects:
         mapping: dict[Any, Any] = {}

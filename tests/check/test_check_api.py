@@ -84,6 +84,9 @@ def test_positivity_conditions_reach_the_rewrites() -> None:
 def test_sequences_in_sums_match_their_terms() -> None:
     assert equivalent(r"\sum_{i=1}^{3} x_i", "x_1 + x_2 + x_3")
     assert not equivalent(r"\sum_{i=1}^{3} x_i", "x_1 + x_2")
+    # f(x) with a real argument is a function, not a sequence: f_1 stays a symbol
+    r = equivalent("f(x) + f_1", "f(x) + 1")
+    assert r.status == "failed" and "f_1" in r.counterexample.values  # type: ignore[union-attr]
 
 
 def test_unspecified_function_identity_is_checked_not_proven() -> None:
