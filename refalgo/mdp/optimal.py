@@ -37,6 +37,7 @@ from ..registry import Concept, Tolerance
 from .model import MDP, proper_policy, terminal_states
 from ._exact import exact_policy_model, exact_solve, exact_transitions
 from .bellman import action_values
+from .values import _max_abs_diff
 
 __all__ = [
     "ExactSolution",
@@ -237,7 +238,7 @@ def value_iteration(
     history, residuals = [v] if record else [], []
     for k in range(1, max_sweeps + 1):
         new = _best(_q(mdp, P2, R, v))
-        residuals.append(float(np.max(np.abs(new - v))))
+        residuals.append(_max_abs_diff(new, v))
         v = new
         if record:
             history.append(v)

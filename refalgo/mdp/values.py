@@ -132,6 +132,13 @@ def _direct(mdp: MDP, P_pi: Any, r_pi: NDArray[np.float64]) -> NDArray[np.float6
     return v
 
 
+def _max_abs_diff(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    """max |a - b| with one temporary instead of two."""
+    diff = np.subtract(a, b)
+    np.abs(diff, out=diff)
+    return float(diff.max())
+
+
 class PolicyEvaluation(NamedTuple):
     """Result of :func:`iterative_policy_evaluation`.
 
@@ -208,8 +215,9 @@ def iterative_policy_evaluation(
     history = [v] if record else []
     factor = mdp.gamma / (1.0 - mdp.gamma)
     for k in range(1, max_sweeps + 1):
-        new = r_pi + mdp.gamma * (P_pi @ v)
-        bound = factor * float(np.max(np.abs(new - v)))
+        new = np.asarray(P_pi @ (mdp.gamma * v))  # scale the S values, then add r_π in place
+        new += r_pi
+        bound = factor * _max_abs_diff(new, v)
         v = new
         if record:
             history.append(v)
