@@ -136,6 +136,23 @@ def _assemble(nxt: NDArray[np.integer[Any]], reward: NDArray[np.float64], gamma:
     return MDP(P, reward, gamma)
 
 
+def _layout(
+    shape: tuple[int, int],
+    forbidden: Sequence[Cell],
+    targets: Sequence[Cell],
+    terminal: Sequence[Cell],
+    teleports: Mapping[Cell, tuple[Cell, float]] | None,
+) -> tuple[dict[str, tuple[Cell, ...]], dict[Cell, tuple[Cell, float]]]:
+    """The validated special cells: each inside the grid and of one kind only."""
+    kinds = {"forbidden": _cells(forbidden, shape, "forbidden"), "targets": _cells(targets, shape, "targets"), "terminal": _cells(terminal, shape, "terminal")}
+    tele = {c: (_cells([d], shape, "teleports")[0], as_real(r, "teleports")) for c, (d, r) in (teleports or {}).items()}
+    _cells(list(tele), shape, "teleports")
+    every = [c for cs in kinds.values() for c in cs] + list(tele)
+    if len(every) != len(set(every)):
+        raise ValueError("forbidden, targets, terminal, teleports: a cell may have only one kind")
+    return kinds, tele
+
+
 def grid_world(
     shape: tuple[int, int],
     *,
@@ -197,12 +214,7 @@ def grid_world(
     if unknown or not acts or len(set(acts)) != len(acts):
         raise ValueError(f"actions: expected distinct names from {ACTIONS}; got {acts!r}")
     rb, rf, rt, rs = (as_real(x, n) for x, n in ((r_boundary, "r_boundary"), (r_forbidden, "r_forbidden"), (r_target, "r_target"), (r_step, "r_step")))
-    kinds = {"forbidden": _cells(forbidden, shape, "forbidden"), "targets": _cells(targets, shape, "targets"), "terminal": _cells(terminal, shape, "terminal")}
-    tele = {c: (_cells([d], shape, "teleports")[0], as_real(r, "teleports")) for c, (d, r) in (teleports or {}).items()}
-    _cells(list(tele), shape, "teleports")
-    every = [c for cs in kinds.values() for c in cs] + list(tele)
-    if len(every) != len(set(every)):
-        raise ValueError("forbidden, targets, terminal, teleports: a cell may have only one kind")
+    kinds, tele = _layout(shape, forbidden, targets, terminal, teleports)
     nxt, inside = _moves(shape, acts)
     nc = shape[1]
     entering = np.full(shape[0] * nc, rs)  # reward for ending a move (or a stay) in each cell
