@@ -14,12 +14,12 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _solve_table(rows: list[dict[str, Any]]) -> list[str]:
-    body = [[r["task"], f"{r['states']:,}", r["solver"], _num(r["median_s"], ".4g"),
+    body = [[r["task"], f"{r['states']:,}", r["solver"], _num(r["median_s"], ".4g"), _num(r["median_wall_s"], ".4g"),
              _num(r["refalgo_over_this"], ".2f"), str(r["iterations"] or "—"),
              _num(None if r["s_per_sweep"] is None else 1e3 * r["s_per_sweep"], ".3g"),
              _num(r["GBps"], ".2f"), _num(None if r["fraction_of_copy"] is None else 100 * r["fraction_of_copy"], ".0f"),
              f"{r['max_error']:.1e}"] for r in rows]
-    return _table(["task", "states", "solver", "median (s)", "refalgo / this", "sweeps or steps",
+    return _table(["task", "states", "solver", "CPU (s)", "wall (s)", "refalgo / this", "sweeps or steps",
                    "ms per sweep", "GB/s per sweep", "% of copy", "max error"], body)
 
 
@@ -28,12 +28,13 @@ def markdown(result: dict[str, Any]) -> str:
     m, c = result["machine"], result["config"]
     lines = [
         f"Run {m['date']} on {m['cpu']} ({m['cores']} cores, shared), Python {m['python']}, "
-        f"NumPy {m['numpy']}, SciPy {m['scipy']}; every solver on one thread.",
+        f"NumPy {m['numpy']}, SciPy {m['scipy']}; every solver on one thread, timed by process CPU "
+        "time (the machine was shared; wall time alongside).",
         f"Sparse random MDPs: {c['actions']} actions, {c['successors']} successors per (state, action), "
         f"γ = {c['gamma']}, every solver to ‖v − v*‖∞ ≤ {c['tol']:g}; median of {c['repeats']} runs "
         f"({c['repeats_at_1e6']} at 10⁶ states). Copy bandwidth (np.copyto, read + write): "
         f"{result['copy_bandwidth_GBps']:.2f} GB/s. *refalgo / this* below 1 means refalgo is faster; "
-        "*max error* is measured against certified reference values.",
+        "*max error* is measured against certified reference values; the per-sweep columns use CPU time.",
         "",
         *_solve_table(result["rows"]),
         "",
@@ -56,7 +57,7 @@ def markdown(result: dict[str, Any]) -> str:
         + " states.",
         "",
         f"Exact rational policy evaluation (`state_values_symbolic`) of a {result['exact']['states']}-state, "
-        f"{result['exact']['actions']}-action MDP: {result['exact']['median_s']:.3f} s "
+        f"{result['exact']['actions']}-action MDP: {result['exact']['median_s']:.3f} s of CPU "
         f"(largest difference to float64 {result['exact']['max_abs_difference_to_float64']:.1e}).",
         "",
     ]
