@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import statistics
 import time
@@ -146,7 +147,7 @@ def _machine() -> dict[str, Any]:
                 if ln.startswith("model name")), platform.processor())
     import scipy
 
-    return {"cpu": cpu, "cores": len(__import__("os").sched_getaffinity(0)), "python": platform.python_version(),
+    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
             "numpy": np.__version__, "scipy": scipy.__version__,
             "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
