@@ -48,8 +48,10 @@ class Point:
     def apply(self, expr: Any) -> Any:
         """Substitute this point into ``expr`` and evaluate what can be evaluated."""
         out = expr
-        if self.functions:
-            out = out.subs(dict(self.functions))
+        for fn, lam in self.functions.items():
+            # replace() reaches inside Sum and other containers, where subs() of a
+            # function class fails.
+            out = out.replace(fn, lam)
         out = out.subs(dict(self.values), simultaneous=True)
         return out.doit()
 

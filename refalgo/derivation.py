@@ -253,8 +253,10 @@ class Derivation:
         body = r" \\" + "\n"
         out = r"\begin{aligned}" + "\n" + body.join(lines) + "\n" + r"\end{aligned}"
         if self.where:
+            # MathJax breaks lines only inside an environment, so the definitions go in a
+            # gathered block below the chain rather than after it.
             defs = r",\quad ".join(f"{sp.latex(k)} = {sp.latex(v)}" for k, v in self.where.items())
-            out += rf"\\[4pt] \text{{where }} {defs}"
+            out = r"\begin{gathered}" + "\n" + out + r" \\[4pt]" + "\n" + rf"\text{{where }} {defs}" + "\n" + r"\end{gathered}"
         return out
 
     def to_markdown(self) -> str:
@@ -265,8 +267,24 @@ class Derivation:
         return f"**{self.title}** — *{mark}*\n\n$$\n{latex}\n$$\n\n<small>{v.summary()}</small>\n"
 
 
+# MathJax's \text{} mode rejects ^ ~ and \textbackslash; \unicode{} draws them literally.
+_TEXT_ESCAPES = {
+    "\\": r"\unicode{x5C}",
+    "^": r"\unicode{x5E}",
+    "~": r"\unicode{x7E}",
+    "{": r"\{",
+    "}": r"\}",
+    "_": r"\_",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "$": r"\$",
+}
+
+
 def _tex_text(s: str) -> str:
-    return s.replace("\\", r"\textbackslash ").replace("{", r"\{").replace("}", r"\}").replace("_", r"\_")
+    """``s`` escaped for a LaTeX ``\\text{}`` group as MathJax reads it."""
+    return "".join(_TEXT_ESCAPES.get(c, c) for c in s)
 
 
 def _nonzero(expr: Any, assumptions: Assumptions | None) -> Comparison:
