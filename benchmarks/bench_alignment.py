@@ -17,9 +17,7 @@ import argparse
 import importlib.util
 import json
 import platform
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,19 +25,12 @@ import numpy as np
 
 from refalgo.alignment import dpo_gradients, dpo_loss
 
+from benchmarks._timing import median_ms as _median_ms
+
 RESULTS = Path(__file__).resolve().parent / "results"
 BETA = 0.1
 
 
-def _median_ms(fn: Callable[[], object], reps: int, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
 
 
 def _logps(n: int, dtype: type, rng: np.random.Generator) -> list[np.ndarray]:

@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,8 @@ from scipy.optimize import approx_fprime, rosen_der
 
 from refalgo.calculus import directional_derivative, gradient
 
+from benchmarks._timing import median_ms as _median_ms
+
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = (10, 100, 1000)
 
@@ -38,14 +38,6 @@ def rosen(x: Any) -> Any:
     return (100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2).sum(0)
 
 
-def _median_ms(fn: Callable[[], object], reps: int) -> float:
-    fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
 
 
 def _gradient_peers(x: np.ndarray) -> dict[str, Callable[[], np.ndarray]]:

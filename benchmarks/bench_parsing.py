@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
-import time
 import warnings
 import zlib
 from collections.abc import Callable
@@ -32,6 +30,8 @@ from sympy.parsing.latex import parse_latex
 from sympy.parsing.sympy_parser import parse_expr
 
 from refalgo.parsing import parse
+
+from benchmarks._timing import median_ms as _median_ms
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -98,14 +98,6 @@ def _reads(fn: Callable[[str], Any], text: str, reference: Any) -> str:
     return "reads" if _same(reference, out) else f"misread: `{sp.sstr(out)}`"
 
 
-def _median_ms(fn: Callable[[], object], reps: int) -> float:
-    fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
 
 
 def _timings(reps: int) -> list[dict[str, Any]]:

@@ -23,8 +23,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,18 +34,11 @@ import sympy as sp
 
 from refalgo.calculus import quadratic_extremum, quadratic_extremum_symbolic
 
+from benchmarks._timing import median_ms as _median_ms
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def _median_ms(fn: Callable[[], object], reps: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
 
 
 def _numeric_rows(n: int, reps: int, rng: np.random.Generator) -> list[dict[str, object]]:
