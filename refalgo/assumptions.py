@@ -91,7 +91,7 @@ class Assumptions:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        conds = tuple(sp.sympify(c) if isinstance(c, bool) else c for c in self.conditions)
+        conds = tuple((sp.true if c else sp.false) if isinstance(c, bool) else c for c in self.conditions)
         for c in conds:
             if not isinstance(c, sp.Basic) or not (c.is_Relational or isinstance(c, sp.logic.boolalg.Boolean)):
                 raise TypeError(f"conditions: expected SymPy relations such as `0 < gamma`; got {c!r}")

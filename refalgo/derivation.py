@@ -214,7 +214,7 @@ class Derivation:
     def _link(self, i: int) -> StepResult:
         prev, cur = self.steps[i - 1], self.steps[i]
         if self.is_equation_chain:
-            factor = sp.Integer(1) if cur.factor is None else sp.sympify(cur.factor)
+            factor = _as_factor(cur.factor, i)
             lhs = self._sub(cur.expr.lhs - cur.expr.rhs)
             rhs = self._sub(factor * (prev.expr.lhs - prev.expr.rhs))
             fcheck = None
@@ -285,6 +285,15 @@ _TEXT_ESCAPES = {
 def _tex_text(s: str) -> str:
     """``s`` escaped for a LaTeX ``\\text{}`` group as MathJax reads it."""
     return "".join(_TEXT_ESCAPES.get(c, c) for c in s)
+
+
+def _as_factor(factor: Any, index: int) -> sp.Expr:
+    """A step's factor as a SymPy expression; strings are refused (nothing is parsed here)."""
+    if factor is None:
+        return sp.Integer(1)
+    if isinstance(factor, bool) or not isinstance(factor, (int, sp.Expr, sp.MatrixBase)):
+        raise TypeError(f"steps: the factor of step {index} must be an int, a SymPy expression or a matrix; got {factor!r}")
+    return sp.Integer(factor) if isinstance(factor, int) else factor
 
 
 def _nonzero(expr: Any, assumptions: Assumptions | None) -> Comparison:

@@ -86,3 +86,9 @@ def test_mixed_chain_is_rejected() -> None:
 def test_too_short_chain_is_rejected() -> None:
     with pytest.raises(ValueError, match="at least 2"):
         Derivation("one", [(x, "")])
+
+
+def test_a_string_factor_is_refused_not_parsed() -> None:
+    d = Derivation("string factor", [Step(sp.Eq(x, 1), "given"), Step(sp.Eq(2 * x, 2), "double", factor="2")])
+    with pytest.raises(TypeError, match="factor of step 1"):
+        d.verify()
