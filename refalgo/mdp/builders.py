@@ -239,9 +239,14 @@ def zhao_grid_world(
     r_boundary: float = -1.0,
     r_forbidden: float = -1.0,
     r_target: float = 1.0,
+    actions: Sequence[str] = ACTIONS,
     gamma: Any = "0.9",
 ) -> GridWorld:
-    """The 5×5 grid world of Zhao's book (chapters 2–4): six forbidden cells and one target.
+    r"""The 5×5 grid world of Zhao's book (chapters 2–4): six forbidden cells and one target.
+
+    The same conventions build the book's small examples: the 2×2 grid of chapter 2 and
+    of the value-iteration example (Figure 4.2), and the 1×2 grid with the three actions
+    left, stay, right of the policy-iteration example (Figure 4.3).
 
     Parameters
     ----------
@@ -250,26 +255,40 @@ def zhao_grid_world(
         (3, 1), (3, 3), (4, 1) and target (3, 2) (0-based (row, col)).
     r_boundary, r_forbidden, r_target
         The rewards (the book's defaults -1, -1, 1); other moves earn 0.
+    actions
+        Action names from ``up, right, down, left, stay``, in index order; by default all
+        five, the book's :math:`a_1, \dots, a_5`.
     gamma
         Discount, by default exactly 9/10.
 
     Returns
     -------
     GridWorld
-        Five actions: up, right, down, left, stay.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Whatever :func:`grid_world` rejects.
 
     References
     ----------
-    S. Zhao, *Mathematical Foundations of Reinforcement Learning*, Springer 2025, §1.1 and
-    the grid-world examples of chapters 2–4.
+    S. Zhao, *Mathematical Foundations of Reinforcement Learning*, Springer 2025, §1.1,
+    §2.5 (Figures 2.4, 2.5), §4.1 (Figure 4.2), §4.2 (Figure 4.3) and the 5×5 examples of
+    chapters 2–4.
 
     Examples
     --------
     >>> w = zhao_grid_world()
     >>> w.mdp.n_states, w.mdp.n_actions, w.mdp.gamma_exact
     (25, 5, 9/10)
+    >>> two = zhao_grid_world(shape=(1, 2), forbidden=(), target=(0, 1), actions=("left", "stay", "right"))
+    >>> two.mdp.R.tolist()  # Figure 4.3: s1 and s2 under a_l, a_0, a_r
+    [[-1.0, 0.0, 1.0], [0.0, 1.0, -1.0]]
     """
-    return grid_world(shape, forbidden=forbidden, targets=[target], r_boundary=r_boundary, r_forbidden=r_forbidden, r_target=r_target, gamma=gamma)
+    return grid_world(
+        shape, forbidden=forbidden, targets=[target], r_boundary=r_boundary, r_forbidden=r_forbidden,
+        r_target=r_target, actions=actions, gamma=gamma,
+    )
 
 
 def sutton_barto_gridworld(*, gamma: Any = "0.9") -> GridWorld:

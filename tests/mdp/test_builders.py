@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sps
+import sympy as sp
 
 from refalgo.mdp import ACTIONS, grid_world, sutton_barto_gridworld, sutton_barto_small_gridworld, zhao_grid_world
 
@@ -80,3 +81,17 @@ def test_layout_helpers() -> None:
     w = zhao_grid_world()
     assert w.state(3, 2) == 17 and w.cell(17) == (3, 2)
     assert w.grid(np.arange(25)).shape == (5, 5)
+
+
+def test_zhao_small_grids_with_an_action_subset() -> None:
+    """Zhao (2025), §4.2, Figure 4.3: two cells, actions a_l, a_0, a_r; moving left from s1 or
+    right from s2 bounces off the boundary, the target s2 pays 1 for entering or staying."""
+    w = zhao_grid_world(shape=(1, 2), forbidden=(), target=(0, 1), actions=("left", "stay", "right"))
+    assert w.actions == ("left", "stay", "right") and w.mdp.gamma_exact == sp.Rational(9, 10)
+    assert [[next_state(w, s, a) for a in range(3)] for s in range(2)] == [[0, 0, 1], [0, 1, 1]]
+    assert w.mdp.R.tolist() == [[-1.0, 0.0, 1.0], [0.0, 1.0, -1.0]]
+
+
+def test_zhao_grid_world_rejects_unknown_actions() -> None:
+    with pytest.raises(ValueError, match="actions"):
+        zhao_grid_world(actions=("left", "jump"))
