@@ -1,45 +1,24 @@
-"""Exact inputs for the symbolic twins: numbers become SymPy rationals without rounding."""
+"""Exact inputs for the symbolic twins: numbers become SymPy rationals without rounding.
+
+:func:`exact` is the project's shared converter (:mod:`refalgo._exact`), re-exported here
+for the chapter's modules.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from fractions import Fraction
 from typing import Any
 
-import numpy as np
 import sympy as sp
 
+from .._exact import exact
 
-def exact(x: Any, name: str) -> sp.Expr:
-    """``x`` as an exact SymPy number: floats by their binary value, strings as decimals."""
-    if isinstance(x, sp.Basic):
-        if not x.is_number or x.is_real is False:
-            raise TypeError(f"{name}: expected a real number; got {x!r}")
-        return x
-    if isinstance(x, (bool, np.bool_)):
-        raise TypeError(f"{name}: expected a real number; got {x!r}")
-    if isinstance(x, (int, np.integer)):
-        return sp.Integer(int(x))
-    if isinstance(x, Fraction):
-        return sp.Rational(x.numerator, x.denominator)
-    if isinstance(x, (float, np.floating)):
-        if not np.isfinite(x):
-            raise ValueError(f"{name}: expected a finite number; got {x}")
-        return sp.Rational(float(x))
-    if isinstance(x, str):
-        try:
-            Fraction(x)
-        except ValueError:
-            raise ValueError(f"{name}: expected a decimal number such as '0.1'; got {x!r}") from None
-        return sp.Rational(x)
-    raise TypeError(f"{name}: expected a real number; got {type(x).__name__} {x!r}")
+__all__ = ["exact", "exact_or_symbol", "exact_vector", "sigmoid"]
 
 
 def exact_or_symbol(x: Any, name: str) -> sp.Expr:
-    """A SymPy expression with free symbols as it is; anything else through :func:`exact`."""
-    if isinstance(x, sp.Expr) and x.free_symbols:
-        return x
-    return exact(x, name)
+    """A number as :func:`exact` makes it, or a SymPy expression with free symbols (not known to be non-real)."""
+    return exact(x, name, symbolic=True)
 
 
 def exact_vector(xs: Iterable[Any], name: str) -> list[sp.Expr]:

@@ -34,16 +34,15 @@ twins use central differences (error :math:`O(h^2)` plus rounding) or the comple
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import sympy as sp
 from numpy.typing import NDArray
 
+from .._exact import exact
 from .._validate import as_array
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
@@ -66,7 +65,6 @@ Method = Literal["central", "complex"]
 _EPS = float(np.finfo(np.float64).eps)
 _CENTRAL_SCALE = _EPS ** (1 / 3)  # balances truncation h^2 against rounding eps/h
 _COMPLEX_STEP = 1e-20
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _BAD = (sp.nan, sp.zoo, sp.oo, -sp.oo)
 
 
@@ -87,36 +85,6 @@ class SteepestAscent(NamedTuple):
 
 
 # ---------------------------------------------------------------------- exact inputs
-def _exact_number(value: Any, name: str) -> sp.Expr:
-    """One exact real number from an int, float, Fraction, decimal string or SymPy number."""
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}: expected a real number; got bool {value!r}")
-    if isinstance(value, (int, np.integer)):
-        return sp.Integer(int(value))
-    if isinstance(value, (float, np.floating)):
-        if not np.isfinite(value):
-            raise ValueError(f"{name}: expected a finite number; got {value}")
-        return sp.Rational(float(value))
-    if isinstance(value, Fraction):
-        return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, str):
-        if not _DECIMAL.fullmatch(value.strip()):
-            raise ValueError(f"{name}: expected a decimal string such as '0.25'; got {value!r}")
-        q = Fraction(value.strip())
-        return sp.Rational(q.numerator, q.denominator)
-    if isinstance(value, sp.Float):
-        if not value.is_finite:
-            raise ValueError(f"{name}: expected a finite number; got {value}")
-        return sp.Rational(value)
-    if isinstance(value, sp.Basic) and not isinstance(value, sp.MatrixBase):
-        if not value.is_number:
-            raise ValueError(f"{name}: expected a number; got the expression {value} with free symbols")
-        if value.has(*_BAD) or value.is_finite is False or value.is_extended_real is False:
-            raise ValueError(f"{name}: expected a finite real number; got {value}")
-        return value
-    raise TypeError(f"{name}: expected a real number (int, float, decimal string, SymPy number); got {value!r}"[:160])
-
-
 def _exact_vector(values: Any, name: str, n: int) -> list[sp.Expr]:
     """``values`` as ``n`` exact numbers, or an error naming ``name``."""
     if isinstance(values, (str, bytes, sp.Basic)) and not isinstance(values, sp.MatrixBase):
@@ -127,7 +95,7 @@ def _exact_vector(values: Any, name: str, n: int) -> list[sp.Expr]:
         raise TypeError(f"{name}: expected a sequence of {n} numbers; got {values!r}") from None
     if len(entries) != n:
         raise ValueError(f"{name}: expected {n} entries, one per variable; got {len(entries)}")
-    return [_exact_number(v, f"{name}[{i}]") for i, v in enumerate(entries)]
+    return [exact(v, f"{name}[{i}]") for i, v in enumerate(entries)]
 
 
 def _check_expression(f: Any, variables: Any) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:

@@ -66,7 +66,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -74,6 +73,7 @@ import sympy as sp
 from numpy.typing import NDArray
 from sympy.polys.matrices import DomainMatrix
 
+from .._exact import exact
 from .._validate import as_array, as_real
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
@@ -172,27 +172,13 @@ class QuadraticExtremumSymbolic:
 
 
 def _exact_entry(v: Any, where: str) -> sp.Expr:
-    """One coefficient as an exact real SymPy expression, or a clear error."""
-    if isinstance(v, (bool, np.bool_)) or isinstance(v, (str, bytes)) or v is None:
-        raise TypeError(f"{where}: expected a real number or a real SymPy expression; got {type(v).__name__} {v!r}")
-    if isinstance(v, (int, np.integer)):
-        return sp.Integer(int(v))
-    if isinstance(v, Fraction):
-        return sp.Rational(v.numerator, v.denominator)
-    if isinstance(v, (float, np.floating)):
-        if not np.isfinite(v):
-            raise ValueError(f"{where}: expected a finite number; got {v}")
-        return sp.Rational(float(v))
-    if not isinstance(v, sp.Expr):
-        raise TypeError(f"{where}: expected a real number or a real SymPy expression; got {type(v).__name__} {v!r}")
-    if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-        raise ValueError(f"{where}: expected a finite value; got {v}")
-    v = v.xreplace({q: sp.Rational(q) for q in v.atoms(sp.Float)})  # a SymPy Float is its exact binary value
-    if v.is_extended_real is not True:
+    """One coefficient as an exact SymPy expression known to be real, or a clear error."""
+    value = exact(v, where, symbolic=True)
+    if value.is_extended_real is not True:
         raise ValueError(
-            f"{where}: expected a real value; {v} is not known to be real (declare its symbols real=True)"
+            f"{where}: expected a real value; {value} is not known to be real (declare its symbols real=True)"
         )
-    return v
+    return value
 
 
 def _rows(x: Any, name: str) -> list[list[Any]]:
@@ -408,8 +394,9 @@ def quadratic_extremum_symbolic(
     ----------
     A
         ``(n, n)`` coefficients: a ``sympy.Matrix`` or nested lists of integers,
-        fractions, floats or real SymPy expressions (floats, Python's or SymPy's,
-        are taken as their exact binary values). Symmetrized as $(A + A^\top)/2$; must not be zero then.
+        fractions, floats, decimal or ratio strings (``"0.1"``, ``"1/3"``) or real
+        SymPy expressions (floats, Python's or SymPy's, are taken as their exact
+        binary values). Symmetrized as $(A + A^\top)/2$; must not be zero then.
     b
         ``n`` linear coefficients (list or ``(n, 1)`` matrix).
     c
@@ -425,10 +412,10 @@ def quadratic_extremum_symbolic(
     Raises
     ------
     TypeError
-        Non-numeric entries (strings, ``None``, booleans).
+        Non-numeric entries (``None``, booleans, complex numbers).
     ValueError
         Empty or non-square ``A``, ``A + Aᵀ = 0``, ``b`` of the wrong length,
-        infinite or non-real entries, or a sign the symbols' assumptions do not decide.
+        infinite or non-real entries, strings that are not decimals or ratios, or a sign the symbols' assumptions do not decide.
 
     Notes
     -----

@@ -12,7 +12,6 @@ are those of :mod:`refalgo.optim.adam`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -20,40 +19,19 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from .._exact import exact
 from ..registry import Concept, Tolerance
 from .adam import REFERENCES, AdamState, adam_init, adam_step, adamw_step
 
 __all__ = ["adam_symbolic", "adamw_symbolic"]
 
-_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-
-def exact(x: Any, name: str) -> sp.Rational:
-    """``x`` as an exact SymPy rational: ints, Fractions, Rationals, floats (their binary value), decimal strings."""
-    if isinstance(x, bool):
-        raise TypeError(f"{name}: expected a number; got {x!r}")
-    if isinstance(x, sp.Rational):
-        return x
-    if isinstance(x, Fraction):
-        return sp.Rational(x.numerator, x.denominator)
-    if isinstance(x, (int, np.integer)):
-        return sp.Integer(int(x))
-    if isinstance(x, (float, np.floating)):
-        if not np.isfinite(x):
-            raise ValueError(f"{name}: expected a finite number; got {x}")
-        return sp.Rational(float(x))
-    if isinstance(x, str) and _DECIMAL.match(x.strip()):
-        return sp.Rational(x.strip())
-    raise TypeError(f"{name}: expected an int, Fraction, float or decimal string; got {type(x).__name__} {x!r}"[:160])
-
-
-def _vector(x: Any, name: str) -> list[sp.Rational]:
+def _vector(x: Any, name: str) -> list[sp.Expr]:
     if not isinstance(x, (list, tuple)) or not x:
         raise TypeError(f"{name}: expected a non-empty list of numbers; got {type(x).__name__}")
     return [exact(v, f"{name}[{i}]") for i, v in enumerate(x)]
 
 
-def _ema(history: Sequence[sp.Expr], beta: sp.Rational) -> sp.Expr:
+def _ema(history: Sequence[sp.Expr], beta: sp.Expr) -> sp.Expr:
     """(1 − β) Σᵢ β^{t−i} hᵢ over the whole history (t = its length)."""
     t = len(history)
     return (1 - beta) * sp.Add(*[beta ** (t - i) * h for i, h in enumerate(history, start=1)])
@@ -102,8 +80,8 @@ def adam_symbolic(
     Parameters
     ----------
     theta0
-        :math:`\theta_0`, a list of ``n`` exact numbers (ints, Fractions, SymPy rationals,
-        floats taken at their exact binary value, or decimal strings such as ``"0.9"``).
+        :math:`\theta_0`, a list of ``n`` exact numbers (ints, Fractions, real SymPy numbers,
+        floats taken at their exact binary value, or strings such as ``"0.9"`` or ``"1/3"``).
     grads
         ``T`` gradient vectors :math:`g_1, \dots, g_T` of length ``n`` (the loss gradients;
         the L2 term :math:`\lambda\theta_{t-1}` is added here).

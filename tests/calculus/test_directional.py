@@ -64,6 +64,11 @@ def test_notes_worked_example_exact() -> None:
     assert directional_derivative_symbolic(f, [x, y], [1, 2], [1, 0]) == 2
 
 
+def test_string_points_are_exact() -> None:
+    # "1/3" and "0.5" spell exact rationals; ∇(x² + y²) = (2x, 2y).
+    assert list(gradient_symbolic(x**2 + y**2, [x, y], ["1/3", "0.5"])) == [sp.Rational(2, 3), 1]
+
+
 @pytest.mark.parametrize("method", ["central", "complex"])
 def test_notes_worked_example_numeric(method: Any) -> None:
     def f(p: Any) -> Any:

@@ -110,6 +110,13 @@ def test_affine_set_of_minimizers() -> None:
     assert exact.completed.subs(dict(zip(exact.variables, moved))) == 4
 
 
+def test_string_coefficients_are_exact() -> None:
+    # Decimal and ratio strings spell exact rationals: "0.5" is 1/2, not the float's binary value.
+    r = quadratic_extremum_symbolic([["1/2", 0], [0, "0.5"]], ["0.1", "-1/3"], "0", variables=[x, y])
+    assert list(r.point) == [sp.Rational(-1, 10), sp.Rational(1, 3)]
+    assert r.value == -(sp.Rational(1, 10) ** 2 + sp.Rational(1, 3) ** 2) / 2
+
+
 def test_completed_square_text() -> None:
     r = quadratic_extremum_symbolic([[1, 0], [0, -1]], [2, 4], 0, variables=[x, y])
     assert r.completed == (x + 1) ** 2 - (y - 2) ** 2 + 3
@@ -247,14 +254,15 @@ def test_numeric_bad_input_more(A, b, c, exc, message) -> None:
         ([[1, 0], [0, 1]], [1, 1, 1], 0, ValueError, "b: expected a vector of length 2"),
         ([[1, 0], [0, 1]], sp.eye(2), 0, ValueError, "b: expected a vector of length 2; got a matrix"),
         ([[float("nan"), 0], [0, 1]], [1, 1], 0, ValueError, r"A\[0, 0\]: expected a finite number"),
-        ([[sp.oo, 0], [0, 1]], [1, 1], 0, ValueError, r"A\[0, 0\]: expected a finite value"),
-        ([[1, 0], [0, 1]], [1, sp.nan], 0, ValueError, r"b\[1\]: expected a finite value"),
+        ([[sp.oo, 0], [0, 1]], [1, 1], 0, ValueError, r"A\[0, 0\]: expected a finite real number; got oo"),
+        ([[1, 0], [0, 1]], [1, sp.nan], 0, ValueError, r"b\[1\]: expected a finite real number; got nan"),
         ([[1, 0], [0, 1]], [1, 1], float("inf"), ValueError, "c: expected a finite number"),
-        ([["1", 0], [0, 1]], [1, 1], 0, TypeError, r"A\[0, 0\]: expected a real number"),
+        ([["x", 0], [0, 1]], [1, 1], 0, ValueError, r"A\[0, 0\]: expected a decimal string such as '0.25' or a ratio"),
         ([[1, 0], [0, 1]], [None, 1], 0, TypeError, r"b\[0\]: expected a real number"),
         ([[1, 0], [0, 1]], "12", 0, TypeError, "b: expected 2 numbers"),
         ([[1, 0], [0, 1]], [1, 1], True, TypeError, "c: expected a real number"),
-        ([[1, 0], [0, sp.I]], [1, 1], 0, ValueError, r"A\[1, 1\]: expected a real value"),
+        ([[1, 0], [0, sp.I]], [1, 1], 0, ValueError, r"A\[1, 1\]: expected a finite real number; got I"),
+        ([[1, 0], [0, sp.Symbol("z")]], [1, 1], 0, ValueError, r"A\[1, 1\]: expected a real value; z is not known to be real"),
         ("A", [1, 1], 0, TypeError, "A: expected a square matrix of numbers"),
     ],
 )

@@ -172,8 +172,10 @@ def test_negative_state_step_and_second_moment() -> None:
 @pytest.mark.parametrize("fn", [adam_symbolic, adamw_symbolic])
 def test_symbolic_bad_input(fn: object) -> None:
     kw = dict(lr="0.1", betas=("0.9", "0.999"), eps="1e-8")
-    with pytest.raises(TypeError, match=r"grads\[0\]\[1\]: expected an int, Fraction, float or decimal string"):
+    with pytest.raises(ValueError, match=r"grads\[0\]\[1\]: expected a decimal string such as '0.25' or a ratio"):
         fn([1, 2], [[1, "x"]], **kw)  # type: ignore[operator]
+    with pytest.raises(TypeError, match=r"grads\[0\]\[1\]: expected a real number"):
+        fn([1, 2], [[1, None]], **kw)  # type: ignore[operator]
     with pytest.raises(ValueError, match=r"grads\[0\]: expected 2 entries like theta0; got 1"):
         fn([1, 2], [[1]], **kw)  # type: ignore[operator]
     with pytest.raises(TypeError, match=r"theta0: expected a non-empty list"):
