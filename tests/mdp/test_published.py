@@ -1,4 +1,4 @@
-"""Published numbers: Sutton & Barto's grid worlds, Zhao's 5×5 grid world, Gymnasium toy text.
+"""Published numbers: Sutton & Barto's grid worlds, Zhao's 2×2, 1×2 and 5×5 grid worlds, Gymnasium toy text.
 
 Tables printed to one decimal are compared with a tolerance of half a unit in the last
 place (0.05).
@@ -11,8 +11,11 @@ import pytest
 import sympy as sp
 
 from refalgo.mdp import (
+    action_values,
     action_values_symbolic,
+    bellman_optimality_operator,
     from_gymnasium,
+    greedy_policy,
     optimal_values_symbolic,
     policy_iteration,
     policy_model,
@@ -124,8 +127,28 @@ def test_sutton_barto_figure_4_1_optimal_values() -> None:
 
 
 # ---------------------------------------------------------------------- Zhao
+# Zhao's book (chapters published as PDFs in MathFoundationRL/Book-Mathematical-Foundation-of-
+# Reinforcement-Learning) was read in these transcriptions of its text, in public repositories:
+ZHAO_CH2_RETURNS = ("wgyhhhh/Mathematical-Foundations-of-Reinforcement-Learning-Notes, "
+                    ".history/docs/Chapter-2/2-1_20251028010609.md @ 71df085091b45af90fe7e492a74ef7574c517800")
+ZHAO_CH2_EXAMPLES = "LYK-love/LYK-love.github.io, source/_posts/Bellman-Equation.md @ 62b8d7b8bdb5cd42a0f164678f0f8a151f6e2a24"
+ZHAO_CH2_ACTION_VALUES = "LYK-love/LYK-love.github.io, source/_posts/Action-Value.md @ db0565aefd7ef87e888fb746da3a49d2a9398f69"
+ZHAO_CH4_VALUE_ITERATION = ("wgyhhhh/Mathematical-Foundations-of-Reinforcement-Learning-Notes, "
+                            ".history/docs/Chapter-4/4-1_20251028010729.md @ 71df085091b45af90fe7e492a74ef7574c517800")
+ZHAO_CH4_POLICY_ITERATION = ("wgyhhhh/Mathematical-Foundations-of-Reinforcement-Learning-Notes, "
+                             "docs/Chapter-4/4-2.md @ e6dc810d226b6a9250210fe34fac0d2997b77c8f")
+
+# The 2×2 grid of Zhao's chapters 2 and 4: s1 s2 / s3 s4, s2 forbidden, s4 the target.
+UP, RIGHT, DOWN, LEFT, STAY = range(5)  # Zhao's a1 … a5
+
+
+def zhao_2x2(gamma: str = "0.9"):
+    return zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1), gamma=gamma)
+
+
 def test_zhao_figure_2_4_deterministic_policy() -> None:
-    """Zhao (2025), §2.5, Figure 2.4: v = (γ/(1-γ), 1/(1-γ), 1/(1-γ), 1/(1-γ)) = (9, 10, 10, 10) at γ = 0.9."""
+    """Zhao (2025), §2.5, Figure 2.4: v = (γ/(1-γ), 1/(1-γ), 1/(1-γ), 1/(1-γ)) = (9, 10, 10, 10) at γ = 0.9.
+    Read from ZHAO_CH2_EXAMPLES."""
     w = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
     policy = [2, 2, 1, 4]  # s1 down, s2 down, s3 right, s4 stay
     assert list(state_values_symbolic(w.mdp, policy)) == [9, 10, 10, 10]
@@ -186,6 +209,141 @@ def test_zhao_far_sighted_policy_avoids_forbidden_cells_when_penalty_is_large() 
             continue
         for a in sol.optimal_actions[s]:
             assert int(np.argmax(P[s, a])) not in forbidden
+
+
+def test_zhao_section_2_1_returns_of_three_policies() -> None:
+    """Zhao (2025), §2.1, Figure 2.2 and inequality (2.1): three policies that differ only in s1
+    (down; right into the forbidden cell; either with probability 0.5) are worth
+    γ/(1-γ), -1 + γ/(1-γ) and -0.5 + γ/(1-γ) from s1, so return1 > return3 > return2 for every
+    γ in (0, 1). Read from ZHAO_CH2_RETURNS. Checked for a symbolic γ."""
+    g = sp.Symbol("gamma")
+    m = zhao_2x2().mdp
+    rest = {1: DOWN, 2: RIGHT, 3: STAY}
+
+    def policy(first: dict[int, float]) -> np.ndarray:
+        pi = np.zeros((4, 5))
+        for a, p in first.items():
+            pi[0, a] = p
+        for s, a in rest.items():
+            pi[s, a] = 1.0
+        return pi
+
+    book = {
+        "return1": (policy({DOWN: 1.0}), g / (1 - g)),
+        "return2": (policy({RIGHT: 1.0}), -1 + g / (1 - g)),
+        "return3": (policy({RIGHT: 0.5, DOWN: 0.5}), -sp.Rational(1, 2) + g / (1 - g)),
+    }
+    v1 = {name: state_values_symbolic(m, pi, gamma=g)[0] for name, (pi, _) in book.items()}
+    for name, (_, closed_form) in book.items():
+        assert sp.simplify(v1[name] - closed_form) == 0, (name, v1[name])
+    assert sp.simplify(v1["return1"] - v1["return3"]) == sp.Rational(1, 2)
+    assert sp.simplify(v1["return3"] - v1["return2"]) == sp.Rational(1, 2)
+
+
+def test_zhao_figure_2_5_stochastic_policy() -> None:
+    """Zhao (2025), §2.5, Figure 2.5: s1 goes right or down with probability 0.5 each; the book
+    solves v(s2) = v(s3) = v(s4) = 1/(1-γ) and v(s1) = -0.5 + γ/(1-γ), and prints
+    (8.5, 10, 10, 10) for γ = 0.9. Read from ZHAO_CH2_EXAMPLES."""
+    g = sp.Symbol("gamma")
+    m = zhao_2x2().mdp
+    pi = np.zeros((4, 5))
+    pi[0, RIGHT] = pi[0, DOWN] = 0.5
+    pi[1, DOWN] = pi[2, RIGHT] = pi[3, STAY] = 1.0
+    closed = state_values_symbolic(m, pi, gamma=g)
+    want = [-sp.Rational(1, 2) + g / (1 - g)] + [1 / (1 - g)] * 3
+    assert all(sp.simplify(a - b) == 0 for a, b in zip(closed, want)), closed
+    assert list(state_values_symbolic(m, pi)) == [sp.Rational(17, 2), 10, 10, 10]
+    assert_table(state_values(m, pi), [[8.5, 10.0], [10.0, 10.0]])
+    assert np.max(np.abs(state_values(m, pi) - [8.5, 10, 10, 10])) <= 1e-12
+
+
+def test_zhao_figure_2_8_action_values_of_s1() -> None:
+    """Zhao (2025), §2.8, Figure 2.8: the action values of s1 in the 2×2 grid, for any policy,
+    q(s1, a1) = -1 + γv(s1), q(s1, a2) = -1 + γv(s2), q(s1, a3) = 0 + γv(s3),
+    q(s1, a4) = -1 + γv(s1), q(s1, a5) = 0 + γv(s1). Read from ZHAO_CH2_ACTION_VALUES."""
+    g = sp.Symbol("gamma")
+    v = sp.symbols("v1:5")
+    q = action_values_symbolic(zhao_2x2().mdp, v, gamma=g)
+    assert list(q.row(0)) == [-1 + g * v[0], -1 + g * v[1], g * v[2], -1 + g * v[0], g * v[0]]
+
+
+def test_zhao_figure_4_2_value_iteration_step_by_step() -> None:
+    """Zhao (2025), §4.1.2, Figure 4.2 (2×2 grid, r_boundary = r_forbidden = -1, r_target = 1,
+    γ = 0.9), from v0 = 0: at k = 0, a3 and a5 tie in s1 (the book picks a5) and
+    π1 = (a5, a3, a2, a5), v1 = (0, 1, 1, 1); at k = 1, π2 = (a3, a3, a2, a5) with
+    v2 = (γ, 1 + γ, 1 + γ, 1 + γ), and π2 is optimal. Read from ZHAO_CH4_VALUE_ITERATION."""
+    g = sp.Symbol("gamma")
+    m = zhao_2x2().mdp
+    nine_tenths = sp.Rational(9, 10)
+
+    def greedy_sets(q: sp.Matrix) -> list[set[int]]:
+        return [{a for a in range(5) if q[s, a] == max(q.row(s))} for s in range(4)]
+
+    q0 = action_values_symbolic(m, [0] * 4)
+    assert greedy_sets(q0) == [{DOWN, STAY}, {DOWN}, {RIGHT}, {STAY}]
+    v1 = [max(q0.row(s)) for s in range(4)]
+    assert v1 == [0, 1, 1, 1]
+    q1 = action_values_symbolic(m, v1, gamma=g)
+    pi2 = [DOWN, DOWN, RIGHT, STAY]
+    assert [sp.expand(q1[s, a]) for s, a in enumerate(pi2)] == [g, 1 + g, 1 + g, 1 + g]
+    q1_at_09 = q1.subs(g, nine_tenths)
+    assert greedy_sets(q1_at_09) == [{a} for a in pi2]
+    assert [max(q1_at_09.row(s)) for s in range(4)] == [nine_tenths, 1 + nine_tenths, 1 + nine_tenths, 1 + nine_tenths]
+    assert all(a in best for a, best in zip(pi2, optimal_values_symbolic(m).optimal_actions))
+    f1 = bellman_optimality_operator(m, np.zeros(4))
+    f2 = bellman_optimality_operator(m, f1)
+    assert np.max(np.abs(f1 - [0, 1, 1, 1])) <= 1e-12 and np.max(np.abs(f2 - [0.9, 1.9, 1.9, 1.9])) <= 1e-12
+    assert greedy_policy(m, f1).tolist() == pi2
+
+
+# Zhao's Figure 4.3: two cells s1 s2, the target s2, actions a_l, a_0, a_r.
+A_L, A_0, A_R = range(3)
+
+
+def zhao_1x2():
+    return zhao_grid_world(shape=(1, 2), forbidden=(), target=(0, 1), actions=("left", "stay", "right"))
+
+
+def test_zhao_figure_4_3_policy_evaluation_of_pi0() -> None:
+    """Zhao (2025), §4.2.3, Figure 4.3(a): π0 moves left in both states, so
+    v(s1) = -1 + γv(s1), v(s2) = 0 + γv(s1), solved as v_π0 = (-10, -9); the iteration from 0
+    gives (-1, 0), (-1.9, -0.9), (-2.71, -1.71). Read from ZHAO_CH4_POLICY_ITERATION."""
+    g = sp.Symbol("gamma")
+    m = zhao_1x2().mdp
+    pi0 = [A_L, A_L]
+    assert list(state_values_symbolic(m, pi0)) == [-10, -9]
+    closed = state_values_symbolic(m, pi0, gamma=g)
+    assert sp.simplify(closed[0] + 1 / (1 - g)) == 0 and sp.simplify(closed[1] + g / (1 - g)) == 0
+    printed = [[-1, 0], ["-1.9", "-0.9"], ["-2.71", "-1.71"]]
+    v = [sp.Integer(0), sp.Integer(0)]
+    P_pi, r_pi = policy_model(m, pi0)
+    w = np.zeros(2)
+    for row in printed:
+        q = action_values_symbolic(m, v)
+        v = [q[s, a] for s, a in enumerate(pi0)]
+        w = r_pi + 0.9 * (P_pi @ w)
+        assert v == [sp.Rational(x) for x in row]
+        assert np.max(np.abs(w - [float(x) for x in row])) <= 1e-12
+
+
+def test_zhao_table_4_5_action_values_and_improvement() -> None:
+    """Zhao (2025), §4.2.3, Tables 4.4–4.5 and Figure 4.3(b): q_π0 at v_π0 = (-10, -9) is
+    (-10, -9, -7.1) in s1 and (-9, -7.1, -9.1) in s2 over (a_l, a_0, a_r); improving gives
+    π1(a_r | s1) = 1, π1(a_0 | s2) = 1, which is optimal, so one iteration suffices. v_π0 and π1
+    read from ZHAO_CH4_POLICY_ITERATION; the Table 4.5 entries from a transcription of the table
+    in study notes of the book, and each is Table 4.4's r(s, a) + γ v_π0(s') at γ = 0.9."""
+    m = zhao_1x2().mdp
+    table_4_5 = [["-10", "-9", "-7.1"], ["-9", "-7.1", "-9.1"]]
+    q = action_values_symbolic(m, state_values_symbolic(m, [A_L, A_L]))
+    assert q == sp.Matrix([[sp.Rational(x) for x in row] for row in table_4_5])
+    q_float = action_values(m, state_values(m, [A_L, A_L]))
+    assert np.max(np.abs(q_float - np.array(table_4_5, dtype=float))) <= 1e-12
+    assert greedy_policy(m, state_values(m, [A_L, A_L])).tolist() == [A_R, A_0]
+    exact = optimal_values_symbolic(m)
+    assert exact.optimal_actions == (frozenset({A_R}), frozenset({A_0})) and list(exact.values) == [10, 10]
+    run = policy_iteration(m, policy0=[A_L, A_L], record=True)
+    assert run.policy.tolist() == [A_R, A_0] and len(run.history) == 2
+    assert np.max(np.abs(run.history[0] - [-10, -9])) <= 1e-12 and np.max(np.abs(run.values - [10, 10])) <= 1e-12
 
 
 # ---------------------------------------------------------------------- Gymnasium
