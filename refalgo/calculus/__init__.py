@@ -1,4 +1,4 @@
-"""Calculus: directional derivatives and the gradient; quadratic forms and completing the square.
+"""Calculus: directional derivatives; the gradient and steepest ascent; quadratic forms and completing the square.
 
 Each concept lives in its own module with both twins side by side; the public names
 are re-exported here.
@@ -27,25 +27,31 @@ __all__ += [
 ]
 
 from .directional import (
-    SteepestAscent,
     directional_derivative,
     directional_derivative_symbolic,
-    gradient,
-    gradient_symbolic,
     partial_derivative,
     partial_derivative_symbolic,
+)
+
+__all__ += [
+    "directional_derivative",
+    "directional_derivative_symbolic",
+    "partial_derivative",
+    "partial_derivative_symbolic",
+]
+
+from .gradient_vector import (
+    SteepestAscent,
+    gradient,
+    gradient_symbolic,
     steepest_ascent,
     steepest_ascent_symbolic,
 )
 
 __all__ += [
     "SteepestAscent",
-    "directional_derivative",
-    "directional_derivative_symbolic",
     "gradient",
     "gradient_symbolic",
-    "partial_derivative",
-    "partial_derivative_symbolic",
     "steepest_ascent",
     "steepest_ascent_symbolic",
 ]

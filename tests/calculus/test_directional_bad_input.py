@@ -1,4 +1,4 @@
-"""Bad input to every public function of refalgo.calculus.directional: a clear error naming the argument."""
+"""Bad input to every public function of refalgo.calculus.directional and .gradient: a clear error naming the argument."""
 
 from __future__ import annotations
 
@@ -12,13 +12,10 @@ import sympy as sp
 from refalgo.calculus.directional import (
     directional_derivative,
     directional_derivative_symbolic,
-    gradient,
-    gradient_symbolic,
     partial_derivative,
     partial_derivative_symbolic,
-    steepest_ascent,
-    steepest_ascent_symbolic,
 )
+from refalgo.calculus.gradient_vector import gradient, gradient_symbolic, steepest_ascent, steepest_ascent_symbolic
 
 x, y = sp.symbols("x y", real=True)
 F = x**2 + y**2

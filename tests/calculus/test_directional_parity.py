@@ -9,7 +9,9 @@ import pytest
 import sympy as sp
 from hypothesis import given
 
-from refalgo.calculus.directional import _TOLERANCE, _as_callable, _examples, _floats, directional_derivative, gradient
+from refalgo.calculus._common import TOLERANCE, as_callable, as_floats, example_inputs
+from refalgo.calculus.directional import directional_derivative
+from refalgo.calculus.gradient_vector import gradient
 
 torch = pytest.importorskip("torch")
 pytestmark = [
@@ -32,26 +34,26 @@ def torch_function(ex: dict[str, Any]) -> Any:
     return lambda p: unpacked(*p) + 0 * p[0]  # a constant expression still depends on p for autograd
 
 
-@given(_examples())
+@given(example_inputs())
 def test_gradient_matches_autograd(ex: dict[str, Any]) -> None:
-    point = torch.tensor(_floats(ex["point"]), dtype=torch.float64, requires_grad=True)
+    point = torch.tensor(as_floats(ex["point"]), dtype=torch.float64, requires_grad=True)
     (reference,) = torch.autograd.grad(torch_function(ex)(point), point)
     want = reference.numpy()
-    fn, p = _as_callable(ex), _floats(ex["point"])
+    fn, p = as_callable(ex), as_floats(ex["point"])
     scale = 1 + np.max(np.abs(want))
     assert np.max(np.abs(gradient(fn, p, method="complex") - want)) <= 1e-12 * scale
-    _TOLERANCE.assert_close(want, gradient(fn, p), "central differences against autograd")
+    TOLERANCE.assert_close(want, gradient(fn, p), "central differences against autograd")
 
 
-@given(_examples())
+@given(example_inputs())
 def test_directional_derivative_matches_forward_mode(ex: dict[str, Any]) -> None:
-    p, v = _floats(ex["point"]), _floats(ex["direction"])
+    p, v = as_floats(ex["point"]), as_floats(ex["direction"])
     # torch.func.jvp takes the direction as given (not normalized): divide by |v| to compare.
     _, tangent = torch.func.jvp(torch_function(ex), (torch.tensor(p),), (torch.tensor(v),))
     want = float(tangent) / float(np.linalg.norm(v))
-    fn = _as_callable(ex)
+    fn = as_callable(ex)
     assert abs(directional_derivative(fn, p, v, method="complex") - want) <= 1e-12 * (1 + abs(want))
-    _TOLERANCE.assert_close(want, directional_derivative(fn, p, v), "central differences against forward mode")
+    TOLERANCE.assert_close(want, directional_derivative(fn, p, v), "central differences against forward mode")
 
 
 def test_notes_example_unnormalized_in_torch() -> None:
