@@ -127,8 +127,10 @@ def test_sutton_barto_figure_4_1_optimal_values() -> None:
 
 
 # ---------------------------------------------------------------------- Zhao
-# Zhao's book (chapters published as PDFs in MathFoundationRL/Book-Mathematical-Foundation-of-
-# Reinforcement-Learning) was read in these transcriptions of its text, in public repositories:
+# Zhao's book: "Book All-in-one.pdf" in MathFoundationRL/Book-Mathematical-Foundation-of-Reinforcement-
+# Learning @ e8675888a6431b04b4ca7fd1b81e13621f2483ea; page numbers below are the book's printed ones.
+# It was read in a text extraction of that PDF, which drops minus signs and γ; they were restored from
+# the surrounding equations and checked against these transcriptions of the text in public repositories:
 ZHAO_CH2_RETURNS = ("wgyhhhh/Mathematical-Foundations-of-Reinforcement-Learning-Notes, "
                     ".history/docs/Chapter-2/2-1_20251028010609.md @ 71df085091b45af90fe7e492a74ef7574c517800")
 ZHAO_CH2_EXAMPLES = "LYK-love/LYK-love.github.io, source/_posts/Bellman-Equation.md @ 62b8d7b8bdb5cd42a0f164678f0f8a151f6e2a24"
@@ -147,8 +149,8 @@ def zhao_2x2(gamma: str = "0.9"):
 
 
 def test_zhao_figure_2_4_deterministic_policy() -> None:
-    """Zhao (2025), §2.5, Figure 2.4: v = (γ/(1-γ), 1/(1-γ), 1/(1-γ), 1/(1-γ)) = (9, 10, 10, 10) at γ = 0.9.
-    Read from ZHAO_CH2_EXAMPLES."""
+    """Zhao (2025), §2.5, Figure 2.4, pp. 23–24: v = (γ/(1-γ), 1/(1-γ), 1/(1-γ), 1/(1-γ)) = (9, 10, 10, 10)
+    at γ = 0.9. Also in ZHAO_CH2_EXAMPLES."""
     w = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
     policy = [2, 2, 1, 4]  # s1 down, s2 down, s3 right, s4 stay
     assert list(state_values_symbolic(w.mdp, policy)) == [9, 10, 10, 10]
@@ -212,10 +214,10 @@ def test_zhao_far_sighted_policy_avoids_forbidden_cells_when_penalty_is_large() 
 
 
 def test_zhao_section_2_1_returns_of_three_policies() -> None:
-    """Zhao (2025), §2.1, Figure 2.2 and inequality (2.1): three policies that differ only in s1
+    """Zhao (2025), §2.1, Figure 2.2 and inequality (2.1), pp. 16–17: three policies that differ only in s1
     (down; right into the forbidden cell; either with probability 0.5) are worth
     γ/(1-γ), -1 + γ/(1-γ) and -0.5 + γ/(1-γ) from s1, so return1 > return3 > return2 for every
-    γ in (0, 1). Read from ZHAO_CH2_RETURNS. Checked for a symbolic γ."""
+    γ in (0, 1). Also in ZHAO_CH2_RETURNS. Checked for a symbolic γ."""
     g = sp.Symbol("gamma")
     m = zhao_2x2().mdp
     rest = {1: DOWN, 2: RIGHT, 3: STAY}
@@ -241,9 +243,9 @@ def test_zhao_section_2_1_returns_of_three_policies() -> None:
 
 
 def test_zhao_figure_2_5_stochastic_policy() -> None:
-    """Zhao (2025), §2.5, Figure 2.5: s1 goes right or down with probability 0.5 each; the book
+    """Zhao (2025), §2.5, Figure 2.5, pp. 24–25: s1 goes right or down with probability 0.5 each; the book
     solves v(s2) = v(s3) = v(s4) = 1/(1-γ) and v(s1) = -0.5 + γ/(1-γ), and prints
-    (8.5, 10, 10, 10) for γ = 0.9. Read from ZHAO_CH2_EXAMPLES."""
+    (8.5, 10, 10, 10) for γ = 0.9. Also in ZHAO_CH2_EXAMPLES."""
     g = sp.Symbol("gamma")
     m = zhao_2x2().mdp
     pi = np.zeros((4, 5))
@@ -257,10 +259,78 @@ def test_zhao_figure_2_5_stochastic_policy() -> None:
     assert np.max(np.abs(state_values(m, pi) - [8.5, 10, 10, 10])) <= 1e-12
 
 
+def test_zhao_figure_2_6_matrix_vector_form() -> None:
+    """Zhao (2025), §2.6, Figure 2.6, p. 26: for the policy of Figure 2.5, r_π = (0.5·0 + 0.5·(-1), 1, 1, 1)
+    and P_π has rows (0, 0.5, 0.5, 0), (0, 0, 0, 1), (0, 0, 0, 1), (0, 0, 0, 1)."""
+    m = zhao_2x2().mdp
+    pi = np.zeros((4, 5))
+    pi[0, RIGHT] = pi[0, DOWN] = 0.5
+    pi[1, DOWN] = pi[2, RIGHT] = pi[3, STAY] = 1.0
+    P_pi, r_pi = policy_model(m, pi)
+    assert np.asarray(P_pi).tolist() == [[0, 0.5, 0.5, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 1]]
+    assert r_pi.tolist() == [-0.5, 1.0, 1.0, 1.0]
+
+
+# Zhao's Figure 2.7 draws its policies as arrows; the text gives the values. The two "good" policies
+# differ only in the top two cells of the fourth column (text, p. 30): there, right and down tie.
+R_, D_, U_, L_, O_ = RIGHT, DOWN, UP, LEFT, STAY
+GOOD_RIGHT = [
+    [R_, R_, R_, R_, D_],
+    [U_, U_, R_, R_, D_],
+    [U_, L_, D_, R_, D_],
+    [U_, R_, O_, L_, D_],
+    [U_, R_, U_, L_, L_],
+]
+FIG_2_7_GOOD = [
+    [3.5, 3.9, 4.3, 4.8, 5.3],
+    [3.1, 3.5, 4.8, 5.3, 5.9],
+    [2.8, 2.5, 10.0, 5.9, 6.6],
+    [2.5, 10.0, 10.0, 10.0, 7.3],
+    [2.3, 9.0, 10.0, 9.0, 8.1],
+]
+FIG_2_7_BAD_FIRST = [
+    [-6.6, -7.3, -8.1, -9.0, -10.0],
+    [-8.5, -8.3, -8.1, -9.0, -10.0],
+    [-7.5, -8.3, -8.1, -9.0, -10.0],
+    [-7.5, -7.2, -9.1, -9.0, -10.0],
+    [-7.6, -7.3, -8.1, -9.0, -10.0],
+]
+
+
+def test_zhao_figure_2_7_good_policies_share_their_values() -> None:
+    """Zhao (2025), §2.7.3, Figure 2.7(a), pp. 28–30: the 5×5 grid with r_boundary = r_forbidden = -1,
+    r_target = 1, γ = 0.9; two good policies, different in the top two cells of the fourth column,
+    have the same printed values. Both are optimal, and they never enter a forbidden cell, on the
+    grid with r_forbidden = -10 (whose optimal values §3.5 prints as the same table)."""
+    w = zhao_grid_world()
+    right = [a for row in GOOD_RIGHT for a in row]
+    down = list(right)
+    down[w.state(0, 3)] = down[w.state(1, 3)] = DOWN
+    v_right, v_down = state_values_symbolic(w.mdp, right), state_values_symbolic(w.mdp, down)
+    assert v_right == v_down
+    assert_table([float(x) for x in v_right], FIG_2_7_GOOD)
+    assert_table(state_values(w.mdp, down), FIG_2_7_GOOD)
+    far_sighted = optimal_values_symbolic(zhao_grid_world(r_forbidden=-10.0).mdp).optimal_actions
+    assert far_sighted[w.state(0, 3)] == far_sighted[w.state(1, 3)] == {RIGHT, DOWN}
+    assert all(a in best and b in best for a, b, best in zip(right, down, far_sighted))
+
+
+def test_zhao_figure_2_7_first_bad_policy() -> None:
+    """Zhao (2025), §2.7.3, Figure 2.7(b), left, p. 29: the printed values of the first bad policy are
+    those of moving right in every cell — every right-column cell bounces off the wall forever
+    (-1/(1-γ) = -10). (The second bad policy's arrows cannot be read from the text, so it is not
+    reproduced.)"""
+    w = zhao_grid_world()
+    always_right = [RIGHT] * 25
+    assert_table(state_values(w.mdp, always_right), FIG_2_7_BAD_FIRST)
+    exact = state_values_symbolic(w.mdp, always_right)
+    assert [exact[w.state(r, 4)] for r in range(5)] == [-10] * 5
+
+
 def test_zhao_figure_2_8_action_values_of_s1() -> None:
-    """Zhao (2025), §2.8, Figure 2.8: the action values of s1 in the 2×2 grid, for any policy,
+    """Zhao (2025), §2.8.1, Figure 2.8, pp. 31–32: the action values of s1 in the 2×2 grid, for any policy,
     q(s1, a1) = -1 + γv(s1), q(s1, a2) = -1 + γv(s2), q(s1, a3) = 0 + γv(s3),
-    q(s1, a4) = -1 + γv(s1), q(s1, a5) = 0 + γv(s1). Read from ZHAO_CH2_ACTION_VALUES."""
+    q(s1, a4) = -1 + γv(s1), q(s1, a5) = 0 + γv(s1). Also in ZHAO_CH2_ACTION_VALUES."""
     g = sp.Symbol("gamma")
     v = sp.symbols("v1:5")
     q = action_values_symbolic(zhao_2x2().mdp, v, gamma=g)
@@ -268,10 +338,10 @@ def test_zhao_figure_2_8_action_values_of_s1() -> None:
 
 
 def test_zhao_figure_4_2_value_iteration_step_by_step() -> None:
-    """Zhao (2025), §4.1.2, Figure 4.2 (2×2 grid, r_boundary = r_forbidden = -1, r_target = 1,
+    """Zhao (2025), §4.1.2, Figure 4.2 and Tables 4.1–4.3, pp. 59–61 (2×2 grid, r_boundary = r_forbidden = -1, r_target = 1,
     γ = 0.9), from v0 = 0: at k = 0, a3 and a5 tie in s1 (the book picks a5) and
     π1 = (a5, a3, a2, a5), v1 = (0, 1, 1, 1); at k = 1, π2 = (a3, a3, a2, a5) with
-    v2 = (γ, 1 + γ, 1 + γ, 1 + γ), and π2 is optimal. Read from ZHAO_CH4_VALUE_ITERATION."""
+    v2 = (γ, 1 + γ, 1 + γ, 1 + γ), and π2 is optimal. Also in ZHAO_CH4_VALUE_ITERATION."""
     g = sp.Symbol("gamma")
     m = zhao_2x2().mdp
     nine_tenths = sp.Rational(9, 10)
@@ -305,9 +375,9 @@ def zhao_1x2():
 
 
 def test_zhao_figure_4_3_policy_evaluation_of_pi0() -> None:
-    """Zhao (2025), §4.2.3, Figure 4.3(a): π0 moves left in both states, so
+    """Zhao (2025), §4.2.3, Figure 4.3(a), p. 67: π0 moves left in both states, so
     v(s1) = -1 + γv(s1), v(s2) = 0 + γv(s1), solved as v_π0 = (-10, -9); the iteration from 0
-    gives (-1, 0), (-1.9, -0.9), (-2.71, -1.71). Read from ZHAO_CH4_POLICY_ITERATION."""
+    gives (-1, 0), (-1.9, -0.9), (-2.71, -1.71). Also in ZHAO_CH4_POLICY_ITERATION."""
     g = sp.Symbol("gamma")
     m = zhao_1x2().mdp
     pi0 = [A_L, A_L]
@@ -327,11 +397,10 @@ def test_zhao_figure_4_3_policy_evaluation_of_pi0() -> None:
 
 
 def test_zhao_table_4_5_action_values_and_improvement() -> None:
-    """Zhao (2025), §4.2.3, Tables 4.4–4.5 and Figure 4.3(b): q_π0 at v_π0 = (-10, -9) is
+    """Zhao (2025), §4.2.3, Tables 4.4–4.5 and Figure 4.3(b), p. 68: q_π0 at v_π0 = (-10, -9) is
     (-10, -9, -7.1) in s1 and (-9, -7.1, -9.1) in s2 over (a_l, a_0, a_r); improving gives
     π1(a_r | s1) = 1, π1(a_0 | s2) = 1, which is optimal, so one iteration suffices. v_π0 and π1
-    read from ZHAO_CH4_POLICY_ITERATION; the Table 4.5 entries from a transcription of the table
-    in study notes of the book, and each is Table 4.4's r(s, a) + γ v_π0(s') at γ = 0.9."""
+    also in ZHAO_CH4_POLICY_ITERATION."""
     m = zhao_1x2().mdp
     table_4_5 = [["-10", "-9", "-7.1"], ["-9", "-7.1", "-9.1"]]
     q = action_values_symbolic(m, state_values_symbolic(m, [A_L, A_L]))
@@ -344,6 +413,30 @@ def test_zhao_table_4_5_action_values_and_improvement() -> None:
     run = policy_iteration(m, policy0=[A_L, A_L], record=True)
     assert run.policy.tolist() == [A_R, A_0] and len(run.history) == 2
     assert np.max(np.abs(run.history[0] - [-10, -9])) <= 1e-12 and np.max(np.abs(run.values - [10, 10])) <= 1e-12
+
+
+# Zhao's Figure 4.4 (p. 69): policy iteration on the 5×5 grid with r_forbidden = -10, panels (a)–(h).
+FIG_4_4 = {
+    0: [[0, 0, 0, 0, 0], [0, -100, -100, 0, 0], [0, 0, -100, 0, 0], [0, -100, 10, -100, 0], [0, -100, 0, 0, 0]],
+    1: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 10, 0, 0], [0, 10, 10, 10, 0], [0, 9, 10, 0, 0]],
+    2: [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 10, 0, 0], [0, 10, 10, 10, 0], [0, 9, 10, 9, 0]],
+}
+
+
+def test_zhao_figure_4_4_policy_iteration_on_the_5x5_grid() -> None:
+    """Zhao (2025), §4.2.3, Figure 4.4, pp. 68–69: policy iteration with r_boundary = -1,
+    r_forbidden = -10, r_target = 1, γ = 0.9. The printed v_π0 is that of staying everywhere
+    (10 in the target, -10/(1-γ) = -100 in the forbidden cells, 0 elsewhere); the panels v_π1 and
+    v_π2 follow from greedy improvement whatever the tie rule, and v_π10 is v*. The panels in
+    between depend on how the book's code breaks ties and are not compared."""
+    w = zhao_grid_world(r_forbidden=-10.0)
+    run = policy_iteration(w.mdp, policy0=[STAY] * 25, record=True)
+    for k, table in FIG_4_4.items():
+        assert_table(run.history[k], table)
+    assert list(state_values_symbolic(w.mdp, [STAY] * 25)) == [x for row in FIG_4_4[0] for x in row]
+    assert_table(run.values, FIG_2_7_GOOD)  # panel (h): the same table as Figure 2.7(a)
+    # Lemma 4.1 (p. 63): every improvement step raises no state's value.
+    assert all(np.all(later - earlier >= -1e-9) for earlier, later in zip(run.history, run.history[1:]))
 
 
 # ---------------------------------------------------------------------- Gymnasium
