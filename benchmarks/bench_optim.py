@@ -1,15 +1,20 @@
 """One AdamW step on 10^7 float32 parameters: refalgo against torch.optim.AdamW, in one run.
 
-Peers: refalgo's in-place chunked step and its functional reference step; PyTorch's
-``AdamW`` with the for-each (multi-tensor) and the fused CPU kernels, and the
-single-tensor loop. Each is timed over several repetitions after warm-up, the
-repetitions interleaved across peers so that all see the same machine load; the
-median is reported with the ratio to each PyTorch kernel and the achieved bandwidth
-against the bytes the update must move: read θ, g, m, v and write θ, m, v, i.e.
-7 × 4 bytes per parameter. PyTorch runs with one thread, like NumPy's ufuncs; the
-table also shows it with its default thread count.
+Peers: refalgo's in-place step with the compiled numba kernel (one and two threads)
+and with the chunked NumPy path, and its functional reference step; PyTorch's
+``AdamW`` with the fused CPU kernel and the for-each (multi-tensor) kernel (one and
+two threads), and the single-tensor loop. Each peer sets its own thread count before
+every call, so the repetitions can be interleaved across all peers and all see the
+same machine load; the median is reported with the ratio to each PyTorch kernel at
+the same thread count, and the achieved bandwidth against the bytes the update must
+move: read θ, g, m, v and write θ, m, v, i.e. 7 × 4 bytes per parameter. (refalgo
+also reads g once more, to refuse non-finite gradients before writing anything.)
 
-Run with ``python -m benchmarks optim [--n N] [--reps R]``.
+The numba kernel's first call is timed apart from the medians: compiling it from
+scratch (once per machine), and loading it from numba's on-disk cache (once per
+process).
+
+Run with ``python -m benchmarks optim [--n N] [--reps R] [--no-compile-time]``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +35,7 @@ from refalgo.optim import adam_init, adamw_step, adamw_step_inplace
 
 RESULTS = Path(__file__).resolve().parent / "results"
 HYPER = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2)
+THREADS = (1, 2)
 
 
 def _median_ms(fns: dict[str, Callable[[], object]], reps: int, warmup: int = 2) -> dict[str, float]:
@@ -46,60 +53,114 @@ def _median_ms(fns: dict[str, Callable[[], object]], reps: int, warmup: int = 2)
 
 
 def _refalgo(n: int, rng: np.random.Generator) -> dict[str, Callable[[], object]]:
-    p = rng.standard_normal(n, dtype=np.float32)
+    import numba
+
     g = rng.standard_normal(n, dtype=np.float32)
-    box = {"state": adam_init(p)}
+    out: dict[str, Callable[[], object]] = {}
 
-    def inplace() -> None:
-        box["state"] = adamw_step_inplace(p, g, box["state"], **HYPER)  # type: ignore[arg-type]
+    def inplace(backend: str, threads: int) -> Callable[[], object]:
+        p = rng.standard_normal(n, dtype=np.float32)
+        box: dict[str, Any] = {"state": adam_init(p)}
 
-    fstate = {"p": p.copy(), "s": adam_init(p)}
+        def step() -> None:
+            numba.set_num_threads(threads)
+            box["state"] = adamw_step_inplace(p, g, box["state"], backend=backend, **HYPER)  # type: ignore[arg-type]
+
+        return step
+
+    for threads in THREADS:
+        out[f"refalgo in-place numba ({threads} thread{'s' * (threads > 1)})"] = inplace("numba", threads)
+    out["refalgo in-place (chunked)"] = inplace("numpy", 1)
+    fstate: dict[str, Any] = {"p": rng.standard_normal(n, dtype=np.float32)}
+    fstate["s"] = adam_init(fstate["p"])
 
     def functional() -> None:
         fstate["p"], fstate["s"] = adamw_step(fstate["p"], g, fstate["s"], **HYPER)  # type: ignore[arg-type]
 
-    return {"refalgo in-place (chunked)": inplace, "refalgo functional (reference)": functional}
+    out["refalgo functional (reference)"] = functional
+    return out
 
 
 def _torch(n: int, rng: np.random.Generator) -> dict[str, Callable[[], object]]:
     import torch
 
-    out: dict[str, Callable[[], object]] = {}
-    for label, kw in (("foreach", {"foreach": True}), ("fused", {"fused": True}), ("single-tensor", {"foreach": False})):
+    def peer(threads: int, **kw: bool) -> Callable[[], object]:
         p = torch.nn.Parameter(torch.from_numpy(rng.standard_normal(n, dtype=np.float32)))
         p.grad = torch.from_numpy(rng.standard_normal(n, dtype=np.float32))
         opt = torch.optim.AdamW([p], **HYPER, **kw)  # type: ignore[arg-type]
-        out[f"torch AdamW {label}"] = opt.step
+
+        def step() -> None:
+            torch.set_num_threads(threads)
+            opt.step()
+
+        return step
+
+    out: dict[str, Callable[[], object]] = {}
+    for threads in THREADS:
+        suffix = f"({threads} thread{'s' * (threads > 1)})"
+        out[f"torch AdamW fused {suffix}"] = peer(threads, fused=True)
+        out[f"torch AdamW foreach {suffix}"] = peer(threads, foreach=True)
+    out["torch AdamW single-tensor (1 thread)"] = peer(1, foreach=False)
     return out
+
+
+def _first_call(cache: bool) -> tuple[float, bool]:
+    """Seconds for the numba kernel's first float32 call in this process, and whether numba's disk cache served it.
+
+    With ``cache=False`` the kernel is compiled from scratch by a new dispatcher that
+    neither reads nor writes the cache.
+    """
+    import numba
+
+    from refalgo.optim import _fused
+
+    kernel: Any = _fused.adam_kernel if cache else numba.njit(parallel=True)(_fused.adam_kernel.py_func)
+    x = [np.zeros(8, np.float32) for _ in range(5)]
+    c = tuple(np.float32(s) for s in (0.1, 0.999, 0.001, 0.0, 1.0, 1e-3, 1e-8))
+    t0 = time.perf_counter()
+    kernel(*x, c, False, False)
+    return time.perf_counter() - t0, bool(sum(kernel.stats.cache_hits.values()))
 
 
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(prog="python -m benchmarks optim")
     ap.add_argument("--n", type=int, default=10_000_000)
     ap.add_argument("--reps", type=int, default=15)
+    ap.add_argument("--no-compile-time", dest="compile_time", action="store_false",
+                    help="skip compiling the numba kernel from scratch (takes seconds)")
     args = ap.parse_args(argv)
+    import numba
     import torch
 
     load = os.getloadavg()[0]
+    seconds, hit = _first_call(cache=True)
+    first: dict[str, float | bool] = {"first_call_s": round(seconds, 3), "first_call_from_disk_cache": hit}
+    if args.compile_time:
+        first["compile_from_scratch_s"] = round(_first_call(cache=False)[0], 2)
     rng = np.random.default_rng(0)
-    default_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+    default = (torch.get_num_threads(), numba.get_num_threads())
     rows = _median_ms({**_refalgo(args.n, rng), **_torch(args.n, rng)}, args.reps)
-    torch.set_num_threads(default_threads)
-    more = {f"{k} ({default_threads} threads)": fn for k, fn in _torch(args.n, rng).items() if "single" not in k}
-    rows.update(_median_ms(more, args.reps))
-    _report(rows, args.n, args.reps, str(torch.__version__), default_threads, load)
+    torch.set_num_threads(default[0])
+    numba.set_num_threads(default[1])
+    versions = {"torch": str(torch.__version__), "numba": numba.__version__, "numpy": np.__version__}
+    _report(rows, args.n, args.reps, versions, first, load)
 
 
-def _report(rows: dict[str, float], n: int, reps: int, torch_version: str, threads: int, load: float) -> None:
+def _peer(name: str, kernel: str, rows: dict[str, float]) -> float:
+    """The time of torch's ``kernel`` at the thread count of row ``name`` (one thread unless it says two)."""
+    threads = 2 if "(2 threads)" in name else 1
+    return rows[f"torch AdamW {kernel} ({threads} thread{'s' * (threads > 1)})"]
+
+
+def _report(rows: dict[str, float], n: int, reps: int, versions: dict[str, str], first: dict[str, float | bool],
+            load: float) -> None:
     moved = 7 * 4 * n
-    fused, foreach = rows["torch AdamW fused"], rows["torch AdamW foreach"]
     table = [
         {
             "implementation": name,
             "median_ms": round(ms, 2),
-            "vs_torch_fused": round(ms / fused, 2),
-            "vs_torch_foreach": round(ms / foreach, 2),
+            "vs_torch_fused": round(ms / _peer(name, "fused", rows), 2),
+            "vs_torch_foreach": round(ms / _peer(name, "foreach", rows), 2),
             "GB_per_s": round(moved / (ms * 1e-3) / 1e9, 2),
         }
         for name, ms in rows.items()
@@ -109,20 +170,26 @@ def _report(rows: dict[str, float], n: int, reps: int, torch_version: str, threa
         "n": n,
         "repetitions": reps,
         "bytes_moved": moved,
-        "torch": torch_version,
-        "numpy": np.__version__,
+        **versions,
+        "numba_first_call": first,
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
-        "torch_default_threads": threads,
         "load_average_1min_at_start": round(load, 2),
         "cpus": os.cpu_count(),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "optim.json").write_text(json.dumps({"meta": meta, "rows": table}, indent=2) + "\n")
+    source = "loaded from numba's disk cache" if first["first_call_from_disk_cache"] else "compiled: no cache yet"
+    compiled = (f"compiling it from scratch took {first['compile_from_scratch_s']} s (once per machine), "
+                if "compile_from_scratch_s" in first else "")
     lines = [
-        f"One AdamW step on {n:,} float32 parameters (median of {reps}; torch {torch_version}, "
-        f"NumPy {np.__version__}; one thread unless stated). The update must move {moved / 1e6:.0f} MB. "
-        f"Load average {load:.1f} on {os.cpu_count()} CPUs at the start: on a shared machine the ratios, "
-        "measured in one run, are more telling than the absolute times.",
+        f"One AdamW step on {n:,} float32 parameters (median of {reps}, repetitions interleaved across peers; "
+        f"torch {versions['torch']}, numba {versions['numba']}, NumPy {versions['numpy']}). "
+        f"The update must move {moved / 1e6:.0f} MB. Ratios are to torch's kernel at the same thread count; "
+        "the chunked NumPy path and the reference run on one thread. "
+        f"Load average {load:.1f} on {os.cpu_count()} CPUs at the start. "
+        f"The numba kernel's first call is not in the medians: {compiled}"
+        f"the first call of this run took {first['first_call_s']} s "
+        f"({source}; once per process).",
         "",
         "| implementation | median (ms) | × torch fused | × torch foreach | GB/s of required traffic |",
         "|---|---:|---:|---:|---:|",

@@ -2,15 +2,29 @@ r"""The in-place fast path: the same Adam/AdamW step, updating the arrays it is 
 
 :func:`refalgo.optim.adam_step` and :func:`~refalgo.optim.adamw_step` are the reference:
 pure functions that allocate new arrays. For large models the step is limited by
-memory traffic, and a chain of NumPy operations on whole arrays reads and writes
-every array many times. This module walks the flattened arrays in cache-sized
-chunks and runs the whole update on each chunk with in-place ufuncs (``out=``) and
-two preallocated scratch buffers, so each parameter, gradient and moment passes
-through main memory about once. The update is computed in Kingma & Ba's efficient
-form, :math:`\theta \leftarrow \theta - \alpha_t m_t/(\sqrt{v_t} + \hat\epsilon)` with
+memory traffic: it must read :math:`\theta, g, m, v` and write :math:`\theta, m, v`, and a
+chain of NumPy operations on whole arrays reads and writes every array many times.
+The update is computed in Kingma & Ba's efficient form,
+:math:`\theta \leftarrow \theta - \alpha_t m_t/(\sqrt{v_t} + \hat\epsilon)` with
 :math:`\alpha_t = \alpha\sqrt{1-\beta_2^t}/(1-\beta_1^t)` and :math:`\hat\epsilon = \epsilon\sqrt{1-\beta_2^t}`,
 which equals the reference's update exactly in real arithmetic (derived on the Adam
 page) and saves one pass; in floating point the two differ by a few roundings.
+
+**Backends** (``backend=``):
+
+* ``"numba"`` — a compiled kernel (:mod:`refalgo.optim._fused`, the ``fast`` extra)
+  that does the whole update of each element in one loop, so every array passes
+  through memory exactly once, with the elements shared among numba's threads. It
+  uses all cores unless told otherwise: ``numba.set_num_threads(k)`` or the
+  environment variable ``NUMBA_NUM_THREADS``. The first call for a dtype compiles the
+  kernel (a few seconds, once per machine: the machine code is cached on disk; later
+  processes load it in a fraction of a second). Compiled without ``fastmath``, it
+  rounds exactly as the NumPy backend.
+* ``"numpy"`` — the flattened arrays are walked in cache-sized chunks, with the
+  update run on each chunk by in-place ufuncs (``out=``) and two scratch buffers: each
+  array passes through main memory about once, but each chunk goes through a dozen
+  ufunc calls on one thread.
+* ``"auto"`` (default) — numba when it can be imported, else NumPy.
 
 The parameters and the state's buffers are **mutated**; the returned
 :class:`~refalgo.optim.AdamState` shares them and carries the new step count.
@@ -18,14 +32,14 @@ The parameters and the state's buffers are **mutated**; the returned
 **NaN policy.** The gradients are checked for NaN and inf before anything is
 written, so a bad batch can be skipped with the state intact. Non-finite values that
 *arise* during the step (non-finite parameters passed in, or overflow of
-:math:`v_t` in float32) are detected after it and reported as a ``ValueError``; the
+:math:`v_t` in float32) are detected during it and reported as a ``ValueError``; the
 arrays then hold the non-finite values.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,6 +50,8 @@ from .adam import AdamState, _hyper, _Hyper
 __all__ = ["adam_step_inplace", "adamw_step_inplace"]
 
 CHUNK = 65536  # elements per chunk: long enough to amortize each call, short enough to stay in cache
+BACKENDS = ("auto", "numba", "numpy")
+PARALLEL_MIN = 32768  # elements from which the compiled kernel shares the work among threads
 
 
 def _arrays(tree: Any, params: Any, name: str, dtypes: list[np.dtype[Any]] | None) -> list[NDArray[Any]]:
@@ -66,15 +82,32 @@ def _finite(x: NDArray[Any]) -> bool:
     return bool(np.isfinite(np.minimum.reduce(x, axis=None)) and np.isfinite(np.maximum.reduce(x, axis=None)))
 
 
-def _chunked(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any] | None,
-             t: int, h: _Hyper, decoupled: bool, chunk: int) -> bool:
-    """Update one leaf in place, chunk by chunk, in the efficient form; returns whether the results are finite."""
+class _Coefficients(NamedTuple):
+    """The step's scalars; the L2 coefficient is 0 for AdamW and the decay factor ``keep`` is 1 for Adam."""
+
+    one_minus_beta1: float
+    beta2: float
+    one_minus_beta2: float
+    l2: float
+    keep: float
+    alpha_t: float
+    eps_hat: float
+
+
+def _coefficients(t: int, h: _Hyper, decoupled: bool) -> _Coefficients:
+    """The scalars of step ``t`` in the efficient form."""
     eta = 1.0 if h.schedule_multiplier is None else h.schedule_multiplier
     root_bc2 = math.sqrt(1 - h.beta2**t)
     alpha_t = eta * h.lr * root_bc2 / (1 - h.beta1**t)  # α_t = α √(1 − β₂ᵗ) / (1 − β₁ᵗ)
     eps_hat = h.eps * root_bc2  # ε̂ = ε √(1 − β₂ᵗ)
-    keep = 1 - (h.lr if h.schedule_multiplier is None else eta) * h.weight_decay
-    l2 = h.weight_decay != 0 and not decoupled
+    keep = 1 - (h.lr if h.schedule_multiplier is None else eta) * h.weight_decay if decoupled else 1.0
+    l2 = 0.0 if decoupled else h.weight_decay
+    return _Coefficients(1 - h.beta1, h.beta2, 1 - h.beta2, l2, keep, alpha_t, eps_hat)
+
+
+def _chunked(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any] | None,
+             c: _Coefficients, maximize: bool, chunk: int) -> bool:
+    """Update one leaf in place, chunk by chunk, in the efficient form; returns whether the results are finite."""
     pf, gf, mf, vf = p.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1)
     xf = None if vmax is None else vmax.reshape(-1)
     a, b = np.empty(min(chunk, pf.size), p.dtype), np.empty(min(chunk, pf.size), p.dtype)
@@ -82,39 +115,76 @@ def _chunked(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
     for s in range(0, pf.size, chunk):
         e = min(s + chunk, pf.size)
         pc, gc, mc, vc, ac, bc = pf[s:e], gf[s:e], mf[s:e], vf[s:e], a[: e - s], b[: e - s]
-        if h.maximize or l2:
-            np.negative(gc, out=ac) if h.maximize else np.copyto(ac, gc)
-            if l2:
-                np.multiply(pc, h.weight_decay, out=bc)
+        if maximize or c.l2 != 0:
+            np.negative(gc, out=ac) if maximize else np.copyto(ac, gc)
+            if c.l2 != 0:
+                np.multiply(pc, c.l2, out=bc)  # g ← g + λθ
                 ac += bc
             gc = ac
-        if decoupled and h.weight_decay != 0:
-            pc *= keep
+        if c.keep != 1:
+            pc *= c.keep  # θ ← (1 − αλ)θ
         np.subtract(gc, mc, out=bc)  # m ← m + (1 − β₁)(g − m)
-        bc *= 1 - h.beta1
+        bc *= c.one_minus_beta1
         mc += bc
         np.multiply(gc, gc, out=bc)  # v ← β₂ v + (1 − β₂) g²
-        bc *= 1 - h.beta2
-        vc *= h.beta2
+        bc *= c.one_minus_beta2
+        vc *= c.beta2
         vc += bc
         if xf is not None:
             np.maximum(xf[s:e], vc, out=xf[s:e])
         np.sqrt(vc if xf is None else xf[s:e], out=bc)  # θ ← θ − α_t m / (√v + ε̂)
-        bc += eps_hat
+        bc += c.eps_hat
         np.divide(mc, bc, out=bc)
-        bc *= -alpha_t
+        bc *= -c.alpha_t
         pc += bc
         finite = finite and _finite(pc) and bool(np.isfinite(np.maximum.reduce(vc, axis=None)))
     return finite
 
 
-def _step_inplace(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: bool, chunk: int) -> AdamState:
+def _fused_kernels(backend: Any) -> Any:
+    """The compiled kernels module for ``backend``, or ``None`` for the chunked NumPy path."""
+    if not isinstance(backend, str):
+        raise TypeError(f"backend: expected a string, one of {', '.join(map(repr, BACKENDS))}; got {type(backend).__name__}")
+    if backend not in BACKENDS:
+        raise ValueError(f"backend: expected one of {', '.join(map(repr, BACKENDS))}; got {backend!r}")
+    if backend == "numpy":
+        return None
+    try:
+        from . import _fused
+    except ImportError as err:
+        if backend == "auto":
+            return None
+        raise ImportError(
+            "backend='numba' needs numba, which comes with the 'fast' extra: pip install 'refalgo[fast]'"
+        ) from err
+    return _fused
+
+
+def _fused_leaf(kernels: Any, p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
+                vmax: NDArray[Any] | None, c: _Coefficients, maximize: bool) -> bool:
+    """Update one leaf in place with the compiled kernel; the scalars go in the leaf's dtype."""
+    dt = p.dtype.type
+    kernel = kernels.adam_kernel if p.size >= PARALLEL_MIN else kernels.adam_kernel_serial
+    flat = [x.reshape(-1) for x in (p, g, m, v, v if vmax is None else vmax)]
+    return bool(kernel(*flat, tuple(dt(x) for x in c), maximize, vmax is not None))
+
+
+def _grads_finite(kernels: Any, g: NDArray[Any]) -> bool:
+    """Whether every gradient is finite, by the compiled kernel when there is one."""
+    if kernels is None:
+        return _finite(g)
+    return bool((kernels.all_finite if g.size >= PARALLEL_MIN else kernels.all_finite_serial)(g.reshape(-1)))
+
+
+def _step_inplace(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: bool, chunk: int,
+                  backend: str) -> AdamState:
     if not isinstance(state, AdamState):
         raise TypeError(f"state: expected an AdamState from adam_init; got {type(state).__name__}")
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"chunk: expected a positive integer; got {chunk!r}")
     if h.eps == 0:
         raise ValueError("eps: the in-place step needs eps > 0 (with eps = 0 use adam_step, which reports 0/0)")
+    kernels = _fused_kernels(backend)
     ps = _arrays(params, params, "params", None)
     dts = [p.dtype for p in ps]
     gs = _arrays(grads, params, "grads", dts)
@@ -130,13 +200,17 @@ def _step_inplace(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: boo
         for arr, path in ((g, paths[k]), (m, f"state.exp_avg[{k}]"), (v, f"state.exp_avg_sq[{k}]"), (x, "state.max_exp_avg_sq")):
             if arr is not None and arr.shape != p.shape:
                 raise ValueError(f"{path}: expected shape {p.shape} like the matching parameter; got {arr.shape}")
-        if not _finite(g):
+        if not _grads_finite(kernels, g):
             bad = tuple(int(i) for i in np.argwhere(~np.isfinite(g))[0])
             raise ValueError(f"{paths[k]}: expected finite numbers; got {g[bad]} at index {bad}; nothing was updated")
     t = state.step + 1
+    c = _coefficients(t, h, decoupled)
     for k, (p, g, m, v, x) in enumerate(zip(ps, gs, ms, vs, xs)):
-        with np.errstate(over="ignore", invalid="ignore"):  # reported below
-            finite = _chunked(p, g, m, v, x, t, h, decoupled, chunk)
+        if kernels is not None:
+            finite = _fused_leaf(kernels, p, g, m, v, x, c, h.maximize)
+        else:
+            with np.errstate(over="ignore", invalid="ignore"):  # reported below
+                finite = _chunked(p, g, m, v, x, c, h.maximize, chunk)
         if not finite:
             raise ValueError(f"params: leaf {k} holds non-finite values after the step (non-finite input or overflow)")
     return state._replace(step=t)
@@ -145,7 +219,7 @@ def _step_inplace(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: boo
 def adam_step_inplace(
     params: Any, grads: Any, state: AdamState, *, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
     eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, maximize: bool = False,
-    schedule_multiplier: float | None = None, chunk: int = CHUNK,
+    schedule_multiplier: float | None = None, chunk: int = CHUNK, backend: str = "auto",
 ) -> AdamState:
     r"""One Adam step (L2 weight decay) that updates ``params`` and ``state`` in place.
 
@@ -162,7 +236,11 @@ def adam_step_inplace(
     lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier
         As in the functional step; ``eps`` must be > 0 here.
     chunk
-        Elements per chunk (the working set is about five chunks).
+        Elements per chunk of the NumPy backend (its working set is about five chunks).
+    backend
+        ``"numba"``: the compiled kernel, one pass over memory on all cores (needs the
+        ``fast`` extra); ``"numpy"``: NumPy ufuncs chunk by chunk; ``"auto"`` (default):
+        numba when it can be imported, else NumPy. See the module notes.
 
     Returns
     -------
@@ -173,11 +251,15 @@ def adam_step_inplace(
     ------
     TypeError, ValueError
         As the functional step; also for read-only or non-contiguous arrays, dtype
-        mismatches, ``eps = 0``, and non-finite values after the step.
+        mismatches, ``eps = 0``, an unknown ``backend``, and non-finite values after
+        the step.
+    ImportError
+        For ``backend="numba"`` when numba is not installed.
 
     Notes
     -----
-    The update of :func:`~refalgo.optim.adam_step` (:math:`g_t + \lambda\theta_{t-1}` inside the moments), computed chunk by chunk.
+    The update of :func:`~refalgo.optim.adam_step` (:math:`g_t + \lambda\theta_{t-1}` inside the
+    moments) in the efficient form, by the chosen backend.
 
     Examples
     --------
@@ -189,13 +271,13 @@ def adam_step_inplace(
     (array([ 0.9, -1.9]), 1)
     """
     h = _hyper(lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier)
-    return _step_inplace(params, grads, state, h, False, chunk)
+    return _step_inplace(params, grads, state, h, False, chunk, backend)
 
 
 def adamw_step_inplace(
     params: Any, grads: Any, state: AdamState, *, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
     eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, maximize: bool = False,
-    schedule_multiplier: float | None = None, chunk: int = CHUNK,
+    schedule_multiplier: float | None = None, chunk: int = CHUNK, backend: str = "auto",
 ) -> AdamState:
     r"""One AdamW step (decoupled decay) that updates ``params`` and ``state`` in place.
 
@@ -212,7 +294,11 @@ def adamw_step_inplace(
     lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier
         As in the functional step; ``eps`` must be > 0 here.
     chunk
-        Elements per chunk (the working set is about five chunks).
+        Elements per chunk of the NumPy backend (its working set is about five chunks).
+    backend
+        ``"numba"``: the compiled kernel, one pass over memory on all cores (needs the
+        ``fast`` extra); ``"numpy"``: NumPy ufuncs chunk by chunk; ``"auto"`` (default):
+        numba when it can be imported, else NumPy. See the module notes.
 
     Returns
     -------
@@ -223,11 +309,15 @@ def adamw_step_inplace(
     ------
     TypeError, ValueError
         As the functional step; also for read-only or non-contiguous arrays, dtype
-        mismatches, ``eps = 0``, and non-finite values after the step.
+        mismatches, ``eps = 0``, an unknown ``backend``, and non-finite values after
+        the step.
+    ImportError
+        For ``backend="numba"`` when numba is not installed.
 
     Notes
     -----
-    The update of :func:`~refalgo.optim.adamw_step` (:math:`\theta \leftarrow (1-\alpha\lambda)\theta` first), computed chunk by chunk.
+    The update of :func:`~refalgo.optim.adamw_step` (:math:`\theta \leftarrow (1-\alpha\lambda)\theta`
+    first) in the efficient form, by the chosen backend.
 
     Examples
     --------
@@ -239,4 +329,4 @@ def adamw_step_inplace(
     array([0.95, 1.9 ])
     """
     h = _hyper(lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier)
-    return _step_inplace(params, grads, state, h, True, chunk)
+    return _step_inplace(params, grads, state, h, True, chunk, backend)
