@@ -120,7 +120,7 @@ def _sparse_model(P: Any, R: Any) -> tuple[Any, NDArray[np.float64]]:
     return P2, Rr.reshape(S, A)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class MDP:
     r"""A finite Markov decision process with expected rewards.
 
@@ -162,14 +162,16 @@ class MDP:
     P: Any
     R: NDArray[np.float64]
     gamma: float
-    gamma_exact: sp.Rational = field(init=False, repr=False)
+    gamma_exact: sp.Rational = field(repr=False)
 
-    def __post_init__(self) -> None:
-        g, exact = _exact_gamma(self.gamma)
-        if sps.issparse(self.P):
-            P, R = _sparse_model(self.P, self.R)
+    def __init__(
+        self, P: Any, R: Any, gamma: float | int | str | Fraction | sp.Rational | np.floating[Any] | np.integer[Any]
+    ) -> None:
+        g, exact = _exact_gamma(gamma)
+        if sps.issparse(P):
+            P, R = _sparse_model(P, R)
         else:
-            P, R = _dense_model(self.P, self.R)
+            P, R = _dense_model(P, R)
         if isinstance(P, np.ndarray):
             P = P.copy()
             P.setflags(write=False)
