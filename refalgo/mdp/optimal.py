@@ -36,8 +36,9 @@ from .._validate import as_array, as_positive
 from ..registry import Concept, Tolerance
 from .model import MDP, proper_policy, terminal_states
 from ._exact import exact_policy_model, exact_solve, exact_transitions
+from . import _sweep
+from ._sweep import row_max
 from .bellman import action_values
-from .values import _max_abs_diff
 
 __all__ = [
     "ExactSolution",
@@ -61,8 +62,10 @@ class Solution(NamedTuple):
     iterations
         Sweeps (value iteration) or improvement steps (policy iterations) made.
     bound
-        Guaranteed :math:`\\|` ``values`` :math:`- v^*\\|_\\infty \\le` ``bound`` (0 for
-        policy iteration, exact up to rounding).
+        Guaranteed :math:`\\|` ``values`` :math:`- v^*\\|_\\infty \\le` ``bound`` in exact
+        arithmetic (float64 rounding of the last sweep adds a few units in the last place
+        of the values). 0 after policy iteration with exact (LU) evaluation, which is
+        exact up to rounding.
     residuals
         :math:`\\|v_{k+1} - v_k\\|_\\infty` for each iteration.
     history
@@ -98,25 +101,6 @@ class ExactSolution(NamedTuple):
     history: tuple[tuple[int, ...], ...]
 
 
-def _q(mdp: MDP, P2: Any, R: NDArray[np.float64], v: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Action values as an (S, A) array: one CSR/BLAS mat-vec over the (S·A, S) matrix."""
-    flat = P2 @ (mdp.gamma * v)  # scale the S values, not the S·A products
-    flat += R
-    return flat.reshape(mdp.n_states, mdp.n_actions)
-
-
-def _best(q: NDArray[np.float64]) -> NDArray[np.float64]:
-    """max over actions of an (S, A) array, as A - 1 vectorized column passes.
-
-    Equal to ``q.max(axis=1)``, several times faster for few actions: NumPy reduces a short
-    contiguous axis row by row, while each column pass is one long strided loop.
-    """
-    out = q[:, 0].copy()
-    for a in range(1, q.shape[1]):
-        np.maximum(out, q[:, a], out=out)
-    return out
-
-
 def bellman_optimality_operator(mdp: MDP, values: Any) -> NDArray[np.float64]:
     r"""The BOE right-hand side :math:`f(v)(s) = \max_a [R(s, a) + \gamma \sum_{s'} P(s, a, s') v(s')]`.
 
@@ -146,7 +130,7 @@ def bellman_optimality_operator(mdp: MDP, values: Any) -> NDArray[np.float64]:
     >>> bellman_optimality_operator(m, [0.0, 4.0]).tolist()
     [3.0, 4.0]
     """
-    return _best(action_values(mdp, values))
+    return row_max(action_values(mdp, values))
 
 
 def greedy_policy(mdp: MDP, values: Any) -> NDArray[np.intp]:
@@ -181,9 +165,15 @@ def _start(mdp: MDP, v0: Any) -> NDArray[np.float64]:
 
 
 def value_iteration(
-    mdp: MDP, *, tol: float = 1e-8, v0: Any = None, max_sweeps: int = 1_000_000, record: bool = False
+    mdp: MDP,
+    *,
+    tol: float = 1e-8,
+    v0: Any = None,
+    max_sweeps: int = 1_000_000,
+    record: bool = False,
+    backend: str = "auto",
 ) -> Solution:
-    r"""Value iteration :math:`v_{k+1} = f(v_k)` with a guaranteed stopping rule.
+    r"""Value iteration :math:`v_{k+1} = f(v_k)` with a guaranteed (span) stopping rule.
 
     Parameters
     ----------
@@ -197,24 +187,48 @@ def value_iteration(
         Safety limit.
     record
         Keep every iterate in ``history``.
+    backend
+        ``"auto"``, ``"numba"`` (compiled parallel sweeps of a sparse model; the ``fast``
+        extra) or ``"numpy"``; see :mod:`refalgo.mdp._sweep`.
 
     Returns
     -------
     Solution
-        ``values`` within ``tol`` of :math:`v^*`, a greedy ``policy`` that is
-        ``2·tol``-optimal (:math:`\|v_\pi - v^*\|_\infty \le 2\,` ``tol``; optimal outright
-        when every suboptimal action loses more than that), the residuals and iterates.
+        ``values`` within ``bound`` :math:`\le` ``tol`` of :math:`v^*`, a ``policy`` greedy
+        with respect to them that is ``2·γ·tol``-optimal (:math:`\|v_\pi - v^*\|_\infty
+        \le 2\gamma\,` ``tol``; optimal outright when every suboptimal action loses more
+        than that), the residuals :math:`\|v_{k+1} - v_k\|_\infty` and the iterates.
 
     Raises
     ------
     ValueError
-        ``tol <= 0``, bad ``v0``, or no convergence within ``max_sweeps``.
+        ``tol <= 0``, bad ``v0``, unknown ``backend``, or no convergence within
+        ``max_sweeps``.
+    ImportError
+        ``backend="numba"`` without numba installed.
 
     Notes
     -----
-    Since :math:`f` is a :math:`\gamma`-contraction, :math:`\|v_{k+1} - v^*\|_\infty \le
-    \frac{\gamma}{1-\gamma}\|v_{k+1} - v_k\|_\infty`; iteration stops once this is at most
-    ``tol``. With :math:`\gamma = 1` there is no such bound: the sweeps run until
+    With :math:`d = v_{k+1} - v_k` and :math:`c = \gamma/(1-\gamma)`, MacQueen's bounds
+    (Puterman 1994, Theorem 6.6.3) put :math:`v^*` in the box :math:`v_{k+1} + c\min_s d(s)
+    \le v^* \le v_{k+1} + c\max_s d(s)`. The iteration stops once half its width,
+    :math:`c\,(\max d - \min d)/2`, is at most ``tol``, and returns the centre
+    :math:`v_{k+1} + c\,(\max d + \min d)/2`: every state is then within ``tol`` of
+    :math:`v^*`. This is the span-seminorm rule (Puterman 1994, §6.6.3, Theorem 6.6.6);
+    the span :math:`\max d - \min d` shrinks by :math:`\gamma` per sweep or faster and
+    ignores the common offset that the max norm :math:`\|d\|_\infty` waits for, so it
+    stops much earlier than the rule :math:`c\|d\|_\infty \le` ``tol`` at the same
+    guarantee (:math:`(\max d - \min d)/2 \le \|d\|_\infty` always).
+
+    The greedy policy: :math:`\pi` is greedy for the returned :math:`w`, hence for
+    :math:`v_{k+1}` (a constant shift does not change an argmax), so :math:`T_\pi w = f(w)`.
+    The same bounds for :math:`T_\pi` and for :math:`f` applied at :math:`w`, with
+    :math:`d' = f(w) - w`, give :math:`f(w) + c\min d' \le v_\pi \le v^* \le f(w) +
+    c\max d'`, so :math:`\|v^* - v_\pi\|_\infty \le c\,\operatorname{sp}(d') \le
+    c\gamma\operatorname{sp}(d) \le 2\gamma\,` ``tol`` (the span of :math:`f(u) -
+    f(v)` is at most :math:`\gamma` times that of :math:`u - v`).
+
+    With :math:`\gamma = 1` there is no such bound: the sweeps run until
     :math:`\|v_{k+1} - v_k\|_\infty \le` ``tol``, and the greedy policy is then evaluated
     exactly and improved until stable (policy iteration), so the returned values are
     :math:`v^*` up to rounding (``bound`` 0).
@@ -222,7 +236,9 @@ def value_iteration(
     References
     ----------
     Zhao (2025), §4.1; Sutton & Barto (2018), §4.4; M. L. Puterman, *Markov Decision
-    Processes*, Wiley 1994, Theorem 6.3.1.
+    Processes*, Wiley 1994, Theorem 6.3.1 and §6.6 (bounds and the span stopping rule);
+    J. MacQueen, "A modified dynamic programming method for Markovian decision problems",
+    *J. Math. Anal. Appl.* 14 (1966) 38–43.
 
     Examples
     --------
@@ -232,26 +248,26 @@ def value_iteration(
     [5.8, 5.6, 6.2, 6.5, 5.8]
     """
     tol = as_positive(tol, "tol")
-    P2, R = mdp.transition_matrix(), mdp.R.ravel()
+    m = _sweep.model(mdp, backend)
     v = _start(mdp, v0)
-    factor = mdp.gamma / (1.0 - mdp.gamma) if mdp.gamma < 1.0 else 1.0
     history, residuals = [v] if record else [], []
     for k in range(1, max_sweeps + 1):
-        new = _best(_q(mdp, P2, R, v))
-        residuals.append(_max_abs_diff(new, v))
-        v = new
+        step = _sweep.optimality_sweep(m, v)
+        residuals.append(step.residual)
+        v = step.values
         if record:
             history.append(v)
-        if factor * residuals[-1] <= tol:
+        bound = _sweep.span_bound(step, mdp.gamma) if mdp.gamma < 1.0 else step.residual
+        if bound <= tol:
             break
     else:
         raise ValueError(f"max_sweeps: value iteration did not reach tol = {tol:g} in {max_sweeps} sweeps")
-    policy = np.argmax(_q(mdp, P2, R, v), axis=1)
     if mdp.gamma < 1.0:
-        return Solution(v, policy, k, factor * residuals[-1], np.array(residuals), tuple(history))
+        v = _sweep.midpoint(step, mdp.gamma)
+        return Solution(v, _sweep.greedy_sweep(m, v)[1], k, bound, np.array(residuals), tuple(history))
     from .policy_iteration import policy_iteration  # policy iteration builds on this module
 
-    exact = policy_iteration(mdp, policy0=policy)
+    exact = policy_iteration(mdp, policy0=_sweep.greedy_sweep(m, v)[1])
     return Solution(exact.values, exact.policy, k + exact.iterations, 0.0, np.array(residuals), tuple(history))
 
 

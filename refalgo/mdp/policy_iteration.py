@@ -1,45 +1,70 @@
 r"""Policy iteration and truncated policy iteration (策略迭代, 截断策略迭代).
 
-Policy iteration alternates exact evaluation :math:`v_k = (I - \gamma P_{\pi_k})^{-1}
-r_{\pi_k}` with greedy improvement :math:`\pi_{k+1}(s) \in \arg\max_a q_k(s, a)`;
+Policy iteration alternates evaluation :math:`v_k = (I - \gamma P_{\pi_k})^{-1}
+r_{\pi_k}` (exact LU, or BiCGSTAB to a certified accuracy on large sparse models) with
+greedy improvement :math:`\pi_{k+1}(s) \in \arg\max_a q_k(s, a)`;
 truncated policy iteration replaces the exact evaluation by a fixed number of sweeps
 :math:`v \leftarrow r_\pi + \gamma P_\pi v`. Both return a
 :class:`~refalgo.mdp.optimal.Solution`; the exact counterpart is
 :func:`~refalgo.mdp.optimal.optimal_values_symbolic`.
 
-Tie rule: improvement keeps the current action unless another is better by more than
-``1e-10·(1 + max|q|)``, so rounding cannot make the loop cycle between tied actions.
+Tie rule: improvement keeps the current action unless another is better by more than a
+slack — ``1e-10·(1 + max|q|)`` after an exact evaluation, :math:`2\gamma\varepsilon` plus
+rounding after one certified to :math:`\varepsilon` — so neither rounding nor the
+evaluation error can make the loop cycle between tied actions.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._validate import as_array, as_positive
+from . import _sweep
 from .bellman import policy_model
 from .model import MDP, proper_policy
-from .optimal import Solution, _q, _start
-from .values import _direct
+from .optimal import Solution, _start
+from .values import _direct, _krylov, uses_krylov
 
 __all__ = ["policy_iteration", "truncated_policy_iteration"]
 
-_SWITCH_RTOL = 1e-10
+_SWITCH_RTOL = 1e-10  # rounding slack of an exact (LU) evaluation, relative to max |q|
+_ROUNDING = 64 * float(np.finfo(np.float64).eps)  # rounding slack of q computed from certified values
 
 
-def _improve(q: NDArray[np.float64], policy: NDArray[np.intp]) -> NDArray[np.intp]:
-    """Greedy improvement that keeps the current action unless another is clearly better."""
+def _improve(q: NDArray[np.float64], policy: NDArray[np.intp], slack: float) -> NDArray[np.intp]:
+    """Greedy improvement that keeps the current action unless another is better by more than ``slack``."""
     best = np.argmax(q, axis=1)
     rows = np.arange(q.shape[0])
-    slack = _SWITCH_RTOL * (1.0 + float(np.max(np.abs(q))))
     keep = q[rows, policy] >= q[rows, best] - slack
     return np.where(keep, policy, best)
 
 
-def policy_iteration(mdp: MDP, *, policy0: Any = None, max_iter: int = 10_000, record: bool = False) -> Solution:
-    r"""Policy iteration: evaluate exactly, improve greedily, stop when the policy is stable.
+class _Evaluated(NamedTuple):
+    values: NDArray[np.float64]
+    error: float  # certified bound on |values - v_pi|, 0 for an exact solve
+
+
+def _evaluate(mdp: MDP, m: _sweep.Model, policy: NDArray[np.intp], tol: float | None, v0: Any) -> _Evaluated:
+    """Exact LU evaluation (``tol`` None), or BiCGSTAB certified to ``tol`` started from ``v0``."""
+    if tol is None:
+        return _Evaluated(_direct(mdp, *policy_model(mdp, policy)), 0.0)
+    v, err = _krylov(_sweep.rows(m, policy), tol=tol, v0=v0)
+    return _Evaluated(v, err)
+
+
+def policy_iteration(
+    mdp: MDP,
+    *,
+    policy0: Any = None,
+    tol: float = 1e-8,
+    max_iter: int = 10_000,
+    record: bool = False,
+    backend: str = "auto",
+) -> Solution:
+    r"""Policy iteration: evaluate, improve greedily, stop when the policy is stable.
 
     Parameters
     ----------
@@ -49,20 +74,29 @@ def policy_iteration(mdp: MDP, *, policy0: Any = None, max_iter: int = 10_000, r
         Initial deterministic policy (``S`` action indices). Default: all zeros for
         :math:`\gamma < 1`; with :math:`\gamma = 1`, a proper policy
         (:func:`~refalgo.mdp.model.proper_policy`), since evaluation needs one.
+    tol
+        Guaranteed accuracy :math:`\|v - v^*\|_\infty \le` ``tol`` when evaluation is by
+        BiCGSTAB (sparse models with more than
+        :data:`~refalgo.mdp.values.DIRECT_MAX_STATES` states and :math:`\gamma < 1`);
+        exact LU evaluation ignores it.
     max_iter
         Safety limit on improvement steps.
     record
         Keep the value of every evaluated policy in ``history``.
+    backend
+        Products of the BiCGSTAB evaluation: ``"auto"``, ``"numba"`` or ``"numpy"``.
 
     Returns
     -------
     Solution
-        Optimal values and policy (``bound`` 0: exact up to rounding).
+        Optimal values and policy. ``bound`` is 0 after exact LU evaluation (exact up to
+        rounding), else the certified :math:`\|f(v) - v\|_\infty / (1-\gamma) \le` ``tol``.
 
     Raises
     ------
     ValueError
-        Invalid ``policy0``; with :math:`\gamma = 1`, an improper ``policy0``.
+        Invalid ``policy0``, ``tol`` or ``backend``; with :math:`\gamma = 1`, an improper
+        ``policy0``; a ``tol`` too small to certify in float64.
 
     Notes
     -----
@@ -71,6 +105,20 @@ def policy_iteration(mdp: MDP, *, policy0: Any = None, max_iter: int = 10_000, r
     :math:`v_{\pi_{k+1}} \ge v_{\pi_k}` elementwise, there are finitely many
     deterministic policies, so the loop ends — at a policy greedy with respect to its own
     values, i.e. a solution of the BOE.
+
+    Large sparse models are evaluated by BiCGSTAB (warm-started from the previous policy's
+    values) to a certified :math:`\|v_k - v_{\pi_k}\|_\infty \le \varepsilon` (see
+    :func:`~refalgo.mdp.values.state_values`). Then every computed :math:`q_k(s, a)` is
+    within :math:`\gamma\varepsilon` of the true :math:`q_{\pi_k}(s, a)`, so an action
+    that beats the current one by more than :math:`2\gamma\varepsilon` (plus rounding)
+    truly improves, and only such switches are made: the values still rise monotonically
+    and the loop cannot cycle. At a stable policy the returned :math:`v` satisfies
+    :math:`\|v - v^*\|_\infty \le \|f(v) - v\|_\infty / (1-\gamma)` (from :math:`v^* - v
+    = f(v^*) - f(v) + f(v) - v` and the contraction), which is reported as ``bound``;
+    :math:`\|f(v) - v\|_\infty` is at most the evaluation residual
+    :math:`(1-\gamma)\varepsilon` plus the switching slack, so
+    :math:`\varepsilon = \text{tol}\,(1-\gamma)/(1+\gamma)` meets ``tol``; if rounding leaves
+    the bound above ``tol``, the same policy is evaluated again more tightly.
 
     Examples
     --------
@@ -82,22 +130,41 @@ def policy_iteration(mdp: MDP, *, policy0: Any = None, max_iter: int = 10_000, r
         policy = proper_policy(mdp) if mdp.gamma == 1.0 else np.zeros(mdp.n_states, dtype=np.intp)
     else:
         policy = as_array(policy0, "policy0", ndim=1, shape=(mdp.n_states,), dtype=np.intp)
-    P2, R = mdp.transition_matrix(), mdp.R.ravel()
-    history, residuals, v_old = [], [], None
+    tol = as_positive(tol, "tol")
+    m = _sweep.model(mdp, backend)
+    gamma = mdp.gamma
+    eval_tol = tol * (1.0 - gamma) / (1.0 + gamma) if uses_krylov(mdp) else None
+    history, residuals = [], []
+    v_old: NDArray[np.float64] | None = None
     for k in range(1, max_iter + 1):
-        v = _direct(mdp, *policy_model(mdp, policy))
+        v, err = _evaluate(mdp, m, policy, eval_tol, v_old)
         residuals.append(float(np.max(np.abs(v - v_old))) if v_old is not None else float(np.max(np.abs(v))))
         if record:
             history.append(v)
-        new = _improve(_q(mdp, P2, R, v), policy)
+        q = _sweep.q_values(m, v)
+        scale = 1.0 + float(np.max(np.abs(q)))
+        slack = _SWITCH_RTOL * scale if eval_tol is None else 2.0 * gamma * err + _ROUNDING * scale
+        new = _improve(q, policy, slack)
         if np.array_equal(new, policy):
-            return Solution(v, policy, k, 0.0, np.array(residuals), tuple(history))
+            if eval_tol is None:
+                return Solution(v, policy, k, 0.0, np.array(residuals), tuple(history))
+            bound = float(np.max(np.abs(_sweep.row_max(q) - v))) / (1.0 - gamma)
+            if bound <= tol:
+                return Solution(v, policy, k, bound, np.array(residuals), tuple(history))
+            eval_tol /= 16.0  # rounding took the margin: evaluate the same policy more tightly
         policy, v_old = new, v
     raise ValueError(f"max_iter: policy iteration did not stabilize in {max_iter} steps")
 
 
 def truncated_policy_iteration(
-    mdp: MDP, *, sweeps: int, tol: float = 1e-8, v0: Any = None, max_iter: int = 1_000_000, record: bool = False
+    mdp: MDP,
+    *,
+    sweeps: int,
+    tol: float = 1e-8,
+    v0: Any = None,
+    max_iter: int = 1_000_000,
+    record: bool = False,
+    backend: str = "auto",
 ) -> Solution:
     r"""Truncated policy iteration: greedy improvement, then ``sweeps`` evaluation sweeps.
 
@@ -116,11 +183,14 @@ def truncated_policy_iteration(
         Safety limit on improvement steps.
     record
         Keep every outer iterate in ``history``.
+    backend
+        ``"auto"``, ``"numba"`` or ``"numpy"``, as :func:`~refalgo.mdp.optimal.value_iteration`.
 
     Returns
     -------
     Solution
-        As :func:`value_iteration`.
+        ``values`` within ``bound`` :math:`\le` ``tol`` of :math:`v^*`; ``policy`` greedy for
+        the last iterate :math:`v_k`, :math:`2\,` ``tol``-optimal.
 
     Raises
     ------
@@ -130,9 +200,13 @@ def truncated_policy_iteration(
     Notes
     -----
     Step k: :math:`\pi_k = \text{greedy}(v_k)`, :math:`v_{k+1} = T_{\pi_k}^{\,j} v_k` with
-    :math:`T_\pi v = r_\pi + \gamma P_\pi v` and :math:`j` = ``sweeps``. Stop when
-    :math:`\frac{\gamma}{1-\gamma}\|f(v_k) - v_k\|_\infty \le` ``tol`` and return
-    :math:`f(v_k)`, which is within that bound of :math:`v^*`.
+    :math:`T_\pi v = r_\pi + \gamma P_\pi v` and :math:`j` = ``sweeps``. With :math:`d =
+    f(v_k) - v_k` and :math:`c = \gamma/(1-\gamma)`, MacQueen's bounds :math:`f(v_k) +
+    c\min d \le v^* \le f(v_k) + c\max d` hold for any :math:`v_k` (Puterman 1994,
+    Theorem 6.6.3); the loop stops when half their width is at most ``tol`` and returns
+    their centre, as :func:`~refalgo.mdp.optimal.value_iteration` does. The same theorem
+    bounds the greedy policy from below, :math:`v_{\pi_k} \ge f(v_k) + c\min d`, so
+    :math:`\|v^* - v_{\pi_k}\|_\infty \le c(\max d - \min d) \le 2\,` ``tol``.
 
     References
     ----------
@@ -149,23 +223,19 @@ def truncated_policy_iteration(
     if isinstance(sweeps, bool) or not isinstance(sweeps, (int, np.integer)) or sweeps < 1:
         raise ValueError(f"sweeps: expected an integer >= 1; got {sweeps!r}")
     tol = as_positive(tol, "tol")
-    S, A = mdp.n_states, mdp.n_actions
-    P2, R = mdp.transition_matrix(), mdp.R.ravel()
-    v = np.full(S, float(mdp.R.min()) / (1.0 - mdp.gamma)) if v0 is None else _start(mdp, v0)
-    factor = mdp.gamma / (1.0 - mdp.gamma)
+    m = _sweep.model(mdp, backend)
+    v = np.full(mdp.n_states, float(mdp.R.min()) / (1.0 - mdp.gamma)) if v0 is None else _start(mdp, v0)
     history, residuals = [v] if record else [], []
-    rows = np.arange(S) * A
     for k in range(1, max_iter + 1):
-        q = _q(mdp, P2, R, v)
-        policy = np.argmax(q, axis=1)
-        fv = q[np.arange(S), policy]
-        residuals.append(float(np.max(np.abs(fv - v))))
-        if factor * residuals[-1] <= tol:
-            return Solution(fv, policy, k, factor * residuals[-1], np.array(residuals), tuple(history))
-        P_pi, r_pi = P2[rows + policy], R[rows + policy]
-        v = fv
+        step, policy = _sweep.greedy_sweep(m, v)
+        residuals.append(step.residual)
+        bound = _sweep.span_bound(step, mdp.gamma)
+        if bound <= tol:
+            return Solution(_sweep.midpoint(step, mdp.gamma), policy, k, bound, np.array(residuals), tuple(history))
+        chain = _sweep.rows(m, policy)
+        v = step.values
         for _ in range(sweeps - 1):
-            v = r_pi + mdp.gamma * (P_pi @ v)
+            v = _sweep.policy_sweep(chain, v).values
         if record:
             history.append(v)
     raise ValueError(f"max_iter: truncated policy iteration did not reach tol = {tol:g} in {max_iter} steps")
