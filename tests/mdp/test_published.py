@@ -158,7 +158,8 @@ def test_zhao_figure_2_4_deterministic_policy() -> None:
 
 
 ZHAO_OPTIMAL = {
-    # Zhao (2025), §3.5 (impact of γ and of the rewards on the optimal policy), 5×5 grid world.
+    # Zhao (2025), §3.5 (impact of γ and of the rewards on the optimal policy), 5×5 grid world,
+    # Figure 3.4 (a)–(d), p. 50.
     ("0.9", -1.0): [
         [5.8, 5.6, 6.2, 6.5, 5.8],
         [6.5, 7.2, 8.0, 7.2, 6.5],
@@ -335,6 +336,33 @@ def test_zhao_figure_2_8_action_values_of_s1() -> None:
     v = sp.symbols("v1:5")
     q = action_values_symbolic(zhao_2x2().mdp, v, gamma=g)
     assert list(q.row(0)) == [-1 + g * v[0], -1 + g * v[1], g * v[2], -1 + g * v[0], g * v[0]]
+
+
+def test_zhao_figure_3_2_improving_a_policy_in_s1() -> None:
+    """Zhao (2025), §3.1, Figure 3.2, pp. 36–37: the policy goes right from s1 (into the forbidden
+    cell), down from s2, right from s3 and stays in s4; at γ = 0.9, v = (8, 10, 10, 10) and
+    q(s1, ·) = (6.2, 8, 9, 6.2, 7.2), so a3 (down) is the better action in s1."""
+    m = zhao_2x2().mdp
+    policy = [RIGHT, DOWN, RIGHT, STAY]
+    v = state_values_symbolic(m, policy)
+    assert list(v) == [8, 10, 10, 10]
+    q = action_values_symbolic(m, v)
+    assert list(q.row(0)) == [sp.Rational(x) for x in ("6.2", "8", "9", "6.2", "7.2")]
+    assert max(range(5), key=lambda a: q[0, a]) == DOWN
+    assert np.max(np.abs(action_values(m, state_values(m, policy))[0] - [6.2, 8, 9, 6.2, 7.2])) <= 1e-12
+
+
+def test_zhao_figure_3_5_no_meaningless_detours() -> None:
+    """Zhao (2025), §3.5, Figure 3.5, pp. 52–53: a 2×2 grid whose bottom-right cell is the target;
+    going down from s2 is worth 1/(1-γ) = 10, the detour s2 → s1 → s3 → s4 only γ²/(1-γ) = 8.1,
+    although no step of it is punished. Values printed: (9, 10, 10, 10) and (9, 8.1, 10, 10)."""
+    g = sp.Symbol("gamma")
+    m = zhao_grid_world(shape=(2, 2), forbidden=(), target=(1, 1)).mdp
+    direct, detour = [DOWN, DOWN, RIGHT, STAY], [DOWN, LEFT, RIGHT, STAY]
+    assert list(state_values_symbolic(m, direct)) == [9, 10, 10, 10]
+    assert list(state_values_symbolic(m, detour)) == [9, sp.Rational("8.1"), 10, 10]
+    assert sp.simplify(state_values_symbolic(m, detour, gamma=g)[1] - g**2 / (1 - g)) == 0
+    assert all(a in best for a, best in zip(direct, optimal_values_symbolic(m).optimal_actions))
 
 
 def test_zhao_figure_4_2_value_iteration_step_by_step() -> None:
