@@ -2,7 +2,8 @@
 
 The public names are re-exported here: the functional API (:func:`adam_init`,
 :func:`adam_step`, :func:`adamw_step`), the in-place fast path
-(:func:`adam_step_inplace`, :func:`adamw_step_inplace`), the exact twins
+(:func:`adam_step_inplace`, :func:`adamw_step_inplace`; a compiled numba kernel when the
+``fast`` extra is installed, imported on first use), the exact twins
 (:func:`adam_symbolic`, :func:`adamw_symbolic`) and the step-size bounds.
 """
 

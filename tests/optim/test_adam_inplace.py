@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
 import sys
 from importlib.util import find_spec
 from typing import Any
@@ -157,3 +158,9 @@ def test_without_numba(monkeypatch: pytest.MonkeyPatch) -> None:
     # the first step: m̂ = g and √v̂ = |g|, so θ moves by lr·g/(|g| + ε) (Kingma & Ba 2015, Algorithm 1)
     np.testing.assert_allclose(p, [1.0, -2.0] - 0.1 * g / (np.abs(g) + 1e-8), rtol=1e-15)
     assert s.step == 1 and "refalgo.optim._fused" not in sys.modules
+
+
+def test_importing_refalgo_does_not_import_numba() -> None:
+    code = "import sys, refalgo, refalgo.optim; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
