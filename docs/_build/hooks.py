@@ -1,19 +1,32 @@
-"""MkDocs hooks: vendor MathJax from the pinned npm package, and give pages the build helpers.
+"""MkDocs hooks: vendor MathJax, give pages the build helpers, render docstring math.
 
 MathJax comes from ``node_modules/mathjax`` (pinned in ``package.json``, installed by
 ``npm ci``) and its combined ``tex-svg-full.js`` (TeX input, SVG output, no web fonts)
 is copied into the built site, so the site loads nothing from any CDN.
+
+Docstrings follow the numpy convention and write math as reStructuredText: the role
+``:math:`x``` inline and the directive ``.. math::`` for displays. mkdocstrings renders
+docstrings as Markdown, where neither means anything, so :class:`DocstringMath` (a
+Griffe extension registered by :func:`on_config`) rewrites them into the notation
+``pymdownx.arithmatex`` typesets on every other page, ``\\(x\\)`` and a ``$$`` block,
+before Markdown sees the text; the other cross-reference roles (``:func:``,
+``:class:``…) become code spans. The rewrite works on Griffe's copy of each docstring,
+never on the source.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import griffe
+from mkdocs.plugins import event_priority
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -31,7 +44,99 @@ def _pinned_mathjax() -> str:
     return str(json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]["mathjax"])
 
 
+# ---------------------------------------------------------------- docstring math
+_INLINE_MATH = re.compile(r":math:`([^`]+)`")
+_OTHER_ROLE = re.compile(r":(?:py:)?(?:func|meth|class|mod|attr|data|obj|exc|const):`(~?)([^`]+)`")
+_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\. math::[ \t]*(?P<first>.*)$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _display(indent: str, body: list[str]) -> list[str]:
+    """A ``.. math::`` body as ``$$`` blocks: one per blank-line-separated equation, as reST does."""
+    out: list[str] = []
+    chunk: list[str] = []
+    for line in [*body, ""]:
+        if line:
+            chunk.append(indent + line)
+        elif chunk:
+            out += ["", f"{indent}$$", *chunk, f"{indent}$$"]
+            chunk = []
+    return [*out, ""]
+
+
+def _math_directives(text: str) -> str:
+    """Every ``.. math::`` directive (content on its line and/or indented below) as ``$$`` blocks."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        found = _DIRECTIVE.match(lines[i])
+        i += 1
+        if not found:
+            out.append(lines[i - 1])
+            continue
+        indent = found["indent"]
+        body = [found["first"].strip()]
+        while i < len(lines) and (not lines[i].strip() or _indent(lines[i]) > len(indent)):
+            body.append(lines[i].strip())
+            i += 1
+        while body and not body[-1]:  # blank lines after the directive stay outside it
+            body.pop()
+            i -= 1
+        out += _display(indent, body)
+    return "\n".join(out)
+
+
+def _role_text(m: re.Match[str]) -> str:
+    """What a cross-reference role shows, as a code span: its title, else its target (``~``: the last part)."""
+    short, target = m.group(1), m.group(2)
+    titled = re.fullmatch(r"(.+?)\s*<[^>]+>", target)
+    shown = titled.group(1) if titled else target.rsplit(".", 1)[-1] if short else target
+    return f"`{shown}`"
+
+
+def rst_math_to_markdown(text: str) -> str:
+    r"""reStructuredText math and roles in a docstring, rewritten for Markdown with arithmatex.
+
+    ``:math:`x``` becomes ``\(x\)`` (line breaks inside it become spaces), a ``.. math::``
+    directive one ``$$`` block per equation, and ``:func:`name``` (or another
+    cross-reference role) the code span ```name```.
+    """
+    text = _math_directives(text)
+    text = _INLINE_MATH.sub(lambda m: "\\(" + " ".join(m.group(1).split()) + "\\)", text)
+    return _OTHER_ROLE.sub(_role_text, text)
+
+
+class DocstringMath(griffe.Extension):
+    """Griffe extension: every docstring of a loaded package passed through :func:`rst_math_to_markdown`."""
+
+    def on_package(self, *, pkg: griffe.Module, **_: Any) -> None:
+        stack: list[griffe.Object] = [pkg]
+        while stack:
+            obj = stack.pop()
+            if obj.docstring is not None:
+                obj.docstring.value = rst_math_to_markdown(obj.docstring.value)
+            stack += [m for m in obj.members.values() if not m.is_alias]
+
+
+def _register_docstring_math(config: Any) -> None:
+    """Add :class:`DocstringMath` to the mkdocstrings Python handler's Griffe extensions."""
+    plugin = config["plugins"].get("mkdocstrings")
+    if plugin is None:
+        return
+    options = plugin.config["handlers"].setdefault("python", {}).setdefault("options", {})
+    extensions = options.setdefault("extensions", [])
+    entry = f"{Path(__file__).resolve()}:{DocstringMath.__name__}"
+    if entry not in extensions:
+        extensions.append(entry)
+
+
+@event_priority(100)  # before mkdocstrings' on_config, which creates its handlers from these options
 def on_config(config: Any, **_: Any) -> Any:
+    _register_docstring_math(config)
     if not MATHJAX.is_file():
         raise SystemExit(f"MathJax is missing at {MATHJAX}; run `npm ci` (make setup does).")
     installed = json.loads((MATHJAX_PACKAGE / "package.json").read_text(encoding="utf-8"))["version"]

@@ -269,3 +269,21 @@ def js_resource_urls(path: Path) -> list[str]:
     """Absolute URLs a JavaScript file assigns to ``src``/``href`` or writes in ``url()``."""
     text = path.read_text(encoding="utf-8", errors="replace")
     return [attr or css for anchor, attr, css in _JS_RESOURCE.findall(text) if not anchor]
+
+
+# ---------------------------------------------------------------- raw reStructuredText
+
+# Code listings (the source shown by refdoc.twins) may hold roles; everything else may not.
+_LISTING = re.compile(r"<pre\b.*?</pre>|<code\b[^>]*>.*?</code>", re.S | re.I)
+_RAW_RST = re.compile(r":(?:py:)?(?:math|func|meth|class|mod|attr|data|obj|exc|const):|\.\.\s+math::")
+
+
+def raw_rst(path: Path) -> list[str]:
+    """reStructuredText roles and math directives left as text in a built page, with context.
+
+    A role rendered from a docstring shows as ``:math:<code>x</code>``: the role name stays
+    text, so it is found once code listings and code spans are set aside.
+    """
+    text = _LISTING.sub(" ", path.read_text(encoding="utf-8", errors="replace"))
+    return [" ".join(text[max(m.start() - 40, 0) : m.end() + 40].split()) for m in _RAW_RST.finditer(text)]
+

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from sitecheck import ROOT, Build, html_pages, is_outside, js_resource_urls, listing, problems, resource_urls
+from sitecheck import ROOT, Build, html_pages, is_outside, js_resource_urls, listing, problems, raw_rst, resource_urls
 
 pytestmark = pytest.mark.docs
 
@@ -73,6 +73,20 @@ def test_the_browser_check_saw_typeset_math(browser_report: dict[str, Any]) -> N
         math = by_page[page]["math"]
         assert by_page[page]["mathjax"], f"{page}: MathJax did not load"
         assert math and math["rendered"] >= 2, f"{page}: expected typeset formulas, found {math}"
+
+
+def test_no_page_shows_raw_restructuredtext(site: Path) -> None:
+    """Docstring roles (``:math:``, ``:func:``…) and ``.. math::`` must be rendered, not printed."""
+    raw = [f"{page}: {snippet}" for page in html_pages(site) for snippet in raw_rst(site / page)]
+    assert not raw, f"{len(raw)} raw reStructuredText roles or directives:\n" + "\n".join(raw[:40])
+
+
+def test_docstring_math_reaches_the_api_reference(site: Path) -> None:
+    """The API section of a page whose docstrings use ``:math:`` holds arithmatex math for MathJax."""
+    html = (site / "calculus" / "directional-derivative" / "index.html").read_text(encoding="utf-8")
+    api = html[html.index('id="api-reference"') :]
+    assert api.count('<span class="arithmatex">') >= 20, "docstring math was not converted for MathJax"
+    assert api.count('<div class="arithmatex">') >= 3, "docstring displays (.. math::) were not converted for MathJax"
 
 
 def test_no_page_loads_resources_from_another_host(site: Path) -> None:
