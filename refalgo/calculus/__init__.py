@@ -10,11 +10,10 @@ from .quadratic import (
     CompletedSquare,
     QuadraticExtremum,
     QuadraticExtremumSymbolic,
-    QuadraticForm,
     quadratic_extremum,
     quadratic_extremum_symbolic,
-    quadratic_form_symbolic,
 )
+from .quadratic_form import QuadraticForm, quadratic_form_symbolic
 
 __all__ += [
     "CompletedSquare",

@@ -63,31 +63,24 @@ the rationals (or a field of rational functions of the symbols). The numeric twi
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 import numpy as np
 import sympy as sp
 from numpy.typing import NDArray
-from sympy.polys.matrices import DomainMatrix
 
-from .._exact import exact
 from .._validate import as_array, as_real
-from ..assumptions import Assumptions
-from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
+from ._quadratic_exact import check_variables, exact_entry, exact_matrix, exact_vector, in_range, inertia, null_basis, solve
 
 __all__ = [
     "CompletedSquare",
     "QuadraticExtremum",
     "QuadraticExtremumSymbolic",
-    "QuadraticForm",
-    "derivations",
     "quadratic_extremum",
     "quadratic_extremum_symbolic",
-    "quadratic_form_symbolic",
 ]
 
 Kind = Literal["minimum", "maximum", "saddle", "unbounded"]
@@ -118,25 +111,6 @@ def _kind(definiteness: Definiteness, stationary: bool) -> Kind:
 
 
 # ---------------------------------------------------------------------- symbolic twin
-class QuadraticForm(NamedTuple):
-    r"""The coefficients of $f(x) = x^\top A x + b^\top x + c$ with ``A`` symmetric.
-
-    Attributes
-    ----------
-    A
-        Symmetric ``(n, n)`` ``sympy.Matrix``; $A_{ii}$ is the coefficient of
-        $x_i^2$ and $A_{ij} = A_{ji}$ half that of $x_i x_j$.
-    b
-        ``(n, 1)`` ``sympy.Matrix`` of the linear coefficients.
-    c
-        The constant term.
-    """
-
-    A: sp.Matrix
-    b: sp.Matrix
-    c: sp.Expr
-
-
 @dataclass(frozen=True)
 class QuadraticExtremumSymbolic:
     r"""Exact classification of a quadratic polynomial and its completed square.
@@ -169,220 +143,6 @@ class QuadraticExtremumSymbolic:
     directions: sp.Matrix
     completed: sp.Expr | None
     variables: tuple[sp.Symbol, ...]
-
-
-def _exact_entry(v: Any, where: str) -> sp.Expr:
-    """One coefficient as an exact SymPy expression known to be real, or a clear error."""
-    value = exact(v, where, symbolic=True)
-    if value.is_extended_real is not True:
-        raise ValueError(
-            f"{where}: expected a real value; {value} is not known to be real (declare its symbols real=True)"
-        )
-    return value
-
-
-def _rows(x: Any, name: str) -> list[list[Any]]:
-    """``x`` as a list of rows, or a clear error."""
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name}: expected a square matrix of numbers; got {type(x).__name__} {x!r}")
-    if isinstance(x, sp.MatrixBase):
-        return x.tolist()
-    try:
-        rows = list(x)
-        return [list(r) for r in rows]
-    except TypeError:
-        raise ValueError(f"{name}: expected a square matrix (a sequence of rows); got {type(x).__name__} {x!r}") from None
-
-
-def _exact_matrix(A: Any) -> sp.Matrix:
-    """``A`` as a square nonempty exact matrix (not yet symmetrized)."""
-    rows = _rows(A, "A")
-    n = len(rows)
-    if n == 0 or any(len(r) != n for r in rows):
-        got = f"{n} rows of lengths {[len(r) for r in rows]}" if n else "no rows"
-        raise ValueError(f"A: expected a nonempty square matrix; got {got}")
-    return sp.Matrix(n, n, lambda i, j: _exact_entry(rows[i][j], f"A[{i}, {j}]"))
-
-
-def _exact_vector(b: Any, n: int) -> sp.Matrix:
-    """``b`` as an exact ``(n, 1)`` column, or a clear error."""
-    if isinstance(b, (str, bytes)) or b is None:
-        raise TypeError(f"b: expected {n} numbers; got {type(b).__name__} {b!r}")
-    if isinstance(b, sp.MatrixBase) and 1 not in b.shape:
-        raise ValueError(f"b: expected a vector of length {n}; got a matrix of shape {b.shape}")
-    try:
-        flat = list(b)
-    except TypeError:
-        raise TypeError(f"b: expected {n} numbers; got {type(b).__name__} {b!r}") from None
-    if len(flat) != n:
-        raise ValueError(f"b: expected a vector of length {n} to match A ({n}×{n}); got length {len(flat)}")
-    return sp.Matrix([_exact_entry(v, f"b[{k}]") for k, v in enumerate(flat)])
-
-
-def _undecided(what: str, value: sp.Expr, name: str = "A") -> ValueError:
-    return ValueError(
-        f"{name}: cannot decide the sign of {what} = {value} from the assumptions on its symbols; "
-        "declare them positive/negative/nonzero, or substitute numbers"
-    )
-
-
-def _simplest(value: sp.Expr) -> sp.Expr:
-    """``value`` itself if rational, else factored (so that SymPy's sign assumptions apply)."""
-    return value if value.is_Rational else sp.factor(sp.cancel(value))
-
-
-def _possible_signs(value: sp.Expr) -> tuple[int, ...]:
-    """The signs ``value`` may have under its symbols' assumptions (all three if unknown)."""
-    v = _simplest(value)
-    for sign, known in ((0, v.is_zero), (1, v.is_positive), (-1, v.is_negative)):
-        if known:
-            return (sign,)
-    options = [s for s, excluded in ((0, v.is_nonzero), (1, v.is_nonpositive), (-1, v.is_nonnegative)) if not excluded]
-    return tuple(options)
-
-
-def _changes(signs: Sequence[int]) -> int:
-    nonzero = [s for s in signs if s != 0]
-    return sum(1 for p, q in zip(nonzero, nonzero[1:]) if p != q)
-
-
-def _inertia_of_signs(signs: Sequence[int]) -> tuple[int, int, int]:
-    """(positive, negative, zero) roots of a real-rooted polynomial from its coefficient signs (p_n … p_0)."""
-    n = len(signs) - 1
-    zero = next(k for k in range(n + 1) if signs[n - k] != 0)
-    return _changes(signs), _changes([s * (-1) ** (n - i) for i, s in enumerate(signs)]), zero
-
-
-def _inertia(S: sp.Matrix) -> tuple[int, int, int]:
-    r"""(positive, negative, zero) eigenvalue counts of symmetric ``S``, exactly.
-
-    With $\det(\lambda I - S) = \sum_k p_k \lambda^k$, the zero eigenvalues are the
-    lowest power with $p_k \ne 0$, the positive ones the sign changes of
-    $(p_n, \dots, p_0)$ and the negative ones those of $((-1)^k p_k)$
-    (Descartes' rule, exact for real-rooted polynomials). A coefficient whose sign the
-    assumptions leave open is tried with each sign it may have; the inertia is decided
-    when every combination gives the same counts.
-    """
-    dm = DomainMatrix.from_Matrix(S)
-    coeffs = [dm.domain.to_sympy(p) for p in dm.charpoly()]  # p_n (= 1), ..., p_0
-    options = [_possible_signs(p) for p in coeffs]
-    open_ = [i for i, o in enumerate(options) if len(o) > 1]
-    if len(open_) > 6:
-        i = open_[0]
-        raise _undecided(f"the coefficient of λ^{len(coeffs) - 1 - i} in det(λI − A)", coeffs[i])
-    outcomes = {_inertia_of_signs(signs) for signs in itertools.product(*options)}
-    if len(outcomes) != 1:
-        i = open_[0]
-        raise _undecided(f"the coefficient of λ^{len(coeffs) - 1 - i} in det(λI − A)", sp.factor(coeffs[i]))
-    return outcomes.pop()
-
-
-def _in_range(residual: sp.Matrix) -> bool:
-    """Whether ``b`` is in range(A), from ``residual = Nᵀb``: yes iff every entry is 0."""
-    options = [_possible_signs(r) for r in residual]
-    if any(0 not in o for o in options):
-        return False  # one entry is nonzero whatever the symbols are
-    if all(o == (0,) for o in options):
-        return True
-    k = next(k for k, o in enumerate(options) if o != (0,))
-    raise _undecided(f"(Nᵀb)[{k}], b's component along the null space of A", _simplest(residual[k]), "b")
-
-
-def _null_basis(S: sp.Matrix, k: int) -> sp.Matrix:
-    """``(n, k)`` basis of the null space of ``S`` (``k`` known from the inertia)."""
-    n = S.shape[0]
-    if k == 0:
-        return sp.zeros(n, 0)
-    rows = DomainMatrix.from_Matrix(S).to_field().nullspace().to_Matrix()
-    if rows.shape[0] != k:
-        raise ValueError(
-            f"A: the characteristic polynomial gives {k} zero eigenvalues but elimination finds a "
-            f"null space of dimension {rows.shape[0]}; the rank depends on the values of the symbols"
-        )
-    return rows.T.applyfunc(sp.cancel)
-
-
-def _solve(M: sp.Matrix, rhs: sp.Matrix) -> sp.Matrix:
-    """The solution of ``M x = rhs`` for invertible ``M``, with DomainMatrix over a field."""
-    dm, dr = DomainMatrix.from_Matrix(M).unify(DomainMatrix.from_Matrix(rhs))
-    return dm.to_field().lu_solve(dr.to_field()).to_Matrix().applyfunc(sp.cancel)
-
-
-def quadratic_form_symbolic(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> QuadraticForm:
-    r"""The coefficients ``(A, b, c)`` of a polynomial of degree exactly 2 in ``variables``.
-
-    Parameters
-    ----------
-    expr
-        A SymPy expression, polynomial of total degree 2 in ``variables``; other
-        symbols are parameters and may appear in the coefficients.
-    variables
-        The distinct SymPy symbols $x_1, \dots, x_n$.
-
-    Returns
-    -------
-    QuadraticForm
-        ``A`` symmetric ``(n, n)``, ``b`` ``(n, 1)`` and ``c`` with
-        ``expr == x.T*A*x + b.T*x + c``.
-
-    Raises
-    ------
-    TypeError
-        If ``expr`` is not a SymPy expression or a variable is not a symbol.
-    ValueError
-        If ``variables`` is empty or repeats a symbol, or ``expr`` is not a polynomial
-        of degree exactly 2 in them.
-
-    Notes
-    -----
-    $A_{ii}$ is the coefficient of $x_i^2$; the coefficient $a$ of
-    $x_i x_j$ ($i \ne j$) is split evenly, $A_{ij} = A_{ji} = a/2$.
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> x, y = sp.symbols("x y", real=True)
-    >>> quadratic_form_symbolic(x**2 + 3*x*y - y + 5, [x, y])
-    QuadraticForm(A=Matrix([
-    [  1, 3/2],
-    [3/2,   0]]), b=Matrix([
-    [ 0],
-    [-1]]), c=5)
-    """
-    xs = _check_variables(variables)
-    if not isinstance(expr, sp.Expr):
-        raise TypeError(f"expr: expected a SymPy expression; got {type(expr).__name__} {expr!r}")
-    try:
-        poly = sp.Poly(expr, *xs)
-    except sp.PolynomialError as exc:
-        raise ValueError(f"expr: expected a polynomial in {list(xs)}; got {expr} ({exc})") from None
-    if poly.total_degree() != 2:
-        raise ValueError(f"expr: expected a polynomial of degree exactly 2 in {list(xs)}; got degree {poly.total_degree()}")
-    n = len(xs)
-
-    def coeff(powers: list[int]) -> sp.Expr:
-        return poly.coeff_monomial(tuple(powers))
-
-    def unit(*idx: int) -> list[int]:
-        return [sum(1 for i in idx if i == k) for k in range(n)]
-
-    A = sp.Matrix(n, n, lambda i, j: coeff(unit(i, j)) / (1 if i == j else 2))
-    b = sp.Matrix([coeff(unit(k)) for k in range(n)])
-    return QuadraticForm(A, b, coeff([0] * n))
-
-
-def _check_variables(variables: Any) -> tuple[sp.Symbol, ...]:
-    if isinstance(variables, (str, bytes)):
-        raise TypeError(f"variables: expected a sequence of SymPy symbols; got {variables!r}")
-    xs = tuple(variables)
-    if not xs:
-        raise ValueError("variables: expected at least one symbol; got none")
-    for k, v in enumerate(xs):
-        if not isinstance(v, sp.Symbol):
-            raise TypeError(f"variables[{k}]: expected a SymPy Symbol; got {type(v).__name__} {v!r}")
-    if len(set(xs)) != len(xs):
-        raise ValueError(f"variables: expected distinct symbols; got {list(xs)}")
-    return xs
 
 
 def quadratic_extremum_symbolic(
@@ -438,23 +198,23 @@ def quadratic_extremum_symbolic(
     >>> r.completed
     (x_1 - 1)**2 + 2*(x_2 + 1)**2 - 2
     """
-    A0 = _exact_matrix(A)
+    A0 = exact_matrix(A)
     n = A0.shape[0]
-    bv = _exact_vector(b, n)
-    cv = _exact_entry(c, "c")
-    xs = _check_variables(variables) if variables is not None else sp.symbols(f"x_1:{n + 1}", real=True)
+    bv = exact_vector(b, n)
+    cv = exact_entry(c, "c")
+    xs = check_variables(variables) if variables is not None else sp.symbols(f"x_1:{n + 1}", real=True)
     if len(xs) != n:
         raise ValueError(f"variables: expected {n} symbols to match A ({n}×{n}); got {len(xs)}")
     S = ((A0 + A0.T) / 2).applyfunc(sp.cancel)
     if all(e.is_zero for e in S):
         raise ValueError("A: the symmetric part (A + Aᵀ)/2 is zero, so f is not quadratic")
-    positive, negative, zero = _inertia(S)
+    positive, negative, zero = inertia(S)
     definiteness = _definiteness(positive, negative, n)
-    N = _null_basis(S, zero)
-    stationary = _in_range(N.T * bv)
+    N = null_basis(S, zero)
+    stationary = in_range(N.T * bv)
     if not stationary:
         return QuadraticExtremumSymbolic("unbounded", definiteness, None, None, N, None, tuple(xs))
-    point = _solve(S + N * N.T, -bv / 2)
+    point = solve(S + N * N.T, -bv / 2)
     value = sp.factor(sp.cancel((point.T * S * point)[0, 0] + (bv.T * point)[0, 0] + cv))
     d = sp.Matrix(xs) - point
     squares = [S[i, i] * d[i] ** 2 for i in range(n)]
@@ -608,147 +368,6 @@ def quadratic_extremum(A: Any, b: Any, c: Any) -> QuadraticExtremum:
     point: NDArray[np.float64] = kept @ ((kept.T @ bv) / w[~zero]) / -2
     value = float(cv + bv @ point / 2)
     return QuadraticExtremum(_kind(definiteness, True), definiteness, point, value, N, CompletedSquare(S, point, value))
-
-
-# ---------------------------------------------------------------------- derivations
-def _symmetric(n: int) -> tuple[sp.ImmutableMatrix, tuple[sp.Symbol, ...]]:
-    """A symmetric ``n × n`` matrix of real symbols a_ij (i <= j) and the vector x."""
-    a = {(i, j): sp.Symbol(f"a_{{{i + 1}{j + 1}}}", real=True) for i in range(n) for j in range(i, n)}
-    A = sp.ImmutableMatrix(n, n, lambda i, j: a[(min(i, j), max(i, j))])
-    return A, sp.symbols(f"x_1:{n + 1}", real=True)
-
-
-def _quad(A: sp.MatrixBase, u: Sequence[sp.Expr], v: Sequence[sp.Expr] | None = None) -> sp.Expr:
-    """$u^T A v$ as a scalar sum (``v = u`` by default)."""
-    v = u if v is None else v
-    n = A.shape[0]
-    return sp.Add(*(A[i, j] * u[i] * v[j] for i in range(n) for j in range(n)))
-
-
-def _symmetrization() -> Derivation:
-    n = 2
-    a = sp.ImmutableMatrix(n, n, lambda i, j: sp.Symbol(f"a_{{{i + 1}{j + 1}}}", real=True))
-    x = sp.symbols(f"x_1:{n + 1}", real=True)
-    half = {(i, j): sp.Symbol(f"s_{{{i + 1}{j + 1}}}", real=True) for i in range(n) for j in range(i, n)}
-    s = sp.ImmutableMatrix(n, n, lambda i, j: half[(min(i, j), max(i, j))])
-    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
-    grouped = sp.Add(*(a[i, i] * x[i] ** 2 for i in range(n))) + sp.Add(*((a[i, j] + a[j, i]) * x[i] * x[j] for i, j in pairs))
-    return Derivation(
-        "Only the symmetric part of A counts (2×2, A not symmetric)",
-        [
-            Step(_quad(a, x), "expand the product"),
-            Step(grouped, "x1 x2 = x2 x1, so only a12 + a21 multiplies x1 x2"),
-            Step(_quad(s, x), "split a12 + a21 evenly between the two positions"),
-        ],
-        where={half[(i, j)]: (a[i, j] + a[j, i]) / 2 for i, j in half},
-        lhs_latex=r"x^\top A x",
-    )
-
-
-def _completed_square_2x2() -> Derivation:
-    A, x = _symmetric(2)
-    b = sp.symbols("b_1:3", real=True)
-    c, fs = sp.Symbol("c", real=True), sp.Symbol("f^*", real=True)
-    p = sp.symbols("x^*_1:3", real=True)
-    det = A.det()
-    adj = A.adjugate()
-    star = [sp.together(-(adj[i, 0] * b[0] + adj[i, 1] * b[1]) / (2 * det)) for i in range(2)]
-    linear = sp.Add(*(sp.Add(*(A[i, j] * p[j] for j in range(2))) * x[i] for i in range(2)))
-    return Derivation(
-        "Completing the square, 2×2, about the stationary point −½A⁻¹b",
-        [
-            Step(_quad(A, [x[i] - p[i] for i in range(2)]) + fs, "definition"),
-            Step(_quad(A, x) - 2 * linear + _quad(A, p) + fs, "expand; A symmetric, so the cross terms are 2 (Ax*)ᵀx"),
-            Step(_quad(A, x) + b[0] * x[0] + b[1] * x[1] + c, "−2Ax* = b and f* = c − x*ᵀAx* = c − ¼bᵀA⁻¹b"),
-        ],
-        assumptions=Assumptions.of(sp.Ne(det, 0), matrices={A: "symmetric"}),
-        where={p[0]: star[0], p[1]: star[1], fs: c - _quad(adj, b) / (4 * det)},
-        lhs_latex=r"(x - x^*)^\top A (x - x^*) + f(x^*)",
-    )
-
-
-def _completed_square_3x3() -> Derivation:
-    A, x = _symmetric(3)
-    b = sp.symbols("b_1:4", real=True)
-    c, fs = sp.Symbol("c", real=True), sp.Symbol("f^*", real=True)
-    p = sp.symbols("x^*_1:4", real=True)
-    Ap = [sp.Add(*(A[i, j] * p[j] for j in range(3))) for i in range(3)]
-    return Derivation(
-        "Completing the square, 3×3, about any solution of 2Ax + b = 0",
-        [
-            Step(_quad(A, [x[i] - p[i] for i in range(3)]) + fs, "definition"),
-            Step(_quad(A, x) - 2 * sp.Add(*(Ap[i] * x[i] for i in range(3))) + _quad(A, p) + fs, "expand; A symmetric"),
-            Step(_quad(A, x) + sp.Add(*(b[i] * x[i] for i in range(3))) + c, "b = −2Ax* and f* = c − x*ᵀAx*"),
-        ],
-        assumptions=Assumptions.of(matrices={A: "symmetric"}),
-        where={**{b[i]: -2 * Ap[i] for i in range(3)}, fs: c - _quad(A, p)},
-        lhs_latex=r"(x - x^*)^\top A (x - x^*) + f(x^*)",
-    )
-
-
-def _stationary_point() -> Derivation:
-    A, x = _symmetric(2)
-    X, b = sp.ImmutableMatrix(x), sp.ImmutableMatrix(sp.symbols("b_1:3", real=True))
-    inverse = A.adjugate() / A.det()
-    star = (-inverse * b / 2).applyfunc(sp.together)
-    zero = sp.ImmutableMatrix([0, 0])
-    return Derivation(
-        "The stationary point: ∇f = 2Ax + b = 0 ⇔ x = −½A⁻¹b (2×2)",
-        [
-            Step(sp.Eq(2 * A * X + b, zero, evaluate=False), "∇f(x) = (A + Aᵀ)x + b = 2Ax + b; set it to 0"),
-            Step(sp.Eq(A * X, -b / 2, evaluate=False), "halve both sides", factor=sp.Rational(1, 2)),
-            Step(sp.Eq(X, star, evaluate=False), "multiply by A⁻¹ = adj A / det A (undone by multiplying by A)", factor=inverse),
-        ],
-        assumptions=Assumptions.of(sp.Ne(A.det(), 0), matrices={A: "symmetric"}),
-    )
-
-
-def _minimum_value() -> Derivation:
-    A, _ = _symmetric(2)
-    b = sp.symbols("b_1:3", real=True)
-    c = sp.Symbol("c", real=True)
-    p = sp.symbols("x^*_1:3", real=True)
-    det, adj = A.det(), A.adjugate()
-    star = {p[i]: sp.together(-(adj[i, 0] * b[0] + adj[i, 1] * b[1]) / (2 * det)) for i in range(2)}
-    btx = b[0] * p[0] + b[1] * p[1]
-    return Derivation(
-        "The value at the stationary point is c − ¼bᵀA⁻¹b (2×2)",
-        [
-            Step(_quad(A, p) + btx + c, "definition of f"),
-            Step(sp.Add(-btx / 2, btx, c, evaluate=False), "Ax* = −b/2, so x*ᵀAx* = −½bᵀx*"),
-            Step(c + btx / 2, "collect"),
-            Step(c - _quad(adj, b) / (4 * det), "x* = −½A⁻¹b with A⁻¹ = adj A / det A"),
-        ],
-        assumptions=Assumptions.of(sp.Ne(det, 0), matrices={A: "symmetric"}),
-        where=star,
-        lhs_latex="f(x^*)",
-    )
-
-
-def derivations() -> tuple[Derivation, ...]:
-    r"""The verified derivations of the page: symmetrization, stationary point, value, completed square.
-
-    Returns
-    -------
-    tuple of Derivation
-        (1) $x^\top A x = x^\top \tfrac{A + A^\top}{2} x$ for a general 2×2 $A$;
-        (2) $2Ax + b = 0 \Leftrightarrow x = -\tfrac12 A^{-1} b$ (equation chain, 2×2);
-        (3) $f(x^*) = c - \tfrac14 b^\top A^{-1} b$ (2×2);
-        (4) $(x - x^*)^\top A (x - x^*) + f(x^*) = x^\top A x + b^\top x + c$ for a
-        symmetric invertible 2×2 $A$ with $x^* = -\tfrac12 A^{-1} b$, and
-        (5) for a symmetric 3×3 $A$ at any $x^*$ with $2Ax^* + b = 0$
-        (singular $A$ included).
-
-    References
-    ----------
-    S. Boyd and L. Vandenberghe, *Convex Optimization*, 2004, Appendix A.5.5.
-
-    Examples
-    --------
-    >>> [d.verify().status for d in derivations()]
-    ['proven', 'proven', 'proven', 'proven', 'proven']
-    """
-    return (_symmetrization(), _stationary_point(), _minimum_value(), _completed_square_2x2(), _completed_square_3x3())
 
 
 # ---------------------------------------------------------------------- registry
