@@ -12,16 +12,21 @@ f(v_k)` converges to it from anywhere, and any policy greedy with respect to
 
 Algorithms (numeric twins, float64, dense or sparse models):
 
-* :func:`value_iteration` — :math:`v_{k+1} = f(v_k)`, one vectorized sweep per step;
-* :func:`policy_iteration` — exact evaluation, greedy improvement, until stable;
+* :func:`value_iteration` — :math:`v_{k+1} = f(v_k)`, one sweep per step, stopped by
+  the span of :math:`v_{k+1} - v_k` (MacQueen's bounds) with a guaranteed accuracy;
+* :func:`policy_iteration` — evaluation (exact LU, or BiCGSTAB certified to an accuracy
+  on large sparse models), greedy improvement, until stable;
 * :func:`truncated_policy_iteration` — evaluation cut to ``sweeps`` sweeps (``sweeps=1``
   is value iteration, ``sweeps → ∞`` policy iteration).
 
 Symbolic twin: :func:`optimal_values_symbolic` runs policy iteration in exact rational
 arithmetic and reports, for every state, the *set* of optimal actions — ties are decided
 exactly. The numeric twins break ties toward the lowest action index (``np.argmax``), and
-policy iteration keeps its current action unless another is better by more than
-``1e-10·(1 + max|q|)``, so rounding cannot make it cycle between tied actions.
+policy iteration keeps its current action unless another is better by more than a slack
+that covers rounding and the evaluation error, so it cannot cycle between tied actions.
+
+The sweeps run through :mod:`refalgo.mdp._sweep`: NumPy/SciPy, or compiled parallel
+kernels (numba, the ``fast`` extra) chosen by the ``backend`` keyword.
 """
 
 from __future__ import annotations

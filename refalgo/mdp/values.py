@@ -137,7 +137,7 @@ def _direct(mdp: MDP, P_pi: Any, r_pi: NDArray[np.float64]) -> NDArray[np.float6
     return v
 
 
-DIRECT_MAX_STATES = 1000  # sparse models up to this size are solved exactly by sparse LU
+DIRECT_MAX_STATES = 500  # sparse models up to this size are solved exactly by sparse LU
 _KRYLOV_ATTEMPTS = 4
 
 
@@ -333,8 +333,9 @@ def state_values(
         Guaranteed accuracy :math:`\|v - v_\pi\|_\infty \le` ``tol`` of the Krylov and
         iterative methods.
     backend
-        Sweeps and products of the Krylov and iterative methods: ``"auto"``,
-        ``"numba"`` or ``"numpy"`` (see :func:`iterative_policy_evaluation`).
+        Sweeps of the iterative method: ``"auto"``, ``"numba"`` or ``"numpy"`` (see
+        :func:`iterative_policy_evaluation`); products of the Krylov method: ``"numba"``,
+        else SciPy's (as :func:`~refalgo.mdp.policy_iteration.policy_iteration`).
 
     Returns
     -------
@@ -385,8 +386,9 @@ def state_values(
         if mdp.gamma == 1.0:
             raise ValueError("method: 'krylov' certifies its result only for gamma < 1; use method='direct'")
         tol = as_positive(tol, "tol")
-        m = _sweep.model(mdp, backend)
-        return _krylov(_sweep.chain(*policy_model(mdp, policy), mdp.gamma, m.backend), tol=tol)[0]
+        _sweep.model(mdp, backend)  # validates the name
+        product = "numba" if backend == "numba" else "numpy"  # as in policy_iteration
+        return _krylov(_sweep.chain(*policy_model(mdp, policy), mdp.gamma, product), tol=tol)[0]
     if method == "iterative":
         return iterative_policy_evaluation(mdp, policy, tol=tol, backend=backend).values
     raise ValueError(f"method: expected 'auto', 'direct', 'krylov' or 'iterative'; got {method!r}")
