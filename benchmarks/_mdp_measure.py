@@ -1,7 +1,9 @@
 r"""Memory bandwidth, the traffic of one sweep, and certified reference values.
 
 * :func:`copy_bandwidth`: ``np.copyto`` between two 256 MiB arrays (far beyond the
-  caches), counted as STREAM counts a copy: bytes read plus bytes written.
+  caches), counted as STREAM counts a copy: bytes read plus bytes written (one thread,
+  CPU time); :func:`threaded_copy_bandwidth`: the same copy as a numba ``prange`` loop on
+  several threads (wall time), the reference for the multi-threaded sweeps.
 * :func:`sweep_bytes`: the bytes one Bellman sweep must move at the least — the CSR
   arrays (``data``, ``indices``, ``indptr``) once, the rewards once, the old values
   once and the new values once. Gathers of ``v[indices]`` that miss the cache move
@@ -36,6 +38,28 @@ def copy_bandwidth(*, nbytes: int = COPY_BYTES, repeats: int = 7) -> float:
         t0 = time.process_time()
         np.copyto(dst, src)
         times.append(time.process_time() - t0)
+    return 2.0 * src.nbytes / min(times)
+
+
+def threaded_copy_bandwidth(threads: int, *, nbytes: int = COPY_BYTES, repeats: int = 7) -> float:
+    """Best bytes per second of a numba ``prange`` copy on ``threads`` threads (wall time), read plus write."""
+    import numba
+
+    @numba.njit(parallel=True)
+    def copy(src: NDArray[np.float64], dst: NDArray[np.float64]) -> None:
+        for i in numba.prange(src.shape[0]):
+            dst[i] = src[i]
+
+    numba.set_num_threads(threads)
+    src = np.ones(nbytes // 8)
+    dst = np.zeros_like(src)
+    copy(src, dst)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        copy(src, dst)
+        times.append(time.perf_counter() - t0)
+    numba.set_num_threads(1)
     return 2.0 * src.nbytes / min(times)
 
 

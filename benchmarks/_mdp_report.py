@@ -14,12 +14,13 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _solve_table(rows: list[dict[str, Any]]) -> list[str]:
-    body = [[r["task"], f"{r['states']:,}", r["solver"], _num(r["median_s"], ".4g"), _num(r["median_wall_s"], ".4g"),
+    body = [[r["task"], f"{r['states']:,}", r["solver"], _num(r["median_s"], ".4g") + ("" if r.get("clock", "CPU") == "CPU" else " (wall)"),
+             _num(r["median_wall_s"], ".4g"),
              _num(r["refalgo_over_this"], ".2f"), str(r["iterations"] or "—"),
              _num(None if r["s_per_sweep"] is None else 1e3 * r["s_per_sweep"], ".3g"),
              _num(r["GBps"], ".2f"), _num(None if r["fraction_of_copy"] is None else 100 * r["fraction_of_copy"], ".0f"),
              f"{r['max_error']:.1e}"] for r in rows]
-    return _table(["task", "states", "solver", "CPU (s)", "wall (s)", "refalgo / this", "sweeps or steps",
+    return _table(["task", "states", "solver", "time (s)", "wall (s)", "refalgo / this", "sweeps or steps",
                    "ms per sweep", "GB/s per sweep", "% of copy", "max error"], body)
 
 
@@ -28,17 +29,24 @@ def markdown(result: dict[str, Any]) -> str:
     m, c = result["machine"], result["config"]
     lines = [
         f"Run {m['date']} on {m['cpu']} ({m['cores']} cores, shared), Python {m['python']}, "
-        f"NumPy {m['numpy']}, SciPy {m['scipy']}; every solver on one thread, timed by process CPU "
-        "time (the machine was shared; wall time alongside).",
+        f"NumPy {m['numpy']}, SciPy {m['scipy']}, numba {m.get('numba') or 'absent'}; one OpenBLAS thread, "
+        "OpenMP workers waiting passively. "
+        "Every solver runs on one thread and is timed by process CPU time (the machine was shared; wall "
+        "time alongside), except the *refalgo (N threads)* rows: numba's kernels on every core, timed by "
+        "wall clock. *refalgo* is the default `backend=\"auto\"` (numba's compiled sweeps), *refalgo "
+        "(NumPy)* the SciPy fallback.",
         f"Sparse random MDPs: {c['actions']} actions, {c['successors']} successors per (state, action), "
         f"γ = {c['gamma']}, every solver to ‖v − v*‖∞ ≤ {c['tol']:g}; median of {c['repeats']} runs "
-        f"({c['repeats_at_1e6']} at 10⁶ states). Copy bandwidth (np.copyto, read + write): "
-        f"{result['copy_bandwidth_GBps']:.2f} GB/s. *refalgo / this* below 1 means refalgo is faster; "
-        "*max error* is measured against certified reference values; the per-sweep columns use CPU time.",
+        f"({c['repeats_at_1e6']} at 10⁶ states). Copy bandwidth (read + write): "
+        + ", ".join(f"{b:.2f} GB/s on {t} thread{'s' if t != '1' else ''}"
+                    for t, b in result.get("copy_bandwidth_by_threads_GBps", {"1": result["copy_bandwidth_GBps"]}).items())
+        + "; *% of copy* compares each row with the copy on as many threads. *refalgo / this* below 1 "
+        "means refalgo is faster; *max error* is measured against certified reference values; the "
+        "per-sweep columns use the row's time.",
         "",
         *_solve_table(result["rows"]),
         "",
-        "Policy iteration, and policy evaluation by an exact sparse solve, at small sizes:",
+        "Policy iteration with pymdptoolbox's dense solver, and policy evaluation by an exact sparse LU, at small sizes:",
         "",
         *_solve_table(result["small_rows"]),
         "",

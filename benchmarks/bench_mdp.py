@@ -8,9 +8,12 @@ refalgo / peer, sweeps, the achieved bytes per second of one sweep against the m
 copy bandwidth, the growth exponent of time with size, the peers' setup costs, and the
 time of an exact rational policy evaluation of a 100-state MDP.
 
-Policy iteration with an exact sparse solve (refalgo) or a dense ``S × S`` solve
-(pymdptoolbox) grows like :math:`S^3`; they run at small sizes only, stated in the
-results. Run with ``python -m benchmarks mdp [--sizes 10000 100000 1000000]
+refalgo runs three ways: ``"refalgo"`` is the default ``backend="auto"`` (the compiled
+numba sweeps when numba is installed) on one thread, ``"refalgo (NumPy)"`` the SciPy
+fallback, ``"refalgo (N threads)"`` the numba kernels on every core (timed by wall
+clock; the one-thread rows by CPU time). pymdptoolbox's policy iteration builds a dense
+``S × S`` matrix and grows like :math:`S^3`, so it runs at the small sizes only, stated
+in the results; the small sizes also time refalgo's exact sparse LU evaluation. Run with ``python -m benchmarks mdp [--sizes 10000 100000 1000000]
 [--repeats 3] [--quick]``.
 """
 
@@ -22,10 +25,12 @@ import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -42,48 +47,62 @@ from ._mdp_peers import (
 RESULTS = Path(__file__).resolve().parent / "results"
 TOL, GAMMA, ACTIONS, SUCCESSORS, SEED = 1e-6, 0.9, 4, 4, 0
 TASKS = {"vi": "value iteration", "pe": "policy evaluation", "pi": "policy iteration"}
+THREADS = len(os.sched_getaffinity(0))
 Runner = Callable[[SparseModel, float], Run]
 
 
-def _peers(kind: str, n_states: int, small: bool) -> dict[str, Runner]:
-    """The solvers for one task; cubic-time policy iteration only on the small models."""
+class Solver(NamedTuple):
+    """A runner and the number of threads it uses (1: timed by CPU time; more: by wall time)."""
+
+    run: Runner
+    threads: int
+
+
+def _peers(kind: str, n_states: int, small: bool) -> dict[str, Solver]:
+    """The solvers for one task; pymdptoolbox's dense policy iteration only on the small models."""
     if kind == "pe" and small:
-        return {"refalgo": refalgo_runner("pe"), "refalgo (direct solve)": refalgo_runner("pe-direct")}
-    out: dict[str, Runner] = {}
+        return {"refalgo": Solver(refalgo_runner("pe"), 1),
+                "refalgo (direct solve)": Solver(refalgo_runner("pe-direct"), 1)}
+    out = {"refalgo": Solver(refalgo_runner(kind), 1)}
+    if not small:
+        out["refalgo (NumPy)"] = Solver(refalgo_runner(kind, backend="numpy"), 1)
+        if THREADS > 1:
+            out[f"refalgo ({THREADS} threads)"] = Solver(refalgo_runner(kind, threads=THREADS), THREADS)
     if kind != "pi" or small:
-        out["refalgo"] = refalgo_runner(kind)
-        out["pymdptoolbox"] = pymdptoolbox_runner(kind)
-    out["mdpsolver"] = mdpsolver_runner(kind)
+        out["pymdptoolbox"] = Solver(pymdptoolbox_runner(kind), 1)
+    out["mdpsolver"] = Solver(mdpsolver_runner(kind), 1)
     return out
 
 
 def _reference(model: SparseModel, kind: str) -> measure.Certified:
-    """Certified values: refalgo's iteration to 1e-10, bracketed by an independent sweep."""
-    rough = refalgo_runner("pe" if kind == "pe" else "vi")(model, 1e-10).values
+    """Certified values: refalgo's NumPy iteration to 1e-10, bracketed by an independent sweep."""
+    rough = refalgo_runner("pe" if kind == "pe" else "vi", backend="numpy")(model, 1e-10).values
     return measure.certify(model, rough)
 
 
-def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool, copy_bw: float) -> list[dict[str, Any]]:
+def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool, copy_bw: dict[int, float]) -> list[dict[str, Any]]:
     """Time every solver of one task on one model, interleaved over the repeats."""
     peers = _peers(kind, model.n_states, small)
     runs: dict[str, list[Run]] = {name: [] for name in peers}
     for _ in range(repeats):
-        for name, run in peers.items():
-            runs[name].append(run(model, TOL))
+        for name, solver in peers.items():
+            runs[name].append(solver.run(model, TOL))
     ref = _reference(model, kind)
     nbytes = measure.sweep_bytes(model)
     rows: list[dict[str, Any]] = []
     for name, rs in runs.items():
-        t = statistics.median(r.seconds for r in rs)
+        threads = peers[name].threads
+        t = statistics.median(r.seconds if threads == 1 else r.wall for r in rs)
         sweeps = rs[0].iterations
         per_sweep = t / sweeps if kind != "pi" and sweeps > 0 else None
         rows.append({
-            "task": TASKS[kind], "states": model.n_states, "solver": name,
+            "task": TASKS[kind], "states": model.n_states, "solver": name, "threads": threads,
+            "clock": "CPU" if threads == 1 else "wall",
             "median_s": t, "times_s": [r.seconds for r in rs], "median_wall_s": statistics.median(r.wall for r in rs), "setup_s": statistics.median(r.setup for r in rs),
             "iterations": sweeps, "s_per_sweep": per_sweep,
             "bytes_per_sweep": nbytes if per_sweep else None,
             "GBps": nbytes / per_sweep / 1e9 if per_sweep else None,
-            "fraction_of_copy": nbytes / per_sweep / copy_bw if per_sweep else None,
+            "fraction_of_copy": nbytes / per_sweep / copy_bw[threads] if per_sweep else None,
             "max_error": float(np.max(np.abs(rs[0].values - ref.values))),
             "reference_error_bound": ref.error,
         })
@@ -93,7 +112,16 @@ def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool, copy_bw
     return rows
 
 
-def _size_rows(n_states: int, repeats: int, small: bool, copy_bw: float) -> list[dict[str, Any]]:
+def _warm_up() -> None:
+    """Load (or compile) every numba kernel once, outside the timed solves: a one-time cost per process."""
+    model = random_sparse_mdp(4000, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED + 2)
+    chain = restrict(model, random_policy(model, seed=SEED + 3))
+    for threads in sorted({1, THREADS}):
+        for kind in ("vi", "pi", "pe"):
+            refalgo_runner(kind, threads=threads)(chain if kind == "pe" else model, TOL)
+
+
+def _size_rows(n_states: int, repeats: int, small: bool, copy_bw: dict[int, float]) -> list[dict[str, Any]]:
     model = random_sparse_mdp(n_states, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED)
     chain = restrict(model, random_policy(model, seed=SEED + 1))
     rows = []
@@ -147,12 +175,42 @@ def _machine() -> dict[str, Any]:
                 if ln.startswith("model name")), platform.processor())
     import scipy
 
+    try:
+        import numba
+
+        numba_version: str | None = numba.__version__
+    except ImportError:
+        numba_version = None
     return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
-            "numpy": np.__version__, "scipy": scipy.__version__,
+            "numpy": np.__version__, "scipy": scipy.__version__, "numba": numba_version,
+            "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"), "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
             "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 
+def _thread_settings(argv: list[str]) -> int | None:
+    """Re-run in a child process with the thread settings below, unless this one has them.
+
+    * ``OPENBLAS_NUM_THREADS=1``: SciPy's BiCGSTAB spends part of its time in BLAS level-1
+      calls, which OpenBLAS would thread; every solver here is meant to run on one thread
+      (numba's threads are set per solver).
+    * ``OMP_WAIT_POLICY=PASSIVE``: numba's OpenMP workers sleep between parallel regions
+      instead of spinning; on a machine shared with other jobs a spinning worker competes
+      for the cores and stalls every region (measured here: 20 times slower), and its
+      spinning would be counted as CPU time of the one-thread rows.
+
+    Both must be set before NumPy and numba load, hence the child process.
+    """
+    wanted = {"OPENBLAS_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"}
+    if all(os.environ.get(k) == v for k, v in wanted.items()):
+        return None
+    env = dict(os.environ, **wanted)
+    return subprocess.run([sys.executable, "-m", "benchmarks", "mdp", *argv], env=env, check=False).returncode
+
+
 def main(argv: list[str]) -> int:
+    code = _thread_settings(argv)
+    if code is not None:
+        return code
     parser = argparse.ArgumentParser(prog="python -m benchmarks mdp")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10**4, 10**5, 10**6])
     parser.add_argument("--small-sizes", type=int, nargs="+", default=[1000, 2000, 3000])
@@ -161,8 +219,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.small_sizes, args.repeats = [1000, 10**4], [300, 600], 1
-    copy_bw = measure.copy_bandwidth()
-    print(f"copy bandwidth {copy_bw / 1e9:.2f} GB/s", flush=True)
+    copy_bw = {1: measure.copy_bandwidth()}
+    if THREADS > 1:
+        copy_bw[THREADS] = measure.threaded_copy_bandwidth(THREADS)
+    print("copy bandwidth " + ", ".join(f"{t} thread(s) {b / 1e9:.2f} GB/s" for t, b in copy_bw.items()), flush=True)
+    _warm_up()
     rows: list[dict[str, Any]] = []
     for n in args.sizes:
         rows += _size_rows(n, 1 if n >= 10**6 else args.repeats, False, copy_bw)
@@ -173,15 +234,17 @@ def main(argv: list[str]) -> int:
         random_sparse_mdp(n, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED), TOL)}
         for n in args.small_sizes]
     result = {
-        "machine": _machine(), "copy_bandwidth_GBps": copy_bw / 1e9,
+        "machine": _machine(), "copy_bandwidth_GBps": copy_bw[1] / 1e9,
+        "copy_bandwidth_by_threads_GBps": {str(t): b / 1e9 for t, b in copy_bw.items()},
         "config": {"tol": TOL, "gamma": GAMMA, "actions": ACTIONS, "successors": SUCCESSORS, "seed": SEED,
                    "repeats": args.repeats, "repeats_at_1e6": 1},
         "rows": rows, "small_rows": small, "exponents": _exponents(rows),
         "small_exponents": [e for e in _exponents(small) if e["task"] == TASKS["pi"] or "direct" in e["solver"]],
         "pymdptoolbox_constructor": setup, "exact": _exact_example(),
-        "skipped": [{"task": "policy iteration", "solver": s, "states": n,
-                     "reason": "cubic time: measured at the small sizes only"}
-                    for n in args.sizes for s in ("refalgo", "pymdptoolbox")],
+        "skipped": [{"task": "policy iteration", "solver": "pymdptoolbox", "states": n,
+                     "reason": f"its PolicyIteration builds P_π as a dense S × S array ({8 * n * n / 2**30:.2g} GiB) "
+                               "and solves it by dense LU, O(S³) per evaluation: measured at the small sizes only"}
+                    for n in args.sizes],
     }
     from ._mdp_report import markdown
 
