@@ -45,6 +45,33 @@ def _dot(indptr, indices, data, v, row):
     return acc
 
 
+@njit(cache=True)
+def _optimality_block(indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, start, stop):
+    """States ``start … stop-1`` of :func:`optimality_sweep`; returns (min, max) of their change.
+
+    The running max over actions is a select, not a branch: which action wins is as good
+    as random, and a mispredicted branch would discard the gathers already in flight.
+    """
+    lo, hi = np.inf, -np.inf
+    for s in range(start, stop):
+        base = np.uint64(s * n_actions)
+        best = R[base] + gamma * _dot(indptr, indices, data, v, base)
+        arg = 0
+        for a in range(1, n_actions):
+            row = base + np.uint64(a)
+            q = R[row] + gamma * _dot(indptr, indices, data, v, row)
+            better = q > best  # strict: ties keep the lowest action, as np.argmax
+            arg = a if better else arg
+            best = q if better else best
+        out[s] = best
+        if with_policy:
+            policy[s] = arg
+        d = best - v[s]
+        lo = min(lo, d)
+        hi = max(hi, d)
+    return lo, hi
+
+
 @njit(parallel=True, cache=True)
 def optimality_sweep(indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy):
     """``out[s] = max_a q(s, a)``; ``policy[s]`` = first maximiser when ``with_policy``. Returns (min, max) of out - v."""
@@ -53,21 +80,25 @@ def optimality_sweep(indptr, indices, data, R, v, gamma, n_actions, out, policy,
     lows = np.empty(nb)
     highs = np.empty(nb)
     for b in prange(nb):
-        lo, hi = np.inf, -np.inf
-        for s in range(b * n // nb, (b + 1) * n // nb):
-            best, arg = -np.inf, 0
-            for a in range(n_actions):
-                row = np.uint64(s * n_actions + a)
-                q = R[row] + gamma * _dot(indptr, indices, data, v, row)
-                if q > best:
-                    best, arg = q, a
-            out[s] = best
-            if with_policy:
-                policy[s] = arg
-            d = best - v[s]
-            lo, hi = min(lo, d), max(hi, d)
-        lows[b], highs[b] = lo, hi
+        lo, hi = _optimality_block(
+            indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, b * n // nb, (b + 1) * n // nb
+        )
+        lows[b] = lo
+        highs[b] = hi
     return lows.min(), highs.max()
+
+
+@njit(cache=True)
+def _policy_block(indptr, indices, data, r, v, gamma, out, start, stop):
+    """States ``start … stop-1`` of :func:`policy_sweep`; returns (min, max) of their change."""
+    lo, hi = np.inf, -np.inf
+    for s in range(start, stop):
+        new = r[s] + gamma * _dot(indptr, indices, data, v, np.uint64(s))
+        out[s] = new
+        d = new - v[s]
+        lo = min(lo, d)
+        hi = max(hi, d)
+    return lo, hi
 
 
 @njit(parallel=True, cache=True)
@@ -78,13 +109,9 @@ def policy_sweep(indptr, indices, data, r, v, gamma, out):
     lows = np.empty(nb)
     highs = np.empty(nb)
     for b in prange(nb):
-        lo, hi = np.inf, -np.inf
-        for s in range(b * n // nb, (b + 1) * n // nb):
-            new = r[s] + gamma * _dot(indptr, indices, data, v, np.uint64(s))
-            out[s] = new
-            d = new - v[s]
-            lo, hi = min(lo, d), max(hi, d)
-        lows[b], highs[b] = lo, hi
+        lo, hi = _policy_block(indptr, indices, data, r, v, gamma, out, b * n // nb, (b + 1) * n // nb)
+        lows[b] = lo
+        highs[b] = hi
     return lows.min(), highs.max()
 
 

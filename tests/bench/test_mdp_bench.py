@@ -150,3 +150,16 @@ def test_every_peer_reaches_the_tolerance(kind):
         run = runner(kind)(model, tol)
         assert np.max(np.abs(run.values - exact)) <= tol
         assert run.seconds > 0 and math.isfinite(run.setup)
+
+
+@pytest.mark.parity
+def test_policy_iteration_peers_by_size():
+    """pymdptoolbox's dense policy iteration only at the small sizes; refalgo and mdpsolver everywhere."""
+    pytest.importorskip("mdptoolbox")
+    pytest.importorskip("mdpsolver")
+    from benchmarks.bench_mdp import _peers
+
+    large, small = _peers("pi", 10**4, False), _peers("pi", 1000, True)
+    assert {"refalgo", "refalgo (NumPy)", "mdpsolver"} <= set(large) and "pymdptoolbox" not in large
+    assert {"refalgo", "pymdptoolbox", "mdpsolver"} <= set(small)
+    assert all(s.threads == 1 for name, s in large.items() if "threads" not in name)
