@@ -3,13 +3,14 @@ r"""Compiled kernels for the in-place Adam/AdamW step: the whole update in one p
 This module imports numba (the ``fast`` extra); :mod:`refalgo.optim.inplace` imports it
 only when the numba backend is chosen, so ``import refalgo`` never does.
 
-:func:`adam_kernel` walks the flattened arrays once, the elements shared among numba's
-threads (``prange``), and finishes each element while its :math:`\theta, g, m, v` are in
-registers: every array is read once and written once, the 28 bytes per float32
-parameter that the update must move. The loop body is the chunked NumPy path's
-sequence of operations, element by element and in the same order; without
-``fastmath`` (IEEE arithmetic: no reassociation, no fused multiply-add) the two
-backends round identically.
+:func:`adam_kernel` (and :func:`amsgrad_kernel`) walks the flattened arrays once, the
+elements shared among numba's threads (``prange``), and finishes each element while
+its :math:`\theta, g, m, v` are in registers: every array is read once and written
+once, the 28 bytes per float32 parameter that the update must move. The loop body
+is the chunked NumPy path's sequence of operations, element by element and in the
+same order (a maximized gradient is multiplied by −1 and AdamW's absent L2 term is
+:math:`0\cdot\theta`, both exact); without ``fastmath`` (IEEE arithmetic: no
+reassociation, no fused multiply-add) the two backends give the same numbers.
 
 Every scalar arrives in the arrays' dtype: a float64 constant inside a float32 loop
 would promote each element to float64 and the loop would no longer vectorize.
@@ -25,53 +26,69 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["adam_kernel", "adam_kernel_serial", "all_finite", "all_finite_serial"]
+__all__ = ["adam_kernel", "amsgrad_kernel", "serial_kernel", "all_finite", "all_finite_serial"]
 
 
 @numba.njit(inline="always")
-def _update(i: int, p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any],
-            c: tuple[Any, ...], maximize: bool, amsgrad: bool) -> bool:
-    r"""Update element ``i`` in place; returns whether its :math:`\theta_t` and :math:`v_t` are finite.
+def _moments(i: int, p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
+             c: tuple[Any, ...]) -> tuple[Any, Any, Any]:
+    r"""Decay, gradient and both moments of element ``i``; stores :math:`m, v` and returns (decayed θ, m, v).
 
-    ``c`` holds :math:`1-\beta_1, \beta_2, 1-\beta_2`, Adam's L2 coefficient λ (0 for
-    AdamW), AdamW's decay factor ``keep`` (:math:`1-\alpha\lambda` or :math:`1-\eta_t\lambda`;
-    1 for Adam) and the efficient form's :math:`\alpha_t, \hat\epsilon`, all in the arrays'
-    dtype. ``vmax`` is read and written only when ``amsgrad``.
+    ``c`` holds the sign of the gradient (−1 with ``maximize``), :math:`1-\beta_1, \beta_2,
+    1-\beta_2`, Adam's L2 coefficient λ (0 for AdamW), AdamW's decay factor ``keep``
+    (:math:`1-\alpha\lambda` or :math:`1-\eta_t\lambda`; 1 for Adam) and the efficient
+    form's :math:`\alpha_t, \hat\epsilon`, all in the arrays' dtype.
     """
-    one_minus_beta1, beta2, one_minus_beta2, l2, keep, alpha_t, eps_hat = c
-    gi = -g[i] if maximize else g[i]
-    if l2 != 0:
-        gi = gi + l2 * p[i]  # g ← g + λθ
-    pi = p[i] * keep  # θ ← (1 − αλ)θ
+    sign, one_minus_beta1, beta2, one_minus_beta2, l2, keep, _, _ = c
+    gi = sign * g[i] + l2 * p[i]  # g ← ±g + λθ
     mi = m[i] + one_minus_beta1 * (gi - m[i])  # m ← m + (1 − β₁)(g − m)
     vi = v[i] * beta2 + gi * gi * one_minus_beta2  # v ← β₂v + (1 − β₂)g²
     m[i] = mi
     v[i] = vi
-    if amsgrad:
-        vmax[i] = max(vmax[i], vi)  # v_max ← max(v_max, v)
-    denominator = np.sqrt(vmax[i] if amsgrad else vi) + eps_hat
-    pi = pi - alpha_t * (mi / denominator)  # θ ← θ − α_t m / (√v + ε̂)
-    p[i] = pi
-    return np.isfinite(pi) & np.isfinite(vi)
+    return p[i] * keep, mi, vi  # θ ← (1 − αλ)θ
+
+
+@numba.njit(inline="always")
+def _update(i: int, p: NDArray[Any], theta: Any, mi: Any, vi: Any, denominator_v: Any, c: tuple[Any, ...]) -> bool:
+    r"""Store :math:`\theta - \alpha_t m/(\sqrt{v} + \hat\epsilon)` in ``p[i]``; returns whether it and :math:`v_t` are finite."""
+    alpha_t, eps_hat = c[6], c[7]
+    theta = theta - alpha_t * (mi / (np.sqrt(denominator_v) + eps_hat))  # θ ← θ − α_t m / (√v + ε̂)
+    p[i] = theta
+    return np.isfinite(theta) & np.isfinite(vi)
 
 
 @numba.njit(parallel=True, cache=True)
-def adam_kernel(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any],
-                c: tuple[Any, ...], maximize: bool, amsgrad: bool) -> bool:
+def adam_kernel(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], c: tuple[Any, ...]) -> bool:
     """One step on flat arrays in place, the elements shared among threads; whether the results are finite."""
     bad = 0
     for i in numba.prange(p.size):
-        bad += not _update(i, p, g, m, v, vmax, c, maximize, amsgrad)
+        theta, mi, vi = _moments(i, p, g, m, v, c)
+        bad += not _update(i, p, theta, mi, vi, vi, c)
+    return bad == 0
+
+
+@numba.njit(parallel=True, cache=True)
+def amsgrad_kernel(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any],
+                   c: tuple[Any, ...]) -> bool:
+    """:func:`adam_kernel` dividing by the running maximum ``vmax`` of :math:`v_t` (AMSGrad)."""
+    bad = 0
+    for i in numba.prange(p.size):
+        theta, mi, vi = _moments(i, p, g, m, v, c)
+        vmax[i] = max(vmax[i], vi)  # v_max ← max(v_max, v)
+        bad += not _update(i, p, theta, mi, vi, vmax[i], c)
     return bad == 0
 
 
 @numba.njit(cache=True)
-def adam_kernel_serial(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any],
-                       c: tuple[Any, ...], maximize: bool, amsgrad: bool) -> bool:
-    """:func:`adam_kernel` on the calling thread: for arrays too small to repay waking the others."""
+def serial_kernel(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any],
+                  c: tuple[Any, ...], amsgrad: bool) -> bool:
+    """Either kernel on the calling thread, for arrays too small to repay waking the others."""
     bad = 0
     for i in range(p.size):
-        bad += not _update(i, p, g, m, v, vmax, c, maximize, amsgrad)
+        theta, mi, vi = _moments(i, p, g, m, v, c)
+        if amsgrad:
+            vmax[i] = max(vmax[i], vi)
+        bad += not _update(i, p, theta, mi, vi, vmax[i] if amsgrad else vi, c)
     return bad == 0
 
 

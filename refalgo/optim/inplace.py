@@ -162,11 +162,14 @@ def _fused_kernels(backend: Any) -> Any:
 
 def _fused_leaf(kernels: Any, p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
                 vmax: NDArray[Any] | None, c: _Coefficients, maximize: bool) -> bool:
-    """Update one leaf in place with the compiled kernel; the scalars go in the leaf's dtype."""
-    dt = p.dtype.type
-    kernel = kernels.adam_kernel if p.size >= PARALLEL_MIN else kernels.adam_kernel_serial
-    flat = [x.reshape(-1) for x in (p, g, m, v, v if vmax is None else vmax)]
-    return bool(kernel(*flat, tuple(dt(x) for x in c), maximize, vmax is not None))
+    """Update one leaf in place with a compiled kernel; the scalars go in the leaf's dtype."""
+    scalars = tuple(p.dtype.type(x) for x in (-1.0 if maximize else 1.0, *c))
+    p, g, m, v = (x.reshape(-1) for x in (p, g, m, v))
+    if p.size < PARALLEL_MIN:
+        return bool(kernels.serial_kernel(p, g, m, v, v if vmax is None else vmax.reshape(-1), scalars, vmax is not None))
+    if vmax is None:
+        return bool(kernels.adam_kernel(p, g, m, v, scalars))
+    return bool(kernels.amsgrad_kernel(p, g, m, v, vmax.reshape(-1), scalars))
 
 
 def _grads_finite(kernels: Any, g: NDArray[Any]) -> bool:
