@@ -10,7 +10,7 @@ time of an exact rational policy evaluation of a 100-state MDP.
 
 refalgo runs three ways: ``"refalgo"`` is the default ``backend="auto"`` (the compiled
 numba sweeps when numba is installed) on one thread, ``"refalgo (NumPy)"`` the SciPy
-fallback, ``"refalgo (N threads)"`` the numba kernels on every core (timed by wall
+fallback, ``"refalgo (N threads)"`` ``backend="numba"`` on every core (timed by wall
 clock; the one-thread rows by CPU time). pymdptoolbox's policy iteration builds a dense
 ``S × S`` matrix and grows like :math:`S^3`, so it runs at the small sizes only, stated
 in the results; the small sizes also time refalgo's exact sparse LU evaluation. Run with ``python -m benchmarks mdp [--sizes 10000 100000 1000000]
@@ -67,7 +67,7 @@ def _peers(kind: str, n_states: int, small: bool) -> dict[str, Solver]:
     if not small:
         out["refalgo (NumPy)"] = Solver(refalgo_runner(kind, backend="numpy"), 1)
         if THREADS > 1:
-            out[f"refalgo ({THREADS} threads)"] = Solver(refalgo_runner(kind, threads=THREADS), THREADS)
+            out[f"refalgo ({THREADS} threads)"] = Solver(refalgo_runner(kind, backend="numba", threads=THREADS), THREADS)
     if kind != "pi" or small:
         out["pymdptoolbox"] = Solver(pymdptoolbox_runner(kind), 1)
     out["mdpsolver"] = Solver(mdpsolver_runner(kind), 1)
@@ -118,7 +118,7 @@ def _warm_up() -> None:
     chain = restrict(model, random_policy(model, seed=SEED + 3))
     for threads in sorted({1, THREADS}):
         for kind in ("vi", "pi", "pe"):
-            refalgo_runner(kind, threads=threads)(chain if kind == "pe" else model, TOL)
+            refalgo_runner(kind, backend="numba", threads=threads)(chain if kind == "pe" else model, TOL)
 
 
 def _size_rows(n_states: int, repeats: int, small: bool, copy_bw: dict[int, float]) -> list[dict[str, Any]]:
