@@ -214,3 +214,16 @@ def test_importing_refalgo_does_not_import_numba() -> None:
     code = "import sys, refalgo, refalgo.mdp; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_undiscounted_sparse_model_with_the_numba_backend() -> None:
+    """Sutton & Barto's Example 4.1 (γ = 1): the compiled sweeps, then exact policy iteration."""
+    pytest.importorskip("numba")
+    from refalgo.mdp import ACTIONS, grid_world
+
+    w = grid_world((4, 4), terminal=[(0, 0), (3, 3)], r_boundary=-1.0, r_step=-1.0, actions=ACTIONS[:4], gamma=1, sparse=True)
+    steps = np.array([0, 1, 2, 3, 1, 2, 3, 2, 2, 3, 2, 1, 3, 2, 1, 0], dtype=float)
+    sol = value_iteration(w.mdp, backend="numba")
+    assert np.array_equal(sol.values, -steps) and sol.bound == 0.0
+    with pytest.raises(ValueError, match="gamma"):
+        iterative_policy_evaluation(w.mdp, np.zeros(16, dtype=int), backend="numba")
