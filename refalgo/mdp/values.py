@@ -177,7 +177,8 @@ def _krylov(
     P_\pi^k\|_\infty \le \sum_k \gamma^k = 1/(1-\gamma)`, so :math:`\|v - v_\pi\|_\infty \le
     \|\rho\|_\infty/(1-\gamma)`. BiCGSTAB controls the 2-norm of its residual; if the
     certified bound exceeds ``tol``, the solve continues from ``v`` with a 16 times smaller
-    target, a few times, before a clear error.
+    target, a few times (the last time by LGMRES, in case BiCGSTAB broke down), before a
+    clear error.
     """
     gamma, r = chain.gamma, chain.r
     target = tol * (1.0 - gamma)  # max-norm residual that certifies tol
@@ -186,15 +187,19 @@ def _krylov(
     # BiCGSTAB stops on the 2-norm of its residual; a max-norm target t allows a 2-norm of
     # up to t·√S, and a spread-out residual sits near t·√S/8 — checked below, not assumed
     atol = target * max(1.0, np.sqrt(r.size) / 8.0)
-    for _ in range(_KRYLOV_ATTEMPTS):
-        v, _info = spla.bicgstab(A, r, x0=v, rtol=0.0, atol=atol, maxiter=1000)
-        step = _sweep.policy_sweep(chain, v)
-        bound = step.residual / (1.0 - gamma)
+    bound = np.inf
+    for attempt in range(_KRYLOV_ATTEMPTS):
+        solver = spla.bicgstab if attempt < _KRYLOV_ATTEMPTS - 1 else spla.lgmres  # a different method last
+        x, _info = solver(A, r, x0=v, rtol=0.0, atol=atol, maxiter=1000)
+        if not np.all(np.isfinite(x)):  # a breakdown: keep the last finite iterate
+            continue
+        step = _sweep.policy_sweep(chain, x)
+        v, bound = x, step.residual / (1.0 - gamma)
         if bound <= tol:
             return v, bound
         atol /= 16.0
     raise ValueError(
-        f"tol: BiCGSTAB could not certify |v - v_pi| <= {tol:g} in float64 (best certified bound {bound:.3g}); "
+        f"tol: the Krylov solve could not certify |v - v_pi| <= {tol:g} in float64 (best certified bound {bound:.3g}); "
         "use a larger tol"
     )
 

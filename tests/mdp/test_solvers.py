@@ -227,3 +227,16 @@ def test_undiscounted_sparse_model_with_the_numba_backend() -> None:
     assert np.array_equal(sol.values, -steps) and sol.bound == 0.0
     with pytest.raises(ValueError, match="gamma"):
         iterative_policy_evaluation(w.mdp, np.zeros(16, dtype=int), backend="numba")
+
+
+def test_a_krylov_breakdown_falls_back_to_lgmres(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scipy.sparse.linalg as spla
+
+    def broken(A: object, b: np.ndarray, **kwargs: object) -> tuple[np.ndarray, int]:
+        return np.full_like(b, np.nan), -10  # what a breakdown can leave behind
+
+    monkeypatch.setattr(spla, "bicgstab", broken)
+    m = random_sparse(800, 2, 3, 0.9, seed=7)
+    pi = np.zeros(800, dtype=int)
+    v = state_values(m, pi, method="krylov", tol=1e-9)
+    assert gap(v, state_values(m, pi, method="direct")) <= 1e-9
