@@ -10,7 +10,7 @@ r"""Memory bandwidth, the traffic of one sweep, and certified reference values.
   more; that excess is what the achieved fraction of the copy bandwidth shows.
 * :func:`certify`: for any ``v``, one sweep ``u = f(v)`` and ``d = u - v`` bracket
   :math:`v^*` by the MacQueen bounds :math:`u + \frac{\gamma}{1-\gamma}\min d \le v^* \le
-  u + \frac{\gamma}{1-\gamma}\max d` (Puterman 1994, Theorem 6.6.3); the reference
+  u + \frac{\gamma}{1-\gamma}\max d` (MacQueen 1966; Puterman 1994, §6.6); the reference
   values are the midpoint, with half the bracket's width as their certified error. The
   sweep here is NumPy written for this check, separate from every solver measured.
 """

@@ -14,7 +14,7 @@ How each solver's stopping rule guarantees :math:`\|v - v^*\|_\infty \le` ``tol`
 * **mdpsolver** ``solve(tolerance=tol)`` with standard updates stops once the span
   :math:`\operatorname{sp}(v_{k+1} - v_k) < \text{tol}\,(1-\gamma)/\gamma` and then shifts
   the values by :math:`\frac{\gamma}{1-\gamma}\min(v_{k+1} - v_k)` (Puterman 1994,
-  eq. 6.6.12). By the MacQueen bounds :math:`v^*` lies between that shifted vector and
+  §6.6). By the MacQueen bounds :math:`v^*` lies between that shifted vector and
   the same vector plus :math:`\frac{\gamma}{1-\gamma}\operatorname{sp}(v_{k+1}-v_k) <`
   ``tol``. It runs with ``parallel=False`` (one thread, as SciPy's sparse product).
 * **pymdptoolbox** ``ValueIteration`` stops on the span rule too but returns

@@ -215,11 +215,11 @@ def value_iteration(
     Notes
     -----
     With :math:`d = v_{k+1} - v_k` and :math:`c = \gamma/(1-\gamma)`, MacQueen's bounds
-    (Puterman 1994, Theorem 6.6.3) put :math:`v^*` in the box :math:`v_{k+1} + c\min_s d(s)
+    (MacQueen 1966; Puterman 1994, §6.6) put :math:`v^*` in the box :math:`v_{k+1} + c\min_s d(s)
     \le v^* \le v_{k+1} + c\max_s d(s)`. The iteration stops once half its width,
     :math:`c\,(\max d - \min d)/2`, is at most ``tol``, and returns the centre
     :math:`v_{k+1} + c\,(\max d + \min d)/2`: every state is then within ``tol`` of
-    :math:`v^*`. This is the span-seminorm rule (Puterman 1994, §6.6.3, Theorem 6.6.6);
+    :math:`v^*`. This is the span-seminorm rule (Puterman 1994, §6.6);
     the span :math:`\max d - \min d` shrinks by :math:`\gamma` per sweep or faster and
     ignores the common offset that the max norm :math:`\|d\|_\infty` waits for, so it
     stops much earlier than the rule :math:`c\|d\|_\infty \le` ``tol`` at the same

@@ -227,8 +227,8 @@ def truncated_policy_iteration(
     Step k: :math:`\pi_k = \text{greedy}(v_k)`, :math:`v_{k+1} = T_{\pi_k}^{\,j} v_k` with
     :math:`T_\pi v = r_\pi + \gamma P_\pi v` and :math:`j` = ``sweeps``. With :math:`d =
     f(v_k) - v_k` and :math:`c = \gamma/(1-\gamma)`, MacQueen's bounds :math:`f(v_k) +
-    c\min d \le v^* \le f(v_k) + c\max d` hold for any :math:`v_k` (Puterman 1994,
-    Theorem 6.6.3); the loop stops when half their width is at most ``tol`` and returns
+    c\min d \le v^* \le f(v_k) + c\max d` hold for any :math:`v_k` (MacQueen 1966; Puterman 1994,
+    §6.6); the loop stops when half their width is at most ``tol`` and returns
     their centre, as :func:`~refalgo.mdp.optimal.value_iteration` does. The same theorem
     bounds the greedy policy from below, :math:`v_{\pi_k} \ge f(v_k) + c\min d`, so
     :math:`\|v^* - v_{\pi_k}\|_\infty \le c(\max d - \min d) \le 2\,` ``tol``.

@@ -277,8 +277,8 @@ def iterative_policy_evaluation(
     the max norm, so :math:`\|v_k - v_\pi\|_\infty \le \gamma^k \|v_0 - v_\pi\|_\infty`.
     It is also monotone and shifts constants by :math:`\gamma`, which gives MacQueen's
     bounds: with :math:`d = v_{k+1} - v_k` and :math:`c = \gamma/(1-\gamma)`,
-    :math:`v_{k+1} + c\min_s d(s) \le v_\pi \le v_{k+1} + c\max_s d(s)` (Puterman 1994,
-    Theorem 6.6.3, for a single decision rule). The iteration stops once half that box,
+    :math:`v_{k+1} + c\min_s d(s) \le v_\pi \le v_{k+1} + c\max_s d(s)` (MacQueen 1966; Puterman 1994,
+    §6.6, for a single decision rule). The iteration stops once half that box,
     :math:`c\,(\max d - \min d)/2`, is at most ``tol`` and returns its centre
     :math:`v_{k+1} + c\,(\max d + \min d)/2`. Since :math:`(\max d - \min d)/2 \le
     \|d\|_\infty`, this never stops later than the max-norm rule :math:`c\|d\|_\infty
