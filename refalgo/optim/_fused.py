@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 __all__ = ["adam_kernel", "amsgrad_kernel", "serial_kernel", "all_finite", "all_finite_serial"]
 
-BLOCK = 2048  # elements per block: its θ and v (16 kB in float32, 32 kB in float64) stay in L1 for the count
+BLOCK = 2048  # elements per block: its θ and v (16 kB in float32, 32 kB in float64) stay in L1 for the check
 
 
 @numba.njit(inline="always")
@@ -58,11 +58,20 @@ def _update(i: int, p: NDArray[Any], theta: Any, mi: Any, vi: Any, c: tuple[Any,
 
 
 @numba.njit(inline="always", error_model="numpy")
-def _step_block(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any],
-                c: tuple[Any, ...], amsgrad: bool) -> int:
-    """Update a block of elements in place; returns how many of its θ and v are not finite.
+def _finite(x: NDArray[Any]) -> bool:
+    """Whether every entry of ``x`` is finite (a logical and, which vectorizes at full width)."""
+    finite = True
+    for i in range(x.size):
+        finite = finite & np.isfinite(x[i])
+    return finite
 
-    The update loop has no reduction, so it vectorizes at the full SIMD width; the count
+
+@numba.njit(inline="always", error_model="numpy")
+def _step_block(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any],
+                c: tuple[Any, ...], amsgrad: bool) -> bool:
+    """Update a block of elements in place; returns whether all its θ and v are finite.
+
+    The update loop has no reduction, so it vectorizes at the full SIMD width; the check
     reads the block again while it is still in the L1 cache.
     """
     for i in range(p.size):
@@ -70,10 +79,7 @@ def _step_block(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[An
         if amsgrad:
             vmax[i] = max(vmax[i], vi)  # v_max ← max(v_max, v)
         _update(i, p, theta, mi, vmax[i] if amsgrad else vi, c)
-    bad = 0
-    for i in range(p.size):
-        bad += not (np.isfinite(p[i]) & np.isfinite(v[i]))
-    return bad
+    return _finite(p) & _finite(v)
 
 
 @numba.njit(parallel=True, cache=True)
@@ -82,7 +88,7 @@ def adam_kernel(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[An
     bad = 0
     for b in numba.prange((p.size + BLOCK - 1) // BLOCK):
         s, e = b * BLOCK, min(b * BLOCK + BLOCK, p.size)
-        bad += _step_block(p[s:e], g[s:e], m[s:e], v[s:e], v[s:e], c, False)  # no AMSGrad: vmax is not touched
+        bad += not _step_block(p[s:e], g[s:e], m[s:e], v[s:e], v[s:e], c, False)  # no AMSGrad: vmax is not touched
     return bad == 0
 
 
@@ -93,7 +99,7 @@ def amsgrad_kernel(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray
     bad = 0
     for b in numba.prange((p.size + BLOCK - 1) // BLOCK):
         s, e = b * BLOCK, min(b * BLOCK + BLOCK, p.size)
-        bad += _step_block(p[s:e], g[s:e], m[s:e], v[s:e], vmax[s:e], c, True)
+        bad += not _step_block(p[s:e], g[s:e], m[s:e], v[s:e], vmax[s:e], c, True)
     return bad == 0
 
 
@@ -101,22 +107,19 @@ def amsgrad_kernel(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray
 def serial_kernel(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any],
                   c: tuple[Any, ...], amsgrad: bool) -> bool:
     """:func:`adam_kernel` or :func:`amsgrad_kernel` on the calling thread, for arrays too small to repay waking the others."""
-    return _step_block(p, g, m, v, vmax, c, amsgrad) == 0
+    return _step_block(p, g, m, v, vmax, c, amsgrad)
 
 
 @numba.njit(parallel=True, cache=True)
 def all_finite(x: NDArray[Any]) -> bool:
-    """Whether every entry of the flat array ``x`` is finite, in one parallel pass."""
+    """Whether every entry of the flat array ``x`` is finite, blocks shared among threads."""
     bad = 0
-    for i in numba.prange(x.size):
-        bad += not np.isfinite(x[i])
+    for b in numba.prange((x.size + BLOCK - 1) // BLOCK):
+        bad += not _finite(x[b * BLOCK : min(b * BLOCK + BLOCK, x.size)])
     return bad == 0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def all_finite_serial(x: NDArray[Any]) -> bool:
     """:func:`all_finite` on the calling thread."""
-    bad = 0
-    for i in range(x.size):
-        bad += not np.isfinite(x[i])
-    return bad == 0
+    return _finite(x)
