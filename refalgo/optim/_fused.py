@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 __all__ = ["adam_kernel", "amsgrad_kernel", "serial_kernel", "all_finite", "all_finite_serial"]
 
-BLOCK = 2048  # elements per block: its θ and v (16 kB in float32, 32 kB in float64) stay in L1 for the check
+BLOCK = 2048  # elements per block shared among threads
 
 
 @numba.njit(inline="always")
@@ -51,10 +51,12 @@ def _moments(i: int, p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArr
 
 
 @numba.njit(inline="always")
-def _update(i: int, p: NDArray[Any], theta: Any, mi: Any, vi: Any, c: tuple[Any, ...]) -> None:
-    r"""Store :math:`\theta - \alpha_t m/(\sqrt{v} + \hat\epsilon)` in ``p[i]``; ``vi`` is :math:`v_t`, or its running maximum (AMSGrad)."""
+def _update(i: int, p: NDArray[Any], theta: Any, mi: Any, vi: Any, c: tuple[Any, ...]) -> Any:
+    r"""Store :math:`\theta - \alpha_t m/(\sqrt{v} + \hat\epsilon)` in ``p[i]`` and return it; ``vi`` is :math:`v_t`, or its running maximum (AMSGrad)."""
     alpha_t, eps_hat = c[6], c[7]
-    p[i] = theta - alpha_t * (mi / (np.sqrt(vi) + eps_hat))  # θ ← θ − α_t m / (√v + ε̂)
+    theta = theta - alpha_t * (mi / (np.sqrt(vi) + eps_hat))  # θ ← θ − α_t m / (√v + ε̂)
+    p[i] = theta
+    return theta
 
 
 @numba.njit(inline="always", error_model="numpy")
@@ -69,17 +71,19 @@ def _finite(x: NDArray[Any]) -> bool:
 @numba.njit(inline="always", error_model="numpy")
 def _step_block(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any],
                 c: tuple[Any, ...], amsgrad: bool) -> bool:
-    """Update a block of elements in place; returns whether all its θ and v are finite.
+    """Update a block of elements in place; returns whether all its new θ and v are finite.
 
-    The update loop has no reduction, so it vectorizes at the full SIMD width; the check
-    reads the block again while it is still in the L1 cache.
+    A plain loop (not ``prange``) over a block: its logical-and reduction leaves the loop
+    vectorized at the full SIMD width, where a count across threads would halve it.
     """
+    finite = True
     for i in range(p.size):
         theta, mi, vi = _moments(i, p, g, m, v, c)
         if amsgrad:
             vmax[i] = max(vmax[i], vi)  # v_max ← max(v_max, v)
-        _update(i, p, theta, mi, vmax[i] if amsgrad else vi, c)
-    return _finite(p) & _finite(v)
+        theta = _update(i, p, theta, mi, vmax[i] if amsgrad else vi, c)
+        finite = finite & np.isfinite(theta) & np.isfinite(vi)
+    return finite
 
 
 @numba.njit(parallel=True, cache=True)
