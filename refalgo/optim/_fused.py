@@ -3,8 +3,8 @@ r"""Compiled kernels for the in-place Adam/AdamW step: the whole update in one p
 This module imports numba (the ``fast`` extra); :mod:`refalgo.optim.inplace` imports it
 only when the numba backend is chosen, so ``import refalgo`` never does.
 
-:func:`adam_kernel` (and :func:`amsgrad_kernel`) walks the flattened arrays once, the
-elements shared among numba's threads (``prange``), and finishes each element while
+:func:`adam_kernel` (and :func:`amsgrad_kernel`) walks the flattened arrays once, in
+blocks shared among numba's threads (``prange``), and finishes each element while
 its :math:`\theta, g, m, v` are in registers: every array is read once and written
 once, the 28 bytes per float32 parameter that the update must move. The loop body
 is the chunked NumPy path's sequence of operations, element by element and in the

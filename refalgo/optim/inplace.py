@@ -14,12 +14,13 @@ page) and saves one pass; in floating point the two differ by a few roundings.
 
 * ``"numba"`` — a compiled kernel (:mod:`refalgo.optim._fused`, the ``fast`` extra)
   that does the whole update of each element in one loop, so every array passes
-  through memory exactly once, with the elements shared among numba's threads. It
-  uses all cores unless told otherwise: ``numba.set_num_threads(k)`` or the
-  environment variable ``NUMBA_NUM_THREADS``. The first call for a dtype compiles the
-  kernel (a few seconds, once per machine: the machine code is cached on disk; later
-  processes load it in a fraction of a second). Compiled without ``fastmath``, it
-  rounds exactly as the NumPy backend.
+  through memory exactly once, with blocks of elements shared among numba's threads.
+  It uses all cores unless told otherwise: ``numba.set_num_threads(k)`` or the
+  environment variable ``NUMBA_NUM_THREADS``; leaves of fewer than 32768 elements
+  run on the calling thread. The first call for a dtype compiles the kernel (a few
+  seconds, once per machine: the machine code is cached on disk, and later processes
+  load it in a fraction of a second). Compiled without ``fastmath``, it gives the
+  same numbers as the NumPy backend.
 * ``"numpy"`` — the flattened arrays are walked in cache-sized chunks, with the
   update run on each chunk by in-place ufuncs (``out=``) and two scratch buffers: each
   array passes through main memory about once, but each chunk goes through a dozen
