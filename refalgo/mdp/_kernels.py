@@ -3,7 +3,11 @@ r"""Compiled sweeps over a CSR transition matrix (numba, the ``fast`` extra).
 Imported only when a solver runs with ``backend="numba"`` (or ``"auto"`` picks it), so
 ``import refalgo`` never imports numba. Each kernel makes one pass over the CSR arrays
 with the states split into contiguous blocks run in parallel (``prange``), and fuses
-what the NumPy path does in separate passes:
+what the NumPy path does in separate passes. A sweep can also run on the calling thread
+alone, as :func:`optimality_block` or :func:`policy_block` over all states: waking the
+sleeping OpenMP workers costs a few hundred microseconds per parallel region, more than
+a whole sweep of a small model, so :mod:`refalgo.mdp._sweep` does that below
+:data:`~refalgo.mdp._sweep.PARALLEL_NNZ` stored probabilities or with one numba thread.
 
 * :func:`optimality_sweep` — :math:`q(s, a) = R[s, a] + \gamma \sum_{s'} P[s·A + a, s']
   v(s')` row by row, the max (and optionally the first maximising action) over the
@@ -46,7 +50,7 @@ def _dot(indptr, indices, data, v, row):
 
 
 @njit(cache=True)
-def _optimality_block(indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, start, stop):
+def optimality_block(indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, start, stop):
     """States ``start … stop-1`` of :func:`optimality_sweep`; returns (min, max) of their change.
 
     The running max over actions is a select, not a branch: which action wins is as good
@@ -80,7 +84,7 @@ def optimality_sweep(indptr, indices, data, R, v, gamma, n_actions, out, policy,
     lows = np.empty(nb)
     highs = np.empty(nb)
     for b in prange(nb):
-        lo, hi = _optimality_block(
+        lo, hi = optimality_block(
             indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, b * n // nb, (b + 1) * n // nb
         )
         lows[b] = lo
@@ -89,7 +93,7 @@ def optimality_sweep(indptr, indices, data, R, v, gamma, n_actions, out, policy,
 
 
 @njit(cache=True)
-def _policy_block(indptr, indices, data, r, v, gamma, out, start, stop):
+def policy_block(indptr, indices, data, r, v, gamma, out, start, stop):
     """States ``start … stop-1`` of :func:`policy_sweep`; returns (min, max) of their change."""
     lo, hi = np.inf, -np.inf
     for s in range(start, stop):
@@ -109,7 +113,7 @@ def policy_sweep(indptr, indices, data, r, v, gamma, out):
     lows = np.empty(nb)
     highs = np.empty(nb)
     for b in prange(nb):
-        lo, hi = _policy_block(indptr, indices, data, r, v, gamma, out, b * n // nb, (b + 1) * n // nb)
+        lo, hi = policy_block(indptr, indices, data, r, v, gamma, out, b * n // nb, (b + 1) * n // nb)
         lows[b] = lo
         highs[b] = hi
     return lows.min(), highs.max()
@@ -121,4 +125,3 @@ def residual_product(indptr, indices, data, x, gamma, out):
     n = out.shape[0]
     for s in prange(n):
         out[s] = x[s] - gamma * _dot(indptr, indices, data, x, np.uint64(s))
-

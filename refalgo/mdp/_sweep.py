@@ -10,7 +10,10 @@ Backends (the ``backend`` keyword of the solvers):
   probabilities when numba is installed, else ``"numpy"``.
 
 The two backends compute the same sums in a different order, so they agree to rounding,
-not bit for bit.
+not bit for bit. The numba sweeps run on every numba thread for a model with at least
+:data:`PARALLEL_NNZ` stored probabilities, and on the calling thread below that (or when
+numba is set to one thread): starting a parallel region costs a few hundred
+microseconds, which a sweep of fewer entries does not repay.
 
 The span rule (MacQueen's bounds): for an operator :math:`T` that is monotone with
 :math:`T(v + c\mathbf 1) = Tv + \gamma c \mathbf 1` — the Bellman optimality operator and
@@ -35,6 +38,7 @@ from numpy.typing import NDArray
 from .model import MDP
 
 AUTO_NNZ = 1 << 16
+PARALLEL_NNZ = 1 << 18
 BACKENDS = ("auto", "numba", "numpy")
 
 
@@ -56,6 +60,15 @@ def csr_arrays(P: Any) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.float64]]
         return a.view(np.dtype(f"u{a.dtype.itemsize}"))
 
     return unsigned(P.indptr), unsigned(P.indices), P.data
+
+
+def parallel(nnz: int) -> bool:
+    """Whether a numba sweep over ``nnz`` stored probabilities runs on several threads."""
+    if nnz < PARALLEL_NNZ:
+        return False
+    import numba
+
+    return bool(numba.get_num_threads() > 1)
 
 
 def _numba_available() -> bool:
@@ -120,10 +133,27 @@ def model(mdp: MDP, backend: Any = "auto") -> Model:
     return Model(P2, mdp.R.ravel(), mdp.gamma, mdp.n_states, mdp.n_actions, resolve(backend, mdp.is_sparse, nnz))
 
 
+def compact_csr(P: Any) -> Any:
+    """``P`` as CSR with sorted column indices, 32-bit whenever they fit.
+
+    A sparse product (as :func:`~refalgo.mdp.bellman.policy_model` makes ``P_π``) comes
+    back with 64-bit, unsorted indices: twice the index bytes per sweep, and gathers
+    that jump back and forth within a row.
+    """
+    P = P if isinstance(P, sps.csr_array) else sps.csr_array(P)
+    if P.indices.dtype == np.int32 and P.indptr.dtype == np.int32 and P.has_sorted_indices:
+        return P
+    index = np.int32 if P.nnz < 2**31 and P.shape[1] < 2**31 else np.int64
+    # fresh arrays throughout: sorting reorders data in place, and P may be the caller's
+    out = sps.csr_array((P.data.copy(), P.indices.astype(index), P.indptr.astype(index)), shape=P.shape, copy=False)
+    out.sort_indices()
+    return out
+
+
 def chain(P_pi: Any, r_pi: NDArray[np.float64], gamma: float, backend: str) -> Chain:
-    """A policy's chain; the numba backend needs it as CSR."""
+    """A policy's chain; the numba backend needs it as compact CSR (:func:`compact_csr`)."""
     if backend == "numba":
-        P_pi = sps.csr_array(P_pi)
+        P_pi = compact_csr(P_pi)
     return Chain(P_pi, np.ascontiguousarray(r_pi, dtype=np.float64), gamma, backend)
 
 
@@ -151,12 +181,21 @@ def _change(new: NDArray[np.float64], v: NDArray[np.float64]) -> tuple[float, fl
     return float(d.min()), float(d.max())
 
 
+def _optimality_kernel(
+    m: Model, v: NDArray[np.float64], out: NDArray[np.float64], policy: NDArray[np.intp], with_policy: bool
+) -> tuple[float, float]:
+    """The numba optimality sweep into ``out`` (and ``policy``), parallel or on this thread."""
+    k, args = kernels(), (*csr_arrays(m.P2), m.R, v, m.gamma, m.n_actions, out, policy, with_policy)
+    if parallel(int(m.P2.nnz)):
+        return k.optimality_sweep(*args)
+    return k.optimality_block(*args, 0, m.n_states)
+
+
 def optimality_sweep(m: Model, v: NDArray[np.float64]) -> Step:
     r""":math:`u = f(v)` and the range of :math:`u - v`."""
     if m.backend == "numba":
         out = np.empty(m.n_states)
-        no_policy = np.empty(0, dtype=np.intp)
-        lo, hi = kernels().optimality_sweep(*csr_arrays(m.P2), m.R, v, m.gamma, m.n_actions, out, no_policy, False)
+        lo, hi = _optimality_kernel(m, v, out, np.empty(0, dtype=np.intp), False)
         return Step(out, float(lo), float(hi))
     new = row_max(q_values(m, v))
     return Step(new, *_change(new, v))
@@ -166,7 +205,7 @@ def greedy_sweep(m: Model, v: NDArray[np.float64]) -> tuple[Step, NDArray[np.int
     """:func:`optimality_sweep` plus the first maximising action per state (``np.argmax``'s tie rule)."""
     if m.backend == "numba":
         out, policy = np.empty(m.n_states), np.empty(m.n_states, dtype=np.intp)
-        lo, hi = kernels().optimality_sweep(*csr_arrays(m.P2), m.R, v, m.gamma, m.n_actions, out, policy, True)
+        lo, hi = _optimality_kernel(m, v, out, policy, True)
         return Step(out, float(lo), float(hi)), policy
     q = q_values(m, v)
     policy = np.argmax(q, axis=1)
@@ -184,7 +223,8 @@ def policy_sweep(c: Chain, v: NDArray[np.float64]) -> Step:
     r""":math:`u = r_\pi + \gamma P_\pi v` and the range of :math:`u - v`."""
     if c.backend == "numba":
         out = np.empty(v.shape[0])
-        lo, hi = kernels().policy_sweep(*csr_arrays(c.P), c.r, v, c.gamma, out)
+        k, args = kernels(), (*csr_arrays(c.P), c.r, v, c.gamma, out)
+        lo, hi = k.policy_sweep(*args) if parallel(int(c.P.nnz)) else k.policy_block(*args, 0, v.shape[0])
         return Step(out, float(lo), float(hi))
     new = np.asarray(c.P @ (c.gamma * v))  # scale the S values, then add r_π in place
     new += c.r

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
@@ -240,3 +243,72 @@ def test_a_krylov_breakdown_falls_back_to_lgmres(monkeypatch: pytest.MonkeyPatch
     pi = np.zeros(800, dtype=int)
     v = state_values(m, pi, method="krylov", tol=1e-9)
     assert gap(v, state_values(m, pi, method="direct")) <= 1e-9
+
+
+# ------------------------------------------------------------------ one thread or many
+@contextlib.contextmanager
+def numba_threads(n: int) -> Iterator[Any]:
+    """numba set to ``n`` threads for the block (skips when numba is absent or started with fewer)."""
+    numba = pytest.importorskip("numba")
+    if numba.config.NUMBA_NUM_THREADS < n:
+        pytest.skip(f"numba was started with fewer than {n} threads")
+    saved = numba.get_num_threads()
+    numba.set_num_threads(n)
+    try:
+        yield numba
+    finally:
+        numba.set_num_threads(saved)
+
+
+@given(mdp_and_policy(gammas=any_gamma), st.integers(0, 2**32 - 1))
+def test_parallel_and_calling_thread_sweeps_are_identical(case: tuple[MDP, np.ndarray], seed: int) -> None:
+    """Both ways sum every row left to right: the same numbers bit for bit, policy and change range included."""
+    from refalgo.mdp import _sweep
+
+    m, pi = case
+    sm = _as_sparse(m)
+    v = np.random.default_rng(seed).normal(size=m.n_states)
+    model = _sweep.model(sm, "numba")
+    chain = _sweep.rows(model, np.argmax(pi, axis=1))
+    results = []
+    with numba_threads(2):
+        for threshold in (0, 2**62):  # every sweep parallel, then every sweep on the calling thread
+            saved, _sweep.PARALLEL_NNZ = _sweep.PARALLEL_NNZ, threshold
+            try:
+                assert _sweep.parallel(int(model.P2.nnz)) == (threshold == 0)
+                step, policy = _sweep.greedy_sweep(model, v)
+                results.append((step, policy, _sweep.optimality_sweep(model, v), _sweep.policy_sweep(chain, v)))
+            finally:
+                _sweep.PARALLEL_NNZ = saved
+    (g1, p1, o1, c1), (g2, p2, o2, c2) = results
+    for a, b in ((g1, g2), (o1, o2), (c1, c2)):
+        assert np.array_equal(a.values, b.values) and (a.low, a.high) == (b.low, b.high)
+    assert np.array_equal(p1, p2)
+
+
+def test_small_sweeps_stay_on_the_calling_thread() -> None:
+    from refalgo.mdp import _sweep
+
+    with numba_threads(2):
+        assert not _sweep.parallel(_sweep.PARALLEL_NNZ - 1)
+        assert _sweep.parallel(_sweep.PARALLEL_NNZ)
+    with numba_threads(1):
+        assert not _sweep.parallel(_sweep.PARALLEL_NNZ)
+
+
+@given(st.integers(1, 40), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_compact_csr_keeps_the_matrix_with_sorted_32_bit_indices(n: int, k: int, seed: int) -> None:
+    """A sparse product hands back 64-bit unsorted indices; the kernels get the same matrix, compact."""
+    from refalgo.mdp import _sweep
+
+    rng = np.random.default_rng(seed)
+    k = min(k, n)
+    cols = np.stack([rng.permutation(n)[:k] for _ in range(n)])  # unsorted within each row
+    P = sps.csr_array((rng.random(n * k), cols.ravel().astype(np.int64), np.arange(n + 1, dtype=np.int64) * k), shape=(n, n))
+    before = P.toarray()
+    C = _sweep.compact_csr(P)
+    assert np.array_equal(P.toarray(), before)  # the input is left as it was
+    assert C.indices.dtype == np.int32 and C.indptr.dtype == np.int32
+    assert all(np.all(np.diff(C.indices[C.indptr[i]:C.indptr[i + 1]]) > 0) for i in range(n))
+    assert np.array_equal(C.toarray(), P.toarray())
+    assert _sweep.compact_csr(C) is C  # already compact: no copy
