@@ -8,6 +8,13 @@ r"""Memory bandwidth, the traffic of one sweep, and certified reference values.
   arrays (``data``, ``indices``, ``indptr``) once, the rewards once, the old values
   once and the new values once. Gathers of ``v[indices]`` that miss the cache move
   more; that excess is what the achieved fraction of the copy bandwidth shows.
+* :func:`gather_seconds`: the ceiling of this access pattern — the fastest time of a
+  bare pass over the same CSR arrays that reads ``data`` and ``indices``, gathers
+  ``v[indices]``, and writes one number per state (the sum of the products over the
+  state's rows): no rewards, no discount, no max over actions, no change tracked. A
+  sweep does all of that and more, so its time per sweep is at least this pass's
+  time on as many threads; compared with the same :func:`sweep_bytes`, the pass gives
+  the bandwidth this gather pattern allows.
 * :func:`certify`: for any ``v``, one sweep ``u = f(v)`` and ``d = u - v`` bracket
   :math:`v^*` by the MacQueen bounds :math:`u + \frac{\gamma}{1-\gamma}\min d \le v^* \le
   u + \frac{\gamma}{1-\gamma}\max d` (MacQueen 1966; Puterman 1994, §6.6); the reference
@@ -17,8 +24,10 @@ r"""Memory bandwidth, the traffic of one sweep, and certified reference values.
 
 from __future__ import annotations
 
+import functools
 import time
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,6 +35,15 @@ from numpy.typing import NDArray
 from ._mdp_models import SparseModel
 
 COPY_BYTES = 256 * 2**20
+
+
+def numba_available() -> bool:
+    """Whether numba (refalgo's ``fast`` extra) is installed: the gather ceiling needs it."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def copy_bandwidth(*, nbytes: int = COPY_BYTES, repeats: int = 7) -> float:
@@ -61,6 +79,63 @@ def threaded_copy_bandwidth(threads: int, *, nbytes: int = COPY_BYTES, repeats: 
         times.append(time.perf_counter() - t0)
     numba.set_num_threads(1)
     return 2.0 * src.nbytes / min(times)
+
+
+@functools.cache
+def _gather_kernels() -> tuple[Callable[..., None], Callable[..., None]]:
+    """The bare gather pass, on the calling thread and split over numba's threads (compiled once)."""
+    import numba
+
+    @numba.njit
+    def rows(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any, start: int, stop: int) -> None:
+        for s in range(start, stop):
+            acc = 0.0
+            for j in range(indptr[s * n_actions], indptr[(s + 1) * n_actions]):
+                acc += data[j] * v[indices[j]]
+            out[s] = acc
+
+    @numba.njit(parallel=True)
+    def split(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any) -> None:
+        n = out.shape[0]
+        nb = min(n, 1024)
+        for b in numba.prange(nb):
+            rows(indptr, indices, data, v, n_actions, out, b * n // nb, (b + 1) * n // nb)
+
+    def serial(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any) -> None:
+        rows(indptr, indices, data, v, n_actions, out, 0, out.shape[0])
+
+    return serial, split
+
+
+def gather_seconds(model: SparseModel, threads: int, *, repeats: int = 7) -> float:
+    """Best time of the bare gather pass over ``model``'s CSR arrays on up to ``threads`` threads.
+
+    One thread: CPU time of the pass on the calling thread. More: wall time, the best of
+    the pass on the calling thread and the pass split over ``threads`` threads (waking
+    the workers costs more than a small model's whole pass).
+
+    The integer arrays are read as unsigned views, as refalgo's kernels read them (a
+    signed index costs a wraparound test per gather); ``v`` is a written (not merely
+    allocated) random vector, as a solver's values are.
+    """
+    import numba
+
+    serial, split = _gather_kernels()
+    P = model.P
+    indptr, indices = (a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in (P.indptr, P.indices))
+    v = np.random.default_rng(0).random(model.n_states)
+    out = np.empty(model.n_states)
+    numba.set_num_threads(threads)
+    runs, clock = ((serial,), time.process_time) if threads == 1 else ((serial, split), time.perf_counter)
+    times = []
+    for run in runs:
+        run(indptr, indices, P.data, v, model.n_actions, out)
+        for _ in range(repeats):
+            t0 = clock()
+            run(indptr, indices, P.data, v, model.n_actions, out)
+            times.append(clock() - t0)
+    numba.set_num_threads(1)
+    return min(times)
 
 
 def sweep_bytes(model: SparseModel) -> int:

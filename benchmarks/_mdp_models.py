@@ -7,6 +7,11 @@ transitions are built directly in CSR form with shape ``(S·A, S)``, row ``s·A 
 holding :math:`p(\cdot \mid s, a)` (the layout :class:`refalgo.mdp.MDP` accepts), and
 a seed makes the model reproducible.
 
+A second, *local* family (:func:`local_sparse_mdp`) draws the ``k`` successors of
+``(s, a)`` uniformly without replacement among the states within ``width`` of ``s``
+(``s - width … s + width``, wrapping around at the ends), as in grid worlds and queues
+where a transition moves the state only a little; probabilities and rewards as above.
+
 Each peer wants its own format; the converters below build it from the same arrays, so
 every solver is handed exactly the same numbers:
 
@@ -55,6 +60,26 @@ def _distinct_sorted_columns(rng: np.random.Generator, n_rows: int, n_states: in
         cols[clash] = np.sort(rng.integers(0, n_states, size=(clash.size, k)), axis=1)
 
 
+def _check(n_states: int, n_actions: int, n_successors: int, gamma: float) -> None:
+    if n_states < 1 or n_actions < 1:
+        raise ValueError(f"n_states, n_actions: expected positive integers; got {n_states}, {n_actions}")
+    if not 1 <= n_successors <= n_states:
+        raise ValueError(f"n_successors: expected 1 … n_states = {n_states}; got {n_successors}")
+    if not 0.0 < gamma < 1.0:
+        raise ValueError(f"gamma: expected a discount in (0, 1); got {gamma}")
+
+
+def _model(rng: np.random.Generator, cols: NDArray[np.int32], n_states: int, n_actions: int, gamma: float) -> SparseModel:
+    """The CSR model with the given sorted columns per row; probabilities and rewards drawn from ``rng``."""
+    n_rows, k = cols.shape
+    weights = rng.random((n_rows, k))
+    probs = weights / weights.sum(axis=1, keepdims=True)
+    indptr = np.arange(0, n_rows * k + 1, k, dtype=np.int32 if n_rows * k < 2**31 else np.int64)
+    P = sps.csr_array((probs.ravel(), cols.ravel(), indptr), shape=(n_rows, n_states))
+    R = rng.random((n_states, n_actions))
+    return SparseModel(P, R, float(gamma))
+
+
 def random_sparse_mdp(
     n_states: int, *, n_actions: int = 4, n_successors: int = 4, gamma: float = 0.9, seed: int = 0
 ) -> SparseModel:
@@ -63,21 +88,32 @@ def random_sparse_mdp(
     Raises ValueError for sizes that cannot hold ``n_successors`` distinct successors or
     a discount outside (0, 1).
     """
-    if n_states < 1 or n_actions < 1:
-        raise ValueError(f"n_states, n_actions: expected positive integers; got {n_states}, {n_actions}")
-    if not 1 <= n_successors <= n_states:
-        raise ValueError(f"n_successors: expected 1 … n_states = {n_states}; got {n_successors}")
-    if not 0.0 < gamma < 1.0:
-        raise ValueError(f"gamma: expected a discount in (0, 1); got {gamma}")
+    _check(n_states, n_actions, n_successors, gamma)
+    rng = np.random.default_rng(seed)
+    cols = _distinct_sorted_columns(rng, n_states * n_actions, n_states, n_successors)
+    return _model(rng, cols, n_states, n_actions, gamma)
+
+
+def local_sparse_mdp(
+    n_states: int, *, n_actions: int = 4, n_successors: int = 4, width: int = 64, gamma: float = 0.9, seed: int = 0
+) -> SparseModel:
+    """A reproducible sparse MDP whose successors of ``s`` lie within ``width`` states of ``s`` (wrapping around).
+
+    Raises ValueError when ``n_states <= 2 * width`` (the window would overlap itself),
+    when the window cannot hold ``n_successors`` distinct states, or as
+    :func:`random_sparse_mdp`.
+    """
+    _check(n_states, n_actions, n_successors, gamma)
+    if width < 0 or n_states <= 2 * width:
+        raise ValueError(f"width: expected 0 <= width < n_states / 2 = {n_states / 2:g}; got {width}")
+    if n_successors > 2 * width + 1:
+        raise ValueError(f"n_successors: expected at most 2·width + 1 = {2 * width + 1}; got {n_successors}")
     rng = np.random.default_rng(seed)
     n_rows = n_states * n_actions
-    cols = _distinct_sorted_columns(rng, n_rows, n_states, n_successors)
-    weights = rng.random((n_rows, n_successors))
-    probs = weights / weights.sum(axis=1, keepdims=True)
-    indptr = np.arange(0, n_rows * n_successors + 1, n_successors, dtype=np.int32 if n_rows * n_successors < 2**31 else np.int64)
-    P = sps.csr_array((probs.ravel(), cols.ravel(), indptr), shape=(n_rows, n_states))
-    R = rng.random((n_states, n_actions))
-    return SparseModel(P, R, float(gamma))
+    offsets = _distinct_sorted_columns(rng, n_rows, 2 * width + 1, n_successors).astype(np.int64) - width
+    states = np.repeat(np.arange(n_states, dtype=np.int64), n_actions)[:, None]
+    cols = np.sort((states + offsets) % n_states, axis=1).astype(np.int32)
+    return _model(rng, cols, n_states, n_actions, gamma)
 
 
 def random_policy(model: SparseModel, *, seed: int = 1) -> NDArray[np.int64]:

@@ -13,15 +13,38 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *("| " + " | ".join(r) + " |" for r in rows)]
 
 
+def _pct(x: float | None) -> str:
+    return _num(None if x is None else 100 * x, ".0f")
+
+
 def _solve_table(rows: list[dict[str, Any]]) -> list[str]:
     body = [[r["task"], f"{r['states']:,}", r["solver"], _num(r["median_s"], ".4g") + ("" if r.get("clock", "CPU") == "CPU" else " (wall)"),
              _num(r["median_wall_s"], ".4g"),
              _num(r["refalgo_over_this"], ".2f"), str(r["iterations"] or "—"),
              _num(None if r["s_per_sweep"] is None else 1e3 * r["s_per_sweep"], ".3g"),
-             _num(r["GBps"], ".2f"), _num(None if r["fraction_of_copy"] is None else 100 * r["fraction_of_copy"], ".0f"),
+             _num(r["GBps"], ".2f"), _pct(r["fraction_of_copy"]), _pct(r.get("fraction_of_gather")),
              f"{r['max_error']:.1e}"] for r in rows]
     return _table(["task", "states", "solver", "time (s)", "wall (s)", "refalgo / this", "sweeps or steps",
-                   "ms per sweep", "GB/s per sweep", "% of copy", "max error"], body)
+                   "ms per sweep", "GB/s per sweep", "% of copy", "% of gather ceiling", "max error"], body)
+
+
+def ceilings(result: dict[str, Any]) -> list[list[Any]]:
+    """``[family, task, states, threads, seconds, GB/s, fraction of copy]`` for every measured gather pass."""
+    bw = result.get("copy_bandwidth_by_threads_GBps", {"1": result["copy_bandwidth_GBps"]})
+    seen: dict[tuple[str, str, int, int], list[Any]] = {}
+    for r in result["rows"] + result.get("local_rows", []):
+        t = r.get("gather_ceiling_s")
+        if t:
+            gbps = r["bytes_per_sweep"] / t / 1e9
+            key = (r.get("family", "uniform"), r["task"], r["states"], r["threads"])
+            seen[key] = [*key, t, gbps, gbps / bw[str(r["threads"])]]
+    return sorted(seen.values(), key=lambda x: (x[0] != "uniform", x[1], x[2], x[3]))
+
+
+def _ceiling_table(result: dict[str, Any]) -> list[str]:
+    return _table(["model", "task", "states", "threads", "ms per pass", "GB/s", "% of copy"],
+                  [[f, task, f"{n:,}", str(t), f"{1e3 * s:.3g}", f"{g:.2f}", f"{100 * c:.0f}"]
+                   for f, task, n, t, s, g, c in ceilings(result)])
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -35,16 +58,30 @@ def markdown(result: dict[str, Any]) -> str:
         "time alongside), except the *refalgo (N threads)* rows: numba's kernels on every core, timed by "
         "wall clock. *refalgo* is the default `backend=\"auto\"` (numba's compiled sweeps), *refalgo "
         "(NumPy)* the SciPy fallback.",
-        f"Sparse random MDPs: {c['actions']} actions, {c['successors']} successors per (state, action), "
+        f"Uniform sparse random MDPs (successors anywhere): {c['actions']} actions, {c['successors']} successors per (state, action), "
         f"γ = {c['gamma']}, every solver to ‖v − v*‖∞ ≤ {c['tol']:g}; median of {c['repeats']} runs "
-        f"({c['repeats_at_1e6']} at 10⁶ states). Copy bandwidth (read + write): "
+        f"({c['repeats_at_1e6']} at 10⁶ states for the peers and for policy iteration). Copy bandwidth (read + write): "
         + ", ".join(f"{b:.2f} GB/s on {t} thread{'s' if t != '1' else ''}"
                     for t, b in result.get("copy_bandwidth_by_threads_GBps", {"1": result["copy_bandwidth_GBps"]}).items())
         + "; *% of copy* compares each row with the copy on as many threads. *refalgo / this* below 1 "
         "means refalgo is faster; *max error* is measured against certified reference values; the "
-        "per-sweep columns use the row's time.",
+        "per-sweep columns use the row's time. *% of gather ceiling* compares the row's time per sweep "
+        "with the fastest bare gather pass over the same CSR arrays on as many threads (read `data` and "
+        "`indices`, gather `v[indices]`, write one sum per state; no rewards, no max, no change tracked), "
+        "measured in the same run; *GB/s* counts the same bytes for every row: the CSR arrays "
+        "(`data`, `indices`, `indptr`), the rewards, the old and the new values, once each.",
         "",
         *_solve_table(result["rows"]),
+        "",
+        f"Local sparse MDPs (successors drawn within ±{c.get('local_width', 64)} states, wrapping around; "
+        f"otherwise as above; the peers up to {c.get('local_peers_up_to', 10**5):,} states):",
+        "",
+        *_solve_table(result.get("local_rows", [])),
+        "",
+        "The gather ceiling: the bare gather pass, best of 7, on 1 thread (CPU time) and on every thread "
+        "(wall time), bytes counted as for the sweeps:",
+        "",
+        *_ceiling_table(result),
         "",
         "Policy iteration with pymdptoolbox's dense solver, and policy evaluation by an exact sparse LU, at small sizes:",
         "",

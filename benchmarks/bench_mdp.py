@@ -5,8 +5,14 @@ refalgo side by side with pymdptoolbox and mdpsolver in one run, on the same mod
 (``_mdp_peers`` states how each stopping rule is mapped) and checked afterwards against
 certified reference values (``_mdp_measure``). Reported: median solve times, the ratio
 refalgo / peer, sweeps, the achieved bytes per second of one sweep against the measured
-copy bandwidth, the growth exponent of time with size, the peers' setup costs, and the
-time of an exact rational policy evaluation of a 100-state MDP.
+copy bandwidth and against the gather ceiling of the same CSR arrays (a bare pass that
+only gathers, ``_mdp_measure.gather_seconds``), the growth exponent of time with size,
+the peers' setup costs, and the time of an exact rational policy evaluation of a
+100-state MDP.
+
+Two families of models: *uniform* (successors anywhere, ``random_sparse_mdp``) for every
+task, and *local* (successors within 64 states, ``local_sparse_mdp``) for value iteration
+and policy evaluation, with the peers at up to 10⁵ states.
 
 refalgo runs three ways: ``"refalgo"`` is the default ``backend="auto"`` (the compiled
 numba sweeps when numba is installed) on one thread, ``"refalgo (NumPy)"`` the SciPy
@@ -35,7 +41,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _mdp_measure as measure
-from ._mdp_models import SparseModel, random_policy, random_sparse_mdp, restrict
+from ._mdp_models import SparseModel, local_sparse_mdp, random_policy, random_sparse_mdp, restrict
 from ._mdp_peers import (
     Run,
     mdpsolver_runner,
@@ -48,6 +54,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 TOL, GAMMA, ACTIONS, SUCCESSORS, SEED = 1e-6, 0.9, 4, 4, 0
 TASKS = {"vi": "value iteration", "pe": "policy evaluation", "pi": "policy iteration"}
 THREADS = len(os.sched_getaffinity(0))
+FAMILIES = {"uniform": random_sparse_mdp, "local": local_sparse_mdp}
+LOCAL_PEERS_UP_TO = 10**5
 Runner = Callable[[SparseModel, float], Run]
 
 
@@ -58,8 +66,11 @@ class Solver(NamedTuple):
     threads: int
 
 
-def _peers(kind: str, n_states: int, small: bool) -> dict[str, Solver]:
-    """The solvers for one task; pymdptoolbox's dense policy iteration only on the small models."""
+def _peers(kind: str, n_states: int, small: bool, family: str = "uniform") -> dict[str, Solver]:
+    """The solvers for one task; pymdptoolbox's dense policy iteration only on the small models.
+
+    On the local family only refalgo's three ways run above :data:`LOCAL_PEERS_UP_TO` states.
+    """
     if kind == "pe" and small:
         return {"refalgo": Solver(refalgo_runner("pe"), 1),
                 "refalgo (direct solve)": Solver(refalgo_runner("pe-direct"), 1)}
@@ -68,10 +79,26 @@ def _peers(kind: str, n_states: int, small: bool) -> dict[str, Solver]:
         out["refalgo (NumPy)"] = Solver(refalgo_runner(kind, backend="numpy"), 1)
         if THREADS > 1:
             out[f"refalgo ({THREADS} threads)"] = Solver(refalgo_runner(kind, backend="numba", threads=THREADS), THREADS)
+    if family == "local" and n_states > LOCAL_PEERS_UP_TO:
+        return out
     if kind != "pi" or small:
         out["pymdptoolbox"] = Solver(pymdptoolbox_runner(kind), 1)
     out["mdpsolver"] = Solver(mdpsolver_runner(kind), 1)
     return out
+
+
+def _repeats(name: str, kind: str, n_states: int, repeats: int) -> int:
+    """``repeats`` everywhere, but one run at 10⁶ states for the peers and for policy iteration."""
+    if n_states < 10**6 or (kind != "pi" and name.startswith("refalgo")):
+        return repeats
+    return 1
+
+
+def _ceilings(model: SparseModel, kind: str, small: bool) -> dict[int, float]:
+    """Seconds of the bare gather pass on 1 and on every thread; none for policy iteration or small models."""
+    if kind == "pi" or small or not measure.numba_available():
+        return {}
+    return {t: measure.gather_seconds(model, t) for t in sorted({1, THREADS})}
 
 
 def _reference(model: SparseModel, kind: str) -> measure.Certified:
@@ -80,15 +107,18 @@ def _reference(model: SparseModel, kind: str) -> measure.Certified:
     return measure.certify(model, rough)
 
 
-def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool, copy_bw: dict[int, float]) -> list[dict[str, Any]]:
+def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool, copy_bw: dict[int, float],
+               family: str = "uniform") -> list[dict[str, Any]]:
     """Time every solver of one task on one model, interleaved over the repeats."""
-    peers = _peers(kind, model.n_states, small)
+    peers = _peers(kind, model.n_states, small, family)
     runs: dict[str, list[Run]] = {name: [] for name in peers}
-    for _ in range(repeats):
+    for i in range(repeats):
         for name, solver in peers.items():
-            runs[name].append(solver.run(model, TOL))
+            if i < _repeats(name, kind, model.n_states, repeats):
+                runs[name].append(solver.run(model, TOL))
     ref = _reference(model, kind)
     nbytes = measure.sweep_bytes(model)
+    ceiling = _ceilings(model, kind, small)
     rows: list[dict[str, Any]] = []
     for name, rs in runs.items():
         threads = peers[name].threads
@@ -96,13 +126,15 @@ def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool, copy_bw
         sweeps = rs[0].iterations
         per_sweep = t / sweeps if kind != "pi" and sweeps > 0 else None
         rows.append({
-            "task": TASKS[kind], "states": model.n_states, "solver": name, "threads": threads,
+            "task": TASKS[kind], "family": family, "states": model.n_states, "solver": name, "threads": threads,
             "clock": "CPU" if threads == 1 else "wall",
             "median_s": t, "times_s": [r.seconds for r in rs], "median_wall_s": statistics.median(r.wall for r in rs), "setup_s": statistics.median(r.setup for r in rs),
             "iterations": sweeps, "s_per_sweep": per_sweep,
             "bytes_per_sweep": nbytes if per_sweep else None,
             "GBps": nbytes / per_sweep / 1e9 if per_sweep else None,
             "fraction_of_copy": nbytes / per_sweep / copy_bw[threads] if per_sweep else None,
+            "gather_ceiling_s": ceiling.get(threads),
+            "fraction_of_gather": ceiling[threads] / per_sweep if per_sweep and threads in ceiling else None,
             "max_error": float(np.max(np.abs(rs[0].values - ref.values))),
             "reference_error_bound": ref.error,
         })
@@ -113,22 +145,28 @@ def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool, copy_bw
 
 
 def _warm_up() -> None:
-    """Load (or compile) every numba kernel once, outside the timed solves: a one-time cost per process."""
-    model = random_sparse_mdp(4000, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED + 2)
+    """Load (or compile) every numba kernel once, outside the timed solves: a one-time cost per process.
+
+    The model is big enough for the parallel kernels (``_sweep.PARALLEL_NNZ``) on several
+    threads; on one thread the sweeps run on the calling thread.
+    """
+    model = random_sparse_mdp(70_000, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED + 2)
     chain = restrict(model, random_policy(model, seed=SEED + 3))
     for threads in sorted({1, THREADS}):
         for kind in ("vi", "pi", "pe"):
             refalgo_runner(kind, backend="numba", threads=threads)(chain if kind == "pe" else model, TOL)
 
 
-def _size_rows(n_states: int, repeats: int, small: bool, copy_bw: dict[int, float]) -> list[dict[str, Any]]:
-    model = random_sparse_mdp(n_states, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED)
+def _size_rows(n_states: int, repeats: int, small: bool, copy_bw: dict[int, float],
+               family: str = "uniform") -> list[dict[str, Any]]:
+    model = FAMILIES[family](n_states, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED)
     chain = restrict(model, random_policy(model, seed=SEED + 1))
     rows = []
-    for kind in (("pi", "pe") if small else ("vi", "pe", "pi")):
-        rows += _task_rows(chain if kind == "pe" else model, kind, repeats, small, copy_bw)
-        for r in rows[-len(_peers(kind, n_states, small)):]:
-            print(f"  {r['task']:18} S={n_states:>8} {r['solver']:24} {r['median_s']:9.4f} s  "
+    kinds = ("pi", "pe") if small else ("vi", "pe") if family == "local" else ("vi", "pe", "pi")
+    for kind in kinds:
+        rows += _task_rows(chain if kind == "pe" else model, kind, repeats, small, copy_bw, family)
+        for r in rows[-len(_peers(kind, n_states, small, family)):]:
+            print(f"  {family:7} {r['task']:18} S={n_states:>8} {r['solver']:24} {r['median_s']:9.4f} s  "
                   f"iters {r['iterations']:>4}  err {r['max_error']:.1e}", flush=True)
     return rows
 
@@ -226,7 +264,10 @@ def main(argv: list[str]) -> int:
     _warm_up()
     rows: list[dict[str, Any]] = []
     for n in args.sizes:
-        rows += _size_rows(n, 1 if n >= 10**6 else args.repeats, False, copy_bw)
+        rows += _size_rows(n, args.repeats, False, copy_bw)
+    local: list[dict[str, Any]] = []
+    for n in args.sizes:
+        local += _size_rows(n, args.repeats, False, copy_bw, family="local")
     small = []
     for n in args.small_sizes:
         small += _size_rows(n, 1, True, copy_bw)
@@ -237,8 +278,9 @@ def main(argv: list[str]) -> int:
         "machine": _machine(), "copy_bandwidth_GBps": copy_bw[1] / 1e9,
         "copy_bandwidth_by_threads_GBps": {str(t): b / 1e9 for t, b in copy_bw.items()},
         "config": {"tol": TOL, "gamma": GAMMA, "actions": ACTIONS, "successors": SUCCESSORS, "seed": SEED,
-                   "repeats": args.repeats, "repeats_at_1e6": 1},
-        "rows": rows, "small_rows": small, "exponents": _exponents(rows),
+                   "repeats": args.repeats, "repeats_at_1e6": 1, "local_width": 64,
+                   "local_peers_up_to": LOCAL_PEERS_UP_TO},
+        "rows": rows, "local_rows": local, "small_rows": small, "exponents": _exponents(rows),
         "small_exponents": [e for e in _exponents(small) if e["task"] == TASKS["pi"] or "direct" in e["solver"]],
         "pymdptoolbox_constructor": setup, "exact": _exact_example(),
         "skipped": [{"task": "policy iteration", "solver": "pymdptoolbox", "states": n,

@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks._mdp_measure import bellman_sweep, certify, sweep_bytes  # noqa: E402
 from benchmarks._mdp_models import (  # noqa: E402
     SparseModel,
+    local_sparse_mdp,
     random_policy,
     random_sparse_mdp,
     restrict,
@@ -163,3 +164,92 @@ def test_policy_iteration_peers_by_size():
     assert {"refalgo", "refalgo (NumPy)", "mdpsolver"} <= set(large) and "pymdptoolbox" not in large
     assert {"refalgo", "pymdptoolbox", "mdpsolver"} <= set(small)
     assert all(s.threads == 1 for name, s in large.items() if "threads" not in name)
+
+
+# ------------------------------------------------------------------ the local family
+@given(st.integers(3, 200), st.integers(1, 3), st.integers(1, 5), st.integers(1, 20), st.integers(0, 2**31 - 1))
+def test_local_successors_are_distinct_sorted_and_within_the_window(S, A, k, width, seed):
+    width = min(width, (S - 1) // 2)
+    k = min(k, 2 * width + 1)
+    m = local_sparse_mdp(S, n_actions=A, n_successors=k, width=width, seed=seed)
+    assert m.P.shape == (S * A, S) and np.all(np.diff(m.P.indptr) == k)
+    rows = m.P.indices.reshape(S * A, k)
+    assert np.all(np.diff(rows, axis=1) > 0)  # sorted and distinct
+    state = np.repeat(np.arange(S), A)[:, None]
+    ring = np.minimum((rows - state) % S, (state - rows) % S)  # distance around the ring
+    assert np.all(ring <= width)
+    assert np.max(np.abs(m.P.sum(axis=1) - 1.0)) <= 4 * np.finfo(float).eps and np.all(m.P.data >= 0)
+
+
+def test_local_window_wraps_around_the_ends():
+    m = local_sparse_mdp(1000, n_actions=1, n_successors=4, width=3, seed=1)
+    first, last = m.P.indices[:4], m.P.indices[-4:]
+    assert set(first) <= {997, 998, 999, 0, 1, 2, 3} and set(last) <= {996, 997, 998, 999, 0, 1, 2}
+    assert local_sparse_mdp(500, seed=3).R.tolist() == local_sparse_mdp(500, seed=3).R.tolist()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"n_states": 128}, "width"), ({"n_states": 100, "width": -1}, "width"),
+     ({"n_states": 100, "width": 1, "n_successors": 4}, "n_successors"), ({"n_states": 300, "gamma": 1.0}, "gamma")],
+)
+def test_local_generator_rejects_bad_parameters(kwargs, match):
+    n = kwargs.pop("n_states")
+    with pytest.raises(ValueError, match=match):
+        local_sparse_mdp(n, **kwargs)
+
+
+# ------------------------------------------------------------------ the gather ceiling
+@given(st.sampled_from([random_sparse_mdp, local_sparse_mdp]), st.integers(200, 400), st.integers(1, 4),
+       st.integers(0, 2**31 - 1))
+def test_gather_pass_sums_each_states_products(family, S, A, seed):
+    """Both ways of the bare pass write Σ_a (P v)(s·A + a) per state, as SciPy's product gives it."""
+    pytest.importorskip("numba")
+    from benchmarks._mdp_measure import _gather_kernels
+
+    m = family(S, n_actions=A, seed=seed)
+    v = np.random.default_rng(seed).normal(size=S)
+    expected = (m.P @ v).reshape(S, A).sum(axis=1)
+    unsigned = [a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in (m.P.indptr, m.P.indices)]
+    for run in _gather_kernels():
+        out = np.full(S, np.nan)
+        run(*unsigned, m.P.data, v, A, out)
+        assert np.max(np.abs(out - expected)) <= 1e-12 * (1 + np.max(np.abs(expected)))
+
+
+def test_gather_seconds_is_a_finite_positive_time_on_one_and_two_threads():
+    pytest.importorskip("numba")
+    from benchmarks._mdp_measure import gather_seconds
+
+    m = random_sparse_mdp(2000, seed=1)
+    assert all(math.isfinite(t) and t > 0 for t in (gather_seconds(m, n, repeats=2) for n in (1, 2)))
+
+
+def test_ceiling_table_pairs_each_pass_with_the_copy_on_as_many_threads():
+    from benchmarks._mdp_report import ceilings
+
+    row = {"task": "value iteration", "states": 10, "threads": 2, "family": "local",
+           "bytes_per_sweep": 4e9, "gather_ceiling_s": 0.5}
+    result = {"copy_bandwidth_GBps": 20.0, "copy_bandwidth_by_threads_GBps": {"1": 20.0, "2": 16.0},
+              "rows": [{**row, "family": "uniform", "threads": 1}], "local_rows": [row, {**row, "gather_ceiling_s": None}]}
+    # 4e9 bytes in 0.5 s is 8 GB/s: 40 % of 20 GB/s on one thread, 50 % of 16 GB/s on two
+    assert ceilings(result) == [["uniform", "value iteration", 10, 1, 0.5, 8.0, 0.4],
+                                ["local", "value iteration", 10, 2, 0.5, 8.0, 0.5]]
+
+
+@pytest.mark.parity
+def test_local_family_runs_the_peers_only_up_to_1e5_states():
+    pytest.importorskip("mdptoolbox")
+    pytest.importorskip("mdpsolver")
+    from benchmarks.bench_mdp import LOCAL_PEERS_UP_TO, _peers
+
+    assert {"pymdptoolbox", "mdpsolver"} <= set(_peers("vi", LOCAL_PEERS_UP_TO, False, "local"))
+    big = _peers("vi", 10 * LOCAL_PEERS_UP_TO, False, "local")
+    assert "refalgo" in big and "refalgo (NumPy)" in big and not {"pymdptoolbox", "mdpsolver"} & set(big)
+
+
+def test_repeats_at_1e6_for_refalgo_sweeps_but_once_for_peers_and_policy_iteration():
+    from benchmarks.bench_mdp import _repeats
+
+    assert _repeats("mdpsolver", "vi", 10**5, 3) == 3 and _repeats("mdpsolver", "vi", 10**6, 3) == 1
+    assert _repeats("refalgo (NumPy)", "pe", 10**6, 3) == 3 and _repeats("refalgo", "pi", 10**6, 3) == 1
