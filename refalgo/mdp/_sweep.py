@@ -13,7 +13,8 @@ The two backends compute the same sums in a different order, so they agree to ro
 not bit for bit. The numba sweeps run on every numba thread for a model with at least
 :data:`PARALLEL_NNZ` stored probabilities, and on the calling thread below that (or when
 numba is set to one thread): starting a parallel region costs a few hundred
-microseconds, which a sweep of fewer entries does not repay.
+microseconds, which a sweep of fewer entries (a millisecond or two on one thread) does
+not repay.
 
 The span rule (MacQueen's bounds): for an operator :math:`T` that is monotone with
 :math:`T(v + c\mathbf 1) = Tv + \gamma c \mathbf 1` — the Bellman optimality operator and
@@ -38,7 +39,7 @@ from numpy.typing import NDArray
 from .model import MDP
 
 AUTO_NNZ = 1 << 16
-PARALLEL_NNZ = 1 << 18
+PARALLEL_NNZ = 1 << 20
 BACKENDS = ("auto", "numba", "numpy")
 
 
@@ -134,20 +135,17 @@ def model(mdp: MDP, backend: Any = "auto") -> Model:
 
 
 def compact_csr(P: Any) -> Any:
-    """``P`` as CSR with sorted column indices, 32-bit whenever they fit.
+    """``P`` as CSR with 32-bit ``indptr`` and ``indices`` whenever they fit; ``data`` is shared, not copied.
 
     A sparse product (as :func:`~refalgo.mdp.bellman.policy_model` makes ``P_π``) comes
-    back with 64-bit, unsorted indices: twice the index bytes per sweep, and gathers
-    that jump back and forth within a row.
+    back with 64-bit indices: twice the index bytes on every sweep. Its column indices
+    are also unsorted within a row; sorting them would cost about as much as it saves
+    over a few dozen sweeps, so they are left as they are.
     """
     P = P if isinstance(P, sps.csr_array) else sps.csr_array(P)
-    if P.indices.dtype == np.int32 and P.indptr.dtype == np.int32 and P.has_sorted_indices:
+    if P.nnz >= 2**31 or P.shape[1] >= 2**31 or (P.indices.dtype == np.int32 and P.indptr.dtype == np.int32):
         return P
-    index = np.int32 if P.nnz < 2**31 and P.shape[1] < 2**31 else np.int64
-    # fresh arrays throughout: sorting reorders data in place, and P may be the caller's
-    out = sps.csr_array((P.data.copy(), P.indices.astype(index), P.indptr.astype(index)), shape=P.shape, copy=False)
-    out.sort_indices()
-    return out
+    return sps.csr_array((P.data, P.indices.astype(np.int32), P.indptr.astype(np.int32)), shape=P.shape, copy=False)
 
 
 def chain(P_pi: Any, r_pi: NDArray[np.float64], gamma: float, backend: str) -> Chain:
