@@ -100,6 +100,8 @@ def policy_model(mdp: MDP, policy: Any) -> tuple[Any, NDArray[np.float64]]:
     if not mdp.is_sparse:
         return np.einsum("sat,sa->st", mdp.P, pi), r_pi
     S, A = mdp.n_states, mdp.n_actions
+    if np.all(pi.max(axis=1) == 1.0):  # deterministic: P_π's rows are rows of P, selected, not multiplied
+        return sps.csr_array(mdp.transition_matrix()[np.arange(S) * A + pi.argmax(axis=1)]), r_pi
     weights = sps.csr_array((pi.ravel(), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
     weights.eliminate_zeros()
     return sps.csr_array(weights @ mdp.P), r_pi
