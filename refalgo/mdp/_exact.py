@@ -16,22 +16,16 @@ import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 
+from .._exact import exact as _core_exact
 from .model import MDP, as_policy
 
 
-def exact(x: Any) -> sp.Expr:
-    """One number as an exact SymPy number (floats by their exact binary value)."""
-    if isinstance(x, sp.Basic):
-        return x
-    if isinstance(x, Fraction):
-        return sp.Rational(x.numerator, x.denominator)
-    if isinstance(x, (bool, np.bool_)):
-        raise TypeError(f"expected a number; got {x!r}")
-    if isinstance(x, (int, np.integer)):
-        return sp.Integer(int(x))
-    if isinstance(x, (float, np.floating)):
-        return sp.Rational(float(x))
-    raise TypeError(f"expected a number; got {type(x).__name__} {x!r}")
+def exact(x: Any, name: str = "value") -> sp.Expr:
+    """One number as an exact SymPy value (floats by their exact binary value; symbols kept).
+
+    NaN and infinities are refused: ``sp.Rational(float("nan"))`` would silently be 0.
+    """
+    return _core_exact(x, name, symbolic=True)
 
 
 def exact_gamma(mdp: MDP, gamma: Any) -> sp.Expr:
@@ -57,8 +51,8 @@ def exact_policy(policy: Any, mdp: MDP) -> list[dict[int, sp.Expr]]:
     """The policy as exact rows {action: probability}; rows of Fractions or Rationals stay exact."""
     if not _is_exact_rows(policy):
         pi = as_policy(policy, mdp)  # floats enter at their exact binary value
-        return [{a: exact(p) for a, p in enumerate(r) if p != 0} for r in pi.tolist()]
-    rows = [[exact(v) for v in r] for r in policy]
+        return [{a: exact(p, f"policy[{s}, {a}]") for a, p in enumerate(r) if p != 0} for s, r in enumerate(pi.tolist())]
+    rows = [[exact(v, f"policy[{s}, {a}]") for a, v in enumerate(r)] for s, r in enumerate(policy)]
     as_policy(np.array([[float(v) for v in r] for r in rows]), mdp)
     for s, r in enumerate(rows):
         if sp.Add(*r) != 1:

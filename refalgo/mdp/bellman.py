@@ -55,7 +55,7 @@ def action_values_symbolic(mdp: MDP, values: Any, *, gamma: Any = None) -> sp.Ma
     Matrix([[2]])
     """
     g = exact_gamma(mdp, gamma)
-    v = [exact(x) for x in (list(values) if not isinstance(values, sp.MatrixBase) else list(values))]
+    v = [exact(x, f"values[{i}]") for i, x in enumerate(list(values))]
     if len(v) != mdp.n_states:
         raise ValueError(f"values: expected {mdp.n_states} state values; got {len(v)}")
     rows = exact_transitions(mdp)

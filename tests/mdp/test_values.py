@@ -160,3 +160,18 @@ def test_deterministic_policies_on_a_grid_use_the_sparse_exact_path(actions: lis
     m = zhao_grid_world().mdp
     exact = [float(x) for x in state_values_symbolic(m, np.array(actions))]
     assert close(exact, state_values(m, np.array(actions)), 1e-9)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -np.inf, sp.nan, sp.oo])
+def test_exact_twins_refuse_non_finite_values(bad: object) -> None:
+    """sp.Rational(float('nan')) is 0 in SymPy: a NaN must be refused, not read as 0."""
+    m = MDP(np.ones((1, 1, 1)), [[1.0]], "1/2")
+    with pytest.raises(ValueError, match=r"values\[0\]"):
+        action_values_symbolic(m, [bad])
+
+
+def test_exact_twins_take_sympy_floats_exactly() -> None:
+    m = MDP(np.ones((1, 1, 1)), [[1.0]], "1/2")
+    # q = 1 + v/2 with v = 0.1 at its exact binary value, never the Float 0.1
+    q = action_values_symbolic(m, [sp.Float(0.1)])[0, 0]
+    assert q == 1 + sp.Rational(0.1) / 2 and q.is_Rational
