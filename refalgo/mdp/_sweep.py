@@ -36,23 +36,16 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import NDArray
 
+from .._backend import check, compiled
 from .model import MDP
 
 AUTO_NNZ = 1 << 16
 PARALLEL_NNZ = 1 << 20
-BACKENDS = ("auto", "numba", "numpy")
 
 
 def kernels() -> Any:
     """The compiled kernels module, or an ImportError naming the ``fast`` extra."""
-    try:
-        from . import _kernels
-    except ImportError as exc:
-        raise ImportError(
-            "backend: 'numba' needs the numba package, from refalgo's `fast` extra "
-            "(pip install 'refalgo[fast]'); or use backend='numpy'"
-        ) from exc
-    return _kernels
+    return compiled("refalgo.mdp._kernels", "numba")
 
 
 def csr_arrays(P: Any) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.float64]]:
@@ -72,26 +65,15 @@ def parallel(nnz: int) -> bool:
     return bool(numba.get_num_threads() > 1)
 
 
-def _numba_available() -> bool:
-    try:
-        kernels()
-    except ImportError:
-        return False
-    return True
-
-
 def resolve(backend: Any, sparse: bool, nnz: int) -> str:
     """``"numba"`` or ``"numpy"`` for this model; a clear error for an unknown name."""
-    if backend not in BACKENDS:
-        raise ValueError(f"backend: expected one of {BACKENDS}; got {backend!r}")
-    if backend == "numba":
+    if check(backend) == "numba":
         if not sparse:
             raise ValueError("backend: 'numba' sweeps sparse (CSR) models; this model is dense, use 'numpy' or 'auto'")
         kernels()
         return "numba"
-    if backend == "auto" and sparse and nnz >= AUTO_NNZ and _numba_available():
-        return "numba"
-    return "numpy"
+    worth_it = backend == "auto" and sparse and nnz >= AUTO_NNZ
+    return "numba" if worth_it and compiled("refalgo.mdp._kernels", "auto") is not None else "numpy"
 
 
 class Model(NamedTuple):

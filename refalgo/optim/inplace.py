@@ -45,13 +45,13 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from .._backend import compiled
 from ._tree import FLOAT_DTYPES, leaf_paths
 from .adam import AdamState, _hyper, _Hyper
 
 __all__ = ["adam_step_inplace", "adamw_step_inplace"]
 
 CHUNK = 65536  # elements per chunk: long enough to amortize each call, short enough to stay in cache
-BACKENDS = ("auto", "numba", "numpy")
 PARALLEL_MIN = 32768  # elements from which the compiled kernel shares the work among threads
 
 
@@ -144,21 +144,7 @@ def _chunked(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
 
 def _fused_kernels(backend: Any) -> Any:
     """The compiled kernels module for ``backend``, or ``None`` for the chunked NumPy path."""
-    if not isinstance(backend, str):
-        raise TypeError(f"backend: expected a string, one of {', '.join(map(repr, BACKENDS))}; got {type(backend).__name__}")
-    if backend not in BACKENDS:
-        raise ValueError(f"backend: expected one of {', '.join(map(repr, BACKENDS))}; got {backend!r}")
-    if backend == "numpy":
-        return None
-    try:
-        from . import _fused
-    except ImportError as err:
-        if backend == "auto":
-            return None
-        raise ImportError(
-            "backend='numba' needs numba, which comes with the 'fast' extra: pip install 'refalgo[fast]'"
-        ) from err
-    return _fused
+    return compiled("refalgo.optim._fused", backend)
 
 
 def _fused_leaf(kernels: Any, p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
