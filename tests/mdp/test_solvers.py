@@ -263,6 +263,7 @@ def numba_threads(n: int) -> Iterator[Any]:
 @given(mdp_and_policy(gammas=any_gamma), st.integers(0, 2**32 - 1))
 def test_parallel_and_calling_thread_sweeps_are_identical(case: tuple[MDP, np.ndarray], seed: int) -> None:
     """Both ways sum every row left to right: the same numbers bit for bit, policy and change range included."""
+    pytest.importorskip("numba")
     from refalgo.mdp import _sweep
 
     m, pi = case
