@@ -142,11 +142,6 @@ def _chunked(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
     return finite
 
 
-def _fused_kernels(backend: Any) -> Any:
-    """The compiled kernels module for ``backend``, or ``None`` for the chunked NumPy path."""
-    return compiled("refalgo.optim._fused", backend)
-
-
 def _fused_leaf(kernels: Any, p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
                 vmax: NDArray[Any] | None, c: _Coefficients, maximize: bool) -> bool:
     """Update one leaf in place with a compiled kernel; the scalars go in the leaf's dtype."""
@@ -174,7 +169,7 @@ def _step_inplace(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: boo
         raise ValueError(f"chunk: expected a positive integer; got {chunk!r}")
     if h.eps == 0:
         raise ValueError("eps: the in-place step needs eps > 0 (with eps = 0 use adam_step, which reports 0/0)")
-    kernels = _fused_kernels(backend)
+    kernels = compiled("refalgo.optim._fused", backend)  # None: the chunked NumPy path
     ps = _arrays(params, params, "params", None)
     dts = [p.dtype for p in ps]
     gs = _arrays(grads, params, "grads", dts)
