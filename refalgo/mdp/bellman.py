@@ -17,6 +17,7 @@ import sympy as sp
 from numpy.typing import NDArray
 
 from .._validate import as_array
+from . import _sweep
 from ._exact import exact, exact_gamma, exact_transitions
 from .model import MDP, as_policy
 
@@ -101,7 +102,7 @@ def policy_model(mdp: MDP, policy: Any) -> tuple[Any, NDArray[np.float64]]:
         return np.einsum("sat,sa->st", mdp.P, pi), r_pi
     S, A = mdp.n_states, mdp.n_actions
     if np.all(pi.max(axis=1) == 1.0):  # deterministic: P_π's rows are rows of P, selected, not multiplied
-        return sps.csr_array(mdp.transition_matrix()[np.arange(S) * A + pi.argmax(axis=1)]), r_pi
+        return _sweep.rows(_sweep.model(mdp, "numpy"), pi.argmax(axis=1)).P, r_pi
     weights = sps.csr_array((pi.ravel(), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
     weights.eliminate_zeros()
     return sps.csr_array(weights @ mdp.P), r_pi
