@@ -27,7 +27,7 @@ from .bellman import policy_model
 from .model import MDP, proper_policy
 from ._sweep import row_max
 from .optimal import Solution, _start
-from .values import _direct, _krylov, uses_krylov
+from .values import _direct, _krylov, krylov_products, uses_krylov
 
 __all__ = ["policy_iteration", "truncated_policy_iteration"]
 
@@ -154,10 +154,7 @@ def policy_iteration(
     else:
         policy = as_array(policy0, "policy0", ndim=1, shape=(mdp.n_states,), dtype=np.intp)
     tol = as_positive(tol, "tol")
-    m = _sweep.model(mdp, backend)
-    # BiCGSTAB's products: SciPy's CSR product unless numba is asked for by name (a plain
-    # product has nothing to fuse, and on one thread the two run at the same speed)
-    m = m._replace(backend="numba" if backend == "numba" else "numpy")
+    m = _sweep.model(mdp, backend)._replace(backend=krylov_products(backend))
     gamma = mdp.gamma
     final = tol * (1.0 - gamma) / (1.0 + gamma) if uses_krylov(mdp) else None
     eval_tol = None if final is None else max(final, _LOOSE * float(np.max(np.abs(mdp.R))) / (1.0 - gamma))
