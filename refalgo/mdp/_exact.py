@@ -16,16 +16,8 @@ import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 
-from .._exact import exact as _core_exact
+from .._exact import exact
 from .model import MDP, as_policy
-
-
-def exact(x: Any, name: str = "value") -> sp.Expr:
-    """One number as an exact SymPy value (floats by their exact binary value; symbols kept).
-
-    NaN and infinities are refused: ``sp.Rational(float("nan"))`` would silently be 0.
-    """
-    return _core_exact(x, name, symbolic=True)
 
 
 def exact_gamma(mdp: MDP, gamma: Any) -> sp.Expr:
@@ -51,8 +43,11 @@ def exact_policy(policy: Any, mdp: MDP) -> list[dict[int, sp.Expr]]:
     """The policy as exact rows {action: probability}; rows of Fractions or Rationals stay exact."""
     if not _is_exact_rows(policy):
         pi = as_policy(policy, mdp)  # floats enter at their exact binary value
-        return [{a: exact(p, f"policy[{s}, {a}]") for a, p in enumerate(r) if p != 0} for s, r in enumerate(pi.tolist())]
-    rows = [[exact(v, f"policy[{s}, {a}]") for a, v in enumerate(r)] for s, r in enumerate(policy)]
+        return [
+            {a: exact(p, f"policy[{s}, {a}]", symbolic=True) for a, p in enumerate(r) if p != 0}
+            for s, r in enumerate(pi.tolist())
+        ]
+    rows = [[exact(v, f"policy[{s}, {a}]", symbolic=True) for a, v in enumerate(r)] for s, r in enumerate(policy)]
     as_policy(np.array([[float(v) for v in r] for r in rows]), mdp)
     for s, r in enumerate(rows):
         if sp.Add(*r) != 1:

@@ -18,7 +18,8 @@ from numpy.typing import NDArray
 
 from .._validate import as_array
 from . import _sweep
-from ._exact import exact, exact_gamma, exact_transitions
+from .._exact import exact
+from ._exact import exact_gamma, exact_transitions
 from .model import MDP, as_policy
 
 __all__ = [
@@ -56,7 +57,7 @@ def action_values_symbolic(mdp: MDP, values: Any, *, gamma: Any = None) -> sp.Ma
     Matrix([[2]])
     """
     g = exact_gamma(mdp, gamma)
-    v = [exact(x, f"values[{i}]") for i, x in enumerate(list(values))]
+    v = [exact(x, f"values[{i}]", symbolic=True) for i, x in enumerate(list(values))]
     if len(v) != mdp.n_states:
         raise ValueError(f"values: expected {mdp.n_states} state values; got {len(v)}")
     rows = exact_transitions(mdp)
