@@ -48,7 +48,7 @@ test-fast: setup
 test-thorough: setup chromium
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n 2
 
-# Also installs the heavy reference libraries (TRL), which make test skips when absent.
+# Also installs the heavy reference libraries (TRL, optax), which make test skips when absent.
 test-parity: setup
 	$(BIN)/python -m pip install --quiet -e '.[parity-heavy]'
 	$(PYTEST) -m parity
