@@ -21,15 +21,62 @@ The sweeps also return the smallest and largest change :math:`\min_s, \max_s (v_
 v)(s)`, reduced per block, which the span stopping rule needs, so no further pass over
 the values is made. No ``fastmath``: every sum is the plain left-to-right float64 sum.
 
-The CSR ``indptr`` and ``indices`` arrive as *unsigned* views (``uint32`` for SciPy's
-``int32``): indexing with a signed integer makes numba emit a negative-index wraparound
-test on every gather, which more than halves the speed of the inner loop.
+Three details decide the speed of the inner loop, each measured on the benchmark's
+models (``docs/mdp/performance.md`` has the numbers):
+
+* the CSR ``indptr`` and ``indices`` arrive as *unsigned* views (``uint32`` for SciPy's
+  ``int32``): indexing with a signed integer makes numba emit a negative-index
+  wraparound test on every gather;
+* a state's rows are walked as one run of entries: each row's end is read once and is
+  the next row's start, and the first action is not peeled off the loop over actions;
+* with ``ahead > 0`` the loop issues a prefetch of ``v[indices[k + ahead]]`` while it
+  sums entry ``k`` (:func:`prefetch`, LLVM's ``llvm.prefetch``). When the successors
+  are scattered over a value vector too big for the core's own caches, every gather
+  waits for the shared L3 or for memory; the prefetch starts those reads early without
+  holding up the loop, as a plain load would. When the successors are near their
+  state, or ``v`` fits the caches, the prefetch is pure overhead, so
+  :func:`refalgo.mdp._sweep.prefetch_ahead` chooses ``ahead`` per model.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from numba import njit, prange
+from llvmlite import binding, ir
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+# LLVM 17 and later have opaque pointers only, which changed the intrinsic's mangled name.
+_PREFETCH = "llvm.prefetch.p0" if binding.llvm_version_info >= (17,) else "llvm.prefetch.p0i8"
+
+
+def _prefetch(typingctx, array, index):
+    """``prefetch(array, index)``: ask the CPU to bring ``array[index]`` into the L1 cache; changes no result.
+
+    A prefetch never faults and is not a load: the loop retires it at once, whether or
+    not the data has arrived. ``index`` is not bounds-checked, so callers keep it in range.
+    """
+    sig = types.void(array, index)
+
+    def codegen(context, builder, signature, args):
+        array_type = signature.args[0]
+        ary = context.make_array(array_type)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, array_type, ary, [args[1]], wraparound=False)
+        byte_ptr = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [byte_ptr, i32, i32, i32]), _PREFETCH
+        )
+        # (address, 0 = read, 3 = keep in all cache levels, 1 = data cache)
+        builder.call(fn, [builder.bitcast(ptr, byte_ptr), i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+prefetch: Any = intrinsic(_prefetch)
 
 
 @njit(cache=True)
@@ -39,37 +86,65 @@ def _blocks(n: int) -> int:
 
 
 @njit(cache=True, inline="always")
-def _dot(indptr, indices, data, v, row):
-    """Row ``row`` of the CSR matrix times ``v``, summed left to right, unsigned indices throughout."""
+def _dot(indices, data, v, j, stop):
+    """``Σ data[k]·v[indices[k]]`` for ``k = j … stop-1``, left to right."""
     acc = 0.0
-    j, stop = np.uint64(indptr[row]), np.uint64(indptr[row + np.uint64(1)])
     while j < stop:
         acc += data[j] * v[np.uint64(indices[j])]
         j += np.uint64(1)
     return acc
 
 
-@njit(cache=True)
-def optimality_block(indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, start, stop):
-    """States ``start … stop-1`` of :func:`optimality_sweep`; returns (min, max) of their change.
+@njit(cache=True, inline="always")
+def _dot_ahead(indices, data, v, j, stop, ahead):
+    """:func:`_dot`, prefetching ``v[indices[k + ahead]]`` while it sums entry ``k``."""
+    acc = 0.0
+    n = np.uint64(indices.shape[0])
+    while j < stop:
+        k = j + ahead
+        if k < n:
+            prefetch(v, np.uint64(indices[k]))
+        acc += data[j] * v[np.uint64(indices[j])]
+        j += np.uint64(1)
+    return acc
 
-    The running max over actions is a select, not a branch: which action wins is as good
-    as random, and a mispredicted branch would discard the gathers already in flight.
+
+@njit(cache=True, inline="always")
+def _best(indptr, indices, data, R, v, gamma, n_actions, row, ahead):
+    """``(max_a q(s, a), first maximiser)`` for the state whose first row is ``row``.
+
+    The running max is a select, not a branch: which action wins is as good as random,
+    and a mispredicted branch would discard the gathers already in flight. The choice
+    between the two inner loops is made once per state; inlined into a caller that drops
+    the maximiser, the compiler removes its bookkeeping.
     """
+    j = np.uint64(indptr[row])
+    best, arg = -np.inf, 0
+    for a in range(n_actions):
+        end = np.uint64(indptr[row + np.uint64(1)])
+        acc = _dot(indices, data, v, j, end) if ahead == 0 else _dot_ahead(indices, data, v, j, end, ahead)
+        q = R[row] + gamma * acc
+        better = q > best  # strict: ties keep the lowest action, as np.argmax
+        arg = a if better else arg
+        best = q if better else best
+        j, row = end, row + np.uint64(1)
+    return best, arg
+
+
+@njit(cache=True)
+def optimality_block(indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, ahead, start, stop):
+    """States ``start … stop-1`` of :func:`optimality_sweep`; returns (min, max) of their change."""
     lo, hi = np.inf, -np.inf
+    step = np.uint64(ahead)
+    actions = np.uint64(n_actions)
     for s in range(start, stop):
-        base = np.uint64(s * n_actions)
-        best = R[base] + gamma * _dot(indptr, indices, data, v, base)
-        arg = 0
-        for a in range(1, n_actions):
-            row = base + np.uint64(a)
-            q = R[row] + gamma * _dot(indptr, indices, data, v, row)
-            better = q > best  # strict: ties keep the lowest action, as np.argmax
-            arg = a if better else arg
-            best = q if better else best
-        out[s] = best
+        row = np.uint64(s) * actions
         if with_policy:
+            best, arg = _best(indptr, indices, data, R, v, gamma, n_actions, row, step)
             policy[s] = arg
+        else:
+            best, _ = _best(indptr, indices, data, R, v, gamma, n_actions, row, step)
+        out[s] = best
         d = best - v[s]
         lo = min(lo, d)
         hi = max(hi, d)
@@ -77,7 +152,7 @@ def optimality_block(indptr, indices, data, R, v, gamma, n_actions, out, policy,
 
 
 @njit(parallel=True, cache=True)
-def optimality_sweep(indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy):
+def optimality_sweep(indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, ahead):
     """``out[s] = max_a q(s, a)``; ``policy[s]`` = first maximiser when ``with_policy``. Returns (min, max) of out - v."""
     n = out.shape[0]
     nb = _blocks(n)
@@ -85,19 +160,23 @@ def optimality_sweep(indptr, indices, data, R, v, gamma, n_actions, out, policy,
     highs = np.empty(nb)
     for b in prange(nb):
         lo, hi = optimality_block(
-            indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, b * n // nb, (b + 1) * n // nb
+            indptr, indices, data, R, v, gamma, n_actions, out, policy, with_policy, ahead,
+            b * n // nb, (b + 1) * n // nb,
         )
         lows[b] = lo
         highs[b] = hi
     return lows.min(), highs.max()
 
 
-@njit(cache=True)
-def policy_block(indptr, indices, data, r, v, gamma, out, start, stop):
-    """States ``start … stop-1`` of :func:`policy_sweep`; returns (min, max) of their change."""
+@njit(cache=True, inline="always")
+def _policy_states(indptr, indices, data, r, v, gamma, out, ahead, start, stop):
+    """The loop of :func:`policy_block`; inlined with a constant ``ahead = 0`` its test folds away."""
     lo, hi = np.inf, -np.inf
     for s in range(start, stop):
-        new = r[s] + gamma * _dot(indptr, indices, data, v, np.uint64(s))
+        row = np.uint64(s)
+        j, end = np.uint64(indptr[row]), np.uint64(indptr[row + np.uint64(1)])
+        acc = _dot(indices, data, v, j, end) if ahead == 0 else _dot_ahead(indices, data, v, j, end, ahead)
+        new = r[s] + gamma * acc
         out[s] = new
         d = new - v[s]
         lo = min(lo, d)
@@ -105,23 +184,35 @@ def policy_block(indptr, indices, data, r, v, gamma, out, start, stop):
     return lo, hi
 
 
+@njit(cache=True)
+def policy_block(indptr, indices, data, r, v, gamma, out, ahead, start, stop):
+    """States ``start … stop-1`` of :func:`policy_sweep`; returns (min, max) of their change."""
+    if ahead == 0:
+        return _policy_states(indptr, indices, data, r, v, gamma, out, np.uint64(0), start, stop)
+    return _policy_states(indptr, indices, data, r, v, gamma, out, np.uint64(ahead), start, stop)
+
+
 @njit(parallel=True, cache=True)
-def policy_sweep(indptr, indices, data, r, v, gamma, out):
+def policy_sweep(indptr, indices, data, r, v, gamma, out, ahead):
     """``out = r + gamma * (P v)`` for an (S, S) CSR chain. Returns (min, max) of out - v."""
     n = out.shape[0]
     nb = _blocks(n)
     lows = np.empty(nb)
     highs = np.empty(nb)
     for b in prange(nb):
-        lo, hi = policy_block(indptr, indices, data, r, v, gamma, out, b * n // nb, (b + 1) * n // nb)
+        lo, hi = policy_block(indptr, indices, data, r, v, gamma, out, ahead, b * n // nb, (b + 1) * n // nb)
         lows[b] = lo
         highs[b] = hi
     return lows.min(), highs.max()
 
 
 @njit(parallel=True, cache=True)
-def residual_product(indptr, indices, data, x, gamma, out):
+def residual_product(indptr, indices, data, x, gamma, out, ahead):
     """``out = x - gamma * (P x)`` for an (S, S) CSR chain."""
     n = out.shape[0]
+    step = np.uint64(ahead)
     for s in prange(n):
-        out[s] = x[s] - gamma * _dot(indptr, indices, data, x, np.uint64(s))
+        row = np.uint64(s)
+        j, end = np.uint64(indptr[row]), np.uint64(indptr[row + np.uint64(1)])
+        acc = _dot(indices, data, x, j, end) if step == 0 else _dot_ahead(indices, data, x, j, end, step)
+        out[s] = x[s] - gamma * acc

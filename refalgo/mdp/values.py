@@ -160,10 +160,11 @@ def _residual_operator(P_pi: Any, gamma: float, backend: str) -> spla.LinearOper
     if backend == "numba":
         k = _sweep.kernels()
         arrays = _sweep.csr_arrays(P_pi)
+        ahead = _sweep.prefetch_ahead(P_pi, 1)
 
         def matvec(x: NDArray[np.float64]) -> NDArray[np.float64]:
             out = np.empty(S)
-            k.residual_product(*arrays, np.ascontiguousarray(x, dtype=np.float64).ravel(), gamma, out)
+            k.residual_product(*arrays, np.ascontiguousarray(x, dtype=np.float64).ravel(), gamma, out, ahead)
             return out
     else:
 

@@ -1,0 +1,118 @@
+"""The numba sweeps' prefetch: it changes no number, and it is switched on only for scattered, large models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sps
+from hypothesis import given
+from hypothesis import strategies as st
+
+from refalgo.mdp import MDP, iterative_policy_evaluation, value_iteration
+
+pytest.importorskip("numba")
+
+from refalgo.mdp import _sweep  # noqa: E402
+
+
+def csr(n_rows: int, n_states: int, cols: np.ndarray, rng: np.random.Generator) -> sps.csr_array:
+    """A row-stochastic CSR matrix with ``cols.shape[1]`` entries per row in the given columns."""
+    k = cols.shape[1]
+    probs = rng.random((n_rows, k)) + 0.05
+    probs /= probs.sum(axis=1, keepdims=True)
+    indptr = np.arange(n_rows + 1, dtype=np.int32) * k
+    return sps.csr_array((probs.ravel(), cols.ravel().astype(np.int32), indptr), shape=(n_rows, n_states))
+
+
+def scattered(n_states: int, n_actions: int, k: int, seed: int) -> sps.csr_array:
+    """Successors drawn anywhere among the states."""
+    rng = np.random.default_rng(seed)
+    rows = n_states * n_actions
+    return csr(rows, n_states, rng.integers(0, n_states, size=(rows, k)), rng)
+
+
+def near(n_states: int, n_actions: int, k: int, width: int, seed: int) -> sps.csr_array:
+    """Successors within ``width`` states of their own state (wrapping around)."""
+    rng = np.random.default_rng(seed)
+    rows = n_states * n_actions
+    owner = np.arange(rows) // n_actions
+    cols = (owner[:, None] + rng.integers(-width, width + 1, size=(rows, k))) % n_states
+    return csr(rows, n_states, cols, rng)
+
+
+def kernel_outputs(P: sps.csr_array, n_actions: int, v: np.ndarray, ahead: int) -> list[object]:
+    """Every kernel's output on ``P`` (and on its first-action chain) with the given prefetch distance."""
+    k = _sweep.kernels()
+    S = P.shape[1]
+    arrays = _sweep.csr_arrays(P)
+    R = np.random.default_rng(1).random(S * n_actions)
+    chain = _sweep.compact_csr(P[np.arange(S) * n_actions])
+    chain_arrays = _sweep.csr_arrays(chain)
+    out: list[object] = []
+    for with_policy in (False, True):
+        for parallel in (False, True):
+            values, policy = np.empty(S), np.empty(S, dtype=np.intp)
+            args = (*arrays, R, v, 0.9, n_actions, values, policy, with_policy, ahead)
+            lo_hi = k.optimality_sweep(*args) if parallel else k.optimality_block(*args, 0, S)
+            out += [values, policy if with_policy else None, lo_hi]
+    for parallel in (False, True):
+        values = np.empty(S)
+        args = (*chain_arrays, R[:S].copy(), v, 0.9, values, ahead)
+        out += [values, k.policy_sweep(*args) if parallel else k.policy_block(*args, 0, S)]
+    residual = np.empty(S)
+    k.residual_product(*chain_arrays, v, 0.9, residual, ahead)
+    return [*out, residual]
+
+
+@given(
+    st.integers(1, 60), st.integers(1, 4), st.integers(1, 5),
+    st.sampled_from([1, 2, 7, 16, 300]), st.integers(0, 2**32 - 1),
+)
+def test_prefetching_changes_no_number(n: int, n_actions: int, k: int, ahead: int, seed: int) -> None:
+    """Bit for bit the same values, policies and change ranges, also when ``ahead`` runs past the last entry."""
+    P = scattered(n, n_actions, k, seed)
+    v = np.random.default_rng(seed).normal(size=n)
+    for a, b in zip(kernel_outputs(P, n_actions, v, 0), kernel_outputs(P, n_actions, v, ahead), strict=True):
+        if isinstance(a, np.ndarray):
+            assert np.array_equal(a, b)
+        else:
+            assert a == b
+
+
+def test_prefetch_is_chosen_for_large_scattered_models_only() -> None:
+    big = _sweep.PREFETCH_STATES
+    assert _sweep.prefetch_ahead(scattered(big, 2, 3, seed=0), 2) == _sweep.PREFETCH_AHEAD
+    assert _sweep.prefetch_ahead(scattered(big, 1, 3, seed=1), 1) == _sweep.PREFETCH_AHEAD  # a policy's chain
+    # successors within 64 states: the caches serve them
+    assert _sweep.prefetch_ahead(near(big, 2, 3, 64, seed=2), 2) == 0
+    # one state fewer than the threshold: the values fit the caches
+    assert _sweep.prefetch_ahead(scattered(big - 1, 2, 3, seed=3), 2) == 0
+    # no entries at all
+    assert _sweep.prefetch_ahead(sps.csr_array((big, big)), 1) == 0
+
+
+def test_rows_per_state_decides_which_state_a_row_belongs_to() -> None:
+    """Row i of a (S·A, S) matrix is state i // A: successors next to that state are near, not scattered."""
+    S, A = _sweep.PREFETCH_STATES, 4
+    P = near(S, A, 2, 8, seed=4)
+    assert _sweep.prefetch_ahead(P, A) == 0
+    # read as if each row were its own state, the same successors look far away
+    assert _sweep.prefetch_ahead(P, 1) == _sweep.PREFETCH_AHEAD
+
+
+def test_solvers_with_and_without_prefetch_agree_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    S, A = _sweep.PREFETCH_STATES, 2
+    P = scattered(S, A, 3, seed=5)
+    m = MDP(P, np.random.default_rng(6).random((S, A)), 0.9)
+    policy = np.zeros(S, dtype=np.intp)
+    assert _sweep.model(m, "numba").ahead == _sweep.PREFETCH_AHEAD
+    with_prefetch = (value_iteration(m, tol=1e-6, backend="numba"),
+                     iterative_policy_evaluation(m, policy, tol=1e-6, backend="numba"))
+    monkeypatch.setattr(_sweep, "PREFETCH_STATES", 2 * S)
+    assert _sweep.model(m, "numba").ahead == 0
+    without = (value_iteration(m, tol=1e-6, backend="numba"),
+               iterative_policy_evaluation(m, policy, tol=1e-6, backend="numba"))
+    assert np.array_equal(with_prefetch[0].values, without[0].values)
+    assert np.array_equal(with_prefetch[0].policy, without[0].policy)
+    assert with_prefetch[0].iterations == without[0].iterations
+    assert np.array_equal(with_prefetch[1].values, without[1].values)
