@@ -10,7 +10,7 @@ r"""Memory bandwidth, the traffic of one sweep, and certified reference values.
   more; that excess is what the achieved fraction of the copy bandwidth shows.
 * :func:`gather_seconds`: the ceiling of this access pattern — the fastest time of a
   bare pass over the same CSR arrays that reads ``data`` and ``indices``, gathers
-  ``v[indices]``, and writes one number per state (the sum of the products over the
+  ``v[indices]`` (with and without prefetching, as the sweeps may), and writes one number per state (the sum of the products over the
   state's rows): no rewards, no discount, no max over actions, no change tracked. A
   sweep does all of that and more, so its time per sweep is at least this pass's
   time on as many threads; compared with the same :func:`sweep_bytes`, the pass gives
@@ -82,9 +82,17 @@ def threaded_copy_bandwidth(threads: int, *, nbytes: int = COPY_BYTES, repeats: 
 
 
 @functools.cache
-def _gather_kernels() -> tuple[Callable[..., None], Callable[..., None]]:
-    """The bare gather pass, on the calling thread and split over numba's threads (compiled once)."""
+def _gather_kernels() -> tuple[Callable[..., None], ...]:
+    """The bare gather pass, plain and prefetching, each on the calling thread and split over numba's threads.
+
+    The prefetching pass issues the same prefetch as refalgo's sweeps (``_kernels.prefetch``,
+    :data:`refalgo.mdp._sweep.PREFETCH_AHEAD` entries ahead), so it is a ceiling for them
+    when they prefetch; the best of the two passes is taken.
+    """
     import numba
+
+    from refalgo.mdp._kernels import prefetch
+    from refalgo.mdp._sweep import PREFETCH_AHEAD
 
     @numba.njit
     def rows(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any, start: int, stop: int) -> None:
@@ -94,17 +102,31 @@ def _gather_kernels() -> tuple[Callable[..., None], Callable[..., None]]:
                 acc += data[j] * v[indices[j]]
             out[s] = acc
 
-    @numba.njit(parallel=True)
-    def split(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any) -> None:
-        n = out.shape[0]
-        nb = min(n, 1024)
-        for b in numba.prange(nb):
-            rows(indptr, indices, data, v, n_actions, out, b * n // nb, (b + 1) * n // nb)
+    @numba.njit
+    def rows_ahead(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any, start: int, stop: int) -> None:
+        n = indices.shape[0]
+        for s in range(start, stop):
+            acc = 0.0
+            for j in range(indptr[s * n_actions], indptr[(s + 1) * n_actions]):
+                if j + PREFETCH_AHEAD < n:
+                    prefetch(v, indices[j + PREFETCH_AHEAD])
+                acc += data[j] * v[indices[j]]
+            out[s] = acc
 
-    def serial(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any) -> None:
-        rows(indptr, indices, data, v, n_actions, out, 0, out.shape[0])
+    def ways(body: Any) -> tuple[Callable[..., None], Callable[..., None]]:
+        @numba.njit(parallel=True)
+        def split(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any) -> None:
+            n = out.shape[0]
+            nb = min(n, 1024)
+            for b in numba.prange(nb):
+                body(indptr, indices, data, v, n_actions, out, b * n // nb, (b + 1) * n // nb)
 
-    return serial, split
+        def serial(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any) -> None:
+            body(indptr, indices, data, v, n_actions, out, 0, out.shape[0])
+
+        return serial, split
+
+    return (*ways(rows), *ways(rows_ahead))
 
 
 def gather_seconds(model: SparseModel, threads: int, *, repeats: int = 7) -> float:
@@ -112,7 +134,8 @@ def gather_seconds(model: SparseModel, threads: int, *, repeats: int = 7) -> flo
 
     One thread: CPU time of the pass on the calling thread. More: wall time, the best of
     the pass on the calling thread and the pass split over ``threads`` threads (waking
-    the workers costs more than a small model's whole pass).
+    the workers costs more than a small model's whole pass). Either way the best of the
+    plain and the prefetching pass.
 
     The integer arrays are read as unsigned views, as refalgo's kernels read them (a
     signed index costs a wraparound test per gather); ``v`` is a written (not merely
@@ -120,13 +143,17 @@ def gather_seconds(model: SparseModel, threads: int, *, repeats: int = 7) -> flo
     """
     import numba
 
-    serial, split = _gather_kernels()
+    serial, split, serial_ahead, split_ahead = _gather_kernels()
     P = model.P
     indptr, indices = (a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in (P.indptr, P.indices))
     v = np.random.default_rng(0).random(model.n_states)
     out = np.empty(model.n_states)
     numba.set_num_threads(threads)
-    runs, clock = ((serial,), time.process_time) if threads == 1 else ((serial, split), time.perf_counter)
+    runs: tuple[Callable[..., None], ...]
+    if threads == 1:
+        runs, clock = (serial, serial_ahead), time.process_time
+    else:
+        runs, clock = (serial, split, serial_ahead, split_ahead), time.perf_counter
     times = []
     for run in runs:
         run(indptr, indices, P.data, v, model.n_actions, out)
