@@ -88,7 +88,7 @@ def _numba_threads(n: int) -> None:
         import numba
     except ImportError:
         return
-    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(min(n, int(getattr(numba.config, "NUMBA_NUM_THREADS"))))
 
 
 def refalgo_runner(kind: str, *, backend: str = "auto", threads: int = 1) -> Callable[[SparseModel, float], Run]:
