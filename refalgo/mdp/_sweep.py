@@ -240,8 +240,13 @@ def policy_sweep(c: Chain, v: NDArray[np.float64]) -> Step:
     r""":math:`u = r_\pi + \gamma P_\pi v` and the range of :math:`u - v`."""
     if c.backend == "numba":
         out = np.empty(v.shape[0])
-        k, args = kernels(), (*csr_arrays(c.P), c.r, v, c.gamma, out, c.ahead)
-        lo, hi = k.policy_sweep(*args) if parallel(int(c.P.nnz)) else k.policy_block(*args, 0, v.shape[0])
+        k, args = kernels(), (*csr_arrays(c.P), c.r, v, c.gamma, out)
+        if parallel(int(c.P.nnz)):
+            lo, hi = k.policy_sweep(*args, c.ahead)
+        elif c.ahead:
+            lo, hi = k.policy_block_ahead(*args, c.ahead, 0, v.shape[0])
+        else:
+            lo, hi = k.policy_block(*args, 0, v.shape[0])
         return Step(out, float(lo), float(hi))
     new = np.asarray(c.P @ (c.gamma * v))  # scale the S values, then add r_π in place
     new += c.r

@@ -57,8 +57,12 @@ def kernel_outputs(P: sps.csr_array, n_actions: int, v: np.ndarray, ahead: int) 
             out += [values, policy if with_policy else None, lo_hi]
     for parallel in (False, True):
         values = np.empty(S)
-        args = (*chain_arrays, R[:S].copy(), v, 0.9, values, ahead)
-        out += [values, k.policy_sweep(*args) if parallel else k.policy_block(*args, 0, S)]
+        args = (*chain_arrays, R[:S].copy(), v, 0.9, values)
+        if parallel:
+            lo_hi = k.policy_sweep(*args, ahead)
+        else:
+            lo_hi = k.policy_block_ahead(*args, ahead, 0, S) if ahead else k.policy_block(*args, 0, S)
+        out += [values, lo_hi]
     residual = np.empty(S)
     k.residual_product(*chain_arrays, v, 0.9, residual, ahead)
     return [*out, residual]
