@@ -225,6 +225,14 @@ def test_gather_seconds_is_a_finite_positive_time_on_one_and_two_threads():
     assert all(math.isfinite(t) and t > 0 for t in (gather_seconds(m, n, repeats=2) for n in (1, 2)))
 
 
+def test_fraction_of_copy_divides_by_the_copy_on_as_many_threads():
+    from benchmarks.bench_mdp import _fractions_of_copy
+
+    rows = [{"threads": 1, "GBps": 8.0}, {"threads": 2, "GBps": 8.0}, {"threads": 1, "GBps": None}]
+    _fractions_of_copy(rows, {1: 20e9, 2: 16e9})
+    assert [r["fraction_of_copy"] for r in rows] == [0.4, 0.5, None]
+
+
 def test_ceiling_table_pairs_each_pass_with_the_copy_on_as_many_threads():
     from benchmarks._mdp_report import ceilings
 
