@@ -47,6 +47,22 @@ def _ceiling_table(result: dict[str, Any]) -> list[str]:
                    for f, task, n, t, s, g, c in ceilings(result)])
 
 
+def one_sweep_table(result: dict[str, Any]) -> list[list[str]]:
+    """``[model, states, threads, then GB/s and % of copy for each kind but the copy, then the copy]`` per measurement."""
+    by: dict[tuple[str, int, int], dict[str, dict[str, Any]]] = {}
+    for r in result.get("one_sweep", []):
+        by.setdefault((r["family"], r["states"], r["threads"]), {})[r["kind"]] = r
+    body = []
+    for (family, n, t), kinds in sorted(by.items(), key=lambda x: (x[0][0] != "uniform", x[0][1], x[0][2])):
+        cells = [family, f"{n:,}", str(t)]
+        for kind in ("value iteration", "policy evaluation", "bare pass"):
+            r = kinds.get(kind)
+            cells += [_num(r["GBps"], ".1f"), _pct(r["fraction_of_copy"])] if r else ["—", "—"]
+        cells.append(_num(next(iter(kinds.values()))["copy_GBps"], ".1f"))
+        body.append(cells)
+    return body
+
+
 def markdown(result: dict[str, Any]) -> str:
     """Tables of solve times, ratios, sweep bandwidth, growth exponents, setup and exact timing."""
     m, c = result["machine"], result["config"]
@@ -82,6 +98,15 @@ def markdown(result: dict[str, Any]) -> str:
         "(wall time), bytes counted as for the sweeps:",
         "",
         *_ceiling_table(result),
+        "",
+        "One sweep at its best: single sweeps timed through refalgo's own sweep functions (as the solvers call "
+        "them), the bare gather pass and the copy, in turn, in each of "
+        f"{c.get('one_sweep_rounds', 3)} rounds; each kind's best in a round, then the median over the rounds. "
+        "*% of copy* divides by the better of the run's copy bandwidth and the copy in the same rounds, on as "
+        "many threads:",
+        "",
+        *_table(["model", "states", "threads", "value iteration GB/s", "% of copy", "policy evaluation GB/s",
+                 "% of copy", "bare pass GB/s", "% of copy", "copy GB/s"], one_sweep_table(result)),
         "",
         "Policy iteration with pymdptoolbox's dense solver, and policy evaluation by an exact sparse LU, at small sizes:",
         "",

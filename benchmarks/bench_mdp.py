@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _mdp_measure as measure
+from ._mdp_one_sweep import one_sweep_rates
 from ._mdp_models import SparseModel, local_sparse_mdp, random_policy, random_sparse_mdp, restrict
 from ._mdp_peers import (
     Run,
@@ -169,6 +170,31 @@ def _size_rows(n_states: int, repeats: int, small: bool, family: str = "uniform"
     return rows
 
 
+def _one_sweep_rows(n_states: int, family: str) -> list[dict[str, Any]]:
+    """One sweep at its best (``_mdp_one_sweep``), on one thread and on every thread; none without numba."""
+    if not measure.numba_available():
+        return []
+    model = FAMILIES[family](n_states, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED)
+    chain = restrict(model, random_policy(model, seed=SEED + 1))
+    rows = []
+    for threads in sorted({1, THREADS}):
+        rates = one_sweep_rates(model, chain, threads)
+        rows += [{"family": family, "states": n_states, "threads": threads, "kind": kind, "GBps": rate / 1e9}
+                 for kind, rate in rates.items()]
+        print(f"  {family:7} one sweep          S={n_states:>8} {threads} thread(s)  "
+              + "  ".join(f"{k} {r / 1e9:.1f} GB/s" for k, r in rates.items()), flush=True)
+    return rows
+
+
+def _one_sweep_fractions(rows: list[dict[str, Any]], copy_bw: dict[int, float]) -> None:
+    """Each rate over the copy on as many threads: the better of the run's copy and the copy in the same rounds."""
+    copy = {(r["family"], r["states"], r["threads"]): r["GBps"] * 1e9 for r in rows if r["kind"] == "copy"}
+    for r in rows:
+        key = (r["family"], r["states"], r["threads"])
+        r["copy_GBps"] = max(copy_bw[r["threads"]], copy.get(key, 0.0)) / 1e9
+        r["fraction_of_copy"] = r["GBps"] / r["copy_GBps"]
+
+
 def _copy_bandwidths() -> dict[int, float]:
     """The best copy bandwidth seen with at most ``t`` threads, for ``t`` = 1 and every thread.
 
@@ -284,6 +310,10 @@ def main(argv: list[str]) -> int:
     local: list[dict[str, Any]] = []
     for n in args.sizes:
         local += _size_rows(n, args.repeats, False, family="local")
+    one_sweep: list[dict[str, Any]] = []
+    for family in FAMILIES:
+        for n in args.sizes:
+            one_sweep += _one_sweep_rows(n, family)
     small = []
     for n in args.small_sizes:
         small += _size_rows(n, 1, True)
@@ -292,6 +322,7 @@ def main(argv: list[str]) -> int:
     print("copy bandwidth, best of both " + ", ".join(f"{t} thread(s) {b / 1e9:.2f} GB/s" for t, b in copy_bw.items()))
     for rowset in (rows, local, small):
         _fractions_of_copy(rowset, copy_bw)
+    _one_sweep_fractions(one_sweep, copy_bw)
     setup = [{"states": n, "seconds": pymdptoolbox_constructor_seconds(
         random_sparse_mdp(n, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED), TOL)}
         for n in args.small_sizes]
@@ -299,9 +330,10 @@ def main(argv: list[str]) -> int:
         "machine": _machine(), "copy_bandwidth_GBps": copy_bw[1] / 1e9,
         "copy_bandwidth_by_threads_GBps": {str(t): b / 1e9 for t, b in copy_bw.items()},
         "config": {"tol": TOL, "gamma": GAMMA, "actions": ACTIONS, "successors": SUCCESSORS, "seed": SEED,
+                   "one_sweep_rounds": 3,
                    "repeats": args.repeats, "repeats_at_1e6": 1, "local_width": 64,
                    "local_peers_up_to": LOCAL_PEERS_UP_TO},
-        "rows": rows, "local_rows": local, "small_rows": small, "exponents": _exponents(rows),
+        "rows": rows, "local_rows": local, "small_rows": small, "one_sweep": one_sweep, "exponents": _exponents(rows),
         "small_exponents": [e for e in _exponents(small) if e["task"] == TASKS["pi"] or "direct" in e["solver"]],
         "pymdptoolbox_constructor": setup, "exact": _exact_example(),
         "skipped": [{"task": "policy iteration", "solver": "pymdptoolbox", "states": n,

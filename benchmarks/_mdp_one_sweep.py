@@ -1,0 +1,107 @@
+r"""One sweep at its best, timed next to the copy it is compared with, in the same rounds.
+
+A solve's time per sweep (the solve tables) carries the solve's setup, its last greedy
+sweep and whatever the machine's other jobs did over the whole solve; on a shared
+machine that moves the per-sweep figure by tens of percent between runs. The bandwidth
+target is about *one sweep*, so :func:`one_sweep_rates` times single sweeps directly:
+
+* ``"value iteration"`` — refalgo's optimality sweep :math:`v \mapsto \max_a [R + \gamma
+  P v]` through ``_sweep.optimality_sweep``, exactly as ``value_iteration`` calls it
+  (a new output array each time, the backend's thread rule, its prefetch rule);
+* ``"policy evaluation"`` — ``_sweep.policy_sweep`` over a deterministic policy's chain,
+  as ``iterative_policy_evaluation`` calls it;
+* ``"bare pass"`` — the gather ceiling of :mod:`benchmarks._mdp_measure` over the
+  model, the better of the plain and the prefetching pass (and on several threads of
+  the split and the one-thread pass);
+* ``"copy"`` — the copy bandwidth in those same rounds between two 256 MiB arrays, the
+  better of ``np.copyto`` and numba's ``prange`` copy on as many threads.
+
+Each round times every kind in turn, ``repeats`` times each, and keeps each kind's best;
+the result is the median over the rounds of those bests, so one lucky or unlucky round
+does not decide it, and every kind saw the same machine. Bytes are counted as
+:func:`benchmarks._mdp_measure.sweep_bytes` counts them (the copy: read plus write).
+"""
+
+from __future__ import annotations
+
+import functools
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import _mdp_measure as measure
+from ._mdp_models import SparseModel
+
+KINDS = ("value iteration", "policy evaluation", "bare pass", "copy")
+
+
+@functools.cache
+def _prange_copy() -> Callable[..., None]:
+    import numba
+
+    @numba.njit(parallel=True)
+    def copy(src: Any, dst: Any) -> None:
+        for i in numba.prange(src.shape[0]):
+            dst[i] = src[i]
+
+    return copy
+
+
+def _timers(model: SparseModel, chain: SparseModel, threads: int) -> dict[str, tuple[list[Callable[[], object]], int]]:
+    """For each kind, the ways to run it (the best counts) and the bytes one run moves."""
+    from refalgo.mdp import MDP, _sweep
+
+    m = _sweep.model(MDP(model.P, model.R, model.gamma), "numba")
+    c = _sweep.chain(chain.P, chain.R.ravel(), chain.gamma, "numba")
+    v = np.random.default_rng(0).random(model.n_states)
+    P = model.P
+    indptr, indices = (a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in (P.indptr, P.indices))
+    out = np.empty(model.n_states)
+    serial, split, serial_ahead, split_ahead = measure._gather_kernels()
+    passes = (serial, serial_ahead) if threads == 1 else (serial, split, serial_ahead, split_ahead)
+    src = np.ones(measure.COPY_BYTES // 8)
+    dst = np.zeros_like(src)
+    copies: list[Callable[[], object]] = [lambda: np.copyto(dst, src), lambda: _prange_copy()(src, dst)]
+    return {
+        "value iteration": ([lambda: _sweep.optimality_sweep(m, v)], measure.sweep_bytes(model)),
+        "policy evaluation": ([lambda: _sweep.policy_sweep(c, v)], measure.sweep_bytes(chain)),
+        "bare pass": ([functools.partial(run, indptr, indices, P.data, v, model.n_actions, out) for run in passes],
+                      measure.sweep_bytes(model)),
+        "copy": (copies, 2 * src.nbytes),
+    }
+
+
+def one_sweep_rates(model: SparseModel, chain: SparseModel, threads: int, *, rounds: int = 3,
+                    repeats: int | None = None) -> dict[str, float]:
+    """Bytes per second of each kind (:data:`KINDS`) on ``threads`` numba threads, the median over rounds of each round's best.
+
+    One thread is timed by CPU time, several by the wall clock. ``repeats`` (default: enough for about 2·10⁷ stored probabilities per kind and round,
+    at least 7) applies to the sweeps and passes; the 256 MiB copy runs 7 times a round.
+    """
+    import numba
+
+    if repeats is None:
+        repeats = max(7, int(2e7 // max(1, model.P.nnz)))
+    numba.set_num_threads(threads)
+    clock = time.process_time if threads == 1 else time.perf_counter
+    try:
+        timers = _timers(model, chain, threads)
+        for runs, _ in timers.values():  # compile, load and touch everything once
+            for run in runs:
+                run()
+        rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        for _ in range(rounds):
+            for kind, (runs, nbytes) in timers.items():
+                best = np.inf
+                for run in runs:
+                    for _ in range(7 if kind == "copy" else repeats):
+                        t0 = clock()
+                        run()
+                        best = min(best, clock() - t0)
+                rates[kind].append(nbytes / best)
+    finally:
+        numba.set_num_threads(1)
+    return {kind: statistics.median(r) for kind, r in rates.items()}
