@@ -21,7 +21,7 @@ The sweeps also return the smallest and largest change :math:`\min_s, \max_s (v_
 v)(s)`, reduced per block, which the span stopping rule needs, so no further pass over
 the values is made. No ``fastmath``: every sum is the plain left-to-right float64 sum.
 
-Three details decide the speed of the inner loop, each measured on the benchmark's
+Four details decide the speed of the inner loop, each measured on the benchmark's
 models (``docs/mdp/performance.md`` has the numbers):
 
 * the CSR ``indptr`` and ``indices`` arrive as *unsigned* views (``uint32`` for SciPy's
@@ -29,6 +29,8 @@ models (``docs/mdp/performance.md`` has the numbers):
   wraparound test on every gather;
 * a state's rows are walked as one run of entries: each row's end is read once and is
   the next row's start, and the first action is not peeled off the loop over actions;
+* each row's loop is unrolled by hand four entries at a time (:func:`_dot`), still
+  adding the products one at a time in CSR order;
 * with ``ahead > 0`` the loop issues a prefetch of ``v[indices[k + ahead]]`` while it
   sums entry ``k`` (:func:`prefetch`, LLVM's ``llvm.prefetch``). When the successors
   are scattered over a value vector too big for the core's own caches, every gather

@@ -70,7 +70,7 @@ def prefetch_ahead(P: Any, rows_per_state: int) -> int:
     most successors lie more than
     :data:`SCATTER_STATES` states (8 KiB of values) from their own state. Otherwise the
     hardware's own prefetcher and the caches already serve the gathers, and the extra
-    instructions slow the sweep (by about a quarter on the benchmark's local models).
+    instructions slow the sweep (by a fifth to a third on the benchmark's local models).
     Scattering is judged on about :data:`SAMPLED_ROWS` rows spread evenly over ``P`` (row
     ``i`` belongs to state ``i // rows_per_state``): a fixed sample, so the choice is
     deterministic and costs well under a millisecond.
