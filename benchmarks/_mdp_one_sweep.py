@@ -74,7 +74,7 @@ def _timers(model: SparseModel, chain: SparseModel, threads: int) -> dict[str, t
     }
 
 
-def one_sweep_rates(model: SparseModel, chain: SparseModel, threads: int, *, rounds: int = 3,
+def one_sweep_rates(model: SparseModel, chain: SparseModel, threads: int, *, rounds: int = 5,
                     repeats: int | None = None) -> dict[str, float]:
     """Bytes per second of each kind (:data:`KINDS`) on ``threads`` numba threads, the median over rounds of each round's best.
 

@@ -57,6 +57,7 @@ TASKS = {"vi": "value iteration", "pe": "policy evaluation", "pi": "policy itera
 THREADS = len(os.sched_getaffinity(0))
 FAMILIES = {"uniform": random_sparse_mdp, "local": local_sparse_mdp}
 LOCAL_PEERS_UP_TO = 10**5
+ONE_SWEEP_ROUNDS = 5
 Runner = Callable[[SparseModel, float], Run]
 
 
@@ -178,7 +179,7 @@ def _one_sweep_rows(n_states: int, family: str) -> list[dict[str, Any]]:
     chain = restrict(model, random_policy(model, seed=SEED + 1))
     rows = []
     for threads in sorted({1, THREADS}):
-        rates = one_sweep_rates(model, chain, threads)
+        rates = one_sweep_rates(model, chain, threads, rounds=ONE_SWEEP_ROUNDS)
         rows += [{"family": family, "states": n_states, "threads": threads, "kind": kind, "GBps": rate / 1e9}
                  for kind, rate in rates.items()]
         print(f"  {family:7} one sweep          S={n_states:>8} {threads} thread(s)  "
@@ -330,7 +331,7 @@ def main(argv: list[str]) -> int:
         "machine": _machine(), "copy_bandwidth_GBps": copy_bw[1] / 1e9,
         "copy_bandwidth_by_threads_GBps": {str(t): b / 1e9 for t, b in copy_bw.items()},
         "config": {"tol": TOL, "gamma": GAMMA, "actions": ACTIONS, "successors": SUCCESSORS, "seed": SEED,
-                   "one_sweep_rounds": 3,
+                   "one_sweep_rounds": ONE_SWEEP_ROUNDS,
                    "repeats": args.repeats, "repeats_at_1e6": 1, "local_width": 64,
                    "local_peers_up_to": LOCAL_PEERS_UP_TO},
         "rows": rows, "local_rows": local, "small_rows": small, "one_sweep": one_sweep, "exponents": _exponents(rows),
