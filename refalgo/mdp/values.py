@@ -154,17 +154,17 @@ def krylov_products(backend: str) -> str:
     return "numba" if backend == "numba" else "numpy"
 
 
-def _residual_operator(P_pi: Any, gamma: float, backend: str) -> spla.LinearOperator:
+def _residual_operator(chain: _sweep.Chain) -> spla.LinearOperator:
     """:math:`x \\mapsto x - \\gamma P_\\pi x` as a SciPy linear operator."""
+    P_pi, gamma = chain.P, chain.gamma
     S = P_pi.shape[0]
-    if backend == "numba":
+    if chain.backend == "numba":
         k = _sweep.kernels()
         arrays = _sweep.csr_arrays(P_pi)
-        ahead = _sweep.prefetch_ahead(P_pi, 1)
 
         def matvec(x: NDArray[np.float64]) -> NDArray[np.float64]:
             out = np.empty(S)
-            k.residual_product(*arrays, np.ascontiguousarray(x, dtype=np.float64).ravel(), gamma, out, ahead)
+            k.residual_product(*arrays, np.ascontiguousarray(x, dtype=np.float64).ravel(), gamma, out, chain.ahead)
             return out
     else:
 
@@ -191,7 +191,7 @@ def _krylov(
     """
     gamma, r = chain.gamma, chain.r
     target = tol * (1.0 - gamma)  # max-norm residual that certifies tol
-    A = _residual_operator(chain.P, gamma, chain.backend)
+    A = _residual_operator(chain)
     v = np.zeros_like(r) if v0 is None else v0
     # BiCGSTAB stops on the 2-norm of its residual; a max-norm target t allows a 2-norm of
     # up to t·√S, and a spread-out residual sits near t·√S/8 — checked below, not assumed
@@ -400,7 +400,7 @@ def state_values(
         if mdp.gamma == 1.0:
             raise ValueError("method: 'krylov' certifies its result only for gamma < 1; use method='direct'")
         tol = as_positive(tol, "tol")
-        _sweep.model(mdp, backend)  # validates the name
+        _sweep.resolve(backend, mdp.is_sparse, 0)  # validates the name
         return _krylov(_sweep.chain(*policy_model(mdp, policy), mdp.gamma, krylov_products(backend)), tol=tol)[0]
     if method == "iterative":
         return iterative_policy_evaluation(mdp, policy, tol=tol, backend=backend).values
