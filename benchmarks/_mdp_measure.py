@@ -85,33 +85,29 @@ def threaded_copy_bandwidth(threads: int, *, nbytes: int = COPY_BYTES, repeats: 
 def _gather_kernels() -> tuple[Callable[..., None], ...]:
     """The bare gather pass, plain and prefetching, each on the calling thread and split over numba's threads.
 
-    The prefetching pass issues the same prefetch as refalgo's sweeps (``_kernels.prefetch``,
-    :data:`refalgo.mdp._sweep.PREFETCH_AHEAD` entries ahead), so it is a ceiling for them
-    when they prefetch; the best of the two passes is taken.
+    Both sum a state's entries with the sweeps' own inner loops (``_kernels._dot``, the
+    hand-unrolled left-to-right sum, and ``_kernels._dot_ahead``, which also prefetches
+    :data:`refalgo.mdp._sweep.PREFETCH_AHEAD` entries ahead), so the pass differs from a
+    sweep only in the work it leaves out; the best of the two passes is taken.
     """
     import numba
 
-    from refalgo.mdp._kernels import prefetch
+    from refalgo.mdp._kernels import _dot, _dot_ahead
     from refalgo.mdp._sweep import PREFETCH_AHEAD
 
     @numba.njit
     def rows(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any, start: int, stop: int) -> None:
+        actions = np.uint64(n_actions)
         for s in range(start, stop):
-            acc = 0.0
-            for j in range(indptr[s * n_actions], indptr[(s + 1) * n_actions]):
-                acc += data[j] * v[indices[j]]
-            out[s] = acc
+            first, last = np.uint64(s) * actions, (np.uint64(s) + np.uint64(1)) * actions
+            out[s] = _dot(indices, data, v, np.uint64(indptr[first]), np.uint64(indptr[last]))
 
     @numba.njit
     def rows_ahead(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any, start: int, stop: int) -> None:
-        n = indices.shape[0]
+        actions, ahead = np.uint64(n_actions), np.uint64(PREFETCH_AHEAD)
         for s in range(start, stop):
-            acc = 0.0
-            for j in range(indptr[s * n_actions], indptr[(s + 1) * n_actions]):
-                if j + PREFETCH_AHEAD < n:
-                    prefetch(v, indices[j + PREFETCH_AHEAD])
-                acc += data[j] * v[indices[j]]
-            out[s] = acc
+            first, last = np.uint64(s) * actions, (np.uint64(s) + np.uint64(1)) * actions
+            out[s] = _dot_ahead(indices, data, v, np.uint64(indptr[first]), np.uint64(indptr[last]), ahead)
 
     def ways(body: Any) -> tuple[Callable[..., None], Callable[..., None]]:
         @numba.njit(parallel=True)

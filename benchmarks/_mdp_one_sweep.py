@@ -12,7 +12,8 @@ target is about *one sweep*, so :func:`one_sweep_rates` times single sweeps dire
   as ``iterative_policy_evaluation`` calls it;
 * ``"bare pass"`` — the gather ceiling of :mod:`benchmarks._mdp_measure` over the
   model, the better of the plain and the prefetching pass (and on several threads of
-  the split and the one-thread pass);
+  the split and the one-thread pass); ``"chain pass"`` — the same over the policy's
+  chain, the ceiling of the policy sweep;
 * ``"copy"`` — the copy bandwidth in those same rounds between two 256 MiB arrays, the
   better of ``np.copyto`` and numba's ``prange`` copy on as many threads.
 
@@ -35,7 +36,7 @@ import numpy as np
 from . import _mdp_measure as measure
 from ._mdp_models import SparseModel
 
-KINDS = ("value iteration", "policy evaluation", "bare pass", "copy")
+KINDS = ("value iteration", "policy evaluation", "bare pass", "chain pass", "copy")
 
 
 @functools.cache
@@ -57,19 +58,22 @@ def _timers(model: SparseModel, chain: SparseModel, threads: int) -> dict[str, t
     m = _sweep.model(MDP(model.P, model.R, model.gamma), "numba")
     c = _sweep.chain(chain.P, chain.R.ravel(), chain.gamma, "numba")
     v = np.random.default_rng(0).random(model.n_states)
-    P = model.P
-    indptr, indices = (a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in (P.indptr, P.indices))
     out = np.empty(model.n_states)
     serial, split, serial_ahead, split_ahead = measure._gather_kernels()
-    passes = (serial, serial_ahead) if threads == 1 else (serial, split, serial_ahead, split_ahead)
+    ways = (serial, serial_ahead) if threads == 1 else (serial, split, serial_ahead, split_ahead)
+
+    def passes(over: SparseModel) -> list[Callable[[], object]]:
+        indptr, indices = (a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in (over.P.indptr, over.P.indices))
+        return [functools.partial(run, indptr, indices, over.P.data, v, over.n_actions, out) for run in ways]
+
     src = np.ones(measure.COPY_BYTES // 8)
     dst = np.zeros_like(src)
     copies: list[Callable[[], object]] = [lambda: np.copyto(dst, src), lambda: _prange_copy()(src, dst)]
     return {
         "value iteration": ([lambda: _sweep.optimality_sweep(m, v)], measure.sweep_bytes(model)),
         "policy evaluation": ([lambda: _sweep.policy_sweep(c, v)], measure.sweep_bytes(chain)),
-        "bare pass": ([functools.partial(run, indptr, indices, P.data, v, model.n_actions, out) for run in passes],
-                      measure.sweep_bytes(model)),
+        "bare pass": (passes(model), measure.sweep_bytes(model)),
+        "chain pass": (passes(chain), measure.sweep_bytes(chain)),
         "copy": (copies, 2 * src.nbytes),
     }
 
@@ -78,13 +82,16 @@ def one_sweep_rates(model: SparseModel, chain: SparseModel, threads: int, *, rou
                     repeats: int | None = None) -> dict[str, float]:
     """Bytes per second of each kind (:data:`KINDS`) on ``threads`` numba threads, the median over rounds of each round's best.
 
-    One thread is timed by CPU time, several by the wall clock. ``repeats`` (default: enough for about 2·10⁷ stored probabilities per kind and round,
-    at least 7) applies to the sweeps and passes; the 256 MiB copy runs 7 times a round.
+    One thread is timed by CPU time, several by the wall clock. ``repeats`` (default: at
+    least 7, and about 2·10⁷ / nnz for a model of ``nnz`` stored probabilities) is how
+    often each way of running a sweep or pass is timed in a round; the 256 MiB copy runs
+    7 times a round. numba's thread count is restored afterwards.
     """
     import numba
 
     if repeats is None:
         repeats = max(7, int(2e7 // max(1, model.P.nnz)))
+    saved = numba.get_num_threads()
     numba.set_num_threads(threads)
     clock = time.process_time if threads == 1 else time.perf_counter
     try:
@@ -103,5 +110,5 @@ def one_sweep_rates(model: SparseModel, chain: SparseModel, threads: int, *, rou
                         best = min(best, clock() - t0)
                 rates[kind].append(nbytes / best)
     finally:
-        numba.set_num_threads(1)
+        numba.set_num_threads(saved)
     return {kind: statistics.median(r) for kind, r in rates.items()}

@@ -32,8 +32,14 @@ def test_each_timed_run_computes_what_its_name_says(family) -> None:
     assert np.max(np.abs(step.values - bellman_sweep(model, v))) <= 1e-12
     assert np.max(np.abs(pe().values - bellman_sweep(chain, v))) <= 1e-12
     assert (vi_bytes, pe_bytes) == (sweep_bytes(model), sweep_bytes(chain))
-    passes, pass_bytes = timers["bare pass"]
-    assert len(passes) == 2 and pass_bytes == sweep_bytes(model)
+    for kind, over in (("bare pass", model), ("chain pass", chain)):
+        passes, pass_bytes = timers[kind]
+        assert len(passes) == 2 and pass_bytes == sweep_bytes(over)
+        expected = (over.P @ v).reshape(over.n_states, over.n_actions).sum(axis=1)
+        for run in passes:  # each writes the per-state sums of P v into the same output array
+            run()
+            out = run.args[5]
+            assert np.max(np.abs(out - expected)) <= 1e-12 * (1 + np.max(np.abs(expected)))
     copies, copy_bytes = timers["copy"]
     assert len(copies) == 2 and copy_bytes == 2 * COPY_BYTES
 
@@ -42,11 +48,15 @@ def test_rates_are_finite_and_positive_on_one_and_two_threads() -> None:
     pytest.importorskip("numba")
     from benchmarks._mdp_one_sweep import KINDS, one_sweep_rates
 
+    import numba
+
     model = random_sparse_mdp(500, seed=1)
     chain = restrict(model, random_policy(model, seed=2))
-    for threads in (1, 2):
+    before = numba.get_num_threads()
+    for threads in sorted({1, min(2, numba.config.NUMBA_NUM_THREADS)}):
         rates = one_sweep_rates(model, chain, threads, rounds=1, repeats=2)
         assert set(rates) == set(KINDS) and all(math.isfinite(r) and r > 0 for r in rates.values())
+        assert numba.get_num_threads() == before  # restored
 
 
 def test_fractions_divide_by_the_better_copy_on_as_many_threads() -> None:
@@ -61,11 +71,12 @@ def test_fractions_divide_by_the_better_copy_on_as_many_threads() -> None:
 
 
 def test_one_sweep_table_has_one_line_per_model_size_and_thread_count() -> None:
-    rows = [{"family": f, "states": n, "threads": t, "kind": k, "GBps": 10.0, "fraction_of_copy": 0.5, "copy_GBps": 20.0}
-            for f in ("local", "uniform") for n in (100, 10) for t in (1, 2)
-            for k in ("value iteration", "policy evaluation", "bare pass", "copy")]
+    kinds = {"value iteration": 1.0, "bare pass": 2.0, "policy evaluation": 3.0, "chain pass": 4.0, "copy": 20.0}
+    rows = [{"family": f, "states": n, "threads": t, "kind": k, "GBps": g, "fraction_of_copy": g / 20.0, "copy_GBps": 20.0}
+            for f in ("local", "uniform") for n in (100, 10) for t in (1, 2) for k, g in kinds.items()]
     table = one_sweep_table({"one_sweep": rows})
     assert [line[:3] for line in table] == [["uniform", "10", "1"], ["uniform", "10", "2"], ["uniform", "100", "1"],
                                            ["uniform", "100", "2"], ["local", "10", "1"], ["local", "10", "2"],
                                            ["local", "100", "1"], ["local", "100", "2"]]
-    assert table[0][3:] == ["10.0", "50", "10.0", "50", "10.0", "50", "20.0"]
+    # value iteration, its pass, policy evaluation, its pass: GB/s and % of 20 GB/s; then the copy
+    assert table[0][3:] == ["1.0", "5", "2.0", "10", "3.0", "15", "4.0", "20", "20.0"]
