@@ -80,12 +80,11 @@ def prefetch_ahead(P: Any, rows_per_state: int) -> int:
     n_rows, n_states = P.shape
     if n_states < PREFETCH_STATES or P.nnz == 0:
         return 0
-    # every row of evenly spaced states, so that each action is sampled
+    # every row of evenly spaced states (a state's rows are one run of entries), so each action is sampled
     states = np.arange(0, n_rows // rows_per_state, max(1, n_rows // SAMPLED_ROWS), dtype=np.int64)
-    rows = (states[:, None] * rows_per_state + np.arange(rows_per_state)).ravel()
-    starts, stops = P.indptr[rows].astype(np.int64), P.indptr[rows + 1].astype(np.int64)
-    counts = stops - starts
-    owner = np.repeat(rows // rows_per_state, counts)
+    starts = P.indptr[states * rows_per_state].astype(np.int64)
+    counts = P.indptr[(states + 1) * rows_per_state].astype(np.int64) - starts
+    owner = np.repeat(states, counts)
     entry = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
     far = np.abs(P.indices[entry].astype(np.int64) - owner) > SCATTER_STATES
     return PREFETCH_AHEAD if far.size and 2 * int(far.sum()) > far.size else 0
@@ -192,7 +191,6 @@ def compact_csr(P: Any) -> Any:
 
 def chain(P_pi: Any, r_pi: NDArray[np.float64], gamma: float, backend: str) -> Chain:
     """A policy's chain; the numba backend needs it as compact CSR (:func:`compact_csr`)."""
-    check_range(np.asarray(r_pi, dtype=np.float64), gamma, "R")
     ahead = 0
     if backend == "numba":
         P_pi = compact_csr(P_pi)
@@ -256,9 +254,14 @@ def greedy_sweep(m: Model, v: NDArray[np.float64]) -> tuple[Step, NDArray[np.int
     return Step(new, *_change(new, v)), policy
 
 
+def row_indices(n_actions: int, policy: NDArray[np.intp]) -> NDArray[np.intp]:
+    """The rows ``s·A + policy[s]`` of the (S·A, S) matrix that a deterministic policy uses."""
+    return np.arange(policy.shape[0]) * n_actions + policy
+
+
 def rows(m: Model, policy: NDArray[np.intp]) -> Chain:
     """The chain of a deterministic policy: rows ``s·A + policy[s]`` of ``P`` and ``R``."""
-    idx = np.arange(m.n_states) * m.n_actions + policy
+    idx = row_indices(m.n_actions, policy)
     return chain(m.P2[idx], m.R[idx], m.gamma, m.backend)
 
 

@@ -103,7 +103,7 @@ def policy_model(mdp: MDP, policy: Any) -> tuple[Any, NDArray[np.float64]]:
         return np.einsum("sat,sa->st", mdp.P, pi), r_pi
     S, A = mdp.n_states, mdp.n_actions
     if np.all(pi.max(axis=1) == 1.0):  # deterministic: P_π's rows are rows of P, selected, not multiplied
-        return _sweep.rows(_sweep.model(mdp, "numpy"), pi.argmax(axis=1)).P, r_pi
+        return mdp.transition_matrix()[_sweep.row_indices(A, pi.argmax(axis=1))], r_pi
     weights = sps.csr_array((pi.ravel(), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
     weights.eliminate_zeros()
     return sps.csr_array(weights @ mdp.P), r_pi

@@ -359,7 +359,8 @@ def state_values(
     Raises
     ------
     ValueError
-        An invalid policy, method or backend; ``"krylov"`` with :math:`\gamma = 1`, or a
+        An invalid policy, method or backend; rewards too large for float64
+        (:math:`\max|r|/(1-\gamma)^2 > 10^{300}`); ``"krylov"`` with :math:`\gamma = 1`, or a
         ``tol`` too small to certify in float64; with :math:`\gamma = 1`, a policy that
         does not reach a terminal state with probability 1.
 
@@ -391,6 +392,7 @@ def state_values(
     >>> state_values(world.mdp, [2, 2, 1, 4], method="krylov", tol=1e-9).round(6).tolist()
     [9.0, 10.0, 10.0, 10.0]
     """
+    _sweep.check_range(mdp.R, mdp.gamma, "R")
     if method == "auto":
         method = "krylov" if uses_krylov(mdp) else "direct"
     if method == "direct":
