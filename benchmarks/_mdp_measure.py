@@ -32,6 +32,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from refalgo.mdp._sweep import csr_arrays
+
 from ._mdp_models import SparseModel
 
 COPY_BYTES = 256 * 2**20
@@ -59,8 +61,9 @@ def copy_bandwidth(*, nbytes: int = COPY_BYTES, repeats: int = 7) -> float:
     return 2.0 * src.nbytes / min(times)
 
 
-def threaded_copy_bandwidth(threads: int, *, nbytes: int = COPY_BYTES, repeats: int = 7) -> float:
-    """Best bytes per second of a numba ``prange`` copy on ``threads`` threads (wall time), read plus write."""
+@functools.cache
+def prange_copy() -> Callable[..., None]:
+    """``copy(src, dst)``: a numba ``prange`` loop copying ``src`` into ``dst`` on numba's threads (compiled once)."""
     import numba
 
     @numba.njit(parallel=True)
@@ -68,6 +71,14 @@ def threaded_copy_bandwidth(threads: int, *, nbytes: int = COPY_BYTES, repeats: 
         for i in numba.prange(src.shape[0]):
             dst[i] = src[i]
 
+    return copy
+
+
+def threaded_copy_bandwidth(threads: int, *, nbytes: int = COPY_BYTES, repeats: int = 7) -> float:
+    """Best bytes per second of a numba ``prange`` copy on ``threads`` threads (wall time), read plus write."""
+    import numba
+
+    copy = prange_copy()
     numba.set_num_threads(threads)
     src = np.ones(nbytes // 8)
     dst = np.zeros_like(src)
@@ -141,7 +152,7 @@ def gather_seconds(model: SparseModel, threads: int, *, repeats: int = 7) -> flo
 
     serial, split, serial_ahead, split_ahead = _gather_kernels()
     P = model.P
-    indptr, indices = (a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in (P.indptr, P.indices))
+    indptr, indices, _ = csr_arrays(P)
     v = np.random.default_rng(0).random(model.n_states)
     out = np.empty(model.n_states)
     numba.set_num_threads(threads)

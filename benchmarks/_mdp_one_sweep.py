@@ -29,7 +29,6 @@ import functools
 import statistics
 import time
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
@@ -37,18 +36,6 @@ from . import _mdp_measure as measure
 from ._mdp_models import SparseModel
 
 KINDS = ("value iteration", "policy evaluation", "bare pass", "chain pass", "copy")
-
-
-@functools.cache
-def _prange_copy() -> Callable[..., None]:
-    import numba
-
-    @numba.njit(parallel=True)
-    def copy(src: Any, dst: Any) -> None:
-        for i in numba.prange(src.shape[0]):
-            dst[i] = src[i]
-
-    return copy
 
 
 def _timers(model: SparseModel, chain: SparseModel, threads: int) -> dict[str, tuple[list[Callable[[], object]], int]]:
@@ -63,12 +50,11 @@ def _timers(model: SparseModel, chain: SparseModel, threads: int) -> dict[str, t
     ways = (serial, serial_ahead) if threads == 1 else (serial, split, serial_ahead, split_ahead)
 
     def passes(over: SparseModel) -> list[Callable[[], object]]:
-        indptr, indices = (a.view(np.dtype(f"u{a.dtype.itemsize}")) for a in (over.P.indptr, over.P.indices))
-        return [functools.partial(run, indptr, indices, over.P.data, v, over.n_actions, out) for run in ways]
+        return [functools.partial(run, *_sweep.csr_arrays(over.P), v, over.n_actions, out) for run in ways]
 
     src = np.ones(measure.COPY_BYTES // 8)
     dst = np.zeros_like(src)
-    copies: list[Callable[[], object]] = [lambda: np.copyto(dst, src), lambda: _prange_copy()(src, dst)]
+    copies: list[Callable[[], object]] = [lambda: np.copyto(dst, src), lambda: measure.prange_copy()(src, dst)]
     return {
         "value iteration": ([lambda: _sweep.optimality_sweep(m, v)], measure.sweep_bytes(model)),
         "policy evaluation": ([lambda: _sweep.policy_sweep(c, v)], measure.sweep_bytes(chain)),
