@@ -146,10 +146,11 @@ def _best(indptr, indices, data, R, v, gamma, n_actions, row, ahead):
     Ties keep the lowest action, as ``np.argmax``. A NaN q-value is kept if it is the
     first action's and skipped otherwise (``q > best`` is false); the full NaN rule of
     NumPy's backend cost a tenth of the sweep. With finite inputs a q-value is NaN only
-    after an overflow, which the solvers report. The running max is a select, not a branch: which action wins is as good as random,
-    and a mispredicted branch would discard the gathers already in flight. The choice
-    between the two inner loops is made once per state; inlined into a caller that drops
-    the maximiser, the compiler removes its bookkeeping.
+    after an overflow, which the solvers refuse up front.
+
+    The running max is a select, not a branch: which action wins is as good as random,
+    and a mispredicted branch would discard the gathers already in flight. Inlined into
+    a caller that drops the maximiser, the compiler removes its bookkeeping.
     """
     j = np.uint64(indptr[row])
     best, arg = -np.inf, 0
