@@ -6,12 +6,16 @@ Every message says which argument, what was expected, and what came, e.g.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import sympy as sp
 from numpy.typing import NDArray
 
-__all__ = ["as_array", "as_positive", "as_probability", "as_real", "require"]
+__all__ = ["ROW_TOL", "as_array", "as_flag", "as_positive", "as_real", "as_symbols", "probability_rows"]
+
+ROW_TOL = 1e-9  # tolerance on |sum of a probability row - 1|, per entry of the row
 
 
 def _describe(x: Any) -> str:
@@ -34,7 +38,9 @@ def as_array(
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name}: expected an array of numbers; got {_describe(x)}")
     arr0 = np.asarray(x)
-    if arr0.dtype == object or not (np.issubdtype(arr0.dtype, np.number) or arr0.dtype == np.bool_):
+    if arr0.dtype == object or arr0.dtype.kind == "U":
+        arr0 = _exact_floats(arr0, name)
+    if not (np.issubdtype(arr0.dtype, np.number) or arr0.dtype == np.bool_):
         raise TypeError(f"{name}: expected an array of numbers; got {_describe(x)}")
     if np.iscomplexobj(arr0) and not np.issubdtype(np.dtype(dtype), np.complexfloating):
         raise TypeError(f"{name}: expected real numbers; got complex values")
@@ -74,18 +80,59 @@ def as_positive(x: Any, name: str, *, allow_zero: bool = False) -> float:
     return v
 
 
-def as_probability(x: Any, name: str, *, lo_open: bool = False, hi_open: bool = False) -> float:
-    """``x`` as a float in [0, 1] (ends open as asked), or a clear error."""
-    v = as_real(x, name)
-    lo_ok = v > 0 if lo_open else v >= 0
-    hi_ok = v < 1 if hi_open else v <= 1
-    if not (lo_ok and hi_ok):
-        interval = ("(" if lo_open else "[") + "0, 1" + (")" if hi_open else "]")
-        raise ValueError(f"{name}: expected a number in {interval}; got {v}")
-    return v
+def _exact_floats(arr: NDArray[Any], name: str) -> NDArray[np.float64]:
+    """An object or string array of exact numbers (Fractions, SymPy rationals, "3/10") as floats."""
+    from ._exact import exact_array  # the one converter, so "3/10" means the same everywhere
+
+    if arr.size == 0:
+        return np.zeros(arr.shape)
+    try:
+        return np.array(exact_array(arr, name), dtype=np.float64)
+    except TypeError:
+        raise TypeError(f"{name}: expected an array of numbers; got {_describe(arr)}") from None
+    except ValueError as exc:
+        if arr.dtype == object:
+            raise  # a NaN, or a string that is not a number, inside an object array: named entry
+        raise TypeError(f"{name}: expected an array of numbers; got {_describe(arr)} ({exc})") from None
 
 
-def require(condition: bool, message: str, exc: type[Exception] = ValueError) -> None:
-    """Raise ``exc(message)`` unless ``condition``."""
-    if not condition:
-        raise exc(message)
+def as_flag(x: Any, name: str) -> bool:
+    """``x`` as a bool, refusing anything but ``True`` and ``False`` (``0``, ``"yes"``, ``None``)."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False; got {_describe(x)}")
+    return bool(x)
+
+
+def as_symbols(x: Any, name: str = "variables", *, length: int | None = None) -> tuple[sp.Symbol, ...]:
+    """``x`` as a non-empty tuple of distinct SymPy symbols, or a clear error."""
+    if isinstance(x, (str, bytes, sp.Basic)) or not isinstance(x, Sequence):
+        raise TypeError(f"{name}: expected a list or tuple of SymPy symbols; got {_describe(x)}")
+    xs = tuple(x)
+    if not xs:
+        raise ValueError(f"{name}: expected at least one symbol; got none")
+    for k, v in enumerate(xs):
+        if not isinstance(v, sp.Symbol):
+            raise TypeError(f"{name}[{k}]: expected a SymPy Symbol; got {_describe(v)}")
+    if len(set(xs)) != len(xs):
+        raise ValueError(f"{name}: expected distinct symbols; got {list(xs)}")
+    if length is not None and len(xs) != length:
+        raise ValueError(f"{name}: expected {length} symbols; got {len(xs)}")
+    return xs
+
+
+def probability_rows(p: NDArray[Any], name: str, *, tol: float = ROW_TOL) -> None:
+    """Every row (last axis) of ``p`` is a probability distribution, within ``tol`` per entry.
+
+    Messages name the first offending entry or row, e.g.
+    ``P[1, 0] sums to 0.97, expected 1 (tolerance 2e-09)``.
+    """
+    if np.any(p < 0):
+        bad = tuple(int(i) for i in np.argwhere(p < 0)[0])
+        raise ValueError(f"{name}[{', '.join(map(str, bad))}]: expected a probability >= 0; got {p[bad]}")
+    sums = p.sum(axis=-1)
+    limit = tol * p.shape[-1]
+    err = np.abs(sums - 1.0)
+    if np.any(err > limit):
+        bad = tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), np.shape(sums)))
+        where = f"{name}[{', '.join(map(str, bad))}]" if bad else name
+        raise ValueError(f"{where} sums to {float(sums[bad]):.12g}, expected 1 (tolerance {limit:.1g})")

@@ -11,7 +11,15 @@ import sympy as sp
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from refalgo._exact import exact
+from refalgo._exact import (
+    exact,
+    exact_array,
+    exact_discount,
+    exact_distribution,
+    exact_matrix,
+    exact_vector,
+    is_exact_input,
+)
 
 t = sp.Symbol("t")
 r = sp.Symbol("r", real=True)
@@ -69,7 +77,7 @@ def test_string_forms(text: str, expected: sp.Rational) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["one", "", "1/3/4", "1 / 3", "1.5/2", "0x10", "1_000", "inf", "nan", "1e", "e5", "2*3", "x**2", "1e99999", "--1"]
+    "text", ["one", "", "1/3/4", "1 / 3", "1.5/2", "0x10", "1_000", "inf", "nan", "1e", "e5", "2*3", "x**2", "--1"]
 )
 def test_other_strings_are_refused_naming_the_argument(text: str) -> None:
     with pytest.raises(ValueError, match=r"gamma: expected a decimal string such as '0.25' or a ratio such as '1/3'"):
@@ -138,3 +146,80 @@ def test_bad_input(value: Any, exc: type[Exception], message: str) -> None:
 def test_symbolic_mode_names_expressions_in_the_type_error() -> None:
     with pytest.raises(TypeError, match=r"x: expected a real number \(.*real SymPy expression\); got NoneType"):
         exact(None, "x", symbolic=True)
+
+
+# ---------------------------------------------------------------------- the size guard
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1e-99999999", "exponent of at most four digits"),
+        ("9" * 10**6, "at most 2000 characters"),
+        ("1" * 999_999 + "/3", "at most 2000 characters"),
+        (10**7000, "at most 20000 bits"),
+        (Fraction(1, 10**7000), "at most 20000 bits"),
+        (sp.Integer(3) ** 20000, "at most 20000 bits"),
+    ],
+    ids=["long-exponent", "long-decimal", "long-ratio", "big-int", "big-fraction", "big-sympy"],
+)
+def test_huge_numbers_are_refused_at_once(value: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        exact(value, "gamma")
+
+
+# ---------------------------------------------------------------------- containers
+def test_every_container_gives_the_same_exact_entries() -> None:
+    expected = [sp.Rational(3, 10), sp.Rational(7, 10)]
+    for given_ in (
+        ["3/10", "0.7"],
+        (Fraction(3, 10), Fraction(7, 10)),
+        np.array([Fraction(3, 10), sp.Rational(7, 10)], dtype=object),
+        np.array(["3/10", "7/10"]),
+        sp.Matrix([sp.Rational(3, 10), sp.Rational(7, 10)]),
+        sp.Matrix([[sp.Rational(3, 10), sp.Rational(7, 10)]]),
+    ):
+        assert exact_vector(given_, "p") == expected
+        assert exact_distribution(given_, "p") == expected
+
+
+def test_matrix_and_array_shapes_are_checked_and_entries_named() -> None:
+    assert exact_matrix([[1, "1/2"], [0.25, 3]], "A") == sp.Matrix([[1, sp.Rational(1, 2)], [sp.Rational(1, 4), 3]])
+    with pytest.raises(ValueError, match=r"A: expected shape \(2, any\); got shape \(3, 1\)"):
+        exact_matrix([[1], [2], [3]], "A", shape=(2, None))
+    with pytest.raises(ValueError, match=r"P\[1, 0\]: expected a finite number; got nan"):
+        exact_array(np.array([[1, 0], [float("nan"), 1]], dtype=object), "P")
+    with pytest.raises(ValueError, match="ragged"):
+        exact_array([[1, 2], [3]], "P")
+    with pytest.raises(TypeError, match="P: expected a sequence or array of numbers; got str"):
+        exact_array("1/2", "P")
+
+
+def test_distributions_must_sum_to_exactly_one() -> None:
+    with pytest.raises(ValueError, match=r"p\[1\]: expected a probability >= 0; got -1/2"):
+        exact_distribution(["3/2", "-1/2"], "p")
+    # 0.3 and 0.7 as doubles sum to 1 - 2**-54 exactly (Python's own Fraction arithmetic agrees)
+    gap = 1 - (Fraction(0.3) + Fraction(0.7))
+    assert gap == Fraction(1, 2**54)
+    with pytest.raises(ValueError, match=r"summing to exactly 1; got sum 1 - 1/18014398509481984 \(floats"):
+        exact_distribution([0.3, 0.7], "p")
+
+
+def test_discounts() -> None:
+    assert exact_discount("0.9") == sp.Rational(9, 10)
+    assert exact_discount(1) == 1
+    g = sp.Symbol("gamma")
+    assert exact_discount(g, symbolic=True) is g
+    with pytest.raises(ValueError, match=r"gamma: expected a number in \[0, 1\); got 1"):
+        exact_discount(1, below_one=True)
+    with pytest.raises(ValueError, match=r"discount: expected a number in \[0, 1\]; got -1/10"):
+        exact_discount("-0.1", "discount")
+    with pytest.raises(ValueError, match="gamma: expected a number; got the expression gamma"):
+        exact_discount(g)
+
+
+def test_exact_inputs_are_told_from_floats() -> None:
+    assert is_exact_input([[1, 0], [Fraction(1, 2), "1/2"]])
+    assert is_exact_input(np.array([[sp.Rational(1, 3)]], dtype=object))
+    assert is_exact_input(np.array([1, 2]))
+    assert not is_exact_input([0.5, "1/2"])
+    assert not is_exact_input(np.array([0.5]))
+    assert not is_exact_input([])
