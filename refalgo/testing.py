@@ -7,25 +7,15 @@ imports Hypothesis, a test dependency; the rest of refalgo never imports it.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
 __all__ = [
-    "small_ints",
     "rationals",
     "int_vectors",
     "int_matrices",
     "nonzero_int_vectors",
-    "stochastic_rows",
 ]
-
-
-def small_ints(lo: int = -9, hi: int = 9) -> st.SearchStrategy[int]:
-    """Integers in ``[lo, hi]``."""
-    return st.integers(lo, hi)
 
 
 def rationals(lo: int = -5, hi: int = 5, max_den: int = 8) -> st.SearchStrategy[sp.Rational]:
@@ -49,20 +39,3 @@ def nonzero_int_vectors(n: int, lo: int = -5, hi: int = 5) -> st.SearchStrategy[
 def int_matrices(rows: int, cols: int, lo: int = -5, hi: int = 5) -> st.SearchStrategy[list[list[int]]]:
     """``rows × cols`` integer matrices as nested lists."""
     return st.lists(int_vectors(cols, lo, hi), min_size=rows, max_size=rows)
-
-
-def stochastic_rows(rows: int, cols: int) -> st.SearchStrategy[np.ndarray]:
-    """Row-stochastic ``rows × cols`` float arrays: nonnegative weights, each row normalized."""
-    weights = st.lists(st.lists(st.integers(0, 20), min_size=cols, max_size=cols), min_size=rows, max_size=rows)
-
-    def normalize(w: list[list[int]]) -> np.ndarray:
-        out = np.array(w, dtype=np.float64)
-        out[out.sum(axis=1) == 0, 0] = 1.0
-        return out / out.sum(axis=1, keepdims=True)
-
-    return weights.map(normalize)
-
-
-def fraction_to_rational(f: Fraction) -> sp.Rational:
-    """A Python Fraction as an exact SymPy Rational."""
-    return sp.Rational(f.numerator, f.denominator)
