@@ -35,6 +35,7 @@ __all__ = [
     "exact_discount",
     "exact_distribution",
     "exact_matrix",
+    "exact_positive",
     "exact_vector",
     "is_exact_input",
 ]
@@ -58,8 +59,9 @@ def exact(value: Any, name: str, *, symbolic: bool = False) -> sp.Expr:
     value
         An ``int``, ``float`` (finite), :class:`fractions.Fraction`, NumPy integer or
         float, a decimal string such as ``"0.25"`` or ``"-1.5e-3"``, a ratio string such
-        as ``"1/3"``, or a finite real SymPy number. With ``symbolic=True`` also a SymPy
-        expression with free symbols, unless it is known not to be real.
+        as ``"1/3"``, or a finite real SymPy number; alone or as a 0-D NumPy array.
+        With ``symbolic=True`` also a SymPy expression with free symbols, unless it is
+        known not to be real.
     name
         The argument's name, used in every error message (e.g. ``"point[1]"``).
     symbolic
@@ -95,6 +97,8 @@ def exact(value: Any, name: str, *, symbolic: bool = False) -> sp.Expr:
     ...
     ValueError: gamma: expected a finite number; got nan
     """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]  # a 0-D array is its one entry
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected a real number; got bool {value!r}")
     if isinstance(value, (int, np.integer)):
@@ -259,6 +263,8 @@ def exact_distribution(values: Any, name: str, *, length: int | None = None) -> 
     --------
     >>> exact_distribution(["1/3", "2/3"], "p")
     [1/3, 2/3]
+    >>> exact_distribution([1 / (1 + sp.E), sp.E / (1 + sp.E)], "p")  # sums to 1 after simplifying
+    [1/(1 + E), E/(1 + E)]
     >>> exact_distribution([0.3, 0.7], "p")
     Traceback (most recent call last):
     ...
@@ -269,7 +275,7 @@ def exact_distribution(values: Any, name: str, *, length: int | None = None) -> 
         if v < 0:
             raise ValueError(f"{name}[{i}]: expected a probability >= 0; got {v}")
     total = sp.Add(*out)
-    if total != 1:
+    if total != 1 and (total.is_Rational or sp.simplify(total - 1) != 0):
         hint = " (floats enter at their exact binary value: pass decimal strings such as \"0.3\" or Fractions)" if any(
             isinstance(v, (float, np.floating)) for v in np.asarray(values, dtype=object).ravel()
         ) else ""
@@ -304,6 +310,24 @@ def exact_discount(value: Any, name: str = "gamma", *, below_one: bool = False, 
         interval = "[0, 1)" if below_one else "[0, 1]"
         raise ValueError(f"{name}: expected a number in {interval}; got {g if g.q < 10**6 else float(g)}")
     return g
+
+
+def exact_positive(value: Any, name: str) -> sp.Expr:
+    """``value`` as an exact number > 0, or a ValueError naming ``name``.
+
+    Examples
+    --------
+    >>> exact_positive("0.1", "beta")
+    1/10
+    >>> exact_positive(0, "beta")
+    Traceback (most recent call last):
+    ...
+    ValueError: beta: expected a number > 0; got 0
+    """
+    v = exact(value, name)
+    if not v > 0:
+        raise ValueError(f"{name}: expected a number > 0; got {v}"[:200])
+    return v
 
 
 def is_exact_input(values: Any) -> bool:

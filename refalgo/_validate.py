@@ -37,7 +37,10 @@ def as_array(
     """``x`` as a NumPy array of ``dtype``, or a TypeError/ValueError naming ``name``."""
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name}: expected an array of numbers; got {_describe(x)}")
-    arr0 = np.asarray(x)
+    try:
+        arr0 = np.asarray(x)
+    except ValueError:
+        raise ValueError(f"{name}: expected a rectangular array of numbers; got ragged rows") from None
     if arr0.dtype == object or arr0.dtype.kind == "U":
         arr0 = _exact_floats(arr0, name)
     if not (np.issubdtype(arr0.dtype, np.number) or arr0.dtype == np.bool_):

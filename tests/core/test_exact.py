@@ -17,6 +17,7 @@ from refalgo._exact import (
     exact_discount,
     exact_distribution,
     exact_matrix,
+    exact_positive,
     exact_vector,
     is_exact_input,
 )
@@ -201,6 +202,33 @@ def test_distributions_must_sum_to_exactly_one() -> None:
     assert gap == Fraction(1, 2**54)
     with pytest.raises(ValueError, match=r"summing to exactly 1; got sum 1 - 1/18014398509481984 \(floats"):
         exact_distribution([0.3, 0.7], "p")
+
+
+def test_distributions_of_number_expressions_are_summed_exactly() -> None:
+    e = sp.E
+    assert exact_distribution([e / (e + 3), 3 / (e + 3)], "p") == [e / (e + 3), 3 / (e + 3)]
+    with pytest.raises(ValueError, match="p: expected probabilities summing to exactly 1"):
+        exact_distribution([e / (e + 3), 2 / (e + 3)], "p")
+
+
+def test_zero_dimensional_arrays_are_their_entry() -> None:
+    assert exact(np.array(sp.Rational(1, 3), dtype=object), "x") == sp.Rational(1, 3)
+    assert exact(np.array("3/10"), "x") == sp.Rational(3, 10)
+    assert exact(np.array(0.5), "x") == sp.Rational(1, 2)
+    with pytest.raises(ValueError, match="x: expected a finite number; got nan"):
+        exact(np.array(float("nan"), dtype=object), "x")
+    with pytest.raises(TypeError, match="x: expected a real number"):
+        exact(np.array([0.5]), "x")
+
+
+def test_positive_numbers() -> None:
+    assert exact_positive("0.1", "beta") == sp.Rational(1, 10)
+    assert exact_positive(Fraction(1, 3), "beta") == sp.Rational(1, 3)
+    for bad in (0, "-1/2", -0.0):
+        with pytest.raises(ValueError, match="beta: expected a number > 0; got"):
+            exact_positive(bad, "beta")
+    with pytest.raises(TypeError, match="beta: expected a real number"):
+        exact_positive(None, "beta")
 
 
 def test_discounts() -> None:

@@ -27,6 +27,11 @@ def test_bad_entries_of_object_arrays_are_named() -> None:
         as_array(["a", "b"], "p")
 
 
+def test_ragged_rows_are_named() -> None:
+    with pytest.raises(ValueError, match="x: expected a rectangular array of numbers; got ragged rows"):
+        as_array([[1.0], [1.0, 2.0]], "x")
+
+
 def test_probability_rows_name_the_first_bad_row_or_entry() -> None:
     probability_rows(np.array([[0.25, 0.75], [1.0, 0.0]]), "P")
     with pytest.raises(ValueError, match=r"P\[1\] sums to 0.97, expected 1 \(tolerance 2e-09\)"):
