@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import sympy as sp
@@ -30,6 +30,8 @@ from numpy.typing import NDArray
 __all__ = [
     "MAX_BITS",
     "MAX_CHARS",
+    "ExactNumber",
+    "ExactNumbers",
     "exact",
     "exact_array",
     "exact_discount",
@@ -49,6 +51,10 @@ _RATIO = re.compile(r"[+-]?\d+/\d+")
 _LONG_EXPONENT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d{5,}")
 _NOT_FINITE = (sp.nan, sp.zoo, sp.oo, -sp.oo)
 _EXACT_KINDS = (int, np.integer, Fraction, str, sp.Rational)
+
+# What the converters accept, for type hints of the symbolic twins.
+ExactNumber: TypeAlias = int | float | Fraction | str | sp.Expr | np.number | NDArray[Any]
+ExactNumbers: TypeAlias = Sequence[ExactNumber] | NDArray[Any] | sp.MatrixBase
 
 
 def exact(value: Any, name: str, *, symbolic: bool = False) -> sp.Expr:
