@@ -123,12 +123,20 @@ def as_symbols(x: Any, name: str = "variables", *, length: int | None = None) ->
     return xs
 
 
-def probability_rows(p: NDArray[Any], name: str, *, tol: float = ROW_TOL) -> None:
+def probability_rows(
+    p: Any, name: str, *, tol: float = ROW_TOL, rows: tuple[int, ...] | None = None
+) -> None:
     """Every row (last axis) of ``p`` is a probability distribution, within ``tol`` per entry.
 
     Messages name the first offending entry or row, e.g.
-    ``P[1, 0] sums to 0.97, expected 1 (tolerance 2e-09)``.
+    ``P[1, 0] sums to 0.97, expected 1 (tolerance 2e-09)``. ``p`` may also be a SciPy
+    sparse matrix, whose stored entries are checked; ``rows`` then names its row ``k`` by
+    ``np.unravel_index(k, rows)``, so an ``(S·A, S)`` matrix with ``rows=(S, A)`` gets the
+    messages of the ``(S, A, S)`` array.
     """
+    if hasattr(p, "tocsr"):
+        _sparse_probability_rows(p.tocsr(), name, tol, rows or (p.shape[0],))
+        return
     if np.any(p < 0):
         bad = tuple(int(i) for i in np.argwhere(p < 0)[0])
         raise ValueError(f"{name}[{', '.join(map(str, bad))}]: expected a probability >= 0; got {p[bad]}")
@@ -139,3 +147,21 @@ def probability_rows(p: NDArray[Any], name: str, *, tol: float = ROW_TOL) -> Non
         bad = tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), np.shape(sums)))
         where = f"{name}[{', '.join(map(str, bad))}]" if bad else name
         raise ValueError(f"{where} sums to {float(sums[bad]):.12g}, expected 1 (tolerance {limit:.1g})")
+
+
+def _sparse_probability_rows(p: Any, name: str, tol: float, rows: tuple[int, ...]) -> None:
+    """:func:`probability_rows` of a CSR matrix, its row ``k`` named by its index in ``rows``."""
+
+    def where(k: int, *more: int) -> str:
+        return f"{name}[{', '.join(str(int(i)) for i in (*np.unravel_index(k, rows), *more))}]"
+
+    neg = np.flatnonzero(p.data < 0)
+    if neg.size:
+        k = int(np.searchsorted(p.indptr, neg[0], side="right") - 1)
+        raise ValueError(f"{where(k, int(p.indices[neg[0]]))}: expected a probability >= 0; got {p.data[neg[0]]}")
+    sums = np.asarray(p.sum(axis=1)).ravel()
+    limit = tol * p.shape[-1]
+    err = np.abs(sums - 1.0)
+    if np.any(err > limit):
+        k = int(np.argmax(err))
+        raise ValueError(f"{where(k)} sums to {float(sums[k]):.12g}, expected 1 (tolerance {limit:.1g})")

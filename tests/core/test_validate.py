@@ -42,6 +42,22 @@ def test_probability_rows_name_the_first_bad_row_or_entry() -> None:
         probability_rows(np.array([0.4, 0.5]), "q")
 
 
+def test_sparse_probability_rows_are_named_like_the_dense_array() -> None:
+    """A sparse (S·A, S) matrix with ``rows=(S, A)`` gets the messages of the (S, A, S) array."""
+    import scipy.sparse as sps
+
+    dense = np.array([[[1.0, 0.0], [0.3, 0.3]], [[0.0, 1.0], [0.0, 1.0]]])
+    sparse = sps.csr_array(dense.reshape(4, 2))
+    for p, kwargs in ((dense, {}), (sparse, {"rows": (2, 2)})):
+        with pytest.raises(ValueError, match=r"^P\[0, 1\] sums to 0.6, expected 1 \(tolerance 2e-09\)$"):
+            probability_rows(p, "P", **kwargs)
+    negative = np.array([[[1.0, 0.0]], [[1.5, -0.5]]])
+    for p, kwargs in ((negative, {}), (sps.csr_array(negative.reshape(2, 2)), {"rows": (2, 1)})):
+        with pytest.raises(ValueError, match=r"^P\[1, 0, 1\]: expected a probability >= 0; got -0.5$"):
+            probability_rows(p, "P", **kwargs)
+    probability_rows(sps.csr_array(np.eye(3)), "P")
+
+
 @pytest.mark.parametrize("bad", [0, 1, "yes", None, 1.0])
 def test_flags_are_bools_only(bad: object) -> None:
     assert as_flag(True, "amsgrad") is True and as_flag(np.bool_(False), "amsgrad") is False
