@@ -153,7 +153,8 @@ def _sparse_probability_rows(p: Any, name: str, tol: float, rows: tuple[int, ...
     """:func:`probability_rows` of a CSR matrix, its row ``k`` named by its index in ``rows``."""
 
     def where(k: int, *more: int) -> str:
-        return f"{name}[{', '.join(str(int(i)) for i in (*np.unravel_index(k, rows), *more))}]"
+        index = [int(i) for i in np.unravel_index(k, rows)] + list(more)
+        return f"{name}[{', '.join(map(str, index))}]"
 
     neg = np.flatnonzero(p.data < 0)
     if neg.size:
