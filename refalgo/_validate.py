@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import NDArray
 
-__all__ = ["ROW_TOL", "as_array", "as_flag", "as_positive", "as_real", "as_symbols", "probability_rows"]
+__all__ = ["ROW_TOL", "as_array", "as_count", "as_flag", "as_positive", "as_real", "as_symbols", "probability_rows"]
 
 ROW_TOL = 1e-9  # tolerance on |sum of a probability row - 1|, per entry of the row
 
@@ -99,6 +99,14 @@ def _exact_floats(arr: NDArray[Any], name: str) -> NDArray[np.float64]:
         raise TypeError(f"{name}: expected an array of numbers; got {_describe(arr)} ({exc})") from None
 
 
+def as_count(x: Any, name: str, *, minimum: int = 1) -> int:
+    """``x`` as a Python int >= ``minimum`` (bools and floats refused), or a ValueError naming ``name``."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)) or x < minimum:
+        want = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{name}: expected {want}; got {x!r}"[:200])
+    return int(x)
+
+
 def as_flag(x: Any, name: str) -> bool:
     """``x`` as a bool, refusing anything but ``True`` and ``False`` (``0``, ``"yes"``, ``None``)."""
     if not isinstance(x, (bool, np.bool_)):
@@ -124,11 +132,12 @@ def as_symbols(x: Any, name: str = "variables", *, length: int | None = None) ->
 
 
 def probability_rows(
-    p: Any, name: str, *, tol: float = ROW_TOL, rows: tuple[int, ...] | None = None
+    p: Any, name: str, *, tol: float = ROW_TOL, rows: tuple[int, ...] | None = None, row_ndim: int = 1
 ) -> None:
     """Every row (last axis) of ``p`` is a probability distribution, within ``tol`` per entry.
 
-    Messages name the first offending entry or row, e.g.
+    With ``row_ndim=2`` a row of a dense ``p`` is the block of its last two axes (a
+    distribution over pairs, e.g. ``W[p, i, j]``). Messages name the first offending entry or row, e.g.
     ``P[1, 0] sums to 0.97, expected 1 (tolerance 2e-09)``. ``p`` may also be a SciPy
     sparse matrix, whose stored entries are checked; ``rows`` then names its row ``k`` by
     ``np.unravel_index(k, rows)``, so an ``(S·A, S)`` matrix with ``rows=(S, A)`` gets the
@@ -140,8 +149,8 @@ def probability_rows(
     if np.any(p < 0):
         bad = tuple(int(i) for i in np.argwhere(p < 0)[0])
         raise ValueError(f"{name}[{', '.join(map(str, bad))}]: expected a probability >= 0; got {p[bad]}")
-    sums = p.sum(axis=-1)
-    limit = tol * p.shape[-1]
+    sums = p.sum(axis=tuple(range(-row_ndim, 0)))
+    limit = tol * int(np.prod(p.shape[-row_ndim:]))
     err = np.abs(sums - 1.0)
     if np.any(err > limit):
         bad = tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), np.shape(sums)))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from refalgo._validate import as_array, as_flag, as_symbols, probability_rows
+from refalgo._validate import as_array, as_count, as_flag, as_symbols, probability_rows
 
 
 def test_object_and_string_arrays_of_exact_numbers_become_floats() -> None:
@@ -25,6 +25,24 @@ def test_bad_entries_of_object_arrays_are_named() -> None:
         as_array(np.array([None, 1], dtype=object), "p")
     with pytest.raises(TypeError, match="p: expected an array of numbers"):
         as_array(["a", "b"], "p")
+
+
+def test_rows_of_two_axes_are_distributions_over_pairs() -> None:
+    w = np.array([[[0.0, 0.5], [0.5, 0.0]], [[0.0, 0.25], [0.25, 0.0]]])
+    probability_rows(w[:1], "W", row_ndim=2)
+    with pytest.raises(ValueError, match=r"^W\[1\] sums to 0.5, expected 1 \(tolerance 4e-09\)"):
+        probability_rows(w, "W", row_ndim=2)
+    with pytest.raises(ValueError, match=r"W\[0, 0, 1\]: expected a probability >= 0; got -0.5"):
+        probability_rows(-w, "W", row_ndim=2)
+
+
+def test_counts() -> None:
+    assert as_count(3, "steps") == 3 and as_count(np.int64(0), "k", minimum=0) == 0
+    for bad in (0, -1, 2.0, True, "3", None):
+        with pytest.raises(ValueError, match="steps: expected a positive integer; got"):
+            as_count(bad, "steps")
+    with pytest.raises(ValueError, match="k: expected an integer >= 2; got 1"):
+        as_count(1, "k", minimum=2)
 
 
 def test_ragged_rows_are_named() -> None:
