@@ -5,21 +5,43 @@ not for others. :class:`Assumptions` says which values are meant:
 
 * the SymPy assumptions carried by each symbol (``real``, ``positive``, ``integer``…);
 * extra ``conditions``: SymPy relations such as ``0 < gamma`` and ``gamma < 1``;
-* ``matrices``: explicit SymPy matrices whose entries are symbols, with a kind
-  (``"symmetric"``, ``"spd"`` for symmetric positive definite, ``"snd"`` for
-  symmetric negative definite, ``"invertible"``, ``"any"``);
+* ``matrices``: pairs ``(M, kind)`` where ``M`` is an explicit SymPy matrix whose entries
+  are symbols or a ``sympy.MatrixSymbol``, and the kind is ``"any"``, ``"symmetric"``,
+  ``"spd"`` (symmetric positive definite), ``"snd"`` (symmetric negative definite),
+  ``"invertible"`` or ``"symmetric invertible"``;
 * ``functions``: undefined SymPy functions (``f = sp.Function("f")``) that stand for
-  *any* smooth function; each sample replaces them with a concrete random smooth
-  function (a polynomial plus a sine and an exponential term).
+  *any* smooth function;
+* ``distributions``: names of probability families. The symbols ``p_1, p_2, …`` (any
+  symbol named ``p_<index>``) of a family named ``p`` are sampled as one probability
+  vector: exact nonnegative rationals that sum to 1, one-hot vectors included. A family
+  with indices written ``p_{i,j}`` is a conditional table: the entries that share the
+  indices before the last comma sum to 1. An undefined function of that name (``p(a)``)
+  is replaced by a function with values in (0, 1].
 
-:meth:`Assumptions.points` yields exact rational points that satisfy all of these.
-Points start with simple values (0, 1, -1, 2, 1/2…) so that a counterexample, when one
-exists, is as readable as possible.
+Sampling
+--------
+:meth:`Assumptions.points` yields exact rational points that satisfy all of these,
+drawn from the whole domain the assumptions allow, each point at most once:
+
+1. simple values (0, 1, −1, 2, 1/2, …), so that a counterexample is easy to read;
+2. the boundaries: a closed end of a domain itself, an open end approached to within
+   1/10, 1/1000 and 10⁻⁶;
+3. large magnitudes, ±10² to ±10⁹ with a fractional part;
+4. random rationals with small denominators across the domain.
+
+Integer symbols get integers (small ones mostly, and some up to ±10⁶). Every undefined
+function is replaced, at each point, by a concrete random *rational* function of its
+arguments (a polynomial of degree 3 plus a bounded rational bump, with exact rational
+coefficients), so values stay exact; a function that a condition ``f(…) > 0`` (or
+``>= 0``) declares positive is replaced by a positive one. Explicit matrices and
+``MatrixSymbol``\ s get small exact rational matrices of their kind; a symbolic
+dimension ``n`` takes the sizes 2 and 3 in turn.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,39 +50,77 @@ import sympy as sp
 
 __all__ = ["Assumptions", "Point", "MATRIX_KINDS"]
 
-MATRIX_KINDS = ("any", "symmetric", "spd", "snd", "invertible")
+MATRIX_KINDS = ("any", "symmetric", "spd", "snd", "invertible", "symmetric invertible")
 
 _SIMPLE = [sp.Integer(v) for v in (1, 2, -1, 3, 0, -2)] + [
     sp.Rational(1, 2),
     sp.Rational(-1, 3),
     sp.Rational(3, 2),
 ]
-_SPAN = 5  # half-width of the default sampling box
+_RANDOM_SPAN = 1000  # half-width of the box for random draws on an unbounded side
+_OPEN_GAPS = (sp.Rational(1, 10), sp.Rational(1, 1000), sp.Rational(1, 10**6))
+_DIMENSIONS = (2, 3)
 
 
 @dataclass(frozen=True)
 class Point:
-    """One sample: exact values for symbols and concrete replacements for functions."""
+    """One sample: exact values for symbols, concrete replacements for functions and matrices.
+
+    Attributes
+    ----------
+    values
+        Symbol → exact rational value.
+    functions
+        Undefined function → ``sp.Lambda`` standing in for it.
+    matrices
+        ``MatrixSymbol`` (with its concrete shape) → explicit exact matrix.
+    dimensions
+        Symbolic dimension (``n`` in ``MatrixSymbol("A", n, n)``) → its size here.
+    """
 
     values: Mapping[sp.Symbol, sp.Expr]
     functions: Mapping[Any, sp.Lambda] = field(default_factory=dict)
+    matrices: Mapping[Any, sp.ImmutableMatrix] = field(default_factory=dict)
+    dimensions: Mapping[sp.Symbol, int] = field(default_factory=dict)
+
+    def concrete(self, expr: Any) -> Any:
+        """``expr`` with the dimensions fixed, so its matrix symbols have concrete shapes."""
+        return expr.xreplace({k: sp.Integer(v) for k, v in self.dimensions.items()}) if self.dimensions else expr
 
     def apply(self, expr: Any) -> Any:
         """Substitute this point into ``expr`` and evaluate what can be evaluated."""
-        out = expr
+        out = self.concrete(expr)
         for fn, lam in self.functions.items():
             # replace() reaches inside Sum and other containers, where subs() of a
             # function class fails.
             out = out.replace(fn, lam)
+        if self.matrices:
+            out = out.xreplace(dict(self.matrices))
         out = out.subs(dict(self.values), simultaneous=True)
-        return out.doit()
+        out = out.doit()
+        if isinstance(out, sp.MatrixExpr) and not isinstance(out, sp.MatrixBase) and not out.free_symbols:
+            out = out.as_explicit()
+        return out
 
     def describe(self) -> dict[str, str]:
         """Readable ``{name: value}`` for messages."""
         desc = {str(k): str(v) for k, v in self.values.items()}
+        for m, val in self.matrices.items():
+            desc[str(m.name if hasattr(m, "name") else m)] = str(val.tolist())
+        for d, size in self.dimensions.items():
+            desc[str(d)] = str(size)
         for fn, lam in self.functions.items():
             desc[str(fn)] = str(lam)
         return desc
+
+    def key(self) -> tuple[Any, ...]:
+        """What makes two points the same point."""
+        return (
+            tuple(sorted((str(k), v) for k, v in self.values.items())),
+            tuple(sorted((str(k), str(v)) for k, v in self.functions.items())),
+            tuple(sorted((str(k), tuple(v)) for k, v in self.matrices.items())),
+            tuple(sorted((str(k), v) for k, v in self.dimensions.items())),
+        )
 
 
 @dataclass(frozen=True)
@@ -72,23 +132,25 @@ class Assumptions:
     conditions
         SymPy relations or boolean combinations of them, e.g. ``(0 < gamma, gamma < 1)``.
     matrices
-        Pairs ``(M, kind)`` of explicit symbol-entry matrices and their kind, one of
-        ``MATRIX_KINDS``. (:meth:`of` also takes a mapping; its keys must then be
-        hashable, i.e. ``sp.ImmutableMatrix``.)
+        Pairs ``(M, kind)``: an explicit symbol-entry matrix or a ``MatrixSymbol``, and
+        its kind, one of ``MATRIX_KINDS``. (:meth:`of` also takes a mapping.)
     functions
         Undefined SymPy functions (``sp.Function("f")``) that stand for any smooth
         function.
     samples
-        How many random points a sampled check uses.
+        How many distinct random points a sampled check uses.
     seed
         Seed of the point generator, so that every check is reproducible.
+    distributions
+        Names of probability families (see the module docstring).
     """
 
     conditions: tuple[Any, ...] = ()
-    matrices: tuple[tuple[sp.Matrix, str], ...] = ()
+    matrices: tuple[tuple[Any, str], ...] = ()
     functions: tuple[Any, ...] = ()
     samples: int = 24
     seed: int = 0
+    distributions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         conds = tuple((sp.true if c else sp.false) if isinstance(c, bool) else c for c in self.conditions)
@@ -97,29 +159,34 @@ class Assumptions:
                 raise TypeError(f"conditions: expected SymPy relations such as `0 < gamma`; got {c!r}")
         object.__setattr__(self, "conditions", conds)
         for pair in self.matrices:
-            if len(pair) != 2 or not isinstance(pair[0], sp.MatrixBase) or pair[1] not in MATRIX_KINDS:
-                raise TypeError(f"matrices: expected (sympy.Matrix, kind) with kind in {MATRIX_KINDS}; got {pair!r}")
-            if pair[1] != "any" and not pair[0].is_square:
+            ok = len(pair) == 2 and isinstance(pair[0], (sp.MatrixBase, sp.MatrixSymbol)) and pair[1] in MATRIX_KINDS
+            if not ok:
+                raise TypeError(f"matrices: expected (sympy.Matrix or MatrixSymbol, kind) with kind in {MATRIX_KINDS}; got {pair!r}")
+            if pair[1] != "any" and isinstance(pair[0], sp.MatrixBase) and not pair[0].is_square:
                 raise ValueError(f"matrices: a {pair[1]} matrix must be square; got shape {pair[0].shape}")
-        if self.samples < 1:
-            raise ValueError(f"samples: expected a positive count; got {self.samples}")
+        if isinstance(self.samples, bool) or not isinstance(self.samples, int) or self.samples < 1:
+            raise ValueError(f"samples: expected a positive count; got {self.samples!r}")
+        for name in self.distributions:
+            if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+                raise ValueError(f"distributions: expected names such as 'p' or 'pi'; got {name!r}")
 
     @classmethod
     def of(
         cls,
         *conditions: Any,
-        matrices: Mapping[sp.Matrix, str] | Sequence[tuple[sp.Matrix, str]] = (),
+        matrices: Mapping[Any, str] | Sequence[tuple[Any, str]] = (),
         functions: Sequence[Any] = (),
         samples: int = 24,
         seed: int = 0,
+        distributions: Sequence[str] = (),
     ) -> Assumptions:
         """Build assumptions from positional conditions; ``matrices`` may be a mapping."""
         pairs = tuple(matrices.items()) if isinstance(matrices, Mapping) else tuple(matrices)
-        pairs = tuple((sp.ImmutableMatrix(m), kind) for m, kind in pairs)
+        pairs = tuple((m if isinstance(m, sp.MatrixSymbol) else sp.ImmutableMatrix(m), kind) for m, kind in pairs)
         flat: list[Any] = []
         for c in conditions:
             flat.extend(c.args if isinstance(c, sp.And) else (c,))
-        return cls(tuple(flat), pairs, tuple(functions), samples, seed)
+        return cls(tuple(flat), pairs, tuple(functions), samples, seed, tuple(distributions))
 
     def merged(self, other: Assumptions | None) -> Assumptions:
         """These assumptions together with ``other``'s."""
@@ -131,57 +198,45 @@ class Assumptions:
             self.functions + other.functions,
             max(self.samples, other.samples),
             self.seed,
+            tuple(dict.fromkeys(self.distributions + other.distributions)),
         )
 
     # ------------------------------------------------------------------ sampling
     def points(self, exprs: Sequence[Any], count: int | None = None) -> Iterator[Point]:
-        """Yield up to ``count`` exact points satisfying the assumptions for ``exprs``.
+        """Yield up to ``count`` distinct exact points satisfying the assumptions for ``exprs``.
 
-        Simple values come first, then random rationals. Points that violate a
-        condition are skipped; generation stops after a bounded number of tries.
+        Simple values come first, then boundaries, large magnitudes and random rationals
+        (see the module docstring). Points that violate a condition are skipped;
+        generation stops after a bounded number of tries.
         """
         count = self.samples if count is None else count
         rng = random.Random(self.seed)
-        matrix_syms = {s for m, _ in self.matrices for s in m.free_symbols}
-        free: set[sp.Symbol] = set()
-        arity: dict[Any, int] = {f: 1 for f in self.functions}
-        for e in exprs:
-            free |= getattr(e, "free_symbols", set())
-            for a in getattr(e, "atoms", lambda *_: set())(sp.core.function.AppliedUndef):
-                arity[a.func] = len(a.args)
-        for c in self.conditions:
-            free |= c.free_symbols
-        symbols = sorted(free - matrix_syms, key=str)
-        domains = {s: self._domain(s) for s in symbols}
-        ordered_funcs = sorted(arity, key=str)
+        plan = _Plan.of(self, exprs)
+        seen: set[tuple[Any, ...]] = set()
         yielded = 0
         for attempt in range(count * 40):
             if yielded >= count:
                 return
-            simple = attempt < 2 * count // 3 and attempt < 12
-            values: dict[sp.Symbol, sp.Expr] = {
-                s: _draw(domains[s], s, rng, simple, attempt + 3 * k) for k, s in enumerate(symbols)
-            }
-            for m, kind in self.matrices:
-                values.update(_draw_matrix(m, kind, rng))
-            fmap = {f: _random_function(arity[f], rng) for f in ordered_funcs}
-            point = Point(values, fmap)
-            if self._satisfied(point):
-                yielded += 1
-                yield point
+            point = plan.draw(rng, attempt, count)
+            key = point.key()
+            if key in seen or not self._satisfied(point):
+                continue
+            seen.add(key)
+            yielded += 1
+            yield point
 
     def _domain(self, s: sp.Symbol) -> sp.Set:
-        dom: sp.Set = sp.Interval(-_SPAN, _SPAN)
+        dom: sp.Set = sp.Reals
         if s.is_positive:
-            dom = sp.Interval.Lopen(0, _SPAN)
+            dom = sp.Interval.open(0, sp.oo)
         elif s.is_nonnegative:
-            dom = sp.Interval(0, _SPAN)
+            dom = sp.Interval(0, sp.oo)
         elif s.is_negative:
-            dom = sp.Interval.Ropen(-_SPAN, 0)
+            dom = sp.Interval.open(-sp.oo, 0)
         elif s.is_nonpositive:
-            dom = sp.Interval(-_SPAN, 0)
+            dom = sp.Interval(-sp.oo, 0)
         for c in self.conditions:
-            if c.free_symbols == {s} and c.is_Relational:
+            if c.free_symbols == {s} and c.is_Relational and not c.atoms(sp.core.function.AppliedUndef):
                 try:
                     sol = sp.solve_univariate_inequality(c, s, relational=False)
                 except (NotImplementedError, ValueError, TypeError):
@@ -200,37 +255,202 @@ class Assumptions:
         return True
 
 
-def _draw(dom: sp.Set, s: sp.Symbol, rng: random.Random, simple: bool, attempt: int) -> sp.Expr:
-    """An exact value of symbol ``s`` in ``dom`` (an interval or union of intervals)."""
-    if simple:
-        cands = [v for v in _SIMPLE if dom.contains(v) is sp.true and (not s.is_integer or v.is_integer)]
+@dataclass(frozen=True)
+class _Plan:
+    """What to draw at each point: symbols with their domains, families, functions, matrices."""
+
+    symbols: tuple[tuple[sp.Symbol, sp.Set], ...]
+    families: tuple[tuple[sp.Symbol, ...], ...]
+    functions: tuple[tuple[Any, int, str], ...]  # (function, arity, "any" | "positive" | "probability")
+    matrices: tuple[tuple[Any, str], ...]
+    dimensions: tuple[sp.Symbol, ...]
+
+    @classmethod
+    def of(cls, assumptions: Assumptions, exprs: Sequence[Any]) -> _Plan:
+        explicit_syms = {s for m, _ in assumptions.matrices if isinstance(m, sp.MatrixBase) for s in m.free_symbols}
+        free: set[Any] = set()
+        arity: dict[Any, int] = {f: 1 for f in assumptions.functions}
+        msyms: dict[Any, str] = {m: kind for m, kind in assumptions.matrices if isinstance(m, sp.MatrixSymbol)}
+        for e in [*exprs, *assumptions.conditions]:
+            free |= getattr(e, "free_symbols", set())
+            for a in getattr(e, "atoms", lambda *_: set())(sp.core.function.AppliedUndef):
+                arity[a.func] = len(a.args)
+            for m in getattr(e, "atoms", lambda *_: set())(sp.MatrixSymbol):
+                msyms.setdefault(m, "any")
+            for inv in getattr(e, "atoms", lambda *_: set())(sp.Inverse):
+                if isinstance(inv.arg, sp.MatrixSymbol):
+                    kind = msyms.get(inv.arg, "any")
+                    msyms[inv.arg] = {"any": "invertible", "symmetric": "symmetric invertible"}.get(kind, kind)
+        dims = {d for m in msyms for d in m.shape if isinstance(d, sp.Symbol)}
+        scalars = sorted((s for s in free if isinstance(s, sp.Symbol)) , key=str)
+        scalars = [s for s in scalars if s not in explicit_syms and s not in dims and not isinstance(s, sp.MatrixSymbol)]
+        families = _families(scalars, assumptions.distributions)
+        in_family = {s for fam in families for s in fam}
+        symbols = tuple((s, assumptions._domain(s)) for s in scalars if s not in in_family)
+        positive = _positive_functions(assumptions.conditions)
+        funcs = tuple(
+            (f, arity[f], "probability" if str(f) in assumptions.distributions else "positive" if f in positive else "any")
+            for f in sorted(arity, key=str)
+        )
+        mats = tuple(sorted(((m, k) for m, k in msyms.items()), key=lambda p: str(p[0])))
+        explicit = tuple((m, k) for m, k in assumptions.matrices if isinstance(m, sp.MatrixBase))
+        return cls(symbols, tuple(families), funcs, explicit + mats, tuple(sorted(dims, key=str)))
+
+    def draw(self, rng: random.Random, attempt: int, count: int) -> Point:
+        simple = attempt < min(2 * count // 3, 12)
+        phase = attempt % 4 if not simple else -1
+        values: dict[sp.Symbol, sp.Expr] = {
+            s: _draw(dom, s, rng, phase, attempt + 3 * k) for k, (s, dom) in enumerate(self.symbols)
+        }
+        for fam in self.families:
+            values.update(_draw_family(fam, rng, simple and attempt % 2 == 1))
+        dims = {d: _DIMENSIONS[(attempt + i) % len(_DIMENSIONS)] for i, d in enumerate(self.dimensions)}
+        mats: dict[Any, sp.ImmutableMatrix] = {}
+        for m, kind in self.matrices:
+            if isinstance(m, sp.MatrixBase):
+                values.update(_entries(m, _draw_matrix(m.shape, kind, rng)))
+            else:
+                shape = tuple(int(dims.get(d, d)) for d in m.shape)
+                concrete = sp.MatrixSymbol(m.name, *shape)
+                mats[concrete] = sp.ImmutableMatrix(_draw_matrix(shape, kind, rng))
+        fmap = {f: _random_function(n, rng, kind) for f, n, kind in self.functions}
+        return Point(values, fmap, mats, dims)
+
+
+def _families(symbols: Sequence[sp.Symbol], names: Sequence[str]) -> list[tuple[sp.Symbol, ...]]:
+    """Groups of family symbols that sum to 1: ``p_1, p_2`` or the rows ``p_{1,1}, p_{1,2}``."""
+    groups: dict[tuple[str, str], list[sp.Symbol]] = {}
+    for s in symbols:
+        for name in names:
+            m = re.fullmatch(re.escape(name) + r"_\{?([^{}]+)\}?", s.name)
+            if m:
+                index = m.group(1)
+                row = index.rsplit(",", 1)[0] if "," in index else ""
+                groups.setdefault((name, row), []).append(s)
+                break
+    return [tuple(g) for _, g in sorted(groups.items())]
+
+
+def _positive_functions(conditions: Sequence[Any]) -> set[Any]:
+    """Undefined functions that a condition ``f(…) > 0`` or ``f(…) >= 0`` declares positive."""
+    out = set()
+    for c in conditions:
+        if not getattr(c, "is_Relational", False) or c.rel_op not in (">", ">=", "<", "<="):
+            continue
+        big, small = (c.lhs, c.rhs) if c.rel_op in (">", ">=") else (c.rhs, c.lhs)
+        if isinstance(big, sp.core.function.AppliedUndef) and small == 0:
+            out.add(big.func)
+    return out
+
+
+def _interval_parts(dom: sp.Set) -> list[sp.Interval]:
+    parts = list(dom.args) if isinstance(dom, sp.Union) else [dom]
+    out = []
+    for p in parts:
+        if p == sp.Reals:
+            out.append(sp.Interval(-sp.oo, sp.oo))
+        elif isinstance(p, sp.Interval):
+            out.append(p)
+        elif isinstance(p, sp.FiniteSet):
+            out.extend(sp.Interval(v, v) for v in p.args if v.is_real)
+    return out
+
+
+def _draw(dom: sp.Set, s: sp.Symbol, rng: random.Random, phase: int, attempt: int) -> sp.Expr:
+    """An exact value of symbol ``s`` in ``dom``; ``phase`` -1 simple, 0 boundary, 1 large, 2-3 random."""
+    integer = bool(s.is_integer)
+    if phase == -1:
+        cands = [v for v in _SIMPLE if dom.contains(v) is sp.true and (not integer or v.is_integer)]
         if cands:
             return cands[attempt % len(cands)]
-    intervals = list(dom.args) if isinstance(dom, sp.Union) else [dom]
-    intervals = [iv for iv in intervals if isinstance(iv, sp.Interval)]
-    if not intervals:
+        phase = 0
+    parts = _interval_parts(dom)
+    if not parts:
         return sp.Integer(1)
-    iv = rng.choice(intervals)
-    lo = iv.start if iv.start.is_finite else iv.end - 2 * _SPAN
-    hi = iv.end if iv.end.is_finite else iv.start + 2 * _SPAN
-    if s.is_integer:
-        ints = [k for k in range(int(sp.ceiling(lo)), int(sp.floor(hi)) + 1) if dom.contains(k) is sp.true]
-        return sp.Integer(rng.choice(ints)) if ints else sp.Integer(int(sp.ceiling(lo)))
-    for _ in range(50):
-        q = rng.randint(1, 12)
-        frac = sp.Rational(rng.randint(0, 4 * q), 4 * q)
-        v = lo + (hi - lo) * frac
-        if dom.contains(v) is sp.true:
-            return sp.Rational(v)
-    return sp.Rational(lo + hi, 2)
+    iv = rng.choice(parts)
+    for _ in range(20):
+        v = _candidate(iv, rng, phase, integer)
+        if v is not None and dom.contains(v) is sp.true:
+            return v
+        phase = 2
+    return _midpoint(iv, integer)
 
 
-def _draw_matrix(m: sp.Matrix, kind: str, rng: random.Random) -> dict[sp.Symbol, sp.Expr]:
-    """Exact rational values for the symbol entries of ``m`` so that it is of ``kind``."""
-    rows, cols = m.shape
+def _candidate(iv: sp.Interval, rng: random.Random, phase: int, integer: bool) -> sp.Expr | None:
+    lo, hi = iv.start, iv.end
+    if phase == 0:  # a boundary, or a point near an open end
+        ends = [(e, d) for e, d in ((lo, 1), (hi, -1)) if e.is_finite]
+        if not ends:
+            phase = 1
+        else:
+            end, direction = rng.choice(ends)
+            closed = (end == lo and not iv.left_open) or (end == hi and not iv.right_open)
+            if closed and (rng.random() < 0.5 or integer):
+                return sp.Integer(sp.ceiling(end)) if integer and direction > 0 else (sp.Integer(sp.floor(end)) if integer else end)
+            gap = rng.choice(_OPEN_GAPS) if not integer else sp.Integer(1)
+            v = end + direction * gap
+            return sp.Integer(sp.ceiling(v) if direction > 0 else sp.floor(v)) if integer else v
+    if phase == 1:  # a large magnitude
+        k = rng.randint(2, 6 if integer else 9)
+        magnitude = sp.Integer(rng.randint(10 ** (k - 1), 10**k))
+        sign = rng.choice((-1, 1))
+        if not integer:
+            magnitude += sp.Rational(rng.randint(1, 7), rng.randint(2, 9))
+        v = sign * magnitude
+        if (lo.is_finite and v < lo) or (hi.is_finite and v > hi):
+            v = -v
+        return v
+    # random: across the interval, unbounded sides cut at ±_RANDOM_SPAN around the other end
+    span = 30 if integer else _RANDOM_SPAN
+    a = lo if lo.is_finite else (hi - 2 * span if hi.is_finite else -span)
+    b = hi if hi.is_finite else (lo + 2 * span if lo.is_finite else span)
+    if integer:
+        a_i, b_i = int(sp.ceiling(a)), int(sp.floor(b))
+        return sp.Integer(rng.randint(a_i, b_i)) if a_i <= b_i else None
+    if rng.random() < 0.5:  # log-uniform magnitude, from 10^-3 to 10^3
+        v = rng.choice((-1, 1)) * sp.Rational(rng.randint(1, 1000), 10 ** rng.randint(0, 3)) / rng.randint(1, 9)
+        if a <= v <= b:
+            return v
+    q = rng.randint(1, 12)
+    return a + (b - a) * sp.Rational(rng.randint(0, 4 * q), 4 * q)
+
+
+def _midpoint(iv: sp.Interval, integer: bool) -> sp.Expr:
+    lo = iv.start if iv.start.is_finite else (iv.end - 1 if iv.end.is_finite else sp.Integer(0))
+    hi = iv.end if iv.end.is_finite else lo + 2
+    mid = (lo + hi) / 2
+    return sp.Integer(sp.floor(mid)) if integer else mid
+
+
+def _draw_family(fam: Sequence[sp.Symbol], rng: random.Random, one_hot: bool) -> dict[sp.Symbol, sp.Expr]:
+    """A probability vector over a family: exact nonnegative rationals that sum to 1."""
+    if len(fam) == 1:
+        return {fam[0]: sp.Rational(rng.randint(0, 12), 12)}
+    if one_hot:
+        hot = rng.randrange(len(fam))
+        return {s: sp.Integer(1 if i == hot else 0) for i, s in enumerate(fam)}
+    weights = [rng.randint(0, 9) for _ in fam]
+    if not any(weights):
+        weights[rng.randrange(len(fam))] = 1
+    total = sum(weights)
+    return {s: sp.Rational(w, total) for s, w in zip(fam, weights)}
+
+
+def _entries(m: sp.MatrixBase, val: sp.Matrix) -> dict[sp.Symbol, sp.Expr]:
+    out: dict[sp.Symbol, sp.Expr] = {}
+    for i in range(m.rows):
+        for j in range(m.cols):
+            if isinstance(m[i, j], sp.Symbol):
+                out[m[i, j]] = val[i, j]
+    return out
+
+
+def _draw_matrix(shape: tuple[int, int], kind: str, rng: random.Random) -> sp.Matrix:
+    """An exact rational matrix of ``shape`` and ``kind``."""
+    rows, cols = shape
     while True:
         b = sp.Matrix(rows, cols, lambda i, j: sp.Rational(rng.randint(-4, 4), rng.randint(1, 3)))
-        if kind == "symmetric":
+        if kind.startswith("symmetric"):
             val = (b + b.T) / 2
         elif kind == "spd":
             val = b * b.T + sp.eye(rows) / 2
@@ -238,26 +458,29 @@ def _draw_matrix(m: sp.Matrix, kind: str, rng: random.Random) -> dict[sp.Symbol,
             val = -(b * b.T + sp.eye(rows) / 2)
         else:
             val = b
-        if kind == "invertible" and val.det() == 0:
+        if kind.endswith("invertible") and val.det() == 0:
             continue
-        break
-    out: dict[sp.Symbol, sp.Expr] = {}
-    for i in range(rows):
-        for j in range(cols):
-            entry = m[i, j]
-            if isinstance(entry, sp.Symbol):
-                out[entry] = val[i, j]
-    return out
+        return val
 
 
-def _random_function(n: int, rng: random.Random) -> sp.Lambda:
-    """A concrete smooth function of ``n`` arguments standing in for an undefined one."""
+def _random_function(n: int, rng: random.Random, kind: str = "any") -> sp.Lambda:
+    """A concrete rational function of ``n`` arguments standing in for an undefined one.
+
+    ``kind`` ``"positive"`` gives a positive function, ``"probability"`` one with values
+    in (0, 1].
+    """
     xs = sp.symbols(f"_u0:{n}", real=True)
     poly = sp.Integer(rng.randint(-3, 3))
     for i, x in enumerate(xs):
-        poly += rng.randint(-3, 3) * x + rng.randint(-2, 2) * x**2
+        poly += rng.randint(-3, 3) * x + rng.randint(-2, 2) * x**2 + sp.Rational(rng.randint(-2, 2), 3) * x**3
         for y in xs[i + 1 :]:
             poly += rng.randint(-2, 2) * x * y
-    lin = sum((rng.randint(-2, 2) * x for x in xs), sp.Integer(0))
-    body = poly + rng.randint(1, 2) * sp.sin(lin + 1) + sp.Rational(rng.randint(1, 3), 2) * sp.exp(lin / 3)
+    lin = sum((rng.randint(1, 3) * x for x in xs), sp.Integer(rng.randint(-2, 2)))
+    bump = sp.Integer(rng.randint(1, 3)) / (1 + lin**2)
+    if kind == "probability":
+        body = 1 / (1 + poly**2 + bump)
+    elif kind == "positive":
+        body = poly**2 + bump + sp.Rational(rng.randint(1, 4), 4)
+    else:
+        body = poly + bump
     return sp.Lambda(xs, body)

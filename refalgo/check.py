@@ -17,9 +17,17 @@ The verdict comes from `refalgo.equality.compare`:
 * **undecided** — neither, e.g. no sample point could be evaluated, or the time budget
   ran out.
 
-Each comparison runs under a time budget (``timeout`` seconds, enforced with a timer
-signal when called from the main thread) and expressions larger than
-``MAX_OPERATIONS`` operations are not attempted; both give *undecided* with a message.
+Each comparison runs under a time budget (``timeout`` seconds, from ``MIN_TIMEOUT`` to
+``MAX_TIMEOUT``, enforced with a timer signal when called from the main thread);
+`check_steps` also takes a ``total_timeout`` for the whole chain. Expressions larger than
+``MAX_OPERATIONS`` operations are not attempted, and a claim whose evaluation would build
+enormous numbers, degrees or sums is refused before anything is evaluated (see
+`refalgo._cost`); all of these give *undecided* with a message.
+
+Assumptions may also give a symbol a value (``"gamma = 0.9"``: it is substituted
+everywhere) and state a condition for a whole indexed family: ``"p_i > 0"``, where the
+letter index ``i`` occurs nowhere in the steps, applies to every ``p_1``, ``p_2``, … that
+does.
 """
 
 from __future__ import annotations
@@ -32,17 +40,21 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
 
+from ._exact import exact
 from .assumptions import Assumptions
-from .equality import Comparison, Counterexample, compare
-from .parsing import Syntax, parse, parse_chain, parse_condition
+from .equality import Comparison, Counterexample, compare, show
+from .parsing import ParseError, Syntax, parse, parse_chain, parse_condition, split_chain
 
-__all__ = ["Equivalence", "StepsCheck", "check_steps", "equivalent", "MAX_OPERATIONS"]
+__all__ = ["Equivalence", "StepsCheck", "check_steps", "equivalent", "MAX_OPERATIONS", "MAX_TIMEOUT", "MIN_TIMEOUT"]
 
 MAX_OPERATIONS = 4000
+MIN_TIMEOUT = 0.01  # seconds; a shorter budget could not even start a comparison
+MAX_TIMEOUT = 3600.0
 
 
 @dataclass(frozen=True)
@@ -127,13 +139,13 @@ class StepsCheck:
                 at = ", ".join(f"{k} = {v}" for k, v in ce.values.items()) or "every point"
                 return (
                     f"step {broken + 1} does not follow from step {broken}: at {at}, "
-                    f"step {broken} = {ce.lhs} but step {broken + 1} = {ce.rhs}"
+                    f"step {broken} = {show(ce.lhs)} but step {broken + 1} = {show(ce.rhs)}"
                 )
             return f"step {broken + 1} against step {broken}: {link.describe()}"
         if self.status == "proven":
             return f"all {len(self.steps)} steps hold: proven"
         points = min(link.points for link in self.links if link.status == "checked")
-        return f"all {len(self.steps)} steps hold: checked at {points} points (not a proof)"
+        return f"all {len(self.steps)} steps hold: checked at {points} distinct exact points (not a proof)"
 
 
 class _OutOfTime(BaseException):
@@ -163,14 +175,14 @@ def _budget(seconds: float | None) -> Iterator[None]:
 
     start = time.monotonic()
     old_handler = signal.signal(signal.SIGALRM, interrupt)
-    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
-    if old_delay and old_delay < seconds:
-        signal.setitimer(signal.ITIMER_REAL, old_delay, 0.05)  # an outer deadline comes first
+    old_delay, old_interval = signal.getitimer(signal.ITIMER_REAL)
     try:
+        # armed inside the try, so that an early interrupt still disarms the timer below
+        signal.setitimer(signal.ITIMER_REAL, min(seconds, old_delay) if old_delay else seconds, 0.05)
         yield
     finally:
-        active[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
+        active[0] = False
         signal.signal(signal.SIGALRM, old_handler)
         if old_delay:
             remaining = max(old_delay - (time.monotonic() - start), 1e-3)
@@ -180,10 +192,8 @@ def _budget(seconds: float | None) -> Iterator[None]:
 def _as_expr(value: Any, name: str, syntax: Syntax) -> Any:
     if isinstance(value, str):
         return parse(value, syntax=syntax)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not math.isfinite(value):
-            raise ValueError(f"{name}: expected a finite number; got {value!r}")
-        return sp.Rational(value)
+    if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
+        return exact(value, name)
     if isinstance(value, sp.MatrixBase) or (isinstance(value, sp.Expr) and not isinstance(value, sp.Equality)):
         return value
     raise TypeError(f"{name}: expected a string or a SymPy expression; got {type(value).__name__} {value!r}"[:200])
@@ -200,13 +210,37 @@ def _conditions(assumptions: Any, syntax: Syntax) -> tuple[Assumptions, list[Any
     for item in items:
         if isinstance(item, Assumptions):
             base = item if base == Assumptions() else base.merged(item)
+        elif isinstance(item, str) and len(split_chain(item)) == 2:
+            extra.append(_value_assumption(item, syntax))
         elif isinstance(item, str):
             extra.extend(parse_condition(item, syntax=syntax))
+        elif isinstance(item, sp.Equality):
+            extra.append(_checked_value(item, str(item)))
         elif isinstance(item, sp.Basic) and (item.is_Relational or isinstance(item, sp.And)):
             extra.extend(item.args if isinstance(item, sp.And) else (item,))
         else:
             raise TypeError(f"assumptions: expected an Assumptions object or conditions such as 'x > 0'; got {item!r}"[:200])
     return base, extra
+
+
+def _value_assumption(text: str, syntax: Syntax) -> sp.Equality:
+    """``"gamma = 0.9"`` as ``Eq(gamma, 9/10)``: a symbol and the exact number it stands for."""
+    (_, left), (offset, right) = split_chain(text)
+    try:
+        name, value = parse(left, syntax=syntax), parse(right, syntax=syntax)
+    except ParseError as exc:
+        raise exc.shifted(text, 0 if exc.text == left else offset) from None
+    return _checked_value(sp.Eq(name, value, evaluate=False), text)
+
+
+def _checked_value(eq: sp.Equality, text: str) -> sp.Equality:
+    if not isinstance(eq.lhs, sp.Symbol) or eq.rhs.free_symbols or not eq.rhs.is_number or eq.rhs.is_real is False:
+        raise ParseError(
+            "expected a value assumption such as 'gamma = 0.9': one symbol on the left, a real number on the right",
+            text,
+            0,
+        )
+    return eq
 
 
 def _unify(objects: Sequence[Any]) -> list[Any]:
@@ -244,13 +278,16 @@ def _operations(expr: Any) -> int:
     return sum(1 for _ in sp.preorder_traversal(expr))
 
 
-def _checked_timeout(timeout: Any) -> float | None:
+def _checked_timeout(timeout: Any, name: str = "timeout") -> float | None:
     if timeout is None:
         return None
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise TypeError(f"timeout: expected a number of seconds or None; got {type(timeout).__name__}")
-    if not (math.isfinite(timeout) and timeout > 0):
-        raise ValueError(f"timeout: expected a positive, finite number of seconds or None; got {timeout!r}")
+        raise TypeError(f"{name}: expected a number of seconds or None; got {type(timeout).__name__}")
+    if not (math.isfinite(timeout) and MIN_TIMEOUT <= timeout <= MAX_TIMEOUT):
+        raise ValueError(
+            f"{name}: expected a positive, finite number of seconds from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}, or None; "
+            f"got {timeout!r}"
+        )
     return float(timeout)
 
 
@@ -266,6 +303,8 @@ def _decide(lhs: Any, rhs: Any, assumptions: Assumptions, timeout: float | None)
         comparison = Comparison("undecided", "time budget", detail=f"no decision within the time budget of {timeout:g} s")
     except RecursionError:
         comparison = Comparison("undecided", "recursion", detail="the expressions are nested too deeply to check")
+    except MemoryError:
+        comparison = Comparison("undecided", "memory budget", detail="the check ran out of its memory budget")
     return Equivalence(lhs, rhs, comparison)
 
 
@@ -287,15 +326,39 @@ def _signs(conditions: Sequence[Any]) -> dict[sp.Symbol, sp.Symbol]:
     return out
 
 
+def _families(conditions: Sequence[Any], exprs: Sequence[Any]) -> list[Any]:
+    """Conditions on ``p_i`` (a letter index not in ``exprs``) stated for every ``p_<index>`` there."""
+    names = {s for e in exprs for s in getattr(e, "free_symbols", set()) if isinstance(s, sp.Symbol)}
+    out: list[Any] = []
+    for c in conditions:
+        generic = [
+            (s, m.group(1))
+            for s in c.free_symbols
+            if isinstance(s, sp.Symbol) and s not in names and (m := re.fullmatch(r"(.+)_\{?([A-Za-z])\}?", s.name))
+        ]
+        if len(generic) != 1:
+            out.append(c)
+            continue
+        s, base = generic[0]
+        members = sorted((t for t in names if re.fullmatch(re.escape(base) + r"_.+", t.name)), key=sp.default_sort_key)
+        out.extend([c.xreplace({s: t}) for t in members] or [c])
+    return out
+
+
 def _prepared(exprs: list[Any], assumptions: Any, syntax: Syntax) -> tuple[list[Any], Assumptions]:
     base, extra = _conditions(assumptions, syntax)
     unified = _unify([*exprs, *extra, *base.conditions])
     n = len(exprs)
-    signs = _signs(unified[n:])
-    unified = [obj.xreplace(signs) for obj in unified]
-    conditions = tuple(c for c in unified[n:] if c is not sp.true)
-    merged = Assumptions(conditions, base.matrices, base.functions, base.samples, base.seed)
-    return unified[:n], merged
+    values = {eq.lhs: exact(eq.rhs, f"the value of {eq.lhs}", symbolic=True) for eq in unified[n:] if isinstance(eq, sp.Equality)}
+    objs = [obj.xreplace(values) if values else obj for obj in unified if not isinstance(obj, sp.Equality)]
+    conditions_in = _families(objs[n:], objs[:n])
+    signs = _signs(conditions_in)
+    exprs_out = [obj.xreplace(signs) for obj in objs[:n]]
+    conditions = tuple(c for c in (c.xreplace(signs) for c in conditions_in) if c is not sp.true)
+    if any(c is sp.false for c in conditions):
+        raise ValueError("assumptions: a condition is false for the values assumed")
+    merged = Assumptions(conditions, base.matrices, base.functions, base.samples, base.seed, base.distributions)
+    return exprs_out, merged
 
 
 def equivalent(
@@ -357,7 +420,12 @@ def _steps(steps: Iterable[str | sp.Basic], syntax: Syntax) -> list[Any]:
 
 
 def check_steps(
-    steps: Iterable[str | sp.Basic], assumptions: Any = None, *, syntax: Syntax = "auto", timeout: float | None = 20.0
+    steps: Iterable[str | sp.Basic],
+    assumptions: Any = None,
+    *,
+    syntax: Syntax = "auto",
+    timeout: float | None = 20.0,
+    total_timeout: float | None = None,
 ) -> StepsCheck:
     r"""Check that each step of a derivation equals the one before it.
 
@@ -372,6 +440,9 @@ def check_steps(
         As for `equivalent`.
     timeout
         Time budget in seconds for each step.
+    total_timeout
+        Time budget in seconds for the whole chain (``None``: none); the steps not
+        reached in time are *undecided*.
 
     Returns
     -------
@@ -393,10 +464,20 @@ def check_steps(
     (2, 'step 3 does not follow from step 2: at x = 1, step 2 = 3 but step 3 = 2')
     """
     timeout = _checked_timeout(timeout)
+    total_timeout = _checked_timeout(total_timeout, "total_timeout")
+    deadline = None if total_timeout is None else time.monotonic() + total_timeout
     exprs, assume = _prepared(_steps(steps, syntax), assumptions, syntax)
     links: list[Equivalence] = []
     for before, after in zip(exprs, exprs[1:]):
-        link = _decide(before, after, assume, timeout)
+        budget = timeout
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining < MIN_TIMEOUT:
+                detail = f"not checked: the total time budget of {total_timeout:g} s ran out"
+                links.append(Equivalence(before, after, Comparison("undecided", "total time budget", detail=detail)))
+                break
+            budget = remaining if budget is None else min(budget, remaining)
+        link = _decide(before, after, assume, budget)
         links.append(link)
         if not link:
             break

@@ -4,35 +4,79 @@ Usage::
 
     refalgo check "(x+1)**2" "x**2 + 2*x + 1"
     refalgo check --assume "x > 0" "sqrt(x**2)" "x"
-    refalgo check --steps derivation.txt
+    refalgo check --assume "\gamma = 0.9" --assume "p_i > 0" --steps derivation.txt
+    refalgo check --explain "\frac{1}{2}x^{2}" "x^2/2"
 
-Exit status: 0 when every step holds (proven, or checked at sample points), 1 when a
-step does not follow (a counterexample is printed), 2 when the input cannot be read
-(the problem is marked with a caret), 3 when a step could not be decided.
+Exit status:
+
+* 0 — every step holds (proven, or checked at exact sample points);
+* 1 — a step does not follow (a counterexample is printed);
+* 2 — the input cannot be read, or is refused before anything is evaluated because
+  evaluating it would cost too much (the problem is named, with a caret where it has
+  a column);
+* 3 — a step could not be decided (time budget, inconclusive evaluation);
+* 4 — the notation is ambiguous (both readings are printed);
+* 5 — internal error: one line on standard error, never a traceback.
+
+Budgets: ``--timeout`` seconds per step (from 0.01 to 3600, default 20),
+``--total-timeout`` seconds for the whole run (default 120; the steps not reached are
+undecided) and ``--memory`` megabytes of address space the run may add to what it
+uses at the start (default 2048; enforced with ``resource.setrlimit(RLIMIT_AS)`` where
+the platform has it, and restored when `main` returns). A step that runs out of memory
+is undecided.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import sympy as sp
+
+from ._cost import refusal
 from .assumptions import Assumptions
-from .check import StepsCheck, check_steps
-from .parsing import ParseError, parse, parse_condition, split_chain
+from .check import MAX_TIMEOUT, MIN_TIMEOUT, StepsCheck, _conditions, check_steps
+from .equality import show
+from .parsing import ParseError, parse, split_chain
 
-__all__ = ["main", "EXIT_OK", "EXIT_FAILED", "EXIT_UNREADABLE", "EXIT_UNDECIDED"]
+try:
+    from .parsing import AmbiguousNotation
+except ImportError:  # a parser without a notation model never reports ambiguity
 
-EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE, EXIT_UNDECIDED = 0, 1, 2, 3
+    class AmbiguousNotation(ParseError):  # type: ignore[no-redef]
+        """Notation with two readings (raised only by a parser with a notation model)."""
+
+
+__all__ = [
+    "main",
+    "EXIT_OK",
+    "EXIT_FAILED",
+    "EXIT_UNREADABLE",
+    "EXIT_UNDECIDED",
+    "EXIT_AMBIGUOUS",
+    "EXIT_INTERNAL",
+]
+
+EXIT_OK, EXIT_FAILED, EXIT_UNREADABLE, EXIT_UNDECIDED, EXIT_AMBIGUOUS, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 _MAX_FILE_BYTES = 200_000
 _MAX_STEPS = 200
+_DEFAULT_TOTAL = 120.0
+_DEFAULT_MEMORY_MB = 2048
+_MAX_MEMORY_MB = 65536
 
 
 class _InputError(Exception):
     """Input that cannot be read: a message for the user, with the caret picture if any."""
+
+    def __init__(self, message: str, code: int = EXIT_UNREADABLE) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -42,30 +86,87 @@ class _Step:
     where: str  # "argument 2" or "line 5"
 
 
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number of seconds; got {text!r}") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"expected a finite number of seconds from {low:g} to {high:g}; got {text!r}")
+        return value
+
+    return convert
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number; got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a count from {low} to {high}; got {value}")
+        return value
+
+    return convert
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing and exiting on a usage error."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise _InputError(f"{message}\n{self.format_usage().strip()}")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="refalgo", description="Verified mathematics of RL and deep learning.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="refalgo", description="Verified mathematics of RL and deep learning.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     c = sub.add_parser(
         "check",
         help="check that each step of a derivation equals the one before",
         description="Check a derivation: each expression must equal the one before it. Expressions are "
         "Python syntax (x**2, sqrt(x)) or LaTeX (\\frac{1}{2}x^{2}); an argument may hold a chain a = b = c. "
         "Put -- before an expression that starts with a minus sign.",
-        epilog="exit status: 0 every step holds, 1 a step fails, 2 unreadable input, 3 undecided",
+        epilog="exit status: 0 every step holds, 1 a step fails, 2 unreadable or refused input, 3 undecided, "
+        "4 ambiguous notation, 5 internal error",
     )
     c.add_argument("exprs", nargs="*", metavar="EXPR", help="the steps, in order (at least two)")
     c.add_argument("--steps", metavar="FILE", help="read the steps from FILE (one or more per line; - for stdin)")
     c.add_argument("-a", "--assume", action="append", default=[], metavar="COND",
-                   help='a condition such as "x > 0" or "0 < gamma < 1" (repeatable)')
+                   help='a condition such as "x > 0", "0 < gamma < 1", "p_i > 0" (every p_1, p_2, ...) '
+                   'or a value such as "gamma = 0.9" (repeatable)')
+    c.add_argument("--distribution", action="append", default=[], metavar="NAME",
+                   help="the family NAME_1, NAME_2, ... is a probability vector (repeatable)")
     c.add_argument("--syntax", choices=("auto", "python", "latex"), default="auto", help="input syntax (default: auto)")
-    c.add_argument("--samples", type=int, default=24, metavar="N", help="sample points per sampled check (default 24)")
-    c.add_argument("--seed", type=int, default=0, help="seed of the sample points (default 0)")
-    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS", help="time budget per step (default 20)")
+    c.add_argument("--samples", type=_count(1, 500), default=24, metavar="N",
+                   help="distinct sample points per sampled check (default 24)")
+    c.add_argument("--seed", type=_count(0, 2**32 - 1), default=0, help="seed of the sample points (default 0)")
+    c.add_argument("--timeout", type=_seconds(MIN_TIMEOUT, MAX_TIMEOUT), default=20.0, metavar="SECONDS",
+                   help=f"time budget per step, {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g} (default 20)")
+    c.add_argument("--total-timeout", type=_seconds(MIN_TIMEOUT, 24 * MAX_TIMEOUT),
+                   default=_DEFAULT_TOTAL, metavar="SECONDS", help="time budget for the whole run (default 120)")
+    c.add_argument("--memory", type=_count(64, _MAX_MEMORY_MB), default=_DEFAULT_MEMORY_MB, metavar="MB",
+                   help="memory the run may add, in megabytes (default 2048)")
+    c.add_argument("--explain", action="store_true", help="print how each piece was read before checking")
     return p
 
 
 def _caret(where: str, exc: ParseError) -> str:
     return f"cannot read {where}: {exc.pretty()}"
+
+
+def _read(piece: str, text: str, offset: int, where: str, syntax: Any) -> _Step:
+    try:
+        expr = parse(piece, syntax=syntax)
+    except AmbiguousNotation as exc:
+        raise _InputError(f"ambiguous notation in {where}: {exc.shifted(text, offset).pretty()}", EXIT_AMBIGUOUS) from None
+    except ParseError as exc:
+        raise _InputError(_caret(where, exc.shifted(text, offset))) from None
+    why = refusal(expr)
+    if why is not None:
+        raise _InputError(f"refused {where} before evaluating anything: {why}")
+    return _Step(expr, piece, where)
 
 
 def _read_pieces(text: str, where: str, syntax: Any, continuation: bool) -> list[_Step]:
@@ -76,10 +177,7 @@ def _read_pieces(text: str, where: str, syntax: Any, continuation: bool) -> list
     for offset, piece in pieces:
         if not piece:
             raise _InputError(_caret(where, ParseError("empty expression (check the = signs)", text, offset)))
-        try:
-            steps.append(_Step(parse(piece, syntax=syntax), piece, where))
-        except ParseError as exc:
-            raise _InputError(_caret(where, exc.shifted(text, offset))) from None
+        steps.append(_read(piece, text, offset, where, syntax))
     return steps
 
 
@@ -120,17 +218,38 @@ def _collect(args: argparse.Namespace, stdin: TextIO) -> list[_Step]:
 
 
 def _assumptions(args: argparse.Namespace) -> list[Any]:
-    if args.samples < 1 or args.samples > 500:
-        raise _InputError(f"--samples: expected a count from 1 to 500; got {args.samples}")
-    if not args.timeout > 0:
-        raise _InputError(f"--timeout: expected a positive number of seconds; got {args.timeout}")
-    out: list[Any] = [Assumptions(samples=args.samples, seed=args.seed)]
+    try:
+        out: list[Any] = [Assumptions(samples=args.samples, seed=args.seed, distributions=tuple(args.distribution))]
+    except ValueError as exc:
+        raise _InputError(f"--distribution: {exc}") from None
     for cond in args.assume:
         try:
-            out.extend(parse_condition(cond, syntax=args.syntax))
+            _conditions(cond, args.syntax)
+        except AmbiguousNotation as exc:
+            raise _InputError(f"ambiguous notation in --assume {cond!r}: {exc.pretty()}", EXIT_AMBIGUOUS) from None
         except ParseError as exc:
             raise _InputError(_caret(f"--assume {cond!r}", exc)) from None
+        out.append(cond)
     return out
+
+
+def _explain(steps: list[_Step], out: TextIO) -> None:
+    """How each piece was read: its LaTeX and what kind of object each name became."""
+    print("How the steps were read:", file=out)
+    for i, step in enumerate(steps, start=1):
+        print(f"  step {i}  {step.source}  →  {sp.latex(step.expr)}", file=out)
+    kinds: dict[str, str] = {}
+    for step in steps:
+        for s in sorted(step.expr.free_symbols, key=str):
+            if isinstance(s, sp.MatrixSymbol):
+                kinds[sp.latex(s)] = f"matrix of shape {sp.latex(s.shape[0])} \\times {sp.latex(s.shape[1])}"
+            else:
+                kinds.setdefault(sp.latex(s), "integer" if s.is_integer else "real number")
+        for f in sorted(step.expr.atoms(sp.core.function.AppliedUndef), key=str):
+            kinds[sp.latex(f.func)] = f"function of {len(f.args)} argument{'s' if len(f.args) > 1 else ''}"
+    for name, kind in kinds.items():
+        print(f"  {name}: {kind}", file=out)
+    print(file=out)
 
 
 def _report(steps: list[_Step], result: StepsCheck, out: TextIO) -> int:
@@ -146,17 +265,19 @@ def _report(steps: list[_Step], result: StepsCheck, out: TextIO) -> int:
         print(f"  step {i + 1}  {step.source:<{width}}  {verdict}{where}".rstrip(), file=out)
     print(file=out)
     broken = result.first_broken
-    if broken is None:
+    if broken is None and len(result.links) == len(steps) - 1:
         print(result.describe().replace("all", "All", 1) + ".", file=out)
         return EXIT_OK
+    if broken is None:  # the total time budget stopped the run
+        broken = len(result.links)
     link = result.links[broken - 1]
     print(f"Step {broken + 1} ({steps[broken].where}) does not follow from step {broken}.", file=out)
     ce = link.counterexample
     if link.status == "failed" and ce is not None:
         values = ", ".join(f"{k} = {v}" for k, v in ce.values.items()) or "(no symbols)"
         print(f"Counterexample: {values}", file=out)
-        print(f"  step {broken} = {_value(ce.lhs)}", file=out)
-        print(f"  step {broken + 1} = {_value(ce.rhs)}", file=out)
+        print(f"  step {broken} = {show(ce.lhs)}", file=out)
+        print(f"  step {broken + 1} = {show(ce.rhs)}", file=out)
         return EXIT_FAILED
     if link.status == "failed":
         print(f"  {link.comparison.detail or link.describe()}", file=out)
@@ -165,12 +286,58 @@ def _report(steps: list[_Step], result: StepsCheck, out: TextIO) -> int:
     return EXIT_UNDECIDED
 
 
-def _value(v: Any) -> str:
-    text = str(v)
-    if getattr(v, "is_Rational", False) or not getattr(v, "is_number", False):
-        return text
-    approx = str(v.evalf(12))
-    return text if approx == text else f"{text} (≈ {approx})"
+@contextmanager
+def _memory_cap(megabytes: int) -> Iterator[None]:
+    """Limit the address space to what is in use now plus ``megabytes``; restored on exit."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX platform: no cap
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            in_use = int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        yield
+        return
+    cap = in_use + megabytes * 2**20
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY:
+        cap = min(cap, soft)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        steps = _collect(args, sys.stdin)
+        assumptions = _assumptions(args)
+    except _InputError as exc:
+        print(f"refalgo check: {exc}", file=err)
+        return exc.code
+    if args.explain:
+        _explain(steps, out)
+    with _memory_cap(args.memory):
+        try:
+            result = check_steps(
+                [s.expr for s in steps], assumptions, timeout=args.timeout, total_timeout=args.total_timeout
+            )
+        except AmbiguousNotation as exc:
+            print(f"refalgo check: ambiguous notation in an assumption: {exc.pretty()}", file=err)
+            return EXIT_AMBIGUOUS
+        except ParseError as exc:
+            print(f"refalgo check: cannot read an assumption: {exc.pretty()}", file=err)
+            return EXIT_UNREADABLE
+        except (ValueError, TypeError) as exc:
+            print(f"refalgo check: {exc}", file=err)
+            return EXIT_UNREADABLE
+    return _report(steps, result, out)
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -186,7 +353,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     Returns
     -------
     int
-        0 every step holds, 1 a step fails, 2 unreadable input, 3 undecided.
+        0 every step holds, 1 a step fails, 2 unreadable or refused input, 3 undecided,
+        4 ambiguous notation, 5 internal error.
 
     Examples
     --------
@@ -199,15 +367,20 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse has printed the usage message
-        return int(exc.code or 0)
-    try:
-        steps = _collect(args, sys.stdin)
-        assumptions = _assumptions(args)
-    except _InputError as exc:
-        print(f"refalgo check: {exc}", file=err)
+    if argv is not None and not all(isinstance(a, str) for a in argv):
+        print("refalgo check: the arguments must be strings", file=err)
         return EXIT_UNREADABLE
-    result = check_steps([s.expr for s in steps], assumptions, timeout=args.timeout)
-    return _report(steps, result, out)
+    try:
+        return _run(argv, out, err)
+    except KeyboardInterrupt:
+        print("refalgo check: interrupted", file=err)
+        return 130
+    except MemoryError:
+        print("refalgo check: out of the memory budget (see --memory)", file=err)
+        return EXIT_UNDECIDED
+    except BaseException as exc:  # noqa: BLE001 - the promise is: never a traceback
+        if isinstance(exc, SystemExit):
+            return int(exc.code) if isinstance(exc.code, int) else EXIT_INTERNAL
+        message = str(exc).splitlines()[0][:200] if str(exc) else ""
+        print(f"refalgo check: internal error: {type(exc).__name__}{': ' + message if message else ''}", file=err)
+        return EXIT_INTERNAL

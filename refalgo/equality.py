@@ -1,38 +1,67 @@
 r"""Deciding whether two expressions are equal under assumptions.
 
 This is the engine behind :meth:`refalgo.Derivation.verify` and
-:func:`refalgo.check.equivalent`. It works in two stages:
+:func:`refalgo.check.equivalent`. Before anything is expanded or evaluated, the size of
+every intermediate is estimated on the expression tree (`refalgo._cost`); a claim
+whose evaluation would build enormous numbers, degrees or sums is *undecided*
+("refused before evaluating"). Then:
 
 1. **Symbolic.** The difference of the two sides is put through increasingly strong
    SymPy rewrites (``doit``, ``expand``, ``cancel``, ``simplify`` on expressions of
    moderate size). If one of them returns exactly zero, the identity is **proven**.
-2. **Sampled.** Otherwise both sides are evaluated at exact rational points that satisfy
-   the assumptions (see :class:`refalgo.assumptions.Assumptions`), undefined functions
-   replaced by concrete random smooth ones. A point where the sides differ is a
-   **counterexample** and the identity has **failed**. Agreement at every point is
-   reported as **checked** — evidence, never a proof.
+2. **Constants.** A claim without symbols, functions or matrices has one value on each
+   side: it is **proven** when an exact rewrite of the difference gives 0, **failed**
+   when interval arithmetic separates the two values, and **undecided** otherwise —
+   never "checked" at a single point.
+3. **Sampled.** Otherwise both sides are evaluated at distinct exact points that
+   satisfy the assumptions (see :class:`refalgo.assumptions.Assumptions`: simple
+   values, boundaries, large magnitudes, random rationals), undefined functions
+   replaced by concrete random rational functions and matrix symbols by explicit exact
+   matrices. The two values at a point are compared **exactly**: rationals by equality;
+   other numbers by interval arithmetic (mpmath ``iv`` at 64 to 1024 bits, or SymPy's
+   ``evalf`` with its error bound) that must separate them for a difference, and by an
+   exact rewrite of their difference to 0 for agreement. A difference is a
+   **counterexample** — re-evaluated from the original expressions before it is
+   reported — and the identity has **failed**. Exact agreement at every point (at least
+   ``max(3, samples // 4)`` distinct points) is reported as **checked**: evidence, never
+   a proof. No tolerance is ever used: two values that agree to 300 digits but whose
+   difference no rewrite reduces to 0 make the point *inconclusive*.
 
-Values at a point are compared exactly when both are rational; otherwise with 60
-significant digits, and a relative difference below ``1e-40`` counts as equal.
+Conventions (real analysis)
+---------------------------
+* Symbols are real. An odd root of a negative number is the real root:
+  :math:`\sqrt[3]{-8} = -2` (``x**(p/q)`` with odd ``q`` is read as
+  ``sign(x)**p * |x|**(p/q)``).
+* A point where a side divides by zero is skipped (such points are isolated).
+* A side that takes the logarithm or an even root of a negative number at a point is
+  not real there, even when the imaginary parts cancel later. A point where one side
+  is real and the other is not is a counterexample: the step changed the domain. A
+  point where neither side is real is skipped.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import mpmath
 import sympy as sp
+from mpmath.libmp import fzero, from_int, mpf_abs, mpf_add, mpf_lt, mpf_mul, mpf_pow_int, mpf_sub
 
+from ._cost import digits_of, expanded_terms, refusal
 from .assumptions import Assumptions, Point
 
-__all__ = ["Comparison", "Counterexample", "compare", "Status"]
+__all__ = ["Comparison", "Counterexample", "compare", "show", "Status"]
 
 Status = Literal["proven", "checked", "failed", "undecided"]
 
-_DIGITS = 60
-_RELTOL = sp.Float("1e-40", _DIGITS)
 _SIMPLIFY_MAX_OPS = 400
+_EXPAND_MAX_TERMS = 20_000
+_PRECISIONS = (64, 256, 1024)  # bits of the interval evaluations, tried in turn
+_ZERO_TEST_MAX_OPS = 300
+_NONREAL = "not real"
 
 
 @dataclass(frozen=True)
@@ -40,12 +69,12 @@ class Counterexample:
     """A point where two sides differ, and both sides' values there."""
 
     values: Mapping[str, str]
-    lhs: sp.Expr
-    rhs: sp.Expr
+    lhs: Any
+    rhs: Any
 
     def __str__(self) -> str:
         at = ", ".join(f"{k} = {v}" for k, v in self.values.items()) or "(no symbols)"
-        return f"at {at}: left side = {_show(self.lhs)}, right side = {_show(self.rhs)}"
+        return f"at {at}: left side = {show(self.lhs)}, right side = {show(self.rhs)}"
 
 
 @dataclass(frozen=True)
@@ -55,15 +84,17 @@ class Comparison:
     Attributes
     ----------
     status
-        ``"proven"`` (symbolic rewrite gave 0), ``"checked"`` (equal at every sample
-        point), ``"failed"`` (a counterexample was found) or ``"undecided"`` (neither a
-        proof nor enough evaluable points).
+        ``"proven"`` (symbolic rewrite gave 0), ``"checked"`` (exactly equal at every
+        sample point), ``"failed"`` (a counterexample was found) or ``"undecided"``
+        (neither a proof nor enough points where the sides are exactly equal).
     method
-        How the status was reached, e.g. ``"expand"`` or ``"24 exact points"``.
+        How the status was reached, e.g. ``"expansion"`` or ``"24 distinct exact points"``.
     counterexample
         The point where the sides differ, when ``status == "failed"``.
     points
-        How many sample points were evaluated.
+        How many distinct sample points showed exact agreement.
+    detail
+        More words, e.g. why the claim is undecided.
     """
 
     status: Status
@@ -80,17 +111,71 @@ class Comparison:
         if self.status == "proven":
             return f"proven ({self.method})"
         if self.status == "checked":
-            return f"checked at {self.points} exact points (not a proof)"
+            return f"checked at {self.points} distinct exact points (not a proof)"
         if self.status == "failed":
-            return f"fails {self.counterexample}"
+            return f"fails {self.counterexample}" if self.counterexample else f"fails: {self.detail or self.method}"
         return f"undecided: {self.detail or self.method}"
 
 
-def _show(v: Any) -> str:
+def show(v: Any) -> str:
+    """``v`` for a message: exact, with a decimal approximation, and never an enormous integer.
+
+    Examples
+    --------
+    >>> show(sp.Rational(1, 3)), show(sp.sqrt(2))
+    ('1/3', 'sqrt(2) ≈ 1.41421356237')
+    >>> show(sp.factorial(1000))
+    '≈ 4.02387260077e+2567 (an integer of 2568 digits)'
+    """
+    if isinstance(v, str):
+        return v
+    if isinstance(v, sp.MatrixBase):
+        return "[" + ", ".join("[" + ", ".join(show(x) for x in row) + "]" for row in v.tolist()) + "]"
+    if isinstance(v, sp.Rational) and digits_of(v) > 60:
+        kind = f"an integer of {len(str(abs(v.p))) if abs(v.p).bit_length() < 13000 else _digits(v.p)} digits" if v.q == 1 else "a fraction"
+        return f"≈ {sp.Float(v, 12)} ({kind})"
+    try:
+        text = sp.sstr(v)
+    except (ValueError, RecursionError):
+        return f"≈ {sp.N(v, 12)}" if isinstance(v, sp.Basic) else type(v).__name__
+    if len(text) > 200:
+        text = text[:100] + " … " + text[-40:]
     if isinstance(v, sp.Basic) and not v.is_Rational and v.is_number:
-        approx = v.evalf(12)
-        return f"{v} ≈ {approx}" if str(approx) != str(v) else str(v)
-    return str(v)
+        try:
+            approx = sp.sstr(v.evalf(12))
+        except (ValueError, TypeError, RecursionError):
+            return text
+        return f"{text} ≈ {approx}" if approx != text else text
+    return text
+
+
+def _digits(n: int) -> int:
+    return int(math.floor(math.log10(abs(n)))) + 1
+
+
+# ---------------------------------------------------------------------- conventions
+def _real_roots(expr: Any) -> Any:
+    """Odd roots as real roots: ``x**(p/q)`` with odd ``q`` becomes ``sign(x)**p * |x|**(p/q)``."""
+    if not isinstance(expr, sp.Basic) or isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(_real_roots) if isinstance(expr, sp.MatrixBase) else expr
+
+    def odd_root(e: Any) -> bool:
+        return (
+            isinstance(e, sp.Pow)
+            and e.exp.is_Rational
+            and not e.exp.is_Integer
+            and e.exp.q % 2 == 1
+            and e.base.is_nonnegative is not True
+        )
+
+    return expr.replace(odd_root, lambda e: sp.sign(e.base) ** e.exp.p * sp.Abs(e.base) ** e.exp)
+
+
+# ---------------------------------------------------------------------- symbolic stage
+def _is_zero(out: Any) -> bool:
+    if isinstance(out, sp.MatrixBase):
+        return all(v == 0 for v in out)
+    return bool(out == 0 or isinstance(out, sp.ZeroMatrix))
 
 
 def _zero_by(expr: Any, assumptions: Assumptions) -> str | None:
@@ -99,59 +184,334 @@ def _zero_by(expr: Any, assumptions: Assumptions) -> str | None:
     rewrites: list[tuple[str, Callable[[Any], Any]]] = [
         ("identical", lambda e: e),
         ("evaluation", lambda e: e.doit()),
-        ("expansion", lambda e: sp.expand(e.doit())),
-        ("cancellation", lambda e: sp.cancel(sp.together(e.doit()))),
     ]
-    if sp.count_ops(expr) <= _SIMPLIFY_MAX_OPS:
-        rewrites.append(("simplification", lambda e: sp.simplify(e.doit())))
-        if facts is not None:
-            rewrites.append(("simplification under the conditions", lambda e: sp.simplify(sp.refine(e.doit(), facts))))
+    if expanded_terms(expr) <= _EXPAND_MAX_TERMS:
+        rewrites += [
+            ("expansion", lambda e: sp.expand(e.doit())),
+            ("cancellation", lambda e: sp.cancel(sp.together(e.doit())) if not isinstance(e, sp.MatrixExpr) else e.doit()),
+        ]
+        if sp.count_ops(expr) <= _SIMPLIFY_MAX_OPS:
+            rewrites.append(("simplification", lambda e: sp.simplify(e.doit())))
+            if facts is not None and not isinstance(expr, sp.MatrixExpr):
+                rewrites.append(("simplification under the conditions", lambda e: sp.simplify(sp.refine(e.doit(), facts))))
     for name, rw in rewrites:
         try:
             out = rw(expr)
-        except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError):
+        except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError, sp.PolynomialError):
             continue
-        if out == 0:
+        if _is_zero(out):
             return name
     return None
 
 
-def _as_pair(lhs: Any, rhs: Any) -> tuple[list[Any], list[Any]]:
-    """Both sides as flat lists of scalar entries; raises ValueError on a shape mismatch."""
-    lm, rm = isinstance(lhs, sp.MatrixBase), isinstance(rhs, sp.MatrixBase)
-    if lm != rm or (lm and lhs.shape != rhs.shape):
-        shape = lambda v: v.shape if isinstance(v, sp.MatrixBase) else "a scalar"  # noqa: E731
-        raise ValueError(f"the sides have different shapes: {shape(lhs)} and {shape(rhs)}")
-    if lm:
-        return list(lhs), list(rhs)
-    return [lhs], [rhs]
+# ---------------------------------------------------------------------- exact values at a point
+class _Unsupported(Exception):
+    pass
 
 
-def _value(point: Point, expr: Any) -> Any:
+def _iv(e: Any) -> Any:
+    """An mpmath interval enclosing the real number ``e`` at the current ``iv.prec``."""
+    iv = mpmath.iv
+    if e.is_Integer:
+        return iv.mpf(int(e))
+    if e.is_Rational:
+        return iv.mpf(int(e.p)) / iv.mpf(int(e.q))
+    if e is sp.pi:
+        return iv.pi
+    if e is sp.E:
+        return iv.e
+    if isinstance(e, sp.Add):
+        out = iv.mpf(0)
+        for a in e.args:
+            out = out + _iv(a)
+        return out
+    if isinstance(e, sp.Mul):
+        out = iv.mpf(1)
+        for a in e.args:
+            out = out * _iv(a)
+        return out
+    if isinstance(e, sp.Pow):
+        base = _iv(e.base)
+        if e.exp.is_Integer:
+            return base ** int(e.exp)
+        if e.exp == sp.Rational(1, 2):
+            return iv.sqrt(base)
+        if e.exp == sp.Rational(-1, 2):
+            return 1 / iv.sqrt(base)
+        if e.base.is_positive:
+            return iv.exp(_iv(e.exp) * iv.log(base))
+        raise _Unsupported
+    table = {sp.exp: iv.exp, sp.log: iv.log, sp.sin: iv.sin, sp.cos: iv.cos, sp.tan: iv.tan, sp.Abs: iv.fabs}
+    fn = table.get(type(e))  # type: ignore[call-overload]
+    if fn is not None and len(e.args) == 1:
+        if isinstance(e, sp.log) and not e.args[0].is_positive:
+            raise _Unsupported
+        return fn(_iv(e.args[0]))
+    raise _Unsupported
+
+
+def _enclosure(e: Any, bits: int) -> tuple[Any, Any] | None:
+    """Lower and upper bounds (raw mpf tuples) of the real number ``e``, or None when none is known."""
+    saved = mpmath.iv.prec
     try:
-        v = point.apply(expr)
-    except (ZeroDivisionError, TypeError, ValueError, NotImplementedError):
+        mpmath.iv.prec = bits
+        box = _iv(e)
+        return box._mpi_  # exact endpoints (raw mpf tuples)
+    except (_Unsupported, ValueError, ZeroDivisionError, TypeError, OverflowError):
+        pass
+    finally:
+        mpmath.iv.prec = saved
+    digits = int(bits * math.log10(2))
+    try:
+        v = sp.N(e, digits, strict=True)
+    except (sp.PrecisionExhausted, ValueError, TypeError, ZeroDivisionError, OverflowError):
         return None
-    if not isinstance(v, sp.Basic) or v.free_symbols or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+    if not v.is_Float or v == 0:
         return None
-    if v.has(sp.Limit, sp.Derivative, sp.Integral, sp.Sum, sp.Product):
-        return None
-    return v
+    mid = v._mpf_
+    err = mpf_mul(mpf_abs(mid), mpf_pow_int(from_int(10), 2 - digits, bits + 20), bits + 20, "u")
+    return mpf_sub(mid, err, bits + 20, "d"), mpf_add(mid, err, bits + 20, "u")
 
 
-def _differ(a: sp.Expr, b: sp.Expr) -> bool | None:
-    """True when ``a != b`` (decided exactly or to 60 digits), None when not evaluable."""
+def _realness(v: Any) -> bool | None:
+    """Whether the number ``v`` is real: True, False, or None when it cannot be told."""
+    if v.is_real is not None:
+        return bool(v.is_real)
+    try:
+        im = sp.im(v)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if im == 0:
+        return True
+    box = _enclosure(im, 256)
+    if box is not None and (mpf_lt(fzero, box[0]) or mpf_lt(box[1], fzero)):
+        return False
+    return None
+
+
+def _exactly_zero(d: Any) -> bool:
+    """Whether an exact rewrite reduces the constant ``d`` to 0 (a proof of d = 0)."""
+    if d == 0:
+        return True
+    try:
+        if sp.count_ops(d) > _ZERO_TEST_MAX_OPS:
+            return False
+        if not d.has(sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.pi, sp.E, sp.Abs, sp.sign, sp.Function):
+            return bool(sp.minimal_polynomial(d, sp.Dummy("t")).is_Symbol)
+        if sp.expand(d) == 0:
+            return True
+        logs = d.atoms(sp.log)
+        if logs and all(a.args[0].is_positive for a in logs) and sp.expand(sp.expand_log(d, force=True)) == 0:
+            return True  # expand_log is exact for logarithms of positive numbers
+        return bool(sp.simplify(d) == 0)
+    except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError, sp.PolynomialError):
+        return False
+
+
+def _differ(a: Any, b: Any) -> bool | None:
+    """True when the numbers differ, False when they are exactly equal, None when it cannot be told."""
+    if isinstance(a, str) or isinstance(b, str):
+        if a == b == _NONREAL:
+            return None
+        return True  # one side real, the other not: the domain changed
     if a.is_Rational and b.is_Rational:
         return bool(a != b)
+    d = a - b
+    if d.is_Rational:
+        return bool(d != 0)
+    for bits in _PRECISIONS:
+        la, lb, ld = _enclosure(a, bits), _enclosure(b, bits), _enclosure(d, bits)
+        if la is not None and lb is not None and (mpf_lt(la[1], lb[0]) or mpf_lt(lb[1], la[0])):
+            return True
+        if ld is not None and (mpf_lt(fzero, ld[0]) or mpf_lt(ld[1], fzero)):
+            return True
+    return False if _exactly_zero(sp.expand(d) if sp.count_ops(d) < 200 else d) else None
+
+
+def _scalar(v: Any) -> Any:
+    """A value at a point: a real number, ``_NONREAL``, or None (pole or not evaluable)."""
+    if not isinstance(v, sp.Basic) or v.free_symbols:
+        return None
+    if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    if v.has(sp.Limit, sp.Derivative, sp.Integral, sp.Sum, sp.Product, sp.core.function.AppliedUndef):
+        return None
+    if isinstance(v, sp.logic.boolalg.BooleanAtom) or not v.is_number:
+        return None
+    if v.has(sp.I):
+        return _NONREAL  # an imaginary part on the way (log or even root of a negative), even if it cancels
+    real = _realness(v)
+    if real is None:
+        return None
+    return v if real else _NONREAL
+
+
+def _outside_real_domain(point: Point, expr: Any) -> bool:
+    """Whether a logarithm or even root in ``expr`` has a negative argument at ``point``."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.log):
+            arg = node.args[0]
+        elif isinstance(node, sp.Pow) and node.exp.is_Rational and node.exp.q % 2 == 0:
+            arg = node.base
+        else:
+            continue
+        try:
+            v = point.apply(arg)
+        except MemoryError:
+            raise
+        except Exception:
+            continue
+        if isinstance(v, sp.Basic) and v.is_number and not v.has(sp.I) and v.is_negative:
+            return True
+    return False
+
+
+def _value(point: Point, expr: Any) -> list[Any] | None:
+    """The entries of ``expr`` at ``point`` (one for a scalar), or None where not evaluable."""
+    if not isinstance(expr, sp.MatrixBase) and _outside_real_domain(point, expr):
+        return [_NONREAL]
     try:
-        x, y = sp.N(a, _DIGITS), sp.N(b, _DIGITS)
-        d = abs(sp.N(x - y, _DIGITS))
-        scale = max(abs(x), abs(y), sp.Integer(1))
-    except (TypeError, ValueError):
+        v = point.apply(expr)
+    except MemoryError:
+        raise
+    except Exception:  # SymPy raises many kinds on poles and unevaluable forms
         return None
-    if not d.is_number or not d.is_finite:
+    if isinstance(v, sp.MatrixExpr) and not isinstance(v, sp.MatrixBase):
+        try:
+            v = v.as_explicit()
+        except Exception:
+            return None
+    entries = list(v) if isinstance(v, sp.MatrixBase) else [v]
+    out = [_scalar(e) for e in entries]
+    if any(e is None for e in out):
         return None
-    return bool(d > _RELTOL * scale)
+    return out
+
+
+def _shape(v: Any) -> Any:
+    if isinstance(v, sp.MatrixBase):
+        return v.shape
+    if isinstance(v, sp.MatrixExpr):
+        return v.shape
+    return None
+
+
+def _explicit(point: Point, expr: Any) -> Any:
+    try:
+        v = point.apply(expr)
+        return v.as_explicit() if isinstance(v, sp.MatrixExpr) and not isinstance(v, sp.MatrixBase) else v
+    except MemoryError:
+        raise
+    except Exception:
+        return expr
+
+
+def _shown(v: Any) -> Any:
+    return _NONREAL if v == _NONREAL else v
+
+
+# ---------------------------------------------------------------------- deciding
+def _refused(lhs: Any, rhs: Any) -> Comparison | None:
+    for side, name in ((lhs, "left"), (rhs, "right")):
+        msg = refusal(side)
+        if msg is not None:
+            return Comparison("undecided", "budget", detail=f"refused before evaluating the {name} side: {msg}")
+    return None
+
+
+def _shapes_differ(lhs: Any, rhs: Any) -> str | None:
+    ls, rs = _shape(lhs), _shape(rhs)
+    if ls is None and rs is None:
+        return None
+    if ls is None or rs is None:
+        known = ls if ls is not None else rs
+        if tuple(known) == (1, 1):
+            return None  # a 1×1 matrix against a scalar
+        return f"the sides have different shapes: {ls or 'a scalar'} and {rs or 'a scalar'}"
+    if all(getattr(d, "is_Integer", False) for d in (*ls, *rs)) and tuple(ls) != tuple(rs):
+        return f"the sides have different shapes: {ls} and {rs}"
+    return None
+
+
+def _is_constant(lhs: Any, rhs: Any) -> bool:
+    for side in (lhs, rhs):
+        if not isinstance(side, sp.Basic):
+            return False
+        if side.free_symbols or side.atoms(sp.core.function.AppliedUndef) or side.atoms(sp.MatrixSymbol):
+            return False
+    return True
+
+
+def _constant(lhs: Any, rhs: Any) -> Comparison:
+    """Decide a claim without symbols exactly, or call it undecided."""
+    point = Point({})
+    va, vb = _value(point, lhs), _value(point, rhs)
+    if va is None or vb is None:
+        return Comparison("undecided", "constants", detail="a side has no finite real value")
+    if len(va) != len(vb):
+        return Comparison("failed", "shape", detail="the sides have different shapes")
+    verdicts = [_differ(a, b) for a, b in zip(va, vb)]
+    if any(verdicts):
+        return Comparison("failed", "exact evaluation", Counterexample({}, _explicit(point, lhs), _explicit(point, rhs)))
+    if all(v is False for v in verdicts):
+        return Comparison("proven", "exact evaluation")
+    return Comparison(
+        "undecided",
+        "constants",
+        detail="the two constant sides could be neither separated by interval arithmetic at 1024 bits "
+        "nor shown equal by an exact rewrite",
+    )
+
+
+def _confirmed(point: Point, lhs: Any, rhs: Any) -> bool:
+    """Re-evaluate both sides at ``point`` from the original expressions: do they differ?"""
+    va, vb = _value(point, lhs), _value(point, rhs)
+    if va is None or vb is None:
+        return False
+    if len(va) == 1 and len(vb) == 1:
+        return bool(_differ(va[0], vb[0]))
+    return len(va) != len(vb) or any(_differ(a, b) for a, b in zip(va, vb))
+
+
+def _sampled(lhs: Any, rhs: Any, assumptions: Assumptions) -> Comparison:
+    agreed = inconclusive = costly = 0
+    last_refusal = ""
+    for point in assumptions.points([lhs, rhs]):
+        msg = refusal(point.concrete(lhs), point.values) or refusal(point.concrete(rhs), point.values)
+        if msg is not None:
+            costly += 1
+            last_refusal = msg
+            continue
+        va, vb = _value(point, lhs), _value(point, rhs)
+        if va is None or vb is None:
+            continue
+        if len(va) != len(vb):
+            return Comparison("failed", "shape", detail=f"the sides have different shapes at {point.describe()}")
+        verdicts = [_differ(a, b) for a, b in zip(va, vb)]
+        if any(verdicts) and _confirmed(point, lhs, rhs):
+            ce = Counterexample(point.describe(), _side(point, lhs, va), _side(point, rhs, vb))
+            return Comparison("failed", f"exact evaluation at point {agreed + inconclusive + 1}", ce, agreed)
+        if all(v is False for v in verdicts):
+            agreed += 1
+        else:
+            inconclusive += 1
+    needed = max(3, assumptions.samples // 4)
+    notes = []
+    if inconclusive:
+        notes.append(f"{inconclusive} points where the sides agree to 300 digits but exact equality was not shown")
+    if costly:
+        notes.append(f"{costly} points skipped as too costly ({last_refusal})")
+    if agreed >= needed:
+        method = f"{agreed} distinct exact points" + (f"; {'; '.join(notes)}" if notes else "")
+        return Comparison("checked", method, points=agreed)
+    detail = f"exact agreement at only {agreed} distinct sample points (at least {needed} needed)"
+    return Comparison("undecided", "sampling", points=agreed, detail="; ".join([detail, *notes]))
+
+
+def _side(point: Point, expr: Any, values: list[Any]) -> Any:
+    if len(values) == 1 and not isinstance(expr, (sp.MatrixBase, sp.MatrixExpr)):
+        return _shown(values[0])
+    return _explicit(point, expr)
 
 
 def compare(lhs: Any, rhs: Any, assumptions: Assumptions | None = None) -> Comparison:
@@ -160,42 +520,47 @@ def compare(lhs: Any, rhs: Any, assumptions: Assumptions | None = None) -> Compa
     Parameters
     ----------
     lhs, rhs
-        SymPy expressions or matrices of the same shape.
+        SymPy expressions, explicit matrices or matrix expressions (``MatrixSymbol``) of
+        the same shape.
     assumptions
-        What the symbols range over; default: every symbol as declared (real or
-        complex), sampled in a box around 0.
+        What the symbols range over; default: every symbol real, sampled over the reals.
 
     Returns
     -------
     Comparison
         Truthy when proven or checked.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x", real=True)
+    >>> compare((x + 1)**2, x**2 + 2*x + 1).status
+    'proven'
+    >>> compare(1 / (1 + sp.exp(-100)), sp.Integer(1)).status
+    'failed'
+    >>> A, B = sp.MatrixSymbol("A", 2, 2), sp.MatrixSymbol("B", 2, 2)
+    >>> compare(A.T * B.T, B.T * A.T).status
+    'failed'
     """
     assumptions = assumptions or Assumptions()
+    refused = _refused(lhs, rhs)
+    if refused is not None:
+        return refused
+    lhs, rhs = _real_roots(lhs), _real_roots(rhs)
+    mismatch = _shapes_differ(lhs, rhs)
+    if mismatch is not None:
+        return Comparison("failed", "shape", detail=mismatch)
     try:
-        ls, rs = _as_pair(lhs, rhs)
-    except ValueError as exc:
-        return Comparison("failed", "shape", detail=str(exc))
-    methods = [_zero_by(a - b, assumptions) for a, b in zip(ls, rs)]
-    if all(m is not None for m in methods):
-        return Comparison("proven", ", ".join(sorted({m for m in methods if m})))
-    pending = [(a, b) for (a, b), m in zip(zip(ls, rs), methods) if m is None]
-    exprs = [e for pair in pending for e in pair]
-    evaluated = 0
-    for point in assumptions.points(exprs):
-        values = [(_value(point, a), _value(point, b)) for a, b in pending]
-        if any(va is None or vb is None for va, vb in values):
-            continue
-        evaluated += 1
-        for va, vb in values:
-            verdict = _differ(va, vb)
-            if verdict:
-                lv = lhs if not isinstance(lhs, sp.MatrixBase) else point.apply(lhs)
-                rv = rhs if not isinstance(rhs, sp.MatrixBase) else point.apply(rhs)
-                if not isinstance(lhs, sp.MatrixBase):
-                    lv, rv = va, vb
-                return Comparison("failed", f"{evaluated} exact points", Counterexample(point.describe(), lv, rv), evaluated)
-    if evaluated == 0:
-        return Comparison("undecided", "sampling", detail="no sample point could be evaluated on both sides")
-    if evaluated < max(3, assumptions.samples // 4):
-        return Comparison("undecided", "sampling", points=evaluated, detail=f"only {evaluated} sample points could be evaluated")
-    return Comparison("checked", f"{evaluated} exact points", points=evaluated)
+        difference = lhs - rhs
+    except (TypeError, ValueError, sp.ShapeError):
+        difference = None
+    if isinstance(difference, sp.MatrixBase):
+        methods = [_zero_by(d, assumptions) for d in difference]
+        if all(m is not None for m in methods):
+            return Comparison("proven", ", ".join(sorted({m for m in methods if m})))
+    elif difference is not None:
+        method = _zero_by(difference, assumptions)
+        if method is not None:
+            return Comparison("proven", method)
+    if _is_constant(lhs, rhs):
+        return _constant(lhs, rhs)
+    return _sampled(lhs, rhs, assumptions)

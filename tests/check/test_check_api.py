@@ -119,11 +119,13 @@ def test_checked_is_not_called_proven() -> None:
     # no SymPy rewrite closes max + min = sum; every sample point agrees
     sampled = check_steps([r"\max(x, y) + \min(x, y)", "x + y"])
     assert sampled and sampled.status == "checked"
-    assert sampled.describe() == "all 2 steps hold: checked at 24 points (not a proof)"
+    assert sampled.describe() == "all 2 steps hold: checked at 24 distinct exact points (not a proof)"
 
 
 def test_time_budget_gives_undecided() -> None:
-    slow = equivalent("(x + y + gamma + 1)**300", "(x + y + gamma + 2)**300", timeout=0.2)
+    # proving this takes an expansion to 455 terms, far more than 0.01 s
+    expanded = sp.expand((x + y + gamma + 1) ** 12)
+    slow = equivalent(sp.Pow(x + y + gamma + 1, 12), expanded, timeout=0.01)
     assert slow.status == "undecided" and "time budget" in slow.comparison.detail
 
 
@@ -162,6 +164,9 @@ def test_bad_inputs_are_clear_errors() -> None:
         equivalent("x", float("nan"))
     with pytest.raises(ValueError, match="timeout: expected a positive"):
         equivalent("x", "x", timeout=-1)
+    for bad in (float("inf"), float("nan"), 1e-9, 1e9):
+        with pytest.raises(ValueError, match=r"timeout: expected a positive, finite number of seconds from 0.01 to 3600"):
+            equivalent("x", "x", timeout=bad)
     with pytest.raises(TypeError, match="timeout: expected a number"):
         check_steps(["x", "x"], timeout="10")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="syntax: expected"):

@@ -27,7 +27,7 @@ def test_square_of_a_sum_exits_0_and_says_proven() -> None:
 
 def test_checked_is_reported_as_not_a_proof() -> None:
     code, out, _ = run("check", r"\max(x, y) + \min(x, y)", "x + y")
-    assert code == 0 and "checked at 24 points (not a proof)" in out
+    assert code == 0 and "checked at 24 distinct exact points (not a proof)" in out
 
 
 def test_wrong_step_exits_1_with_counterexample() -> None:
@@ -66,8 +66,14 @@ def test_bad_assumption_exits_2() -> None:
 
 
 def test_undecided_exits_3() -> None:
-    code, out, _ = run("check", "--timeout", "0.2", "(x + y + gamma + 1)**300", "(x + y + gamma + 2)**300")
-    assert code == EXIT_UNDECIDED == 3 and "time budget" in out
+    # Machin-like: the sides are equal, but no exact rewrite closes the difference
+    code, out, _ = run("check", r"\arctan(1/2) + \arctan(1/3)", r"\frac{\pi}{4}")
+    assert code == EXIT_UNDECIDED == 3 and "neither separated" in out
+
+
+def test_total_time_budget_leaves_the_rest_undecided() -> None:
+    code, out, _ = run("check", "--total-timeout", "0.01", "(x+1)**2", "x**2 + 2*x + 1")
+    assert code == EXIT_UNDECIDED and "total time budget of 0.01 s ran out" in out
 
 
 def test_steps_file_with_comments_continuations_and_line_numbers(tmp_path: Path) -> None:
