@@ -59,6 +59,74 @@ class ParseError(ValueError):
         return ParseError(self.message, text, offset + self.position)
 
 
+class AmbiguousNotation(ParseError):
+    r"""Notation with two plausible readings that the declared notation does not settle.
+
+    Raised instead of guessing, e.g. for ``u(s_1 + s_2)`` when ``u`` is neither declared a
+    function nor used anywhere else in the derivation (a product $u \cdot (s_1 + s_2)$, or
+    the function $u$ applied to $s_1 + s_2$?).
+
+    Attributes
+    ----------
+    readings
+        The two readings, each a LaTeX string with its meaning in words, e.g.
+        ``("u \cdot (s_1 + s_2) (a product)", "u(s_1 + s_2) (the function u applied)")``.
+    message, text, position
+        As for `ParseError`; the message says how to settle the reading.
+    """
+
+    def __init__(self, message: str, text: str = "", position: int = 0, readings: tuple[str, str] = ("", "")) -> None:
+        self.readings = readings
+        super().__init__(message, text, position)
+
+    def shifted(self, text: str, offset: int) -> AmbiguousNotation:
+        """The same error placed at ``offset + position`` inside the larger ``text``."""
+        return AmbiguousNotation(self.message, text, offset + self.position, self.readings)
+
+
+# Letters of other scripts that look like Latin letters: a formula holding one is almost
+# surely a typing accident, and reading it as a new symbol would split one name in two.
+_LOOKALIKES = {
+    **dict(zip("\u0430\u0435\u043e\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u04bb\u0501\u051b\u051d", "aeopcxyijshdqw")),
+    **dict(zip("\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0423\u0406\u0408\u0405", "ABEKMHOPCTXYIJS")),
+    **dict(zip("\u03bf\u039f\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u03a1\u03a4\u03a5\u03a7", "oOABEZHIKMNPTYX")),
+}
+
+
+def character_problem(char: str) -> str | None:
+    """Why ``char`` (one non-ASCII character) is refused, or None when it is accepted.
+
+    Greek letters are accepted (γ is ``\\gamma``) except the ones drawn like Latin letters
+    (omicron, capital alpha, ...); letters of other scripts that look like a Latin letter
+    (Cyrillic х, mathematical italic 𝑥, fullwidth ｘ) are refused with the letter to type.
+    """
+    if char.isascii():
+        return None
+    try:
+        name = unicodedata.name(char)
+    except ValueError:
+        name = "an unnamed character"
+    code = f"U+{ord(char):04X} {name}"
+    latin = _LOOKALIKES.get(char)
+    if latin is None:
+        folded = unicodedata.normalize("NFKC", char)
+        latin = folded if len(folded) == 1 and folded.isascii() and folded.isalpha() else None
+    if latin is not None:
+        return f"the character {char!r} ({code}) looks like the Latin {latin}; type {latin}"
+    if greek_name(char) or char in "\u2264\u2265\u2260\u00b7\u00d7\u221e\u2202":
+        return None
+    return f"unexpected character {char!r} ({code}); type it as a LaTeX command or in plain ASCII"
+
+
+def refuse_characters(text: str) -> None:
+    """Raise a ParseError at the first character that `character_problem` refuses."""
+    for pos, char in enumerate(text):
+        if not char.isascii():
+            problem = character_problem(char)
+            if problem:
+                raise ParseError(problem, text, pos)
+
+
 def symbol(name: str, *, integer: bool = False) -> sp.Symbol:
     """The real (or integer) symbol called ``name``."""
     return sp.Symbol(name, integer=True) if integer else sp.Symbol(name, real=True)
@@ -124,6 +192,9 @@ class Builder:
     def power(self, base: Any, exponent: Any, position: int) -> Any:
         """``base ** exponent``, refusing huge numeric exponents before anything is evaluated."""
         self.count(position)
+        exponent = self.scalar(exponent, "an exponent", position)
+        if is_matrix(base):
+            return self.matrix_power(base, exponent, position)
         if exponent.is_number:
             if not exponent.is_Rational:
                 # An exponent such as sqrt(2) or pi: keep it unevaluated but bounded in size.
@@ -143,17 +214,61 @@ class Builder:
 
     def times(self, a: Any, b: Any, position: int) -> Any:
         self.count(position)
+        if is_matrix(a) and is_matrix(b):
+            if not _same(a.shape[1], b.shape[0]):
+                if a.shape == (1, 1) or b.shape == (1, 1):  # (x^T y) z: a 1 x 1 product is a number
+                    a, b = (sp.Trace(a), b) if a.shape == (1, 1) else (a, sp.Trace(b))
+                    return a * b
+                raise self.fail(f"cannot multiply {describe(a)} by {describe(b)}: the shapes do not match", position)
+            return a * b
         return self.checked(a * b, position)
+
+    def hadamard(self, a: Any, b: Any, position: int) -> Any:
+        r"""The elementwise product ``a \odot b`` of two matrices of one shape."""
+        self.count(position)
+        if not (is_matrix(a) and is_matrix(b)):
+            raise self.fail(r"\odot multiplies matrices or vectors elementwise; one side is a number", position)
+        if not (_same(a.shape[0], b.shape[0]) and _same(a.shape[1], b.shape[1])):
+            raise self.fail(f"\\odot needs two matrices of one shape; got {describe(a)} and {describe(b)}", position)
+        if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
+            return sp.ImmutableMatrix(a.multiply_elementwise(b))
+        return sp.HadamardProduct(a, b)
 
     def divide(self, a: Any, b: Any, position: int) -> Any:
         self.count(position)
+        b = self.scalar(b, "a denominator", position)
         if b.is_zero:
             raise self.fail("division by zero", position)
+        if is_matrix(a):
+            return a / b
         return self.checked(a / b, position)
 
     def plus(self, a: Any, b: Any, position: int) -> Any:
         self.count(position)
+        if is_matrix(a) != is_matrix(b):
+            a, b = self.scalar(a, "a term of a sum with a number", position), self.scalar(b, "a term of a sum with a number", position)
+        elif is_matrix(a) and not (_same(a.shape[0], b.shape[0]) and _same(a.shape[1], b.shape[1])):
+            raise self.fail(f"cannot add {describe(a)} and {describe(b)}: the shapes differ", position)
         return self.checked(a + b, position)
+
+    def scalar(self, value: Any, what: str, position: int) -> Any:
+        """``value`` as a number: a 1 x 1 matrix (``x^T y``) becomes its entry; a larger one is refused."""
+        if not is_matrix(value):
+            return value
+        if value.shape == (1, 1):
+            return value[0, 0] if isinstance(value, sp.MatrixBase) else sp.Trace(value)
+        raise self.fail(f"{describe(value)} cannot be {what}, which must be a number", position)
+
+    def matrix_power(self, base: Any, exponent: Any, position: int) -> Any:
+        if not _same(base.shape[0], base.shape[1]):
+            raise self.fail(f"only a square matrix has powers; got {describe(base)}", position)
+        if not (exponent.is_Integer and abs(exponent) <= 64):
+            raise self.fail(f"a matrix power needs a whole exponent from -64 to 64; got {exponent}", position)
+        if isinstance(base, sp.MatrixBase):
+            if exponent < 0 and base.det() == 0:
+                raise self.fail("the matrix is singular: it has no inverse", position)
+            return sp.ImmutableMatrix(base**exponent)
+        return sp.Inverse(base) if exponent == -1 else base**exponent
 
     def relation(self, rel: Any, a: Any, b: Any, position: int) -> Any:
         """The relation ``rel(a, b)``, refusing one that is already decided (no symbols)."""
@@ -175,6 +290,25 @@ class Builder:
                 raise self.fail(f"a sum or product of more than {MAX_COUNT} terms is out of range", position)
 
 
+def is_matrix(value: Any) -> bool:
+    """Whether ``value`` is a matrix or vector (symbolic or explicit)."""
+    return isinstance(value, (sp.MatrixExpr, sp.MatrixBase))
+
+
+def _same(a: Any, b: Any) -> bool:
+    return bool(sp.sympify(a) == sp.sympify(b))
+
+
+def describe(value: Any) -> str:
+    """``"the n x n matrix A"``: what a value is, in words, for messages."""
+    if not is_matrix(value):
+        return f"the number {value}"
+    rows, cols = value.shape
+    kind = "vector" if cols == 1 else ("row vector" if rows == 1 else "matrix")
+    shown = value if isinstance(value, sp.MatrixSymbol) or not isinstance(value, sp.MatrixBase) else "written out"
+    return f"the {rows} x {cols} {kind} {shown}"
+
+
 GREEK = (
     "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau "
     "upsilon phi chi psi omega"
@@ -190,6 +324,6 @@ def greek_name(char: str) -> str | None:
     if len(words) != 4 or words[0] != "GREEK" or words[2] != "LETTER":
         return None
     letter = words[3].lower().replace("lamda", "lambda")
-    if letter not in GREEK:
+    if letter not in GREEK or char in _LOOKALIKES:
         return None
     return letter if words[1] == "SMALL" else letter.capitalize()

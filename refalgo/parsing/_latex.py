@@ -2,28 +2,31 @@ r"""LaTeX input: a small recursive-descent parser that builds SymPy objects dire
 
 Grammar, loosest binding first (``|`` separates alternatives)::
 
-    relation := expr (REL expr)*                  REL: < > \le \ge \ne ...
+    relation := expr (REL expr)*                  REL: = < > \le \ge \ne ... (conditions only)
     expr     := [+|-] term ((+|-) term)*
-    term     := signed ((\cdot|\times|*|/|\div) signed | signed)*   (juxtaposition multiplies)
+    term     := signed ((\cdot|\times|\odot|*|/|\div) signed | signed)*   (juxtaposition multiplies)
     signed   := (+|-) signed | scripted
-    scripted := primary [_ sub] [^ sup] [!]
+    scripted := primary [^ sup] [!]
+    primary  := number | name [( arguments )] | ( expr ) | | expr | | command ...
 
-What each construct means is listed on the documentation page "How to check a
-derivation"; the choices that matter: letters are separate real symbols (``xy`` is
-``x*y``), ``e`` is Euler's number, ``\log`` is the natural logarithm, ``\sigma(z)`` is the
-logistic sigmoid, ``f(x)``/``\pi(y|x)`` apply an unspecified function, and inside
-``\sum_{i=1}^{n}`` a subscript that uses ``i`` is the i-th term of a sequence.
+Names (letters, Greek letters, decorated and scripted names) are read in
+``_latex_names``; the commands (``\frac``, ``\sum``, ``\mathbb{E}``, ...) in
+``_latex_commands`` and ``_latex_operators``. What each construct means is listed in the
+docstring of `refalgo.parsing`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import sympy as sp
 
-from ._common import GREEK, MAX_DEPTH, Builder, ParseError, function, sigmoid, symbol
+from ._common import GREEK, MAX_DEPTH, Builder, ParseError, is_matrix
 from ._latex_lexer import Token
+from ._notation import Notation
 
 FUNCTIONS: dict[str, Callable[[Any], Any]] = {
     r"\exp": sp.exp, r"\ln": sp.log, r"\log": sp.log, r"\sin": sp.sin, r"\cos": sp.cos, r"\tan": sp.tan,
@@ -33,37 +36,53 @@ FUNCTIONS: dict[str, Callable[[Any], Any]] = {
 _VARIANTS = {r"\varepsilon": "epsilon", r"\varphi": "phi", r"\vartheta": "theta", r"\varrho": "rho",
              r"\varpi": "pi", r"\varsigma": "sigma", r"\ell": "ell"}
 GREEK_NAMES = {"\\" + g: g for g in GREEK} | {"\\" + g.capitalize(): g.capitalize() for g in GREEK} | _VARIANTS
-_RELATIONS = {"<": sp.StrictLessThan, ">": sp.StrictGreaterThan, r"\lt": sp.StrictLessThan,
-              r"\gt": sp.StrictGreaterThan, "<=": sp.LessThan, r"\le": sp.LessThan, r"\leq": sp.LessThan,
-              r"\leqslant": sp.LessThan, ">=": sp.GreaterThan, r"\ge": sp.GreaterThan, r"\geq": sp.GreaterThan,
-              r"\geqslant": sp.GreaterThan, "!=": sp.Unequality, r"\ne": sp.Unequality, r"\neq": sp.Unequality}
-_PRODUCT_OPS = {"*", "/", r"\cdot", r"\times", r"\div"}
+RELATIONS = {"<": sp.StrictLessThan, ">": sp.StrictGreaterThan, r"\lt": sp.StrictLessThan,
+             r"\gt": sp.StrictGreaterThan, "<=": sp.LessThan, r"\le": sp.LessThan, r"\leq": sp.LessThan,
+             r"\leqslant": sp.LessThan, ">=": sp.GreaterThan, r"\ge": sp.GreaterThan, r"\geq": sp.GreaterThan,
+             r"\geqslant": sp.GreaterThan, "!=": sp.Unequality, r"\ne": sp.Unequality, r"\neq": sp.Unequality,
+             "=": sp.Eq}
+_PRODUCT_OPS = {"*", "/", r"\cdot", r"\times", r"\div", r"\odot"}
 FRACS = {r"\frac", r"\dfrac", r"\tfrac"}
-_OPENERS = {"(": ")", "[": "]", "{": "}", r"\{": r"\}"}
-# Letters that name a function when followed by "(": f(x) applies f, but x(y + 1) multiplies.
-FUNCTION_LETTERS = frozenset("fghpqFGHJLPQV")
-_GREEK_FUNCTIONS = frozenset({"pi", "phi", "psi", "mu", "rho", "nu"})
-_FACTOR_COMMANDS = set(FUNCTIONS) | set(GREEK_NAMES) | FRACS | {
-    r"\sqrt", r"\sum", r"\prod", r"\binom", r"\infty", r"\mathrm", r"\operatorname", r"\max", r"\min",
-    r"\{", r"\|", r"\pi", r"\partial",
-}
+OPENERS = {"(": ")", "[": "]", "{": "}", r"\{": r"\}"}
+SEPARATORS = (",", ";", "|", r"\mid")
+# A placeholder argument: \pi(\cdot | s) inside an expectation or a KL divergence.
+PLACEHOLDER = sp.Symbol("placeholder_cdot", real=True)
+
+
+@dataclass
+class Usage:
+    """What a first reading of a whole derivation found out about its names."""
+
+    applied: set[str] = field(default_factory=set)  # names followed by "("
+    separated: set[str] = field(default_factory=set)  # ... with a , ; | inside: surely functions
+    values: Counter[str] = field(default_factory=Counter)  # names used as plain values
+    transposed: set[str] = field(default_factory=set)  # names carrying ^\top
+    bold: set[str] = field(default_factory=set)  # names written \mathbf{x}, \boldsymbol{x}
+    sequences: set[str] = field(default_factory=set)  # x in x_i with i a summation index
 
 
 class Parser:
     """Recursive descent over the tokens of one input; see the module docstring.
 
-    The commands (``\\frac``, ``\\sum``, ...) are read by the subclass in
-    ``_latex_commands``, through the ``commands`` table.
+    ``survey`` marks the first reading of a derivation: it only collects `Usage` and never
+    reports an ambiguity; the second reading decides with the resolved `Notation`.
     """
 
     commands: ClassVar[dict[str, Callable[[Any], Any]]] = {}
 
-    def __init__(self, text: str, tokens: list[Token]) -> None:
+    def __init__(self, text: str, tokens: list[Token], notation: Notation | None = None,
+                 usage: Usage | None = None, survey: bool = False) -> None:
         self.text, self.tokens, self.i = text, tokens, 0
         self.b = Builder(text)
         self.depth = 0
         self.bars: list[str] = []  # what a "|" or "\|" closes here: "abs", "norm" or "sep" (argument list)
         self.bound: list[sp.Symbol] = []  # indices of the sums being read
+        self.notation = notation or Notation()
+        self.usage = usage or Usage()
+        self.survey = survey
+        self.notes: list[tuple[str, str]] = []  # (LaTeX source, how it was read)
+        self.last_name: tuple[Any, int] | None = None  # the last plain name read, and the token after it
+        self.stop_at_differential = 0  # inside an integrand: "d x" ends the term
 
     # ---------------------------------------------------------------- token helpers
     @property
@@ -81,10 +100,10 @@ class Parser:
     def fail(self, message: str, tok: Token | None = None) -> ParseError:
         return self.b.fail(message, (tok or self.tok).pos)
 
-    def expect(self, text: str) -> Token:
+    def expect(self, text: str, hint: str = "") -> Token:
         if self.tok.text != text:
             found = self.tok.text or "the end of the input"
-            raise self.fail(f"expected {text} but found {found}")
+            raise self.fail(f"expected {text} but found {found}{hint}")
         return self.next()
 
     def enter(self) -> None:
@@ -92,25 +111,55 @@ class Parser:
         if self.depth > MAX_DEPTH:
             raise self.fail(f"the expression is nested more than {MAX_DEPTH} deep")
 
+    def source(self, start: int) -> str:
+        """The text read since position ``start``."""
+        end = self.tokens[self.i - 1].end if self.i else start
+        return self.text[start:end].strip()
+
+    def note(self, start: int, meaning: str) -> None:
+        """Record how the text since ``start`` was read (for `Reading.explain`)."""
+        if not self.survey:
+            entry = (self.source(start), meaning)
+            if entry not in self.notes:
+                self.notes.append(entry)
+
+    def matching(self, k: int) -> int:
+        """Index of the token closing the bracket opened at token ``k`` (or of the end)."""
+        depth = 0
+        for j in range(k, len(self.tokens)):
+            text = self.tokens[j].text
+            if text in ("(", "[", "{", r"\{") or text.startswith(r"\begin"):
+                depth += 1
+            elif text in (")", "]", "}", r"\}") or text.startswith(r"\end"):
+                depth -= 1
+                if depth == 0:
+                    return j
+        return len(self.tokens) - 1
+
     # ---------------------------------------------------------------- grammar
     def parse(self, relation: bool) -> Any:
         if self.tok.kind == "end":
             raise self.fail("empty expression")
         first = self.expr()
         relations = []
-        while self.tok.text in _RELATIONS:
+        while self.tok.text in RELATIONS:
+            if not relation and self.tok.text == "=":
+                raise self.fail("unexpected = (a chain a = b = c is read as a whole, by parse_chain)")
             if not relation:
                 raise self.fail("a comparison is only accepted as a condition (an assumption)")
             op = self.next()
-            rel = _RELATIONS[op.text]
             second = self.expr()
-            relations.append(self.b.relation(rel, first, second, op.pos))
+            relations.append(self.b.relation(RELATIONS[op.text], first, second, op.pos))
             first = second
         if self.tok.kind != "end":
             raise self.fail(f"unexpected {self.tok.text}")
         if relation and not relations:
             raise self.fail("expected a condition such as x > 0")
-        return relations if relation else first
+        result = relations if relation else first
+        if any(getattr(r, "has", lambda *_: False)(PLACEHOLDER) for r in (relations if relation else [first])):
+            raise self.b.fail(r"\cdot as an argument is read only in \mathbb{E}_{a \sim \pi(\cdot|s)} and "
+                              r"D_{\mathrm{KL}}(\pi(\cdot|s) \| \pi_{\mathrm{ref}}(\cdot|s))", 0)
+        return result
 
     def expr(self) -> Any:
         self.enter()
@@ -136,7 +185,12 @@ class Parser:
             if explicit and self.tok.text in _PRODUCT_OPS:
                 op = self.next()
                 rhs = self.signed()
-                value = self.b.divide(value, rhs, op.pos) if op.text in ("/", r"\div") else self.b.times(value, rhs, op.pos)
+                if op.text in ("/", r"\div"):
+                    value = self.b.divide(value, rhs, op.pos)
+                elif op.text == r"\odot":
+                    value = self.b.hadamard(value, rhs, op.pos)
+                else:
+                    value = self.b.times(value, rhs, op.pos)
             elif self.starts_factor(functions=explicit):
                 at = self.tok.pos
                 value = self.b.times(value, self.scripted(), at)
@@ -153,6 +207,10 @@ class Parser:
     def starts_factor(self, functions: bool = True) -> bool:
         """Whether the current token can begin a factor (``functions``: also \\log, \\sin, ...)."""
         t = self.tok
+        if t.kind == "letter" and t.text == "d" and self.stop_at_differential:
+            nxt = self.peek()
+            if nxt.kind == "letter" or nxt.text in GREEK_NAMES:
+                return False  # the differential d x that ends an integrand
         if t.kind in ("num", "letter"):
             return True
         if t.text in ("|", r"\|"):
@@ -162,26 +220,30 @@ class Parser:
             return not (self.bars and self.bars[-1] in closing)
         if t.text in FUNCTIONS:
             return functions
-        return t.text in _OPENERS or (t.kind == "cmd" and t.text in _FACTOR_COMMANDS)
+        return t.text in OPENERS or t.text in GREEK_NAMES or (t.kind == "cmd" and t.text in self.commands)
 
     def scripted(self) -> Any:
         self.enter()
         start = self.tok
-        if start.kind == "letter" and self.peek().text == "_" or start.text in GREEK_NAMES and self.peek().text == "_":
-            base = self.subscripted()
-        else:
-            base = self.primary()
+        self.last_name = None
+        base = self.primary()
+        name = self.last_name[0] if self.last_name and self.last_name[1] == self.i else None
         if self.tok.text == "^":
-            self.next()
-            exponent = self.script()
-            base = self.b.power(base, exponent, start.pos)
+            base = self.superscript(base, name, start)
         if self.tok.text == "!":
             at = self.next().pos
-            base = sp.factorial(self.b.count_argument(base, "factorial", at))
+            base = sp.factorial(self.b.count_argument(self.b.scalar(base, "a factorial's argument", at), "factorial", at))
         if self.tok.text == "'":
-            raise self.fail(r"primes are not read; write \frac{d}{dx} f(x)")
+            raise self.fail("a prime is read on a name (s', \\pi') and on f, g, h, \\sigma before their argument "
+                            "(f'(x), a derivative); for the derivative of an expression write \\frac{d}{dx}")
         self.depth -= 1
         return base
+
+    def superscript(self, base: Any, name: Any, start: Token) -> Any:
+        """``base^{...}``: a power, or a transpose (overridden where names are known)."""
+        self.next()
+        exponent = self.script()
+        return self.b.power(base, exponent, start.pos)
 
     def script(self) -> Any:
         """The argument of ^ or _: a braced group or a single digit, letter or command."""
@@ -205,19 +267,6 @@ class Parser:
         self.expect("}")
         return value
 
-    def subscripted(self) -> Any:
-        base_tok = self.next()
-        base = GREEK_NAMES.get(base_tok.text, base_tok.text)
-        self.expect("_")
-        first = self.i
-        sub = self.script()
-        sub_text = "".join(GREEK_NAMES.get(t.text, t.text) for t in self.tokens[first : self.i] if t.text not in "{}")
-        if self.tok.text == "(" and (base in FUNCTION_LETTERS or base in _GREEK_FUNCTIONS or self.has_separator()):
-            return function(f"{base}_{sub_text}")(*self.arguments())
-        if {str(k) for k in self.bound} & {str(s) for s in sub.free_symbols}:
-            return function(base)(sub)  # the sub-th term of the sequence ``base``
-        return symbol(f"{base}_{sub_text}")
-
     # ---------------------------------------------------------------- primaries
     def primary(self) -> Any:
         t = self.tok
@@ -225,53 +274,36 @@ class Parser:
         if t.kind == "num":
             self.next()
             return self.b.number(t.text, t.pos)
-        if t.kind == "letter":
-            return self.letter()
-        if t.text in _OPENERS:
+        if t.kind == "letter" or t.text in GREEK_NAMES:
+            return self.name_atom()
+        if t.text in OPENERS:
             return self.bracketed()
         if t.text in ("|", r"\|"):
             return self.bars_value()
         handler = self.commands.get(t.text)
         if handler is not None:
             return handler(self)
-        if t.text in GREEK_NAMES:
-            return self.greek()
         if t.kind == "end":
             raise self.fail("the expression ends too early")
         if t.kind == "cmd":
-            raise self.fail(f"unknown or unsupported LaTeX command {t.text}")
+            raise self.fail(f"unknown or unsupported LaTeX command {t.text}; the accepted notation is listed "
+                            "in the documentation of refalgo.parsing")
         raise self.fail(f"unexpected {t.text}")
 
-    def letter(self) -> Any:
-        t = self.next()
-        if self.tok.text == "(" and (t.text in FUNCTION_LETTERS or self.has_separator()):
-            return function(t.text)(*self.arguments())
-        return sp.E if t.text == "e" else symbol(t.text)
-
-    def greek(self) -> Any:
-        t = self.next()
-        name = GREEK_NAMES[t.text]
-        if self.tok.text == "(":
-            if name == "sigma":
-                args = self.arguments()
-                if len(args) != 1:
-                    raise self.fail(r"\sigma(z), the logistic sigmoid, takes one argument", t)
-                return sigmoid(args[0])
-            if name in _GREEK_FUNCTIONS or self.has_separator():
-                return function(name)(*self.arguments())
-        return sp.pi if name == "pi" else symbol(name)
+    def name_atom(self) -> Any:
+        """A letter or Greek letter (overridden in ``_latex_names``)."""
+        raise NotImplementedError
 
     def has_separator(self) -> bool:
-        """Whether the parenthesis at the current token holds a , ; or \\mid at its top level."""
+        """Whether the parenthesis at the current token holds a , ; | or \\mid at its top level."""
+        close = self.matching(self.i)
         depth = 0
-        for t in self.tokens[self.i :]:
+        for t in self.tokens[self.i : close]:
             if t.text in ("(", "[", "{", r"\{"):
                 depth += 1
             elif t.text in (")", "]", "}", r"\}"):
                 depth -= 1
-                if depth == 0:
-                    return False
-            elif depth == 1 and t.text in (",", ";", r"\mid"):
+            elif depth == 1 and t.text in SEPARATORS:
                 return True
         return False
 
@@ -279,25 +311,32 @@ class Parser:
         """A parenthesised argument list; , ; | and \\mid all separate arguments."""
         self.expect("(")
         self.bars.append("sep")
-        args = [self.expr()]
-        while self.tok.text in (",", ";", "|", r"\mid"):
+        args = [self.argument()]
+        while self.tok.text in SEPARATORS:
             self.next()
-            args.append(self.expr())
+            args.append(self.argument())
         self.bars.pop()
         self.expect(")")
         if len(args) > 8:
             raise self.fail(f"{len(args)} arguments; at most 8 are accepted")
         return args
 
+    def argument(self) -> Any:
+        if self.tok.text == r"\cdot" and self.peek().text in (*SEPARATORS, ")"):
+            self.next()
+            return PLACEHOLDER
+        return self.expr()
+
     def bracketed(self) -> Any:
         items = self.items()
         if len(items) != 1:
-            raise self.fail("a list (a, b, ...) is only accepted inside a norm \\| \\| or as function arguments")
+            raise self.fail("a list (a, b, ...) is only accepted inside a norm \\| \\|, an inner product "
+                            "\\langle a, b \\rangle or as function arguments")
         return items[0]
 
     def items(self) -> list[Any]:
         open_tok = self.next()
-        close = _OPENERS[open_tok.text]
+        close = OPENERS[open_tok.text]
         self.bars.append("")
         items = [self.expr()]
         while self.tok.text == ",":
@@ -314,16 +353,13 @@ class Parser:
         open_tok = self.next()
         kind = "abs" if open_tok.text == "|" else "norm"
         self.bars.append(kind)
-        if kind == "norm" and self.tok.text in ("(", "["):
-            items = self.items()
-        else:
-            items = [self.expr()]
+        items = self.items() if kind == "norm" and self.tok.text in ("(", "[") else [self.expr()]
         self.bars.pop()
         if self.tok.text != open_tok.text:
             raise self.fail(f"expected {open_tok.text} to close the one opened at column {open_tok.pos + 1}")
         self.next()
         if kind == "abs":
-            return sp.Abs(items[0])
+            return sp.Abs(self.b.scalar(items[0], "inside |...|", open_tok.pos))
         p = 2
         if self.tok.text == "_":
             self.next()
@@ -332,8 +368,24 @@ class Parser:
             if p_value not in (1, 2, sp.oo):
                 raise self.fail(r"norms \|v\|_p are read for p = 1, 2 and \infty", p_tok)
             p = p_value
+        if len(items) == 1 and is_matrix(items[0]):
+            return self.vector_norm(items[0], p, open_tok)
+        items = [self.b.scalar(v, "inside \\| \\|", open_tok.pos) for v in items]
         if p == 1:
             return sp.Add(*[sp.Abs(v) for v in items])
         if p == sp.oo:
             return sp.Max(*[sp.Abs(v) for v in items])
         return sp.sqrt(sp.Add(*[v**2 for v in items])) if len(items) > 1 else sp.Abs(items[0])
+
+    def vector_norm(self, v: Any, p: Any, at: Token) -> Any:
+        r"""``\|v\|`` of a vector: the Euclidean norm $\sqrt{v^\top v}$ (p = 2 only, unless written out)."""
+        if isinstance(v, sp.MatrixBase):
+            entries = list(v)
+            if p == 1:
+                return sp.Add(*[sp.Abs(e) for e in entries])
+            if p == sp.oo:
+                return sp.Max(*[sp.Abs(e) for e in entries])
+            return sp.sqrt(sp.Add(*[e**2 for e in entries]))
+        if v.shape[1] != 1 or p != 2:
+            raise self.fail(r"the norm of a symbolic matrix is read only as \|x\| = \sqrt{x^\top x} for a vector x", at)
+        return sp.sqrt(sp.Trace(v.T * v))

@@ -17,13 +17,27 @@ from typing import Any
 
 import sympy as sp
 
-from ._common import MAX_CHARS, MAX_DEPTH, Builder, ParseError, function, greek_name, integer_bounds, sigmoid, symbol
+from ._common import (
+    MAX_CHARS,
+    MAX_DEPTH,
+    Builder,
+    ParseError,
+    function,
+    greek_name,
+    integer_bounds,
+    is_matrix,
+    refuse_characters,
+    sigmoid,
+    symbol,
+)
+from ._notation import Notation
 
 _Fn = Callable[..., Any]
 
 FUNCTIONS: dict[str, tuple[_Fn, tuple[int, ...]]] = {
     "sqrt": (sp.sqrt, (1,)),
-    "root": (lambda x, n: sp.root(x, n), (2,)),
+    "root": (lambda x, n: sp.real_root(x, n) if n.is_Integer and n % 2 else sp.root(x, n), (2,)),
+    "cbrt": (lambda x: sp.real_root(x, 3), (1,)),
     "exp": (sp.exp, (1,)),
     "log": (lambda x, b=None: sp.log(x) if b is None else sp.log(x, b), (1, 2)),
     "ln": (sp.log, (1,)),
@@ -107,18 +121,24 @@ def _syntax_error(text: str, exc: SyntaxError) -> ParseError:
     return ParseError(f"not a valid Python expression: {exc.msg}{hint}", text, pos)
 
 
-def parse_python(text: str, *, relation: bool = False) -> Any:
+def parse_python(text: str, *, relation: bool = False, notation: Notation | None = None) -> Any:
     """The SymPy object for a Python-syntax expression (or, with ``relation``, a condition)."""
+    return read_python(text, relation=relation, notation=notation)[0]
+
+
+def read_python(text: str, *, relation: bool = False, notation: Notation | None = None) -> tuple[Any, list[tuple[str, str]]]:
+    """The SymPy object for a Python-syntax expression and the notes on how it was read."""
     if len(text) > MAX_CHARS:
         raise ParseError(f"input of {len(text)} characters; at most {MAX_CHARS} are accepted", text, MAX_CHARS)
+    refuse_characters(text)
     lead = len(text) - len(text.lstrip())
     try:
-        return _parse_stripped(text[lead:], relation)
+        return _parse_stripped(text[lead:], relation, notation or Notation())
     except ParseError as exc:
         raise (exc.shifted(text, lead) if lead else exc) from None
 
 
-def _parse_stripped(text: str, relation: bool) -> Any:
+def _parse_stripped(text: str, relation: bool, notation: Notation) -> tuple[Any, list[tuple[str, str]]]:
     _depth_guard(text)
     try:
         tree = ast.parse(text, mode="eval")
@@ -128,16 +148,19 @@ def _parse_stripped(text: str, relation: bool) -> Any:
         raise ParseError(f"cannot read the input: {type(exc).__name__}", text, 0) from None
     if relation and not isinstance(tree.body, ast.Compare):
         raise ParseError("expected a condition such as x > 0 or 0 < gamma < 1", text, 0)
-    return _Reader(text, Builder(text), relation).read(tree.body, 0)
+    reader = _Reader(text, Builder(text), relation, notation)
+    return reader.read(tree.body, 0), reader.notes
 
 
 class _Reader:
     """Walks a Python AST and builds SymPy objects from whitelisted nodes only."""
 
-    def __init__(self, text: str, builder: Builder, relation: bool) -> None:
+    def __init__(self, text: str, builder: Builder, relation: bool, notation: Notation) -> None:
         self.text = text
         self.b = builder
         self.relation = relation
+        self.notation = notation
+        self.notes: list[tuple[str, str]] = []
 
     def pos(self, node: ast.AST) -> int:
         return _offset(self.text, getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
@@ -176,7 +199,18 @@ class _Reader:
         if len(name) == 1 and greek_name(name):
             name = greek_name(name) or name
             return sp.pi if name == "pi" else symbol(name)
+        shape = self.notation.shape(name)
+        if shape is not None:
+            self.notes.append((name, f"the matrix {name} of shape {sp.latex(shape[0])} \\times {sp.latex(shape[1])}"))
+            return sp.MatrixSymbol(name, *shape)
         return symbol(name)
+
+    def node_Attribute(self, node: ast.Attribute, depth: int) -> Any:
+        value = self.read(node.value, depth)
+        if node.attr != "T" or not is_matrix(value):
+            raise self.fail("attribute access (a.b) not allowed in an expression; only M.T, the transpose of a "
+                            "declared matrix M", node)
+        return value.T
 
     def node_UnaryOp(self, node: ast.UnaryOp, depth: int) -> Any:
         operand = self.read(node.operand, depth)
@@ -200,6 +234,10 @@ class _Reader:
             return self.b.divide(left, right, at)
         if isinstance(op, ast.Pow):
             return self.b.power(left, right, at)
+        if isinstance(op, ast.MatMult):
+            if not (is_matrix(left) and is_matrix(right)):
+                raise self.fail("@ multiplies declared matrices; use * for numbers", node)
+            return self.b.times(left, right, at)
         if isinstance(op, ast.BitXor):
             raise self.fail("^ is not a power in Python syntax; write x**2 (or use LaTeX syntax)", node)
         raise self.fail(f"operator {type(op).__name__} not allowed; use + - * / **", node)
@@ -232,6 +270,7 @@ class _Reader:
             raise self.fail(f"{name} is a constant, not a function", node)
         if not args:
             raise self.fail(f"{name}() needs at least one argument", node)
+        self.notes.append((ast.get_source_segment(self.text, node) or name, f"the function {sp.latex(sp.Symbol(name))} applied"))
         return function(name)(*args)
 
     def bound_symbol(self, node: ast.expr, what: str) -> sp.Symbol:

@@ -26,7 +26,8 @@ CASES = [
     ("sigmoid(z)", 1 / (1 + sp.exp(-z))),
     ("max(x, y) + Min(x, y)", sp.Max(x, y) + sp.Min(x, y)),
     ("factorial(5) + binomial(4, 2)", sp.Integer(126)),
-    ("root(x, 3)", sp.root(x, 3)),
+    ("root(x, 3)", sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)),  # the real cube root
+    ("root(x, 4)", x ** sp.Rational(1, 4)),
     ("pi + E + e", sp.pi + 2 * sp.E),
     ("oo", sp.oo),
     ("γ**2", gamma**2),
