@@ -1,51 +1,53 @@
 r"""Direct preference optimization: the reward model folded into the policy by a change of variables.
 
-The KL-regularized optimum :math:`\pi^* = \pi_\text{ref} e^{r/\beta} / Z` can be solved
-for the reward, :math:`r(x, y) = \beta \log\frac{\pi^*(y\mid x)}{\pi_\text{ref}(y\mid x)} + \beta\log Z(x)`.
-The :math:`\beta \log Z(x)` term depends on the prompt only, so it cancels inside
-Bradley–Terry, and the reward-model loss becomes a loss on the policy itself
-(Rafailov et al. 2023, eq. 7):
-
-.. math::
-
-    \mathcal{L}_\text{DPO} = -\log\sigma\bigl(\beta h\bigr), \qquad
-    h = \log\frac{\pi_\theta(y_w)}{\pi_\text{ref}(y_w)} - \log\frac{\pi_\theta(y_l)}{\pi_\text{ref}(y_l)}.
+Solving the KL-regularized optimum for the reward, :math:`r = \beta\log(\pi^*/\pi_\text{ref}) + \beta\log Z(x)`,
+and putting it into Bradley–Terry cancels :math:`Z(x)`: the reward-model loss becomes a
+loss on the policy itself, :math:`-\log\sigma(\beta h)` with
+:math:`h = \log\frac{\pi_\theta(y_w)}{\pi_\text{ref}(y_w)} - \log\frac{\pi_\theta(y_l)}{\pi_\text{ref}(y_l)}`
+(Rafailov et al. 2023, eq. 7); :func:`derivations` proves each step.
 
 **Conventions** — those of the DPO authors' reference code (``preference_loss`` in
 ``eric-mitchell/direct-preference-optimization``), which TRL's ``DPOTrainer`` follows:
 
 * inputs are *sequence* log-probabilities (token log-probabilities summed over the
-  response), one pair per entry of 1-D arrays; they must be ≤ 0;
+  response), ≤ 0, one pair per entry of 1-D arrays (the symbolic twin takes one pair);
 * ``label_smoothing`` ε is the conservative-DPO (cDPO) label-noise rate:
   :math:`-(1-\varepsilon)\log\sigma(\beta h) - \varepsilon\log\sigma(-\beta h)`;
 * ``loss_type="ipo"`` is :math:`(h - \tfrac{1}{2\beta})^2` (Azar et al. 2024, eq. 17,
-  with τ = β; no per-token averaging);
+  with τ = β; no per-token averaging, unlike TRL);
 * ``loss_type="robust"`` is robust DPO (Chowdhury et al. 2024):
   :math:`\bigl[-(1-\varepsilon)\log\sigma(\beta h) + \varepsilon\log\sigma(-\beta h)\bigr]/(1-2\varepsilon)`;
-* ``reference_free=True`` drops the reference from :math:`h` (an implicit uniform
-  reference), but the reported rewards still use it, as in the reference code;
-* the implicit rewards returned are :math:`\beta(\log\pi_\theta(y) - \log\pi_\text{ref}(y))`;
-* losses are per pair, not averaged.
-
-The dtype follows the inputs: float32 when all four arrays are float32, else float64.
+* ``reference_free=True`` drops the reference from :math:`h`, but the returned
+  rewards still use it, as in the reference code;
+* the implicit rewards are :math:`\beta(\log\pi_\theta(y) - \log\pi_\text{ref}(y))`;
+* losses and gradients are per pair, not averaged; the dtype follows the inputs
+  (float32 when all four arrays are float32, else float64).
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import sympy as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
-from .._validate import as_array, as_positive, as_real
+from .._exact import ExactNumber, exact, exact_positive
+from .._validate import as_array, as_flag, as_positive, as_real
+from ..derivation import Derivation, Step
+from ..functions import sigmoid
 from ..registry import Concept, Tolerance
-from ._exact import exact, exact_or_symbol, sigmoid
+from ._engine.stable import softplus
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 __all__ = [
     "DPOLoss",
     "PreferenceMetrics",
+    "derivations",
     "dpo_gradients",
     "dpo_loss",
     "dpo_loss_symbolic",
@@ -63,6 +65,7 @@ REFERENCES = (
 )
 
 LOSS_TYPES = ("sigmoid", "ipo", "robust")
+_NAMES = ("policy_chosen_logps", "policy_rejected_logps", "reference_chosen_logps", "reference_rejected_logps")
 
 
 class DPOLoss(NamedTuple):
@@ -82,61 +85,110 @@ class PreferenceMetrics(NamedTuple):
     rejected: float
 
 
-class _Batch(NamedTuple):
-    h: NDArray[Any]
-    chosen: NDArray[Any]
-    rejected: NDArray[Any]
-    beta: float
-    eps: float
-    loss_type: str
-
-
-def _logps(x: Any, name: str, dtype: Any) -> NDArray[Any]:
-    a = as_array(x, name, ndim=1, dtype=dtype)
-    if np.any(a > 0):
-        k = int(np.argmax(a > 0))
-        raise ValueError(f"{name}: expected log-probabilities <= 0; got {a[k]} at {name}[{k}]")
-    return a
-
-
-def _raw(x: Any, name: str) -> Any:
-    if isinstance(x, (str, bytes)) or x is None:
-        return x  # as_array names the argument in its TypeError
-    try:
-        return np.asarray(x)
-    except ValueError:
-        raise TypeError(f"{name}: expected a 1-D array of numbers; got a ragged sequence") from None
-
-
-def _batch(args: tuple[Any, Any, Any, Any], beta: Any, label_smoothing: Any, loss_type: Any, reference_free: Any) -> _Batch:
-    names = ("policy_chosen_logps", "policy_rejected_logps", "reference_chosen_logps", "reference_rejected_logps")
-    raw = [_raw(a, n) for a, n in zip(args, names)]
-    single = all(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in raw)
-    dtype = np.float32 if single else np.float64
-    pc, pr, rc, rr = (_logps(a, n, dtype) for a, n in zip(raw, names))
-    for a, n in zip((pr, rc, rr), names[1:]):
-        if a.shape != pc.shape:
-            raise ValueError(f"{n}: expected the shape of policy_chosen_logps {pc.shape}; got shape {a.shape}")
-    b = as_positive(beta, "beta")
-    eps = as_real(label_smoothing, "label_smoothing")
-    if not 0 <= eps < 0.5:
+def _check_options(eps: Any, loss_type: object) -> str:
+    """``loss_type`` checked, and ε in [0, 1/2) (0 for IPO), for both twins."""
+    if not 0 <= eps < sp.Rational(1, 2):
         raise ValueError(f"label_smoothing: expected a number in [0, 0.5); got {eps}")
     if not isinstance(loss_type, str) or loss_type not in LOSS_TYPES:
         raise ValueError(f"loss_type: expected one of {LOSS_TYPES}; got {loss_type!r}")
     if loss_type == "ipo" and eps != 0:
         raise ValueError(f"label_smoothing: the IPO loss has no label smoothing, expected 0; got {eps}")
-    if not isinstance(reference_free, (bool, np.bool_)):
-        raise TypeError(f"reference_free: expected True or False; got {reference_free!r}")
-    h = (pc - pr) if reference_free else (pc - rc) - (pr - rr)
-    cast = lambda v: np.asarray(v, dtype=dtype)  # noqa: E731
-    return _Batch(h, cast(b * (pc - rc)), cast(b * (pr - rr)), b, eps, loss_type)
+    return loss_type
+
+
+# ---------------------------------------------------------------- symbolic twin
+def dpo_loss_symbolic(
+    policy_chosen_logps: ExactNumber,
+    policy_rejected_logps: ExactNumber,
+    reference_chosen_logps: ExactNumber,
+    reference_rejected_logps: ExactNumber,
+    *,
+    beta: ExactNumber,
+    label_smoothing: ExactNumber = 0,
+    loss_type: str = "sigmoid",
+    reference_free: bool = False,
+) -> sp.Expr:
+    r"""Exact DPO (or cDPO, IPO, robust DPO) loss of one pair, with σ and log written out.
+
+    :math:`\log\pi_\theta(y_w)`, :math:`\log\pi_\theta(y_l)`, :math:`\log\pi_\text{ref}(y_w)`,
+    :math:`\log\pi_\text{ref}(y_l)` are the four log-probability arguments; β is ``beta``,
+    ε is ``label_smoothing``.
+
+    Parameters
+    ----------
+    policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps
+        The four sequence log-probabilities of one pair: exact numbers ≤ 0 (ints,
+        Fractions, ``"p/q"`` or decimal strings, SymPy numbers), or SymPy symbols.
+    beta
+        :math:`\beta > 0`, exact.
+    label_smoothing
+        :math:`\varepsilon \in [0, 1/2)`, exact; 0 for IPO.
+    loss_type, reference_free
+        As in :func:`dpo_loss`.
+
+    Returns
+    -------
+    sympy.Expr
+        The loss, e.g. :math:`-(1-\varepsilon)\log\sigma(\beta h) - \varepsilon\log\sigma(-\beta h)`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Non-numeric arguments, a positive log-probability, β ≤ 0, ε out of range or
+        nonzero with IPO, an unknown ``loss_type``, a non-boolean ``reference_free``.
+
+    References
+    ----------
+    Rafailov et al. (2023), eq. (7); Azar et al. (2024), eq. (17); Chowdhury et al. (2024).
+
+    Examples
+    --------
+    >>> dpo_loss_symbolic(-1, -2, "-1.5", "-1.5", beta="0.1")
+    -log(1/(exp(-1/10) + 1))
+    """
+    args = (policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps)
+    pc, pr, rc, rr = (exact(v, n, symbolic=True) for v, n in zip(args, _NAMES))
+    for v, n in zip((pc, pr, rc, rr), _NAMES):
+        if v.is_positive:
+            raise ValueError(f"{n}: expected a log-probability <= 0; got {v}")
+    b, eps = exact_positive(beta, "beta"), exact(label_smoothing, "label_smoothing")
+    loss_type = _check_options(eps, loss_type)
+    h = (pc - pr) if as_flag(reference_free, "reference_free") else (pc - rc) - (pr - rr)  # (7) h
+    if loss_type == "ipo":
+        return (h - 1 / (2 * b)) ** 2  # IPO (17), τ = β
+    clean, flipped = -sp.log(sigmoid(b * h)), -sp.log(sigmoid(-b * h))  # (7) −log σ(±βh)
+    if loss_type == "sigmoid":
+        return (1 - eps) * clean + eps * flipped  # cDPO: labels flipped with probability ε
+    return ((1 - eps) * clean - eps * flipped) / (1 - 2 * eps)  # robust DPO
+
+
+# ---------------------------------------------------------------- numeric twins
+def _logps(args: Sequence[ArrayLike]) -> list[NDArray[Any]]:
+    """The four log-probability arrays: 1-D, one shape, finite, ≤ 0, in the common dtype."""
+    try:
+        single = all(np.asarray(a).dtype == np.float32 for a in args)
+    except ValueError:  # ragged rows: as_array names the argument below
+        single = False
+    dtype = np.float32 if single else np.float64
+    first = as_array(args[0], _NAMES[0], ndim=1, dtype=dtype)
+    out = [first] + [as_array(a, n, shape=first.shape, dtype=dtype) for a, n in zip(args[1:], _NAMES[1:])]
+    for a, n in zip(out, _NAMES):
+        if np.any(a > 0):
+            k = int(np.argmax(a > 0))
+            raise ValueError(f"{n}: expected log-probabilities <= 0; got {a[k]} at {n}[{k}]")
+    return out
+
+
+def _options(beta: float, label_smoothing: float, loss_type: str, reference_free: bool) -> tuple[float, float, str, bool]:
+    b, eps = as_positive(beta, "beta"), as_real(label_smoothing, "label_smoothing")
+    return b, eps, _check_options(eps, loss_type), as_flag(reference_free, "reference_free")
 
 
 def dpo_loss(
-    policy_chosen_logps: Any,
-    policy_rejected_logps: Any,
-    reference_chosen_logps: Any,
-    reference_rejected_logps: Any,
+    policy_chosen_logps: ArrayLike,
+    policy_rejected_logps: ArrayLike,
+    reference_chosen_logps: ArrayLike,
+    reference_rejected_logps: ArrayLike,
     *,
     beta: float,
     label_smoothing: float = 0.0,
@@ -144,6 +196,9 @@ def dpo_loss(
     reference_free: bool = False,
 ) -> DPOLoss:
     r"""Per-pair DPO (or cDPO, IPO, robust DPO) losses and implicit rewards, stable for any margin.
+
+    Symbols as in :func:`dpo_loss_symbolic`; the softplus :math:`\mathrm{sp}(u) = -\log\sigma(-u)`
+    is evaluated without overflow (:math:`|\beta h| = 10^6` included).
 
     Parameters
     ----------
@@ -165,72 +220,46 @@ def dpo_loss(
     Returns
     -------
     DPOLoss
-        ``(losses, chosen_rewards, rejected_rewards)``, each the inputs' shape; the
-        rewards are :math:`\beta(\log\pi_\theta - \log\pi_\text{ref})`.
+        ``(losses, chosen_rewards, rejected_rewards)``, each the inputs' shape.
 
     Raises
     ------
     TypeError
         Non-numeric arrays or a non-boolean ``reference_free``.
     ValueError
-        Shapes that differ or are not 1-D; NaN, inf or positive log-probabilities;
+        Ragged, non-1-D or differing shapes; NaN, inf or positive log-probabilities;
         β ≤ 0; ε outside [0, 0.5) or nonzero with IPO; an unknown ``loss_type``.
-
-    Notes
-    -----
-    With :math:`h = (\log\pi_\theta(y_w) - \log\pi_\text{ref}(y_w)) - (\log\pi_\theta(y_l) - \log\pi_\text{ref}(y_l))`
-    and :math:`z = \beta h`:
-
-    .. math::
-
-        \text{sigmoid: } (1-\varepsilon)\,\mathrm{sp}(-z) + \varepsilon\,\mathrm{sp}(z), \quad
-        \text{ipo: } (h - \tfrac{1}{2\beta})^2, \quad
-        \text{robust: } \frac{(1-\varepsilon)\,\mathrm{sp}(-z) - \varepsilon\,\mathrm{sp}(z)}{1-2\varepsilon},
-
-    where :math:`\mathrm{sp}(u) = \log(1 + e^u) = -\log\sigma(-u)`. Since
-    :math:`\mathrm{sp}(z) = \mathrm{sp}(-z) + z`, the code evaluates one softplus:
-    sigmoid is :math:`\mathrm{sp}(-z) + \varepsilon z`, robust is
-    :math:`\mathrm{sp}(-z) - \frac{\varepsilon}{1-2\varepsilon} z`, with
-    :math:`\mathrm{sp}(u) = \max(u, 0) + \operatorname{log1p}(e^{-|u|})`, finite for
-    every finite :math:`u` (:math:`|z| = 10^6` included).
 
     References
     ----------
-    Rafailov et al. (2023), eq. (7); Mitchell (2023) for cDPO; Azar et al. (2024), eq. (17);
-    Chowdhury et al. (2024); the DPO reference code's ``preference_loss``.
+    Rafailov et al. (2023), eq. (7); the DPO reference code's ``preference_loss``.
 
     Examples
     --------
     >>> out = dpo_loss([-1.0], [-2.0], [-1.5], [-1.5], beta=0.1)
-    >>> out.losses.round(6)            # -log σ(0.1 · ((-1 + 1.5) - (-2 + 1.5)))
-    array([0.644397])
-    >>> out.chosen_rewards, out.rejected_rewards
-    (array([0.05]), array([-0.05]))
+    >>> out.losses.round(6), out.chosen_rewards, out.rejected_rewards
+    (array([0.644397]), array([0.05]), array([-0.05]))
     """
-    b = _batch(
-        (policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps),
-        beta, label_smoothing, loss_type, reference_free,
-    )
-    z = b.beta * b.h
-    if b.loss_type == "ipo":
-        losses = (b.h - 1 / (2 * b.beta)) ** 2
-    elif b.loss_type == "sigmoid":
-        losses = _softplus(-z) + b.eps * z if b.eps else _softplus(-z)  # sp(z) = sp(-z) + z
+    pc, pr, rc, rr = _logps((policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps))
+    b, eps, loss_type, free = _options(beta, label_smoothing, loss_type, reference_free)
+    h = (pc - pr) if free else (pc - rc) - (pr - rr)  # (7) log π_θ/π_ref of y_w minus that of y_l
+    z = b * h
+    if loss_type == "ipo":
+        losses = (h - 1 / (2 * b)) ** 2  # IPO (17), τ = β
+    elif loss_type == "sigmoid":
+        losses = softplus(-z) + eps * z if eps else softplus(-z)  # (7) −log σ(z); cDPO: + ε z, as sp(z) = sp(−z) + z
     else:
-        losses = _softplus(-z) - (b.eps / (1 - 2 * b.eps)) * z
-    return DPOLoss(np.asarray(losses, dtype=b.h.dtype), b.chosen, b.rejected)
-
-
-def _softplus(u: NDArray[Any]) -> NDArray[Any]:
-    """log(1 + e^u) without overflow: max(u, 0) + log1p(e^(-|u|))."""
-    return np.maximum(u, 0) + np.log1p(np.exp(-np.abs(u)))
+        losses = softplus(-z) - (eps / (1 - 2 * eps)) * z  # robust DPO, one softplus
+    chosen_rewards = b * (pc - rc)  # (5) implicit reward β log π_θ(y_w)/π_ref(y_w)
+    rejected_rewards = b * (pr - rr)
+    return DPOLoss(*(np.asarray(v, dtype=h.dtype) for v in (losses, chosen_rewards, rejected_rewards)))
 
 
 def dpo_gradients(
-    policy_chosen_logps: Any,
-    policy_rejected_logps: Any,
-    reference_chosen_logps: Any,
-    reference_rejected_logps: Any,
+    policy_chosen_logps: ArrayLike,
+    policy_rejected_logps: ArrayLike,
+    reference_chosen_logps: ArrayLike,
+    reference_rejected_logps: ArrayLike,
     *,
     beta: float,
     label_smoothing: float = 0.0,
@@ -238,6 +267,9 @@ def dpo_gradients(
     reference_free: bool = False,
 ) -> tuple[NDArray[Any], NDArray[Any]]:
     r"""Derivatives of each pair's loss with respect to the policy's chosen and rejected log-probabilities.
+
+    Symbols as in :func:`dpo_loss_symbolic`; σ is :func:`scipy.special.expit`, so every
+    value is finite and bounded by β for any margin.
 
     Parameters
     ----------
@@ -256,45 +288,40 @@ def dpo_gradients(
     TypeError, ValueError
         As :func:`dpo_loss`.
 
-    Notes
-    -----
-    For DPO :math:`\partial\mathcal{L}/\partial h = -\beta\,\sigma(-\beta h) = -\beta\,\sigma(\hat r_l - \hat r_w)`:
-    the pair's weight is large when the implicit reward orders it wrongly
-    (Rafailov et al. 2023, §4). With ε (using :math:`\sigma(z) = 1 - \sigma(-z)`):
-    :math:`\beta\bigl[\varepsilon - \sigma(-z)\bigr]`; robust:
-    :math:`-\beta\bigl[\sigma(-z) + \varepsilon/(1-2\varepsilon)\bigr]`;
-    IPO: :math:`2(h - \tfrac{1}{2\beta})`. σ is :func:`scipy.special.expit`, so every
-    value is finite and bounded by β for any margin.
+    References
+    ----------
+    Rafailov et al. (2023), §4.
 
     Examples
     --------
-    >>> dc, dr = dpo_gradients([-1.0], [-1.0], [-1.0], [-1.0], beta=0.5)
-    >>> dc, dr          # h = 0: -β σ(0) = -β/2
+    >>> dpo_gradients([-1.0], [-1.0], [-1.0], [-1.0], beta=0.5)  # h = 0: -β σ(0) = -β/2
     (array([-0.25]), array([0.25]))
     """
-    b = _batch(
-        (policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps),
-        beta, label_smoothing, loss_type, reference_free,
-    )
-    z = b.beta * b.h
-    if b.loss_type == "ipo":
-        dh = 2 * (b.h - 1 / (2 * b.beta))
-    elif b.loss_type == "sigmoid":
-        dh = b.beta * (b.eps - expit(-z))  # σ(z) = 1 − σ(−z)
+    pc, pr, rc, rr = _logps((policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps))
+    b, eps, loss_type, free = _options(beta, label_smoothing, loss_type, reference_free)
+    h = (pc - pr) if free else (pc - rc) - (pr - rr)  # (7) h
+    z = b * h
+    if loss_type == "ipo":
+        dh = 2 * (h - 1 / (2 * b))  # d/dh (h − 1/(2β))²
+    elif loss_type == "sigmoid":
+        dh = b * (eps - expit(-z))  # §4: −β σ(−βh); cDPO adds βε, as σ(z) = 1 − σ(−z)
     else:
-        dh = -b.beta * (expit(-z) + b.eps / (1 - 2 * b.eps))
-    d = np.asarray(dh, dtype=b.h.dtype)
-    return d, -d
+        dh = -b * (expit(-z) + eps / (1 - 2 * eps))  # robust DPO
+    d = np.asarray(dh, dtype=h.dtype)
+    return d, -d  # ∂h/∂log π_θ(y_w) = 1, ∂h/∂log π_θ(y_l) = −1
 
 
-def preference_metrics(chosen_rewards: Any, rejected_rewards: Any) -> PreferenceMetrics:
+def preference_metrics(chosen_rewards: ArrayLike, rejected_rewards: ArrayLike) -> PreferenceMetrics:
     r"""Reward accuracy, mean margin and mean rewards of a batch — the numbers logged while training.
+
+    :math:`\hat r_w` is ``chosen_rewards``, :math:`\hat r_l` is ``rejected_rewards``; these
+    are TRL's ``rewards/accuracies``, ``rewards/margins``, ``rewards/chosen`` and
+    ``rewards/rejected``.
 
     Parameters
     ----------
     chosen_rewards, rejected_rewards
-        Implicit rewards :math:`\hat r_w, \hat r_l` per pair (from :func:`dpo_loss`),
-        finite 1-D arrays of the same shape.
+        Implicit rewards per pair (from :func:`dpo_loss`), finite 1-D arrays of the same shape.
 
     Returns
     -------
@@ -308,10 +335,9 @@ def preference_metrics(chosen_rewards: Any, rejected_rewards: Any) -> Preference
     TypeError, ValueError
         Non-numeric, non-finite, empty or mismatched arrays.
 
-    Notes
-    -----
-    These are TRL's ``rewards/accuracies``, ``rewards/margins``, ``rewards/chosen``
-    and ``rewards/rejected``, and the DPO reference code's ``rewards_train/*``.
+    References
+    ----------
+    The DPO reference code's ``rewards_train/*`` metrics; TRL's ``DPOTrainer`` logs.
 
     Examples
     --------
@@ -319,80 +345,117 @@ def preference_metrics(chosen_rewards: Any, rejected_rewards: Any) -> Preference
     PreferenceMetrics(accuracy=0.5, margin=0.125, chosen=0.3125, rejected=0.1875)
     """
     w = as_array(chosen_rewards, "chosen_rewards", ndim=1)
-    lo = as_array(rejected_rewards, "rejected_rewards", ndim=1)
-    if w.shape != lo.shape:
-        raise ValueError(f"rejected_rewards: expected the shape of chosen_rewards {w.shape}; got shape {lo.shape}")
+    lo = as_array(rejected_rewards, "rejected_rewards", shape=w.shape)
     return PreferenceMetrics(float(np.mean(w > lo)), float(np.mean(w - lo)), float(np.mean(w)), float(np.mean(lo)))
 
 
-def dpo_loss_symbolic(
-    policy_chosen_logp: Any,
-    policy_rejected_logp: Any,
-    reference_chosen_logp: Any,
-    reference_rejected_logp: Any,
-    *,
-    beta: Any,
-    label_smoothing: Any = 0,
-    loss_type: str = "sigmoid",
-) -> sp.Expr:
-    r"""Exact DPO loss of one pair, from the definitions (σ and log written out).
+# ---------------------------------------------------------------- derivations
+_BETA = sp.Symbol("beta", positive=True)
+_PW, _PL, _QW, _QL = sp.symbols(r"{\pi_\theta(y_w)} {\pi_\theta(y_l)} {\pi_{ref}(y_w)} {\pi_{ref}(y_l)}", positive=True)
+_Z = sp.Symbol("Z(x)", positive=True)
+_REWARD, _STAR, _REF = sp.Symbol("r(x,y)", real=True), sp.Symbol(r"{\pi^*(y|x)}", positive=True), sp.Symbol(r"\pi_{ref}(y|x)", positive=True)
+_U, _Z_MARGIN, _EPS = sp.Symbol("u", real=True), sp.Symbol("z", real=True), sp.Symbol("varepsilon", nonnegative=True)
+_THETA = sp.Symbol("theta", real=True)
+_ELL_W, _ELL_L = sp.Function("ell_w"), sp.Function("ell_l")  # ℓ(θ) = log π_θ(y | x)
+_A_W, _A_L = sp.symbols(r"\log\pi_{ref}(y_w) \log\pi_{ref}(y_l)", real=True)
+_RHAT_W, _RHAT_L = sp.symbols(r"\hat{r}_w \hat{r}_l", real=True)
 
-    Parameters
-    ----------
-    policy_chosen_logp, policy_rejected_logp, reference_chosen_logp, reference_rejected_logp
-        The four sequence log-probabilities of one pair: exact numbers ≤ 0, or SymPy
-        symbols (to differentiate the loss).
-    beta
-        :math:`\beta > 0`, exact.
-    label_smoothing
-        :math:`\varepsilon \in [0, 1/2)`, exact (0 for IPO).
-    loss_type
-        ``"sigmoid"``, ``"ipo"`` or ``"robust"``, as in :func:`dpo_loss`.
+
+def _reparametrization() -> Derivation:
+    return Derivation(
+        "Reparametrization: the reward in terms of the optimal policy",
+        [
+            Step(sp.Eq(sp.log(_STAR), sp.log(_REF) + _REWARD / _BETA - sp.log(_Z)), "log of π* = π_ref exp(r/β) / Z"),
+            Step(sp.Eq(_REWARD, _BETA * sp.log(_STAR) - _BETA * sp.log(_REF) + _BETA * sp.log(_Z)),
+                 "multiply by −β and rearrange", factor=-_BETA),
+        ],
+    )
+
+
+def _z_cancels() -> Derivation:
+    rw = _BETA * sp.log(_PW / _QW) + _BETA * sp.log(_Z)
+    rl = _BETA * sp.log(_PL / _QL) + _BETA * sp.log(_Z)
+    return Derivation(
+        "Z(x) cancels inside Bradley–Terry",
+        [
+            Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sigmoid(rw - rl)), "BT with r = β log(π/π_ref) + β log Z"),
+            Step(sigmoid(_BETA * sp.log(_PW / _QW) - _BETA * sp.log(_PL / _QL)), "β log Z(x) − β log Z(x) = 0"),
+        ],
+    )
+
+
+def _dpo_objective() -> Derivation:
+    u = _BETA * sp.log(_PW / _QW) - _BETA * sp.log(_PL / _QL)
+    return Derivation(
+        "The DPO loss and its stable form",
+        [
+            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\text{DPO}"), -sp.log(sigmoid(u))), "negative log-likelihood of y_w ≻ y_l"),
+            Step(sp.log(1 + (_PL * _QW / (_PW * _QL)) ** _BETA), "exp(−β log a) = 1 / a to the power β"),
+            Step(sp.log(1 + sp.exp(-u)), "the softplus of −βh"),
+        ],
+    )
+
+
+def _softplus_without_overflow() -> Derivation:
+    return Derivation(
+        "Softplus without overflow (u = −βh)",
+        [
+            Step(sp.Eq(sp.Symbol(r"\mathrm{sp}(u)"), sp.log(1 + sp.exp(_U))), "definition"),
+            Step(sp.Piecewise((_U + sp.log(1 + sp.exp(-_U)), _U >= 0), (sp.log(1 + sp.exp(_U)), True)),
+                 "for u ≥ 0 pull out exp(u): max(u, 0) + log1p(exp(−|u|))"),
+        ],
+    )
+
+
+def _gradient() -> Derivation:
+    loss = -sp.log(sigmoid(_BETA * (_ELL_W(_THETA) - _A_W) - _BETA * (_ELL_L(_THETA) - _A_L)))
+    dw, dl = sp.Derivative(_ELL_W(_THETA), _THETA), sp.Derivative(_ELL_L(_THETA), _THETA)
+    return Derivation(
+        "The DPO gradient",
+        [
+            Step(sp.Eq(sp.Symbol(r"\partial_\theta \mathcal{L}_\text{DPO}"), sp.Derivative(loss, _THETA)),
+                 "differentiate the loss with respect to a parameter θ"),
+            Step(-_BETA * sp.exp(-(_RHAT_W - _RHAT_L)) / (1 + sp.exp(-(_RHAT_W - _RHAT_L))) * (dw - dl),
+                 "chain rule: d/du [−log σ(u)] = −σ(−u)"),
+            Step(-_BETA * sigmoid(_RHAT_L - _RHAT_W) * (dw - dl), "exp(−u) / (1 + exp(−u)) = σ(−u)"),
+        ],
+        where={_RHAT_W: _BETA * (_ELL_W(_THETA) - _A_W), _RHAT_L: _BETA * (_ELL_L(_THETA) - _A_L)},
+    )
+
+
+def _conservative_in_one_softplus() -> Derivation:
+    z, eps = _Z_MARGIN, _EPS
+    return Derivation(
+        "Conservative DPO with one softplus (z = βh)",
+        [
+            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\varepsilon"), -(1 - eps) * sp.log(sigmoid(z)) - eps * sp.log(sigmoid(-z))),
+                 "labels flipped with probability ε"),
+            Step((1 - eps) * sp.log(1 + sp.exp(-z)) + eps * sp.log(1 + sp.exp(z)), "−log σ(u) = log(1 + exp(−u))"),
+            Step(sp.log(1 + sp.exp(-z)) + eps * z, "log(1 + exp(z)) = log(1 + exp(−z)) + z"),
+        ],
+    )
+
+
+def derivations() -> tuple[Derivation, ...]:
+    """The verified derivations of the DPO page: reparametrization, cancellation of Z, the loss, its gradient.
 
     Returns
     -------
-    sympy.Expr
-        The loss, e.g. :math:`-(1-\varepsilon)\log\sigma(\beta h) - \varepsilon\log\sigma(-\beta h)`.
-
-    Raises
-    ------
-    TypeError, ValueError
-        Non-numeric arguments, a positive log-probability, β ≤ 0, ε out of range,
-        or an unknown ``loss_type``.
-
-    Notes
-    -----
-    :math:`\sigma(u) = 1/(1 + e^{-u})` and :math:`h` as in :func:`dpo_loss`.
+    tuple of Derivation
+        Each verified when the page builds; the last shows that conservative DPO
+        needs one softplus, as :func:`dpo_loss` computes it.
 
     Examples
     --------
-    >>> dpo_loss_symbolic(-1, -2, "-1.5", "-1.5", beta="0.1")
-    -log(1/(exp(-1/10) + 1))
+    >>> [d.verify().ok for d in derivations()]
+    [True, True, True, True, True, True]
     """
-    names = ("policy_chosen_logp", "policy_rejected_logp", "reference_chosen_logp", "reference_rejected_logp")
-    args = (policy_chosen_logp, policy_rejected_logp, reference_chosen_logp, reference_rejected_logp)
-    vals = [exact_or_symbol(v, n) for v, n in zip(args, names)]
-    for v, n in zip(vals, names):
-        if v.is_positive:
-            raise ValueError(f"{n}: expected a log-probability <= 0; got {v}")
-    b, eps = exact(beta, "beta"), exact(label_smoothing, "label_smoothing")
-    if not b > 0:
-        raise ValueError(f"beta: expected a number > 0; got {b}")
-    if not (0 <= eps < sp.Rational(1, 2)):
-        raise ValueError(f"label_smoothing: expected a number in [0, 1/2); got {eps}")
-    h = (vals[0] - vals[2]) - (vals[1] - vals[3])
-    if loss_type == "ipo":
-        return (h - 1 / (2 * b)) ** 2
-    clean, flipped = -sp.log(sigmoid(b * h)), -sp.log(sigmoid(-b * h))
-    if loss_type == "sigmoid":
-        return (1 - eps) * clean + eps * flipped
-    if loss_type == "robust":
-        return ((1 - eps) * clean - eps * flipped) / (1 - 2 * eps)
-    raise ValueError(f"loss_type: expected one of {LOSS_TYPES}; got {loss_type!r}")
+    return (_reparametrization(), _z_cancels(), _dpo_objective(), _softplus_without_overflow(), _gradient(),
+            _conservative_in_one_softplus())
 
 
 # ---------------------------------------------------------------- registry
-def _inputs() -> Any:
+def _inputs() -> SearchStrategy[dict[str, Any]]:
     from hypothesis import strategies as st
 
     from ..testing import rationals

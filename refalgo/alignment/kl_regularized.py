@@ -2,44 +2,42 @@ r"""The KL-regularized objective of RLHF and its closed-form optimum.
 
 RLHF's third stage maximizes, for each prompt :math:`x`, the expected reward while
 staying close to the reference (SFT) policy :math:`\pi_\text{ref}`:
+:math:`J(\pi) = \sum_y \pi(y) r(y) - \beta\,\mathrm{KL}(\pi \,\|\, \pi_\text{ref})`. Over a
+finite set of responses its unique maximizer is the Gibbs policy
+:math:`\pi^* = \pi_\text{ref} e^{r/\beta} / Z` with :math:`Z = \sum_y \pi_\text{ref}(y) e^{r(y)/\beta}`,
+and :math:`J(\pi^*) = \beta\log Z`; :func:`derivations` proves both.
 
-.. math::
+**Conventions** — those of the DPO paper (Rafailov et al. 2023, eqs. 3–4):
 
-    J(\pi) = \sum_y \pi(y \mid x)\, r(x, y) - \beta\, \mathrm{KL}\bigl(\pi(\cdot\mid x) \,\|\, \pi_\text{ref}(\cdot\mid x)\bigr).
-
-Over a finite set of responses its unique maximizer is the Gibbs (Boltzmann) policy
-
-.. math::
-
-    \pi^*(y \mid x) = \frac{\pi_\text{ref}(y \mid x)\, e^{r(x, y)/\beta}}{Z(x)}, \qquad
-    Z(x) = \sum_y \pi_\text{ref}(y \mid x)\, e^{r(x, y)/\beta},
-
-with :math:`J(\pi^*) = \beta \log Z(x)` and :math:`J(\pi^*) - J(\pi) = \beta\,\mathrm{KL}(\pi \,\|\, \pi^*) \ge 0`
-(Rafailov et al. 2023, eq. 4 and Appendix A.1). The derivation (a Lagrange multiplier
-for :math:`\sum_y \pi(y) = 1`, then Gibbs' inequality) is in :mod:`refalgo.alignment.kl_derivations`.
-
-**Conventions.** ``reference`` and ``reward`` have shape ``(K,)`` (one prompt, K
-responses) or ``(P, K)`` (P prompts), ``reward[p, k]`` = :math:`r(x_p, y_k)`; each row of
-``reference`` is a probability vector. A response with :math:`\pi_\text{ref} = 0` gets
-:math:`\pi^* = 0` (KL is infinite for any policy that gives it mass). β > 0 is the KL
-coefficient, in the reward's units.
+* ``reference`` and ``reward`` have shape ``(K,)`` (one prompt, K responses) or
+  ``(P, K)`` (P prompts), ``reward[p, k]`` = :math:`r(x_p, y_k)`; each row of
+  ``reference`` is a probability vector; the symbolic twins take one prompt;
+* KL is the *reverse* KL of whole responses, :math:`\sum_y \pi(y)\log\frac{\pi(y)}{\pi_\text{ref}(y)}`;
+* a response with :math:`\pi_\text{ref} = 0` gets :math:`\pi^* = 0`;
+* β > 0 is the KL coefficient, in the reward's units.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
-from numpy.typing import NDArray
-from scipy.optimize import minimize
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import logsumexp, rel_entr
 
-from .._validate import as_array, as_positive
+from .._exact import ExactNumber, ExactNumbers, exact_distribution, exact_positive, exact_vector
+from .._validate import as_array, as_positive, probability_rows
+from ..assumptions import Assumptions
+from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
-from ._exact import exact, exact_vector
+from ._engine.search import maximize_numerically
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 __all__ = [
+    "derivations",
     "kl_objective",
     "kl_objective_symbolic",
     "kl_optimum",
@@ -52,16 +50,24 @@ REFERENCES = (
     "T. M. Cover and J. A. Thomas, Elements of Information Theory, 2nd ed., Theorem 2.6.3 (Gibbs' inequality).",
 )
 
-_ROW_TOL = 1e-9
+
+# ---------------------------------------------------------------- symbolic twins
+def _exact_problem(reference: ExactNumbers, reward: ExactNumbers, beta: ExactNumber) -> tuple[list[sp.Expr], list[sp.Expr], sp.Expr]:
+    r = exact_vector(reward, "reward")
+    return exact_distribution(reference, "reference", length=len(r)), r, exact_positive(beta, "beta")
 
 
-def kl_optimum_symbolic(reference: Any, reward: Any, *, beta: Any) -> list[sp.Expr]:
+def kl_optimum_symbolic(reference: ExactNumbers, reward: ExactNumbers, *, beta: ExactNumber) -> list[sp.Expr]:
     r"""Exact maximizer of :math:`E_\pi[r] - \beta\,\mathrm{KL}(\pi\|\pi_\text{ref})` for one prompt.
+
+    :math:`\pi_\text{ref}` is ``reference``, :math:`r` is ``reward``, β is ``beta``.
 
     Parameters
     ----------
     reference
-        :math:`\pi_\text{ref}(y_k)`, k = 1..K: exact nonnegative numbers summing to 1.
+        :math:`\pi_\text{ref}(y_k)`, k = 1..K: exact nonnegative numbers summing to 1
+        (ints, Fractions, ``"p/q"`` or decimal strings, SymPy numbers; floats at their
+        binary value), in a list, tuple or array of any dtype.
     reward
         :math:`r(y_k)`: K exact numbers.
     beta
@@ -78,28 +84,27 @@ def kl_optimum_symbolic(reference: Any, reward: Any, *, beta: Any) -> list[sp.Ex
         Non-numeric entries, lengths that differ, a negative probability, a reference
         that does not sum to exactly 1, or β ≤ 0.
 
-    Notes
-    -----
-    .. math:: \pi^*(y) = \frac{\pi_\text{ref}(y)\, e^{r(y)/\beta}}{\sum_{y'} \pi_\text{ref}(y')\, e^{r(y')/\beta}}.
-
     References
     ----------
     Rafailov et al. (2023), eq. (4).
 
     Examples
     --------
-    >>> import sympy as sp
     >>> [sp.simplify(p) for p in kl_optimum_symbolic(["0.5", "0.5"], [0, 1], beta=1)]
     [1/(1 + E), E/(1 + E)]
     """
     q, r, b = _exact_problem(reference, reward, beta)
-    weights = [qk * sp.exp(rk / b) for qk, rk in zip(q, r)]
-    z = sp.Add(*weights)
+    weights = [qk * sp.exp(rk / b) for qk, rk in zip(q, r)]  # (4) π_ref(y) e^{r(y)/β}
+    z = sp.Add(*weights)  # (4) Z(x)
     return [w / z for w in weights]
 
 
-def kl_objective_symbolic(policy: Any, reference: Any, reward: Any, *, beta: Any) -> sp.Expr:
+def kl_objective_symbolic(
+    policy: ExactNumbers, reference: ExactNumbers, reward: ExactNumbers, *, beta: ExactNumber
+) -> sp.Expr:
     r"""Exact :math:`J(\pi) = \sum_y \pi(y) r(y) - \beta \sum_y \pi(y)\log(\pi(y)/\pi_\text{ref}(y))` for one prompt.
+
+    :math:`\pi` is ``policy``; the other symbols as in :func:`kl_optimum_symbolic`.
 
     Parameters
     ----------
@@ -119,9 +124,9 @@ def kl_objective_symbolic(policy: Any, reference: Any, reward: Any, *, beta: Any
         As :func:`kl_optimum_symbolic`, and if ``policy`` is not a probability vector
         or puts mass where ``reference`` has none (the objective would be :math:`-\infty`).
 
-    Notes
-    -----
-    .. math:: J(\pi) = \sum_y \pi(y)\bigl(r(y) - \beta \log\tfrac{\pi(y)}{\pi_\text{ref}(y)}\bigr).
+    References
+    ----------
+    Rafailov et al. (2023), eq. (3).
 
     Examples
     --------
@@ -129,59 +134,29 @@ def kl_objective_symbolic(policy: Any, reference: Any, reward: Any, *, beta: Any
     1/2
     """
     q, r, b = _exact_problem(reference, reward, beta)
-    p = _exact_distribution(policy, "policy", len(q))
+    p = exact_distribution(policy, "policy", length=len(q))
     for k, (pk, qk) in enumerate(zip(p, q)):
         if qk == 0 and pk != 0:
             raise ValueError(f"policy[{k}]: the reference gives this response probability 0, so the policy must too; got {pk}")
+    # (3) Σ_y π(y) (r(y) − β log(π(y)/π_ref(y))), with 0 log 0 = 0
     return sp.Add(*[pk * (rk - b * sp.log(pk / qk)) for pk, qk, rk in zip(p, q, r) if pk != 0])
 
 
-def _exact_problem(reference: Any, reward: Any, beta: Any) -> tuple[list[sp.Expr], list[sp.Expr], sp.Expr]:
-    r = exact_vector(reward, "reward")
-    q = _exact_distribution(reference, "reference", len(r))
-    b = exact(beta, "beta")
-    if not b > 0:
-        raise ValueError(f"beta: expected a number > 0; got {b}")
-    return q, r, b
-
-
-def _exact_distribution(p: Any, name: str, k: int) -> list[sp.Expr]:
-    out = exact_vector(p, name)
-    if len(out) != k:
-        raise ValueError(f"{name}: expected {k} entries (one per response); got {len(out)}")
-    for i, v in enumerate(out):
-        if v < 0:
-            raise ValueError(f"{name}[{i}]: expected a probability >= 0; got {v}")
-    total = sp.Add(*out)
-    if total != 1 and sp.simplify(total - 1) != 0:
-        raise ValueError(f"{name}: expected probabilities summing to exactly 1; got sum {total}")
-    return out
-
-
-def _numeric_problem(reference: Any, reward: Any, beta: Any) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+# ---------------------------------------------------------------- numeric twins
+def _numeric_problem(reference: ArrayLike, reward: ArrayLike, beta: float) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
     b = as_positive(beta, "beta")
     r = as_array(reward, "reward", ndim=(1, 2))
-    q = as_array(reference, "reference", ndim=(1, 2))
-    if q.shape != r.shape:
-        raise ValueError(f"reference: expected the shape of reward {r.shape}; got shape {q.shape}")
-    _check_rows(q, "reference")
+    q = as_array(reference, "reference", shape=r.shape)
+    probability_rows(q, "reference")
     return q, r, b
 
 
-def _check_rows(p: NDArray[np.float64], name: str) -> None:
-    if np.any(p < 0):
-        bad = tuple(int(i) for i in np.argwhere(p < 0)[0])
-        raise ValueError(f"{name}{list(bad)}: expected a probability >= 0; got {p[bad]}")
-    sums = p.sum(axis=-1)
-    err = np.abs(sums - 1.0)
-    if np.any(err > _ROW_TOL * p.shape[-1]):
-        k = int(np.argmax(err))
-        where = f" row {k}" if p.ndim == 2 else ""
-        raise ValueError(f"{name}:{where} sums to {float(np.atleast_1d(sums)[k])!r}, expected 1 (tolerance {_ROW_TOL * p.shape[-1]:.1e})")
-
-
-def kl_optimum(reference: Any, reward: Any, *, beta: float) -> NDArray[np.float64]:
+def kl_optimum(reference: ArrayLike, reward: ArrayLike, *, beta: float) -> NDArray[np.float64]:
     r"""The optimal KL-regularized policy :math:`\pi^* \propto \pi_\text{ref}\, e^{r/\beta}`, in float64.
+
+    :math:`\pi_\text{ref}` is ``reference``, :math:`r` is ``reward``, β is ``beta``;
+    computed in log space, with :math:`\log Z` by ``logsumexp``: no overflow however
+    small β is, and :math:`\pi_\text{ref}(y) = 0` gives :math:`\pi^*(y) = 0` exactly.
 
     Parameters
     ----------
@@ -205,12 +180,6 @@ def kl_optimum(reference: Any, reward: Any, *, beta: float) -> NDArray[np.float6
         NaN or inf, shapes that differ, a row of ``reference`` that is not a
         probability vector (tolerance 1e-9·K), or β ≤ 0.
 
-    Notes
-    -----
-    Computed in log space, :math:`\log\pi^* = \log\pi_\text{ref} + r/\beta - \log Z`
-    with :math:`\log Z` by ``logsumexp``: no overflow however small β is, and
-    :math:`\pi_\text{ref}(y) = 0` gives :math:`\pi^*(y) = 0` exactly.
-
     References
     ----------
     Rafailov et al. (2023), eq. (4).
@@ -219,17 +188,19 @@ def kl_optimum(reference: Any, reward: Any, *, beta: float) -> NDArray[np.float6
     --------
     >>> kl_optimum([0.5, 0.5], [0.0, 1.0], beta=1.0).round(4)  # e/(1+e)
     array([0.2689, 0.7311])
-    >>> kl_optimum([0.25, 0.75], [3.0, 0.0], beta=1e-3)        # β → 0: argmax of r
-    array([1., 0.])
     """
     q, r, b = _numeric_problem(reference, reward, beta)
     with np.errstate(divide="ignore"):
-        logits = np.log(q) + r / b
-    return np.asarray(np.exp(logits - logsumexp(logits, axis=-1, keepdims=True)), dtype=np.float64)
+        logits = np.log(q) + r / b  # (4) log π_ref(y) + r(y)/β; −∞ where π_ref(y) = 0
+    log_z = logsumexp(logits, axis=-1, keepdims=True)  # (4) log Z(x)
+    return np.asarray(np.exp(logits - log_z), dtype=np.float64)  # (4) π* = π_ref e^{r/β} / Z
 
 
-def kl_objective(policy: Any, reference: Any, reward: Any, *, beta: float) -> NDArray[np.float64]:
+def kl_objective(policy: ArrayLike, reference: ArrayLike, reward: ArrayLike, *, beta: float) -> NDArray[np.float64]:
     r"""The KL-regularized objective :math:`J(\pi)` per prompt, in float64.
+
+    :math:`\pi` is ``policy``; the other symbols as in :func:`kl_optimum`. The KL term
+    is :func:`scipy.special.rel_entr`, with :math:`0\log 0 = 0`.
 
     Parameters
     ----------
@@ -249,11 +220,9 @@ def kl_objective(policy: Any, reference: Any, reward: Any, *, beta: float) -> ND
     TypeError, ValueError
         As :func:`kl_optimum`, and if ``policy`` is not rows of probabilities of the same shape.
 
-    Notes
-    -----
-    .. math:: J(\pi) = \sum_y \pi(y) r(y) - \beta \sum_y \pi(y) \log\frac{\pi(y)}{\pi_\text{ref}(y)},
-
-    the KL term by :func:`scipy.special.rel_entr` (:math:`0\log 0 = 0`).
+    References
+    ----------
+    Rafailov et al. (2023), eq. (3).
 
     Examples
     --------
@@ -261,39 +230,134 @@ def kl_objective(policy: Any, reference: Any, reward: Any, *, beta: float) -> ND
     array(0.5)
     """
     q, r, b = _numeric_problem(reference, reward, beta)
-    p = as_array(policy, "policy", ndim=(1, 2))
-    if p.shape != r.shape:
-        raise ValueError(f"policy: expected the shape of reward {r.shape}; got shape {p.shape}")
-    _check_rows(p, "policy")
-    return np.asarray(np.sum(p * r, axis=-1) - b * np.sum(rel_entr(p, q), axis=-1), dtype=np.float64)
+    p = as_array(policy, "policy", shape=r.shape)
+    probability_rows(p, "policy")
+    expected_reward = np.sum(p * r, axis=-1)  # (3) E_π[r(y)]
+    kl = np.sum(rel_entr(p, q), axis=-1)  # (3) KL(π ‖ π_ref)
+    return np.asarray(expected_reward - b * kl, dtype=np.float64)
+
+
+# ---------------------------------------------------------------- derivations (K = 3 responses)
+_BETA = sp.Symbol("beta", positive=True)
+_LAM = sp.Symbol("lambda", real=True)
+_PI = sp.symbols("pi_1:4", positive=True)
+_REF = sp.symbols(r"\pi_{ref\,1} \pi_{ref\,2} \pi_{ref\,3}", positive=True)
+_R = sp.symbols("r_1:4", real=True)
+_Z = sp.Symbol("Z", positive=True)
+_Z_DEF = sp.Add(*[q * sp.exp(r / _BETA) for q, r in zip(_REF, _R)])
+_STAR = tuple(q * sp.exp(r / _BETA) / _Z_DEF for q, r in zip(_REF, _R))
+
+
+def _j(policy: tuple[sp.Expr, ...]) -> sp.Expr:
+    return sp.Add(*[p * (r - _BETA * (sp.log(p) - sp.log(q))) for p, q, r in zip(policy, _REF, _R)])
+
+
+def _lagrange_stationarity() -> Derivation:
+    lagrangian = _j(_PI) + _LAM * (sp.Add(*_PI) - 1)
+    return Derivation(
+        "Stationary point of the Lagrangian (K = 3 responses, shown for y_1)",
+        [
+            Step(sp.Eq(sp.Derivative(lagrangian, _PI[0]), 0, evaluate=False), "L = J(π) + λ(Σ_y π(y) − 1); set ∂L/∂π(y_1) = 0"),
+            Step(sp.Eq(sp.diff(lagrangian, _PI[0]), 0, evaluate=False), "differentiate: d/dπ [π log π] = log π + 1"),
+            Step(sp.Eq(sp.log(_PI[0]), sp.log(_REF[0]) + _R[0] / _BETA + _LAM / _BETA - 1),
+                 "divide by −β and rearrange", factor=-1 / _BETA),
+        ],
+    )
+
+
+def _normalization() -> Derivation:
+    c = sp.exp(_LAM / _BETA - 1)
+    return Derivation(
+        "Normalization fixes the multiplier",
+        [
+            Step(sp.Eq(sp.Add(*[q * sp.exp(r / _BETA) * c for q, r in zip(_REF, _R)]), 1),
+                 "exponentiate the stationarity condition for each y and require Σ_y π(y) = 1"),
+            Step(sp.Eq(c * _Z, 1), "factor out exp(λ/β − 1); Z is the partition function"),
+            Step(sp.Eq(c, 1 / _Z), "divide by Z", factor=1 / _Z),
+        ],
+        where={_Z: _Z_DEF},
+    )
+
+
+def _optimum() -> Derivation:
+    return Derivation(
+        "The optimal policy",
+        [
+            Step(sp.Eq(sp.Symbol(r"{\pi^*(y_1)}"), _REF[0] * sp.exp(_R[0] / _BETA) * sp.exp(_LAM / _BETA - 1)),
+                 "stationarity condition, exponentiated"),
+            Step(_REF[0] * sp.exp(_R[0] / _BETA) / _Z, "exp(λ/β − 1) = 1/Z, i.e. λ = β(1 − log Z)"),
+        ],
+        where={_LAM: _BETA * (1 - sp.log(_Z))},
+    )
+
+
+def _optimal_value() -> Derivation:
+    return Derivation(
+        "The optimal value is β log Z",
+        [
+            Step(sp.Eq(sp.Symbol(r"{J(\pi^*)}"), _j(_STAR)), "J at π* = π_ref exp(r/β) / Z"),
+            Step(sp.Add(*_STAR) * _BETA * sp.log(_Z_DEF), "log π* − log π_ref = r/β − log Z in every term"),
+            Step(_BETA * sp.log(_Z_DEF), "π* sums to 1"),
+        ],
+    )
+
+
+def _gap_is_kl() -> Derivation:
+    log_z = sp.log(_Z_DEF)
+    return Derivation(
+        "Optimality gap: J(π*) − J(π) = β KL(π ‖ π*)",
+        [
+            Step(_BETA * log_z - _j(_PI), "J(π*) = β log Z"),
+            Step(_BETA * sp.Add(*[p * (log_z - _R[k] / _BETA + sp.log(p) - sp.log(_REF[k])) for k, p in enumerate(_PI)]),
+                 "write β log Z as β Σ_y π(y) log Z (π sums to 1)"),
+            Step(_BETA * sp.Add(*[p * (sp.log(p) - sp.log(s)) for p, s in zip(_PI, _STAR)]),
+                 "log π*(y) = log π_ref(y) + r(y)/β − log Z"),
+        ],
+        assumptions=Assumptions.of(_PI[0] + _PI[1] < 1),
+        where={_PI[2]: 1 - _PI[0] - _PI[1]},
+        lhs_latex=r"J(\pi^*) - J(\pi)",
+    )
+
+
+def _gibbs_inequality() -> Derivation:
+    star = sp.symbols(r"{\pi^*_1} {\pi^*_2} {\pi^*_3}", positive=True)
+    return Derivation(
+        "Gibbs' inequality: the bound from log t ≤ t − 1 is exactly 0",
+        [
+            Step(sp.Add(*[p * (s / p - 1) for p, s in zip(_PI, star)]), "−KL(π‖π*) = Σ_y π log(π*/π) ≤ Σ_y π (π*/π − 1)"),
+            Step(sp.Add(*star) - sp.Add(*_PI), "expand"),
+            Step(sp.Integer(0), "both sum to 1"),
+        ],
+        assumptions=Assumptions.of(_PI[0] + _PI[1] < 1, star[0] + star[1] < 1),
+        where={_PI[2]: 1 - _PI[0] - _PI[1], star[2]: 1 - star[0] - star[1]},
+        lhs_latex=r"\textstyle\sum_y \pi(y)\bigl(\tfrac{\pi^*(y)}{\pi(y)} - 1\bigr)",
+    )
+
+
+def derivations() -> tuple[Derivation, ...]:
+    """The verified derivation of the KL-regularized optimum, shown on the RLHF page.
+
+    Returns
+    -------
+    tuple of Derivation
+        Lagrange stationarity, normalization, the optimum, its value β log Z, the
+        optimality gap as β·KL(π‖π*), and Gibbs' inequality (for K = 3 responses).
+
+    Examples
+    --------
+    >>> [d.verify().ok for d in derivations()]
+    [True, True, True, True, True, True]
+    """
+    return (_lagrange_stationarity(), _normalization(), _optimum(), _optimal_value(), _gap_is_kl(), _gibbs_inequality())
 
 
 # ---------------------------------------------------------------- registry
-def maximize_numerically(reference: NDArray[np.float64], reward: NDArray[np.float64], beta: float) -> NDArray[np.float64]:
-    """Maximize J over softmax logits with BFGS (no closed form used): the registry's numeric side."""
-    support = reference > 0
-    q, r = reference[support], reward[support]
-
-    def negative_j(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
-        logp = theta - logsumexp(theta)
-        p = np.exp(logp)
-        advantage = r - beta * (logp - np.log(q))
-        value = float(p @ advantage)
-        grad = p * (advantage - value)  # ∂J/∂θ_k = π_k (A_k − J), A_k = r_k − β log(π_k/π_ref,k)
-        return -value, -grad
-
-    result = minimize(negative_j, np.zeros(q.size), jac=True, method="BFGS", options={"gtol": 1e-12, "maxiter": 10_000})
-    out = np.zeros_like(reference)
-    out[support] = np.exp(result.x - logsumexp(result.x))
-    return out
-
-
-def _inputs() -> Any:
+def _inputs() -> SearchStrategy[dict[str, Any]]:
     from hypothesis import strategies as st
 
     from ..testing import rationals
 
-    def problem(k: int) -> Any:
+    def problem(k: int) -> SearchStrategy[dict[str, Any]]:
         weights = st.lists(st.integers(1, 9), min_size=k, max_size=k)
         rewards = st.lists(rationals(-3, 3, 4), min_size=k, max_size=k)
         betas = st.sampled_from([sp.Rational(1, 2), sp.Integer(1), sp.Rational(3, 2), sp.Integer(3)])

@@ -3,36 +3,37 @@ r"""The Bradley–Terry preference model and the reward-model loss of RLHF.
 RLHF's second stage fits a reward :math:`r(x, y)` to human comparisons: for a prompt
 :math:`x`, a labeller saw two responses and preferred :math:`y_w` ("chosen") to
 :math:`y_l` ("rejected"). Bradley and Terry model such a comparison as
+:math:`P(y_w \succ y_l \mid x) = \sigma(r(x, y_w) - r(x, y_l))`, and the reward model
+minimizes the negative log-likelihood of the labels, :math:`-\log\sigma(r_w - r_l)` per
+comparison.
 
-.. math::
+**Conventions** — those of the DPO paper (Rafailov et al. 2023, eqs. 1–2), which are
+InstructGPT's (Ouyang et al. 2022, eq. 1) for one comparison:
 
-    P(y_w \succ y_l \mid x) = \frac{e^{r(x, y_w)}}{e^{r(x, y_w)} + e^{r(x, y_l)}}
-    = \sigma\bigl(r(x, y_w) - r(x, y_l)\bigr), \qquad \sigma(z) = \frac{1}{1 + e^{-z}},
-
-and the reward model minimizes the negative log-likelihood of the labels,
-:math:`-\log\sigma(r(x, y_w) - r(x, y_l))` per comparison (Ouyang et al. 2022, eq. 1;
-Rafailov et al. 2023, eq. 2). Only reward *differences* for the same prompt enter,
-so :math:`r \mapsto r + f(x)` changes nothing: the reward is identified up to a
-per-prompt shift.
-
-**Conventions.** Arrays hold one comparison per entry: ``reward_chosen[i]`` is
-:math:`r(x_i, y_{w,i})`, ``reward_rejected[i]`` is :math:`r(x_i, y_{l,i})`. Losses are
-per comparison (no mean is taken), in natural-log units (nats).
+* ``reward_chosen[i]`` is :math:`r(x_i, y_{w,i})`, ``reward_rejected[i]`` is
+  :math:`r(x_i, y_{l,i})`: scalars or 1-D arrays of the same shape;
+* losses are per comparison (no mean is taken), in nats;
+* only reward *differences* for the same prompt enter, so :math:`r \mapsto r + f(x)`
+  changes nothing.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
+from .._exact import ExactNumber, exact
 from .._validate import as_array
 from ..derivation import Derivation, Step
+from ..functions import sigmoid
 from ..registry import Concept, Tolerance
-from ._exact import exact_or_symbol, sigmoid
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 __all__ = [
     "bradley_terry",
@@ -50,14 +51,18 @@ REFERENCES = (
 )
 
 
-def bradley_terry_symbolic(reward_chosen: Any, reward_rejected: Any) -> sp.Expr:
+# ---------------------------------------------------------------- symbolic twins
+def bradley_terry_symbolic(reward_chosen: ExactNumber, reward_rejected: ExactNumber) -> sp.Expr:
     r"""Exact Bradley–Terry probability that the chosen response is preferred.
+
+    :math:`r_w` is ``reward_chosen``, :math:`r_l` is ``reward_rejected``.
 
     Parameters
     ----------
     reward_chosen, reward_rejected
-        :math:`r(x, y_w)` and :math:`r(x, y_l)`: exact numbers (int, Fraction, decimal
-        string, SymPy number; a float enters by its exact binary value) or symbols.
+        :math:`r(x, y_w)` and :math:`r(x, y_l)`: exact numbers (int, Fraction, ``"p/q"``
+        or decimal string, SymPy number; a float enters at its exact binary value) or
+        real SymPy expressions.
 
     Returns
     -------
@@ -67,11 +72,7 @@ def bradley_terry_symbolic(reward_chosen: Any, reward_rejected: Any) -> sp.Expr:
     Raises
     ------
     TypeError, ValueError
-        If an argument is not a real number (or real SymPy expression).
-
-    Notes
-    -----
-    .. math:: P(y_w \succ y_l) = \frac{e^{r_w}}{e^{r_w} + e^{r_l}}.
+        An argument that is not a real number or real expression, NaN or infinite.
 
     References
     ----------
@@ -79,17 +80,18 @@ def bradley_terry_symbolic(reward_chosen: Any, reward_rejected: Any) -> sp.Expr:
 
     Examples
     --------
-    >>> bradley_terry_symbolic(1, 1)
-    1/2
-    >>> bradley_terry_symbolic("0.5", 0)
+    >>> bradley_terry_symbolic("1/2", 0)
     exp(1/2)/(1 + exp(1/2))
     """
-    rw, rl = exact_or_symbol(reward_chosen, "reward_chosen"), exact_or_symbol(reward_rejected, "reward_rejected")
-    return sp.exp(rw) / (sp.exp(rw) + sp.exp(rl))
+    rw = exact(reward_chosen, "reward_chosen", symbolic=True)
+    rl = exact(reward_rejected, "reward_rejected", symbolic=True)
+    return sp.exp(rw) / (sp.exp(rw) + sp.exp(rl))  # (1) strengths e^r compete
 
 
-def reward_model_loss_symbolic(reward_chosen: Any, reward_rejected: Any) -> sp.Expr:
+def reward_model_loss_symbolic(reward_chosen: ExactNumber, reward_rejected: ExactNumber) -> sp.Expr:
     r"""Exact reward-model loss of one comparison: the negative log Bradley–Terry likelihood.
+
+    :math:`r_w` is ``reward_chosen``, :math:`r_l` is ``reward_rejected``.
 
     Parameters
     ----------
@@ -104,11 +106,7 @@ def reward_model_loss_symbolic(reward_chosen: Any, reward_rejected: Any) -> sp.E
     Raises
     ------
     TypeError, ValueError
-        If an argument is not a real number.
-
-    Notes
-    -----
-    .. math:: \mathcal{L}_R = -\log P(y_w \succ y_l) = \log\bigl(1 + e^{-(r_w - r_l)}\bigr).
+        As :func:`bradley_terry_symbolic`.
 
     References
     ----------
@@ -119,20 +117,20 @@ def reward_model_loss_symbolic(reward_chosen: Any, reward_rejected: Any) -> sp.E
     >>> reward_model_loss_symbolic(0, 0)
     log(2)
     """
-    rw, rl = exact_or_symbol(reward_chosen, "reward_chosen"), exact_or_symbol(reward_rejected, "reward_rejected")
-    return -sp.log(sp.exp(rw) / (sp.exp(rw) + sp.exp(rl)))
+    return -sp.log(bradley_terry_symbolic(reward_chosen, reward_rejected))  # (2) −log P(y_w ≻ y_l)
 
 
-def _rewards(reward_chosen: Any, reward_rejected: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+# ---------------------------------------------------------------- numeric twins
+def _rewards(reward_chosen: ArrayLike, reward_rejected: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     rw = as_array(reward_chosen, "reward_chosen", ndim=(0, 1))
-    rl = as_array(reward_rejected, "reward_rejected", ndim=(0, 1))
-    if rw.shape != rl.shape:
-        raise ValueError(f"reward_rejected: expected the shape of reward_chosen {rw.shape}; got shape {rl.shape}")
-    return rw, rl
+    return rw, as_array(reward_rejected, "reward_rejected", shape=rw.shape)
 
 
-def bradley_terry(reward_chosen: Any, reward_rejected: Any) -> NDArray[np.float64]:
+def bradley_terry(reward_chosen: ArrayLike, reward_rejected: ArrayLike) -> NDArray[np.float64]:
     r"""Bradley–Terry probabilities that each chosen response is preferred, in float64.
+
+    :math:`r_w` is ``reward_chosen``, :math:`r_l` is ``reward_rejected``; computed as
+    :math:`\sigma(r_w - r_l)` with :func:`scipy.special.expit` (no overflow, no NaN).
 
     Parameters
     ----------
@@ -152,13 +150,6 @@ def bradley_terry(reward_chosen: Any, reward_rejected: Any) -> NDArray[np.float6
     ValueError
         NaN or inf, arrays of more than one dimension, or shapes that differ.
 
-    Notes
-    -----
-    .. math:: P(y_w \succ y_l) = \sigma(r_w - r_l) = \frac{1}{1 + e^{-(r_w - r_l)}},
-
-    computed with :func:`scipy.special.expit`, which neither overflows nor returns
-    NaN for any finite difference.
-
     References
     ----------
     Bradley & Terry (1952); Rafailov et al. (2023), eq. (1).
@@ -169,11 +160,15 @@ def bradley_terry(reward_chosen: Any, reward_rejected: Any) -> NDArray[np.float6
     array([0.5   , 0.1192])
     """
     rw, rl = _rewards(reward_chosen, reward_rejected)
-    return np.asarray(expit(rw - rl), dtype=np.float64)
+    margin = rw - rl  # r(x, y_w) − r(x, y_l)
+    return np.asarray(expit(margin), dtype=np.float64)  # (1) P(y_w ≻ y_l | x) = σ(r_w − r_l)
 
 
-def reward_model_loss(reward_chosen: Any, reward_rejected: Any) -> NDArray[np.float64]:
+def reward_model_loss(reward_chosen: ArrayLike, reward_rejected: ArrayLike) -> NDArray[np.float64]:
     r"""Per-comparison reward-model loss :math:`-\log\sigma(r_w - r_l)`, stable for any margin.
+
+    :math:`r_w` is ``reward_chosen``, :math:`r_l` is ``reward_rejected``; evaluated as
+    ``logaddexp(0, r_l - r_w)``, so a margin of :math:`-10^6` gives :math:`10^6`, not ``inf``.
 
     Parameters
     ----------
@@ -190,13 +185,6 @@ def reward_model_loss(reward_chosen: Any, reward_rejected: Any) -> NDArray[np.fl
     TypeError, ValueError
         As :func:`bradley_terry`.
 
-    Notes
-    -----
-    .. math:: \mathcal{L}_R = -\log\sigma(r_w - r_l) = \log\bigl(1 + e^{-(r_w - r_l)}\bigr),
-
-    evaluated as ``logaddexp(0, -(r_w - r_l))``: for a margin of :math:`-10^6` it is
-    :math:`10^6`, not ``inf``; for :math:`+10^6` it is :math:`e^{-10^6}` (0 in floating point).
-
     References
     ----------
     Ouyang et al. (2022), eq. (1).
@@ -207,48 +195,47 @@ def reward_model_loss(reward_chosen: Any, reward_rejected: Any) -> NDArray[np.fl
     array([6.93147181e-01, 1.00000000e+06])
     """
     rw, rl = _rewards(reward_chosen, reward_rejected)
-    return np.asarray(np.logaddexp(0.0, rl - rw), dtype=np.float64)
+    margin = rw - rl  # r(x, y_w) − r(x, y_l)
+    return np.asarray(np.logaddexp(0.0, -margin), dtype=np.float64)  # (2) −log σ(m) = log(1 + e^{−m})
 
 
 # ---------------------------------------------------------------- derivations
-r_w, r_l = sp.symbols("r_w r_l", real=True)
-f_x = sp.Symbol("f(x)", real=True)
+_R_W, _R_L = sp.symbols("r_w r_l", real=True)
+_F_X = sp.Symbol("f(x)", real=True)
 
 
-def bt_as_sigmoid() -> Derivation:
-    """The Bradley–Terry probability is the logistic function of the reward difference."""
+def _bt_as_sigmoid() -> Derivation:
     return Derivation(
         "Bradley–Terry: the preference probability is σ of the reward difference",
         [
-            Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sp.exp(r_w) / (sp.exp(r_w) + sp.exp(r_l))),
+            Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L))),
                  "strengths exp(r) compete"),
-            Step(1 / (1 + sp.exp(r_l) / sp.exp(r_w)), "divide by exp(r_w)"),
-            Step(sigmoid(r_w - r_l), "exp(r_l) / exp(r_w) = exp(−(r_w − r_l))"),
+            Step(1 / (1 + sp.exp(_R_L) / sp.exp(_R_W)), "divide by exp(r_w)"),
+            Step(sigmoid(_R_W - _R_L), "exp(r_l) / exp(r_w) = exp(−(r_w − r_l))"),
         ],
     )
 
 
-def bt_shift_invariance() -> Derivation:
-    """Adding any f(x) to the reward of every response of prompt x leaves BT unchanged."""
+def _bt_shift_invariance() -> Derivation:
+    shifted_w, shifted_l = sp.exp(_R_W + _F_X), sp.exp(_R_L + _F_X)
     return Derivation(
         "Bradley–Terry is unchanged by r(x, y) → r(x, y) + f(x)",
         [
-            Step(sp.exp(r_w + f_x) / (sp.exp(r_w + f_x) + sp.exp(r_l + f_x)), "shifted rewards"),
-            Step(sp.exp(f_x) * sp.exp(r_w) / (sp.exp(f_x) * (sp.exp(r_w) + sp.exp(r_l))), "factor exp(f(x))"),
-            Step(sp.exp(r_w) / (sp.exp(r_w) + sp.exp(r_l)), "exp(f(x)) > 0 cancels"),
+            Step(shifted_w / (shifted_w + shifted_l), "shifted rewards"),
+            Step(sp.exp(_F_X) * sp.exp(_R_W) / (sp.exp(_F_X) * (sp.exp(_R_W) + sp.exp(_R_L))), "factor exp(f(x))"),
+            Step(sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L)), "exp(f(x)) > 0 cancels"),
         ],
         lhs_latex=r"P_{r + f}(y_w \succ y_l \mid x)",
     )
 
 
-def reward_loss_softplus() -> Derivation:
-    """The reward-model loss is the softplus of minus the margin (its stable form)."""
+def _reward_loss_softplus() -> Derivation:
     return Derivation(
         "Reward-model loss: the negative log-likelihood of the label",
         [
-            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_R"), -sp.log(sigmoid(r_w - r_l))), "negative log-likelihood of y_w ≻ y_l"),
-            Step(sp.log(1 + sp.exp(-(r_w - r_l))), "-log(1/a) = log a"),
-            Step((r_l - r_w) + sp.log(1 + sp.exp(r_w - r_l)), "pull out exp(r_l − r_w): no overflow for a negative margin"),
+            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_R"), -sp.log(sigmoid(_R_W - _R_L))), "negative log-likelihood of y_w ≻ y_l"),
+            Step(sp.log(1 + sp.exp(-(_R_W - _R_L))), "-log(1/a) = log a"),
+            Step((_R_L - _R_W) + sp.log(1 + sp.exp(_R_W - _R_L)), "pull out exp(r_l − r_w): no overflow for a negative margin"),
         ],
     )
 
@@ -267,11 +254,11 @@ def derivations() -> tuple[Derivation, ...]:
     >>> all(d.verify().ok for d in derivations())
     True
     """
-    return (bt_as_sigmoid(), bt_shift_invariance(), reward_loss_softplus())
+    return (_bt_as_sigmoid(), _bt_shift_invariance(), _reward_loss_softplus())
 
 
 # ---------------------------------------------------------------- registry
-def _inputs() -> Any:
+def _inputs() -> SearchStrategy[list[tuple[sp.Rational, sp.Rational]]]:
     from hypothesis import strategies as st
 
     from ..testing import rationals

@@ -3,48 +3,46 @@ r"""A complete toy DPO experiment: softmax policies over K responses, preference
 For each of P prompts the policy is a softmax over K responses,
 :math:`\pi_\theta(k \mid p) = e^{\theta_{pk}} / \sum_j e^{\theta_{pj}}`. A comparison for
 prompt p draws an unordered pair of distinct responses uniformly and labels it by
-Bradley–Terry with a known reward :math:`r_{pk}`. The preference data are summarized by
-weights :math:`W_{pij}` = the probability (population) or frequency (finite sample)
-that a comparison of prompt p is "i beats j"; each prompt's weights sum to 1.
-
-The DPO loss, averaged over prompts, is
+Bradley–Terry with a known reward :math:`r_{pk}`. The data are summarized by weights
+:math:`W_{pij}`, the probability (population) or frequency (finite sample) that a
+comparison of prompt p is "i beats j". The DPO loss averaged over prompts is
 
 .. math::
 
     \mathcal{L}(\theta) = \frac{1}{P}\sum_p \sum_{i \ne j} W_{pij}\,
     \mathrm{sp}\bigl(-\beta (h_{pi} - h_{pj})\bigr), \qquad
-    h_{pk} = \log\pi_\theta(k\mid p) - \log\pi_\text{ref}(k\mid p),
+    h_{pk} = \log\pi_\theta(k\mid p) - \log\pi_\text{ref}(k\mid p).
 
-with :math:`\mathrm{sp}(u) = \log(1 + e^u)`. For a softmax policy
-:math:`h_{pi} - h_{pj} = (\theta_{pi} - \theta_{pj}) - (\log\pi_\text{ref}(i) - \log\pi_\text{ref}(j))`:
-the normalizer cancels, the loss is convex in θ, and with the *population* weights
-:math:`W_{pij} \propto \sigma(r_{pi} - r_{pj})` it is minimized exactly when
-:math:`\beta(h_{pi} - h_{pj}) = r_{pi} - r_{pj}`, i.e. at :math:`\pi^* \propto \pi_\text{ref} e^{r/\beta}`
-(:func:`refalgo.alignment.kl_optimum`). With *finite* data DPO converges instead to the
-optimum for the empirical preference frequencies — the Bradley–Terry maximum-likelihood
-reward — which differs from π* by sampling noise (and diverges if some pair is
-always won by the same response).
+With the population weights its minimizer is :math:`\pi^* \propto \pi_\text{ref} e^{r/\beta}`
+(:func:`refalgo.alignment.kl_optimum`); with finite data it is the optimum for the
+empirical preference frequencies. The DPO page shows both.
 
-Training starts at :math:`\theta = \log\pi_\text{ref}` (the policy starts as the reference,
-as DPO does) and takes Adam steps (:func:`refalgo.optim.adam_step`).
+**Conventions** — the DPO paper's loss (Rafailov et al. 2023, eq. 7) on a tabular policy:
+
+* ``logits``, ``reference`` and ``reward`` have shape ``(P, K)`` (or ``(K,)`` for one
+  prompt), ``weights`` shape ``(P, K, K)``, ``weights[p, i, j]`` for "i beats j"; each
+  prompt's weights sum to 1 and every reference probability is positive;
+* training starts at :math:`\theta = \log\pi_\text{ref}` (the policy starts as the
+  reference, as DPO does) and takes Adam steps (:func:`refalgo.optim.adam_step`) or
+  gradient-descent steps.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, log_softmax
 
-from .._validate import as_array, as_positive
+from .._validate import as_array, as_count, as_positive, probability_rows
 from ..optim import adam_init, adam_step
+from ._engine.descent import smoothness_step
 
 __all__ = [
     "ToyRun",
     "bt_preference_weights",
     "sample_preference_weights",
-    "smoothness_step",
     "toy_dpo_loss",
     "train_toy_dpo",
 ]
@@ -64,7 +62,8 @@ class ToyRun(NamedTuple):
     implicit_rewards: NDArray[np.float64]
 
 
-def _as_table(x: Any, name: str) -> NDArray[np.float64]:
+def _as_table(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    """``x`` as a ``(P, K)`` table with K ≥ 2 (a 1-D ``x`` is one prompt)."""
     a = as_array(x, name, ndim=(1, 2))
     a = a[None, :] if a.ndim == 1 else a
     if a.shape[1] < 2:
@@ -72,8 +71,11 @@ def _as_table(x: Any, name: str) -> NDArray[np.float64]:
     return a
 
 
-def bt_preference_weights(reward: Any) -> NDArray[np.float64]:
+# ---------------------------------------------------------------- the preference data
+def bt_preference_weights(reward: ArrayLike) -> NDArray[np.float64]:
     r"""Population preference weights :math:`W_{pij} = \sigma(r_{pi} - r_{pj}) / \binom{K}{2}` for i ≠ j.
+
+    :math:`r` is ``reward``; a uniform pair of distinct responses, labelled by Bradley–Terry.
 
     Parameters
     ----------
@@ -83,13 +85,17 @@ def bt_preference_weights(reward: Any) -> NDArray[np.float64]:
     Returns
     -------
     numpy.ndarray
-        Shape ``(P, K, K)``: the probability that a comparison of prompt p (a uniform
-        pair, labelled by Bradley–Terry) is "i beats j"; zero diagonal, each prompt sums to 1.
+        Shape ``(P, K, K)``: the probability that a comparison of prompt p is "i beats
+        j"; zero diagonal, each prompt sums to 1.
 
     Raises
     ------
     TypeError, ValueError
         Non-numeric or non-finite rewards, more than 2 dimensions, fewer than 2 responses.
+
+    References
+    ----------
+    Bradley & Terry (1952); Rafailov et al. (2023), eq. (1).
 
     Examples
     --------
@@ -99,13 +105,15 @@ def bt_preference_weights(reward: Any) -> NDArray[np.float64]:
     """
     r = _as_table(reward, "reward")
     k = r.shape[1]
-    w = expit(r[:, :, None] - r[:, None, :]) / (k * (k - 1) / 2)
+    w = expit(r[:, :, None] - r[:, None, :]) / (k * (k - 1) / 2)  # (1) σ(r_i − r_j) per pair, pairs uniform
     w[:, np.arange(k), np.arange(k)] = 0.0
     return np.asarray(w, dtype=np.float64)
 
 
-def sample_preference_weights(reward: Any, *, comparisons: int, seed: int) -> NDArray[np.float64]:
+def sample_preference_weights(reward: ArrayLike, *, comparisons: int, seed: int) -> NDArray[np.float64]:
     r"""Empirical preference weights from ``comparisons`` Bradley–Terry comparisons per prompt.
+
+    :math:`r` is ``reward``; the frequencies estimate :func:`bt_preference_weights`.
 
     Parameters
     ----------
@@ -126,6 +134,10 @@ def sample_preference_weights(reward: Any, *, comparisons: int, seed: int) -> ND
     TypeError, ValueError
         As :func:`bt_preference_weights`, or ``comparisons`` not a positive integer.
 
+    References
+    ----------
+    Bradley & Terry (1952).
+
     Examples
     --------
     >>> w = sample_preference_weights([0.0, 1.0, 2.0], comparisons=1000, seed=0)
@@ -133,32 +145,49 @@ def sample_preference_weights(reward: Any, *, comparisons: int, seed: int) -> ND
     (1.0, (1, 3, 3))
     """
     r = _as_table(reward, "reward")
-    if isinstance(comparisons, bool) or not isinstance(comparisons, (int, np.integer)) or comparisons < 1:
-        raise ValueError(f"comparisons: expected a positive integer; got {comparisons!r}")
+    n = as_count(comparisons, "comparisons")
     rng = np.random.default_rng(seed)
     p, k = r.shape
     i, j = np.triu_indices(k, 1)
-    pick = rng.integers(0, i.size, size=(p, comparisons))
+    pick = rng.integers(0, i.size, size=(p, n))  # a uniform unordered pair per comparison
     a, b = i[pick], j[pick]
     rows = np.arange(p)[:, None]
-    a_wins = rng.random((p, comparisons)) < expit(r[rows, a] - r[rows, b])
+    a_wins = rng.random((p, n)) < expit(r[rows, a] - r[rows, b])  # (1) labelled by Bradley–Terry
     winner, loser = np.where(a_wins, a, b), np.where(a_wins, b, a)
     w = np.zeros((p, k, k))
     np.add.at(w, (np.broadcast_to(rows, winner.shape), winner, loser), 1.0)
-    return w / comparisons
+    return w / n
 
 
-def _check_weights(weights: Any, shape: tuple[int, int]) -> NDArray[np.float64]:
-    w = as_array(weights, "weights", ndim=3)
-    if w.shape != (shape[0], shape[1], shape[1]):
-        raise ValueError(f"weights: expected shape {(shape[0], shape[1], shape[1])}; got shape {w.shape}")
-    if np.any(w < 0):
-        raise ValueError(f"weights: expected nonnegative weights; got minimum {w.min()}")
-    return w
+# ---------------------------------------------------------------- the loss and training
+def _problem(reference: ArrayLike, weights: ArrayLike, beta: float, shape: tuple[int, ...] | None) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    b = as_positive(beta, "beta")
+    q = _as_table(reference, "reference")
+    if shape is not None and q.shape != shape:
+        raise ValueError(f"reference: expected shape {shape} (that of logits); got shape {q.shape}")
+    probability_rows(q, "reference")
+    if np.any(q <= 0):
+        bad = tuple(int(i) for i in np.argwhere(q <= 0)[0])
+        raise ValueError(f"reference[{bad[0]}, {bad[1]}]: expected a probability > 0 (training starts at log π_ref); got {q[bad]}")
+    w = as_array(weights, "weights", shape=(q.shape[0], q.shape[1], q.shape[1]))
+    probability_rows(w, "weights", row_ndim=2)
+    return q, w, b
 
 
-def toy_dpo_loss(logits: Any, reference: Any, weights: Any, *, beta: float) -> tuple[float, NDArray[np.float64]]:
-    r"""The toy DPO loss and its gradient with respect to the softmax logits.
+def _loss_and_gradient(theta: NDArray[np.float64], log_q: NDArray[np.float64], w: NDArray[np.float64], beta: float) -> tuple[float, NDArray[np.float64]]:
+    h = log_softmax(theta, axis=1) - log_q  # h_pk = log π_θ(k|p) − log π_ref(k|p)
+    u = beta * (h[:, :, None] - h[:, None, :])  # (7) u_pij = β (h_pi − h_pj)
+    n = theta.shape[0]
+    loss = float(np.sum(w * np.logaddexp(0.0, -u)) / n)  # (7) L = (1/P) Σ W_pij (−log σ(u_pij))
+    g = -beta * w * expit(-u) / n  # ∂L/∂h_pi through u_pij: −β W_pij σ(−u_pij) / P
+    return loss, g.sum(axis=2) - g.sum(axis=1)  # the log-softmax normalizer cancels in h_pi − h_pj
+
+
+def toy_dpo_loss(logits: ArrayLike, reference: ArrayLike, weights: ArrayLike, *, beta: float) -> tuple[float, NDArray[np.float64]]:
+    r"""The toy DPO loss :math:`\mathcal{L}(\theta)` and its gradient with respect to the softmax logits.
+
+    θ is ``logits``, :math:`\pi_\text{ref}` is ``reference``, :math:`W` is ``weights``,
+    β is ``beta``; the loss is the one of the module docstring.
 
     Parameters
     ----------
@@ -167,28 +196,26 @@ def toy_dpo_loss(logits: Any, reference: Any, weights: Any, *, beta: float) -> t
     reference
         :math:`\pi_\text{ref}`, the same shape, positive rows summing to 1.
     weights
-        :math:`W`, shape ``(P, K, K)``, nonnegative (from :func:`bt_preference_weights`
-        or :func:`sample_preference_weights`).
+        :math:`W`, shape ``(P, K, K)``, each prompt a distribution over ordered pairs
+        (from :func:`bt_preference_weights` or :func:`sample_preference_weights`).
     beta
         β > 0.
 
     Returns
     -------
     loss, grad
-        :math:`\mathcal{L}(\theta)` (see the module docstring) and :math:`\partial\mathcal{L}/\partial\theta`,
-        shape ``(P, K)``.
+        :math:`\mathcal{L}(\theta)` and :math:`\partial\mathcal{L}/\partial\theta`, shape ``(P, K)``.
 
     Raises
     ------
     TypeError, ValueError
         Non-numeric or non-finite input, shapes that do not match, a reference with a
-        zero or rows not summing to 1, negative weights, β ≤ 0.
+        zero or rows not summing to 1, weights that are negative or do not sum to 1
+        per prompt, β ≤ 0.
 
-    Notes
-    -----
-    With :math:`u_{pij} = \beta(h_{pi} - h_{pj})` and :math:`G_{pij} = -\beta W_{pij}\sigma(-u_{pij})/P`,
-    :math:`\partial\mathcal{L}/\partial\theta_{pk} = \sum_j G_{pkj} - \sum_i G_{pik}`
-    (the log-softmax normalizer cancels in :math:`h_{pi} - h_{pj}`).
+    References
+    ----------
+    Rafailov et al. (2023), eq. (7).
 
     Examples
     --------
@@ -198,43 +225,12 @@ def toy_dpo_loss(logits: Any, reference: Any, weights: Any, *, beta: float) -> t
     """
     theta = _as_table(logits, "logits")
     q, w, b = _problem(reference, weights, beta, theta.shape)
-    return _loss_grad(theta, np.log(q), w, b)
-
-
-def _problem(reference: Any, weights: Any, beta: Any, shape: tuple[int, ...] | None) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
-    q = _as_table(reference, "reference")
-    if shape is not None and q.shape != shape:
-        raise ValueError(f"reference: expected the shape of logits {shape}; got shape {q.shape}")
-    if np.any(q <= 0) or np.any(np.abs(q.sum(axis=1) - 1) > 1e-9 * q.shape[1]):
-        raise ValueError("reference: expected rows of positive probabilities summing to 1 (tolerance 1e-9·K)")
-    return q, _check_weights(weights, q.shape), as_positive(beta, "beta")
-
-
-def _loss_grad(theta: NDArray[np.float64], log_q: NDArray[np.float64], w: NDArray[np.float64], b: float) -> tuple[float, NDArray[np.float64]]:
-    h = log_softmax(theta, axis=1) - log_q
-    u = b * (h[:, :, None] - h[:, None, :])  # u[p, i, j] = β (h_pi − h_pj)
-    n = theta.shape[0]
-    loss = float(np.sum(w * np.logaddexp(0.0, -u)) / n)
-    g = -b * w * expit(-u) / n  # ∂L/∂u
-    return loss, g.sum(axis=2) - g.sum(axis=1)
-
-
-def smoothness_step(weights: NDArray[np.float64], beta: float) -> float:
-    r"""The gradient-descent step :math:`1/L` for the toy loss, from a bound on its curvature.
-
-    The Hessian is :math:`rac{eta^2}{P}\sum_{i
-e j} W_{pij}\,\sigma'(u_{pij})(e_i - e_j)(e_i - e_j)^	op`
-    per prompt, a graph Laplacian with edge weights at most :math:`(W_{pij} + W_{pji})/4`; its
-    largest eigenvalue is at most twice the largest weighted degree, so
-    :math:`L \le eta^2 \max_{p,i}\sum_j (W_{pij} + W_{pji}) / (2P)`.
-    """
-    degree = float(np.max(np.sum(weights + np.swapaxes(weights, 1, 2), axis=2)))
-    return 2 * weights.shape[0] / (beta**2 * max(degree, np.finfo(np.float64).tiny))
+    return _loss_and_gradient(theta, np.log(q), w, b)
 
 
 def train_toy_dpo(
-    reference: Any,
-    weights: Any,
+    reference: ArrayLike,
+    weights: ArrayLike,
     *,
     beta: float,
     steps: int = 2000,
@@ -243,22 +239,20 @@ def train_toy_dpo(
 ) -> ToyRun:
     r"""Train the toy softmax policy with the DPO loss, starting at :math:`\theta = \log\pi_\text{ref}`.
 
+    :math:`\pi_\text{ref}` is ``reference``, :math:`W` is ``weights``, β is ``beta``.
+
     Parameters
     ----------
-    reference
-        :math:`\pi_\text{ref}`, shape ``(P, K)`` or ``(K,)``, positive rows summing to 1.
-    weights
-        :math:`W`, shape ``(P, K, K)``.
-    beta
-        β > 0.
+    reference, weights, beta
+        As in :func:`toy_dpo_loss`.
     steps
         Number of optimizer steps (≥ 1).
     optimizer
         ``"adam"`` (:func:`refalgo.optim.adam_step`, PyTorch's default betas and ε) or
         ``"gd"`` (plain gradient descent).
     lr
-        Step size > 0. Default: 0.05 for Adam; for gradient descent :math:`1/L` with
-        :math:`L` the curvature bound of :func:`smoothness_step`, which guarantees descent.
+        Step size > 0. Default: 0.05 for Adam; for gradient descent :math:`1/L`, with
+        :math:`L` a bound on the loss's curvature, which guarantees descent.
 
     Returns
     -------
@@ -273,35 +267,33 @@ def train_toy_dpo(
         As :func:`toy_dpo_loss`; ``steps`` not a positive integer, ``lr`` ≤ 0, an
         unknown ``optimizer``.
 
-    Notes
-    -----
-    The loss is convex in θ; with population weights its minimizers are the logits of
-    :math:`\pi^* \propto \pi_\text{ref}e^{r/\beta}`, so gradient descent with step :math:`1/L`
-    converges to π* linearly.
+    References
+    ----------
+    Rafailov et al. (2023), §4–5.
 
     Examples
     --------
     >>> from refalgo.alignment import kl_optimum
     >>> q, r = [0.5, 0.25, 0.25], [1.0, 0.0, -1.0]
     >>> run = train_toy_dpo(q, bt_preference_weights(r), beta=0.5, steps=1500)
-    >>> bool(abs(run.policy - kl_optimum(q, r, beta=0.5)).max() < 1e-6)
+    >>> bool(abs(run.policy - kl_optimum(q, r, beta=0.5)).max() < 1e-6)  # π* ∝ π_ref e^{r/β}
     True
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps: expected a positive integer; got {steps!r}")
+    n_steps = as_count(steps, "steps")
     if optimizer not in ("adam", "gd"):
         raise ValueError(f"optimizer: expected 'adam' or 'gd'; got {optimizer!r}")
+    rate = None if lr is None else as_positive(lr, "lr")
     q, w, b = _problem(reference, weights, beta, None)
-    default = 0.05 if optimizer == "adam" else smoothness_step(w, b)
-    rate = default if lr is None else as_positive(lr, "lr")
+    if rate is None:
+        rate = 0.05 if optimizer == "adam" else smoothness_step(w, b)
     log_q = np.log(q)
-    theta, state = log_q.copy(), adam_init(log_q)
+    theta, state = log_q.copy(), adam_init(log_q)  # start at the reference
     losses, rewards = [], []
-    for step in range(steps + 1):
-        loss, grad = _loss_grad(theta, log_q, w, b)
+    for step in range(n_steps + 1):
+        loss, grad = _loss_and_gradient(theta, log_q, w, b)
         losses.append(loss)
-        rewards.append(b * (log_softmax(theta, axis=1) - log_q))
-        if step == steps:
+        rewards.append(b * (log_softmax(theta, axis=1) - log_q))  # implicit reward β log π_θ/π_ref
+        if step == n_steps:
             break
         if optimizer == "adam":
             theta, state = adam_step(theta, grad, state, lr=rate)

@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refalgo.alignment import dpo_gradients, dpo_loss, dpo_loss_symbolic, preference_metrics
-from refalgo.alignment.dpo_derivations import derivations
+from refalgo.alignment._engine.stable import softplus
+from refalgo.alignment.dpo import derivations
 
 logp = st.floats(-60, 0)
 batch = st.integers(1, 6).flatmap(lambda n: st.lists(st.tuples(logp, logp, logp, logp), min_size=n, max_size=n))
@@ -116,6 +117,17 @@ def test_extreme_margins_are_finite_and_exact(dtype: type, beta: float) -> None:
     assert np.all(np.isfinite(ipo))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softplus_kernel_is_log_one_plus_exp(dtype: type) -> None:
+    # The stable kernel against NumPy's logaddexp(0, u) = log(1 + e^u), and its exact
+    # values where e^u under- or overflows.
+    u = np.concatenate([np.linspace(-40, 40, 8001), [-1e6, 1e6]]).astype(dtype)
+    ours, ref = softplus(u), np.logaddexp(dtype(0), u)
+    assert ours.dtype == dtype
+    assert np.all(np.abs(ours - ref) <= 4 * np.finfo(dtype).eps * np.maximum(np.abs(ref), np.finfo(dtype).tiny))
+    assert ours[-2] == 0 and ours[-1] == dtype(1e6)
+
+
 @given(batch, betas, eps_values)
 def test_smoothed_loss_antisymmetry(rows: list, beta: float, eps: float) -> None:
     # (1-ε) sp(-z) + ε sp(z) minus the same at -z is -(1-2ε) z, since sp(-z) - sp(z) = -z.
@@ -182,8 +194,8 @@ GOOD = [np.array([-1.0, -2.0])] * 4
 @pytest.mark.parametrize(
     "args, kwargs, exc, match",
     [
-        ([GOOD[0], np.array([-1.0]), GOOD[0], GOOD[0]], {"beta": 0.1}, ValueError, "policy_rejected_logps: expected the shape"),
-        ([GOOD[0], GOOD[0], GOOD[0], np.array([-1.0, -1, -1])], {"beta": 0.1}, ValueError, "reference_rejected_logps: expected the shape"),
+        ([GOOD[0], np.array([-1.0]), GOOD[0], GOOD[0]], {"beta": 0.1}, ValueError, "policy_rejected_logps: expected shape"),
+        ([GOOD[0], GOOD[0], GOOD[0], np.array([-1.0, -1, -1])], {"beta": 0.1}, ValueError, "reference_rejected_logps: expected shape"),
         (GOOD, {"beta": 0.0}, ValueError, "beta: expected a number > 0"),
         (GOOD, {"beta": -0.1}, ValueError, "beta: expected a number > 0"),
         (GOOD, {"beta": 0.1, "label_smoothing": 0.5}, ValueError, r"label_smoothing: expected a number in \[0, 0.5\)"),
@@ -197,7 +209,7 @@ GOOD = [np.array([-1.0, -2.0])] * 4
         ([np.zeros((2, 2))] * 4, {"beta": 0.1}, ValueError, "policy_chosen_logps: expected a 1-D array"),
         ([["a", "b"]] + GOOD[1:], {"beta": 0.1}, TypeError, "policy_chosen_logps: expected an array of numbers"),
         (GOOD, {"beta": "0.1"}, TypeError, "beta: expected a real number"),
-        ([[[-1.0], [-1.0, -2.0]]] + GOOD[1:], {"beta": 0.1}, TypeError, "policy_chosen_logps: expected a 1-D array of numbers; got a ragged"),
+        ([[[-1.0], [-1.0, -2.0]]] + GOOD[1:], {"beta": 0.1}, ValueError, "policy_chosen_logps: expected a rectangular array of numbers; got ragged rows"),
     ],
 )
 def test_bad_input(args: list, kwargs: dict, exc: type, match: str) -> None:
@@ -207,7 +219,7 @@ def test_bad_input(args: list, kwargs: dict, exc: type, match: str) -> None:
 
 
 def test_bad_input_symbolic_and_metrics() -> None:
-    with pytest.raises(ValueError, match="policy_chosen_logp: expected a log-probability <= 0"):
+    with pytest.raises(ValueError, match="policy_chosen_logps: expected a log-probability <= 0"):
         dpo_loss_symbolic(1, -1, -1, -1, beta=1)
     with pytest.raises(ValueError, match="beta: expected a number > 0"):
         dpo_loss_symbolic(-1, -1, -1, -1, beta=0)
@@ -215,5 +227,5 @@ def test_bad_input_symbolic_and_metrics() -> None:
         dpo_loss_symbolic(-1, -1, -1, -1, beta=1, label_smoothing="0.5")
     with pytest.raises(ValueError, match="loss_type"):
         dpo_loss_symbolic(-1, -1, -1, -1, beta=1, loss_type="hinge")
-    with pytest.raises(ValueError, match="rejected_rewards: expected the shape"):
+    with pytest.raises(ValueError, match="rejected_rewards: expected shape"):
         preference_metrics([1.0, 2.0], [1.0])

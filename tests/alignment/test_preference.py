@@ -58,7 +58,7 @@ def test_derivations_verify() -> None:
 @pytest.mark.parametrize(
     "args, exc, match",
     [
-        (([1.0, 2.0], [1.0]), ValueError, "reward_rejected: expected the shape"),
+        (([1.0, 2.0], [1.0]), ValueError, "reward_rejected: expected shape"),
         (([np.nan], [1.0]), ValueError, "reward_chosen: expected finite"),
         (([1.0], [np.inf]), ValueError, "reward_rejected: expected finite"),
         ((["a"], [1.0]), TypeError, "reward_chosen: expected an array of numbers"),

@@ -19,6 +19,7 @@ from refalgo.alignment import (
     toy_dpo_loss,
     train_toy_dpo,
 )
+from refalgo.alignment._engine.descent import smoothness_step
 
 
 @st.composite
@@ -92,15 +93,35 @@ def test_sampled_weights_approach_the_population() -> None:
     assert np.all(np.abs(w - bt_preference_weights(r)) <= 5e-3)  # ~ 4 standard errors
 
 
+@given(toy_problems(), st.integers(0, 2**32 - 1))
+def test_the_step_size_bounds_the_curvature(problem: tuple, seed: int) -> None:
+    # 1/smoothness_step must bound the largest Hessian eigenvalue at any θ; the Hessian
+    # here is the central difference of the analytic gradient.
+    q, r, beta = problem
+    w = bt_preference_weights(r)
+    theta = np.log(q) + np.random.default_rng(seed).normal(size=q.shape)
+    n, step = theta.size, 1e-5
+    hessian = np.empty((n, n))
+    for k in range(n):
+        e = np.zeros(n)
+        e[k] = step
+        up = toy_dpo_loss(theta + e.reshape(theta.shape), q, w, beta=beta)[1].ravel()
+        down = toy_dpo_loss(theta - e.reshape(theta.shape), q, w, beta=beta)[1].ravel()
+        hessian[:, k] = (up - down) / (2 * step)
+    largest = np.linalg.eigvalsh((hessian + hessian.T) / 2).max()
+    assert largest <= 1 / smoothness_step(w, beta) + 1e-7
+
+
 @pytest.mark.parametrize(
     "call, exc, match",
     [
         (lambda: bt_preference_weights([1.0]), ValueError, "reward: expected at least 2 responses"),
         (lambda: sample_preference_weights([0.0, 1.0], comparisons=0, seed=0), ValueError, "comparisons: expected a positive integer"),
-        (lambda: toy_dpo_loss([0.0, 0.0], [1.0, 0.0], np.zeros((1, 2, 2)), beta=1.0), ValueError, "reference: expected rows of positive"),
+        (lambda: toy_dpo_loss([0.0, 0.0], [1.0, 0.0], np.zeros((1, 2, 2)), beta=1.0), ValueError, r"reference\[0, 1\]: expected a probability > 0"),
         (lambda: toy_dpo_loss([0.0, 0.0], [0.5, 0.5], np.zeros((1, 3, 3)), beta=1.0), ValueError, "weights: expected shape"),
-        (lambda: toy_dpo_loss([0.0, 0.0], [0.5, 0.5], -np.ones((1, 2, 2)), beta=1.0), ValueError, "weights: expected nonnegative"),
+        (lambda: toy_dpo_loss([0.0, 0.0], [0.5, 0.5], -np.ones((1, 2, 2)), beta=1.0), ValueError, r"weights\[0, 0, 0\]: expected a probability >= 0"),
         (lambda: toy_dpo_loss([0.0, np.nan], [0.5, 0.5], np.zeros((1, 2, 2)), beta=1.0), ValueError, "logits: expected finite"),
+        (lambda: toy_dpo_loss([0.0, 0.0], [0.5, 0.5], np.full((1, 2, 2), 0.5), beta=1.0), ValueError, r"weights\[0\] sums to 2, expected 1"),
         (lambda: toy_dpo_loss([0.0, 0.0], [0.5, 0.5], np.zeros((1, 2, 2)), beta=0.0), ValueError, "beta: expected a number > 0"),
         (lambda: train_toy_dpo([0.5, 0.5], np.zeros((1, 2, 2)), beta=1.0, steps=0), ValueError, "steps: expected a positive integer"),
         (lambda: train_toy_dpo([0.5, 0.5], np.zeros((1, 2, 2)), beta=1.0, optimizer="sgd"), ValueError, "optimizer: expected"),
