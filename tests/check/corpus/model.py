@@ -109,14 +109,30 @@ def lam(args: str, body: Callable[..., Any]) -> sp.Lambda:
     return sp.Lambda(variables, body(*variables))
 
 
+def orderings(function: str, values: Iterable[Any] = (1, 2)) -> tuple[dict[str, Any], ...]:
+    """Instances covering every order of ``function(s, a)`` at the actions ``a_1, a_2``.
+
+    A max over two actions is proven case by case: the first action's value is ``u`` and
+    the other's ``u + w`` with ``w > 0``, then the reverse, then both equal to ``u``.
+    """
+    u, w = sp.Symbol("u", real=True), sp.Symbol("w", positive=True)
+    first, second = values
+    actions = {"a_1": first, "a_2": second}
+    out = [{function: sp.Lambda(sp.symbols("s a"), sp.Piecewise((u, sp.Eq(sp.Symbol("a"), low)), (u + w, True)))} | actions
+           for low in (first, second)]
+    out.append({function: sp.Lambda(sp.symbols("s a"), u)} | actions)
+    return tuple(out)
+
+
 def _substituted(expr: Any, values: Mapping[str, Any]) -> Any:
     """``expr`` with functions, matrices and symbols replaced by the values named in ``values``."""
     expr = sp.sympify(expr)
-    for applied in sorted(expr.atoms(AppliedUndef), key=sp.default_sort_key):
-        name = applied.func.__name__
-        if name in values:
-            expr = expr.replace(applied.func, values[name])
-    expr = expr.doit()  # derivatives first, while their variables are still symbols
+    while True:  # outermost function first: d/dmu q(s, mu(s, theta)) needs q concrete before mu
+        named = [f for f in expr.atoms(AppliedUndef) if f.func.__name__ in values]
+        if not named:
+            break
+        outer = max(named, key=lambda f: (sp.count_ops(f), sp.default_sort_key(f)))
+        expr = expr.replace(outer.func, values[outer.func.__name__]).doit()
     swap: dict[Any, Any] = {}
     for m in expr.atoms(sp.MatrixSymbol):
         if m.name in values:

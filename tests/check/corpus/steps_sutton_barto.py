@@ -12,7 +12,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._build import Collection
-from .model import Reference, fn, lam, real
+from .model import Reference, fn, lam, orderings, real
 
 SB = "Sutton & Barto 2018"
 items = Collection("sb")
@@ -234,10 +234,7 @@ items.wrong("6.7-sarsa-dropped-alpha", f"{SB}, §6.4, eq. 6.7",
                                        "alpha": sp.Rational(1, 2), "gamma": sp.Rational(1, 2), "R": 0}),
             "the step size alpha dropped from the bootstrap term")
 Qa1, Qa2 = Q(St1, a1), Q(St1, a2)
-u_, w_ = sp.symbols("u w", real=True), sp.Symbol("w", positive=True)
-ORDERS = ({"Q": lam("s a", lambda s, a: sp.Piecewise((sp.Symbol("u", real=True), sp.Eq(a, 1)), (sp.Symbol("u", real=True) + sp.Symbol("w", positive=True), True))), "a_1": 1, "a_2": 2},
-          {"Q": lam("s a", lambda s, a: sp.Piecewise((sp.Symbol("u", real=True), sp.Eq(a, 2)), (sp.Symbol("u", real=True) + sp.Symbol("w", positive=True), True))), "a_1": 1, "a_2": 2},
-          {"Q": lam("s a", lambda s, a: sp.Symbol("u", real=True)), "a_1": 1, "a_2": 2})
+ORDERS = orderings("Q")
 gp = sp.Symbol("gamma", positive=True)
 items.right("6.8-q-learning-target", f"{SB}, §6.5, eq. 6.8",
             r"R_{t+1} + \gamma \max_a Q(S_{t+1}, a)", r"\max_a (R_{t+1} + \gamma Q(S_{t+1}, a))",
