@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from sitecheck import ROOT, Build, Once, build_record, from_record, html_pages, mkdocs_build, run_checker, serve
+from tests.docs.sitecheck import ROOT, Build, Once, build_record, from_record, html_pages, mkdocs_build, run_checker, serve
 
 
 @pytest.fixture(scope="session")

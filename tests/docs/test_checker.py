@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from sitecheck import ROOT, Once, problems, run_checker, serve
+from tests.docs.sitecheck import ROOT, Once, problems, run_checker, serve
 
 pytestmark = pytest.mark.docs
 

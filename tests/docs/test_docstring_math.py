@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from sitecheck import ROOT, raw_rst
+from tests.docs.sitecheck import ROOT, raw_rst
 
 sys.path.insert(0, str(ROOT / "docs" / "_build"))
 import hooks  # noqa: E402

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sitecheck import ROOT, Build, Once, build_record, from_record, mkdocs_build
+from tests.docs.sitecheck import ROOT, Build, Once, build_record, from_record, mkdocs_build
 
 pytestmark = pytest.mark.docs
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import Phase, settings
 
-from sitecheck import ROOT
+from tests.docs.sitecheck import ROOT
 
 HOME = ROOT / "docs" / "index.md"
 

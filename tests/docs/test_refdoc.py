@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sympy as sp
 
-from sitecheck import ROOT
+from tests.docs.sitecheck import ROOT
 
 sys.path.insert(0, str(ROOT / "docs" / "_build"))
 import refdoc  # noqa: E402

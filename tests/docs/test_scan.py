@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitecheck import is_outside, js_resource_urls, resource_urls
+from tests.docs.sitecheck import is_outside, js_resource_urls, resource_urls
 
 pytestmark = pytest.mark.docs
 

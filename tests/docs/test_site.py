@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from sitecheck import ROOT, Build, html_pages, is_outside, js_resource_urls, listing, problems, raw_rst, resource_urls
+from tests.docs.sitecheck import ROOT, Build, html_pages, is_outside, js_resource_urls, listing, problems, raw_rst, resource_urls
 
 pytestmark = pytest.mark.docs
 

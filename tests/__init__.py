@@ -1,0 +1,1 @@
+"""refalgo's tests: one folder per package of refalgo, shared test code imported as ``tests.<folder>.<module>``."""
