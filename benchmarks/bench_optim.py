@@ -112,9 +112,9 @@ def _first_call(cache: bool) -> tuple[float, bool]:
     """
     import numba
 
-    from refalgo.optim import _fused
+    from refalgo.optim._engine import fused
 
-    kernel: Any = _fused.adam_kernel if cache else numba.njit(parallel=True)(_fused.adam_kernel.py_func)
+    kernel: Any = fused.adam_kernel if cache else numba.njit(parallel=True)(fused.adam_kernel.py_func)
     x = [np.zeros(8, np.float32) for _ in range(4)]
     c = tuple(np.float32(s) for s in (1.0, 0.1, 0.999, 0.001, 0.0, 1.0, 1e-3, 1e-8))
     t0 = time.perf_counter()

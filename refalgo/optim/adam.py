@@ -1,52 +1,62 @@
-r"""Adam and AdamW: exponential moving averages of the gradient and its square, bias-corrected.
+r"""Adam: moving averages of the gradient and its square, bias-corrected.
 
 Given the gradient :math:`g_t` at step :math:`t = 1, 2, \dots` and :math:`m_0 = v_0 = 0`,
 
 .. math::
 
-    m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad
-    v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2, \qquad
-    \hat m_t = \frac{m_t}{1-\beta_1^t}, \qquad
-    \hat v_t = \frac{v_t}{1-\beta_2^t}, \qquad
+    m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \quad
+    v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2, \quad
+    \hat m_t = \frac{m_t}{1-\beta_1^t}, \quad
+    \hat v_t = \frac{v_t}{1-\beta_2^t}, \quad
     \theta_t = \theta_{t-1} - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}.
 
-**Conventions** (PyTorch's ``torch.optim.Adam``/``AdamW``, the default):
+:math:`\alpha` is ``lr``, :math:`(\beta_1, \beta_2)` is ``betas``, :math:`\epsilon` is ``eps``,
+:math:`\lambda` is ``weight_decay``, :math:`\eta_t` is ``schedule_multiplier``.
 
-* ``weight_decay`` λ in :func:`adam_step` is an L2 term added to the gradient,
-  :math:`g_t \leftarrow g_t + \lambda\theta_{t-1}`, so it passes through the moments;
-  in :func:`adamw_step` it is *decoupled*: :math:`\theta \leftarrow (1 - \alpha\lambda)\theta`
-  is applied first, outside the moments.
-* ε is added after the bias-corrected square root, :math:`\sqrt{\hat v_t} + \epsilon`.
-* ``maximize`` negates the gradient before anything else (before the L2 term).
-* ``amsgrad`` keeps the running maximum of :math:`v_t` (not of :math:`\hat v_t`) and
-  divides it by the current :math:`1-\beta_2^t`.
-* The AdamW paper multiplies the decay by the schedule multiplier :math:`\eta_t`, not
-  by the learning rate: pass ``schedule_multiplier=eta_t`` to follow it (then the
-  Adam step is :math:`\eta_t\alpha` and the decay factor :math:`1-\eta_t\lambda`).
+**Conventions** (PyTorch's ``torch.optim.Adam``; the tests hold the functions to it and to optax):
 
-Everything operates leafwise on one array, a list/tuple of arrays, or a dict of
-arrays, in float32 or float64 (other real dtypes become float64). The functions are
-pure: they return new arrays and a new :class:`AdamState`.
+* ``weight_decay`` is an L2 term, :math:`g_t \leftarrow g_t + \lambda\theta_{t-1}`, which passes
+  through the moments: the chain ``add_decayed_weights(λ)``, ``scale_by_adam``,
+  ``scale_by_learning_rate(α)`` of :mod:`refalgo.optim.transforms`. AdamW
+  (:mod:`refalgo.optim.adamw`) decouples it.
+* ε is added after the bias-corrected square root; ``maximize`` negates the gradient
+  first; ``amsgrad`` keeps :math:`\max_{i\le t} v_i` of the raw :math:`v_t`, created at step 0
+  when the state has none (PyTorch's habit) and refused later.
+* ``schedule_multiplier`` :math:`\eta_t` makes the step :math:`\eta_t\alpha`.
 
-**NaN policy.** Non-finite parameters, gradients or state are refused with a
-``ValueError`` naming the leaf and index: a NaN entering :math:`m_t` or :math:`v_t` never
-leaves it again. With ``eps = 0`` a coordinate whose :math:`\hat v_t` is 0 would give
-0/0; that is an error too, as is an update that overflows.
+Parameters are one array, a list/tuple of arrays or a dict of arrays, float32 or float64
+(other real dtypes become float64). **NaN policy:** non-finite parameters, gradients or
+state are refused with a ``ValueError`` naming the leaf and index, as are ``eps = 0``
+with :math:`\hat v_t = 0` (0/0) and an update that overflows.
+
+The exact twins evaluate the unrolled sums :math:`m_t = (1-\beta_1)\sum_{i\le t}\beta_1^{t-i} g_i`
+in rational arithmetic (square roots stay exact); the numeric twins run the recurrences
+as chains of transforms; the in-place steps run the efficient form in
+:mod:`refalgo.optim._engine`. The tests hold all three equal.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+import sympy as sp
+from numpy.typing import ArrayLike, NDArray
 
-from .._validate import as_positive, as_real
-from ._tree import Leaves, flatten_like, flatten_params, leaf_paths, state_leaves
+from .._exact import exact, exact_array, exact_vector
+from .._validate import as_flag, as_positive
+from ..assumptions import Assumptions
+from ..derivation import Derivation, Step
+from ..registry import Concept, Tolerance
+from ._engine.inplace import CHUNK, as_schedule_multiplier, step_inplace
+from ._engine.tree import flatten_params, run_chain
+from .transforms import AdamState, GradientTransformation, add_decayed_weights, chain, scale, scale_by_adam, scale_by_learning_rate
 
-__all__ = ["AdamState", "adam_init", "adam_step", "adamw_step"]
+__all__ = ["adam_chain", "adam_equations", "adam_init", "adam_step", "adam_step_inplace", "adam_symbolic", "derivations"]
+
+Params = ArrayLike | Mapping[str, ArrayLike]
 
 REFERENCES = (
     "D. P. Kingma and J. Ba, Adam: A Method for Stochastic Optimization, ICLR 2015, Algorithm 1 and §2–3.",
@@ -55,63 +65,85 @@ REFERENCES = (
 )
 
 
-class AdamState(NamedTuple):
-    r"""The optimizer state: the step count and the moment buffers, shaped like the parameters.
+# ---------------------------------------------------------------------- exact twins
+def _ema(history: Sequence[sp.Expr], beta: sp.Expr) -> sp.Expr:
+    """(1 − β) Σᵢ β^{t−i} hᵢ over the whole history (t = its length)."""
+    t = len(history)
+    return (1 - beta) * sp.Add(*[beta ** (t - i) * h for i, h in enumerate(history, start=1)])
 
-    Attributes
+
+def trajectory_symbolic(theta0: ArrayLike, grads: ArrayLike, *, lr: Any, betas: Sequence[Any], eps: Any,
+                        weight_decay: Any, amsgrad: bool, maximize: bool, decoupled: bool) -> sp.ImmutableMatrix:
+    """The exact trajectory of Adam (``decoupled=False``) or AdamW from the unrolled moving averages."""
+    theta = exact_vector(theta0, "theta0")
+    n = len(theta)
+    rows = exact_array(grads, "grads", shape=(None, n))
+    b1, b2 = exact_vector(betas, "betas", length=2)
+    a, e, lam = exact(lr, "lr"), exact(eps, "eps"), exact(weight_decay, "weight_decay")
+    amsgrad, maximize = as_flag(amsgrad, "amsgrad"), as_flag(maximize, "maximize")
+    seen: list[list[sp.Expr]] = [[] for _ in range(n)]  # effective gradients per coordinate
+    vmax: list[sp.Expr] = [sp.Integer(0)] * n
+    out = []
+    for t, g_row in enumerate(rows, start=1):
+        new = []
+        for j in range(n):
+            g = -g_row[j] if maximize else g_row[j]
+            seen[j].append(g if decoupled else g + lam * theta[j])  # Adam: the L2 term joins the gradient
+            m_hat = _ema(seen[j], b1) / (1 - b1**t)
+            v_raw = _ema([x**2 for x in seen[j]], b2)
+            vmax[j] = sp.Max(vmax[j], v_raw) if amsgrad else v_raw
+            keep = 1 - a * lam if decoupled else 1
+            new.append(keep * theta[j] - a * m_hat / (sp.sqrt(vmax[j] / (1 - b2**t)) + e))
+        theta = new
+        out.append(theta)
+    return sp.ImmutableMatrix(out)
+
+
+def adam_symbolic(theta0: ArrayLike, grads: ArrayLike, *, lr: Any, betas: Sequence[Any], eps: Any,
+                  weight_decay: Any = 0, amsgrad: bool = False, maximize: bool = False) -> sp.ImmutableMatrix:
+    r"""Exact Adam trajectory (L2 weight decay) for a given gradient sequence.
+
+    :math:`\alpha, (\beta_1, \beta_2), \epsilon, \lambda` are ``lr, betas, eps, weight_decay``.
+
+    Parameters
     ----------
-    step
-        How many steps have been taken (:math:`t` of the last step; 0 after :func:`adam_init`).
-    exp_avg
-        :math:`m_t`, the moving average of the gradient.
-    exp_avg_sq
-        :math:`v_t`, the moving average of the squared gradient.
-    max_exp_avg_sq
-        :math:`\max_{i \le t} v_i` when created with ``amsgrad=True``, else ``None``.
+    theta0
+        :math:`\theta_0`: ``n`` exact numbers (ints, Fractions, SymPy numbers, floats at their
+        exact binary value, strings such as ``"0.9"`` or ``"1/3"``), in any sequence or array.
+    grads
+        ``T`` gradient vectors :math:`g_1, \dots, g_T` of length ``n``, shape ``(T, n)``.
+    lr, betas, eps, weight_decay
+        Exact numbers.
+    amsgrad, maximize
+        As in :func:`adam_step`.
+
+    Returns
+    -------
+    sympy.ImmutableMatrix
+        Shape ``(T, n)``: row ``t - 1`` is :math:`\theta_t`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Entries that are not exact numbers, or ``grads`` not of shape ``(T, n)``.
+
+    Examples
+    --------
+    >>> adam_symbolic([1], [[2], [1]], lr="0.1", betas=("0.5", "0.75"), eps=0)
+    Matrix([
+    [             9/10],
+    [9/10 - sqrt(7)/30]])
+
+    References
+    ----------
+    Kingma & Ba (2015), Algorithm 1.
     """
-
-    step: int
-    exp_avg: Any
-    exp_avg_sq: Any
-    max_exp_avg_sq: Any = None
+    return trajectory_symbolic(theta0, grads, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                       amsgrad=amsgrad, maximize=maximize, decoupled=False)
 
 
-@dataclass(frozen=True)
-class _Hyper:
-    lr: float
-    beta1: float
-    beta2: float
-    eps: float
-    weight_decay: float
-    amsgrad: bool
-    maximize: bool
-    schedule_multiplier: float | None
-
-
-def _hyper(lr: Any, betas: Any, eps: Any, weight_decay: Any, amsgrad: Any, maximize: Any, schedule: Any) -> _Hyper:
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"betas: expected a pair (beta1, beta2); got {betas!r}")
-    b1, b2 = (as_real(b, f"betas[{i}]") for i, b in enumerate(betas))
-    for i, b in enumerate((b1, b2)):
-        if not 0 <= b < 1:
-            raise ValueError(f"betas[{i}]: expected a number in [0, 1); got {b}")
-    for flag, name in ((amsgrad, "amsgrad"), (maximize, "maximize")):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(f"{name}: expected True or False; got {flag!r}")
-    eta = None if schedule is None else as_positive(schedule, "schedule_multiplier", allow_zero=True)
-    return _Hyper(
-        as_positive(lr, "lr", allow_zero=True),
-        b1,
-        b2,
-        as_positive(eps, "eps", allow_zero=True),
-        as_positive(weight_decay, "weight_decay", allow_zero=True),
-        bool(amsgrad),
-        bool(maximize),
-        eta,
-    )
-
-
-def adam_init(params: Any, *, amsgrad: bool = False) -> AdamState:
+# ---------------------------------------------------------------------- numeric twins
+def adam_init(params: Params, *, amsgrad: bool = False) -> AdamState[Params]:
     """Zero moment buffers shaped like ``params``: the state before the first step.
 
     Parameters
@@ -119,7 +151,8 @@ def adam_init(params: Any, *, amsgrad: bool = False) -> AdamState:
     params
         One array, a list/tuple of arrays, or a dict of arrays (float32 or float64).
     amsgrad
-        Also keep the running maximum of :math:`v_t` (needed by ``amsgrad=True`` steps).
+        Also create the running maximum of :math:`v_t` (``amsgrad=True`` steps create it
+        at step 0 themselves).
 
     Returns
     -------
@@ -129,7 +162,7 @@ def adam_init(params: Any, *, amsgrad: bool = False) -> AdamState:
     Raises
     ------
     TypeError, ValueError
-        If ``params`` is not a structure of finite real arrays.
+        ``params`` not a structure of finite real arrays.
 
     Examples
     --------
@@ -139,120 +172,64 @@ def adam_init(params: Any, *, amsgrad: bool = False) -> AdamState:
     (0, dtype('float32'), None)
     """
     leaves, rebuild = flatten_params(params)
-    zeros = lambda: rebuild([np.zeros_like(p) for p in leaves])  # noqa: E731
-    return AdamState(0, zeros(), zeros(), zeros() if amsgrad else None)
+    zeros: Callable[[], Any] = lambda: rebuild([np.zeros_like(p) for p in leaves])  # noqa: E731
+    return AdamState(0, zeros(), zeros(), zeros() if as_flag(amsgrad, "amsgrad") else None)
 
 
-def _check_state(state: Any, params: Any, leaves: Leaves, amsgrad: bool) -> tuple[int, Leaves, Leaves, Leaves | None]:
-    if not isinstance(state, AdamState):
-        raise TypeError(f"state: expected an AdamState from adam_init; got {type(state).__name__}")
-    if isinstance(state.step, bool) or not isinstance(state.step, (int, np.integer)) or state.step < 0:
-        raise ValueError(f"state.step: expected a nonnegative integer; got {state.step!r}")
-    m = state_leaves(state.exp_avg, params, leaves, "state.exp_avg")
-    v = state_leaves(state.exp_avg_sq, params, leaves, "state.exp_avg_sq")
-    for path, vi in zip(leaf_paths(state.exp_avg_sq, "state.exp_avg_sq"), v):
-        if np.any(vi < 0):
-            raise ValueError(f"{path}: expected nonnegative second moments; got minimum {vi.min()}")
-    vmax = None
-    if amsgrad:
-        if state.max_exp_avg_sq is None:
-            raise ValueError("state.max_exp_avg_sq: amsgrad=True needs the running maximum; create the state with adam_init(params, amsgrad=True)")
-        vmax = state_leaves(state.max_exp_avg_sq, params, leaves, "state.max_exp_avg_sq")
-    return int(state.step), m, v, vmax
+def maximize_first(maximize: bool) -> list[GradientTransformation]:
+    """``[scale(-1.0)]`` with ``maximize`` (the gradient is negated before anything else), else ``[]``."""
+    return [scale(-1.0)] if as_flag(maximize, "maximize") else []  # maximize: g ← −g
 
 
-def _leaf_step(
-    p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any] | None,
-    t: int, h: _Hyper, decoupled: bool,
-) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any] | None, NDArray[Any]]:
-    """One step on one leaf; returns (p, m, v, vmax, denominator)."""
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow and 0/0 are reported by the caller
-        return _leaf_update(p, g, m, v, vmax, t, h, decoupled)
+def adam_chain(*, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+               weight_decay: float = 0.0, amsgrad: bool = False, maximize: bool = False,
+               schedule_multiplier: float | None = None) -> GradientTransformation:
+    r"""Adam with L2 as a chain: decay into the gradient, then Adam's scaling, then :math:`-\eta_t\alpha`.
+
+    Arguments as in :func:`adam_step`. Returns a
+    :class:`~refalgo.optim.transforms.GradientTransformation` on one array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tx = adam_chain(lr=0.1)
+    >>> tx.update(np.array([0.5, -3.0]), tx.init(np.zeros(2)), np.zeros(2))[0]
+    array([-0.1,  0.1])
+    """
+    eta = as_schedule_multiplier(schedule_multiplier)
+    alpha = as_positive(lr, "lr", allow_zero=True) * (1.0 if eta is None else eta)
+    return chain(*maximize_first(maximize),
+                 add_decayed_weights(weight_decay),  # g_t + λ θ_{t−1}: the L2 term enters the moments
+                 scale_by_adam(betas=betas, eps=eps, amsgrad=amsgrad),
+                 scale_by_learning_rate(alpha))
 
 
-def _leaf_update(
-    p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any] | None,
-    t: int, h: _Hyper, decoupled: bool,
-) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any] | None, NDArray[Any]]:
-    eta = 1.0 if h.schedule_multiplier is None else h.schedule_multiplier
-    alpha = eta * h.lr  # the Adam step size actually applied
-    if h.maximize:
-        g = -g
-    if h.weight_decay != 0 and decoupled:
-        decay = h.lr if h.schedule_multiplier is None else eta  # PyTorch: lr·λ; AdamW paper: η_t·λ
-        p = p * (1 - decay * h.weight_decay)
-    elif h.weight_decay != 0:
-        g = g + h.weight_decay * p  # L2 term enters the moments
-    m = h.beta1 * m + (1 - h.beta1) * g  # (1)
-    v = h.beta2 * v + (1 - h.beta2) * (g * g)  # (2)
-    if vmax is not None:
-        vmax = np.maximum(vmax, v)
-    second = v if vmax is None else vmax
-    step_size = alpha / (1 - h.beta1**t)  # α / (1 − β₁ᵗ): bias correction (3)
-    denom = np.sqrt(second) / math.sqrt(1 - h.beta2**t) + h.eps  # √v̂ + ε, bias correction (4)
-    return p - step_size * (m / denom), m, v, vmax, denom  # (5)
-
-
-def _step(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: bool) -> tuple[Any, AdamState]:
-    leaves, rebuild = flatten_params(params)
-    gl = flatten_like(grads, params, leaves, "grads")
-    step, ml, vl, vmaxl = _check_state(state, params, leaves, h.amsgrad)
-    t = step + 1
-    paths = leaf_paths(params, "params")
-    out: list[tuple[Any, ...]] = []
-    for i, path in enumerate(paths):
-        p, m, v, vmax, denom = _leaf_step(leaves[i], gl[i], ml[i], vl[i], None if vmaxl is None else vmaxl[i], t, h, decoupled)
-        if h.eps == 0 and np.any(denom == 0):
-            bad = tuple(int(k) for k in np.argwhere(denom == 0)[0])
-            raise ValueError(f"eps: with eps = 0 the update of {path} at index {bad} is 0/0 (its second moment is 0); use eps > 0")
-        for arr, what in ((p, "the new parameter"), (m, "the first moment"), (v, "the second moment")):
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"grads: the step overflowed {what} of {path} in {arr.dtype}; scale the gradients down")
-        out.append((p, m, v, vmax))
-    new_max = None if vmaxl is None else rebuild([o[3] for o in out])
-    if not h.amsgrad:
-        new_max = state.max_exp_avg_sq
-    new_state = AdamState(t, rebuild([o[1] for o in out]), rebuild([o[2] for o in out]), new_max)
-    return rebuild([o[0] for o in out]), new_state
-
-
-def adam_step(
-    params: Any,
-    grads: Any,
-    state: AdamState,
-    *,
-    lr: float = 1e-3,
-    betas: tuple[float, float] = (0.9, 0.999),
-    eps: float = 1e-8,
-    weight_decay: float = 0.0,
-    amsgrad: bool = False,
-    maximize: bool = False,
-    schedule_multiplier: float | None = None,
-) -> tuple[Any, AdamState]:
+def adam_step(params: Params, grads: Params, state: AdamState[Params], *, lr: float = 1e-3,
+              betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0,
+              amsgrad: bool = False, maximize: bool = False,
+              schedule_multiplier: float | None = None) -> tuple[Params, AdamState[Params]]:
     r"""One Adam step, weight decay as an L2 term inside the gradient (``torch.optim.Adam``).
+
+    :math:`\alpha` is ``lr``, :math:`(\beta_1, \beta_2)` is ``betas``, :math:`\epsilon` is ``eps``,
+    :math:`\lambda` is ``weight_decay``, :math:`\eta_t` is ``schedule_multiplier``: the chain
+    :func:`adam_chain` run on every array.
 
     Parameters
     ----------
-    params
-        :math:`\theta_{t-1}`: one array, a list/tuple or a dict of float32/float64 arrays.
-    grads
-        :math:`g_t`, the gradient of the loss at ``params``: the same structure and shapes.
+    params, grads
+        :math:`\theta_{t-1}` and :math:`g_t`: one array, a list/tuple or a dict of float32/float64
+        arrays, of the same structure and shapes.
     state
         :class:`AdamState` after step :math:`t-1` (from :func:`adam_init` or the previous step).
-    lr
-        :math:`\alpha \ge 0`, the step size.
-    betas
-        :math:`(\beta_1, \beta_2)`, each in [0, 1): decay rates of the two moving averages.
-    eps
-        :math:`\epsilon \ge 0`, added to :math:`\sqrt{\hat v_t}`.
-    weight_decay
-        :math:`\lambda \ge 0`: the gradient becomes :math:`g_t + \lambda\theta_{t-1}`.
+    lr, betas, eps, weight_decay
+        :math:`\alpha \ge 0`; each :math:`\beta` in [0, 1); :math:`\epsilon \ge 0`;
+        :math:`\lambda \ge 0` (the gradient becomes :math:`g_t + \lambda\theta_{t-1}`).
     amsgrad
-        Normalize by :math:`\max_{i\le t} v_i` instead of :math:`v_t` (AMSGrad).
+        Normalize by :math:`\max_{i\le t} v_i` (AMSGrad); from step 0 only.
     maximize
         Ascend instead of descend (the gradient is negated first).
     schedule_multiplier
-        :math:`\eta_t`; when given the step size is :math:`\eta_t\alpha` (the AdamW paper's schedule).
+        :math:`\eta_t`; the step size is then :math:`\eta_t\alpha`.
 
     Returns
     -------
@@ -262,98 +239,207 @@ def adam_step(
     Raises
     ------
     TypeError, ValueError
-        Mismatched structure, shapes or dtypes; ``lr``, ``eps`` or ``weight_decay``
-        negative; a beta outside [0, 1); NaN or inf anywhere; ``eps = 0`` with
-        :math:`\hat v_t = 0`; overflow.
-
-    Notes
-    -----
-    With :math:`g \leftarrow -g` for ``maximize`` and :math:`g \leftarrow g + \lambda\theta_{t-1}`,
-
-    .. math::
-
-        m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad
-        \theta_t = \theta_{t-1} - \frac{\alpha}{1-\beta_1^t}\,
-        \frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}.
-
-    The L2 term is divided by :math:`\sqrt{\hat v_t} + \epsilon` like the rest of the
-    gradient; :func:`adamw_step` decouples it.
-
-    References
-    ----------
-    Kingma & Ba (2015), Algorithm 1; PyTorch ``torch.optim.Adam``.
+        Mismatched structure, shapes or dtypes; a hyperparameter out of range; NaN or
+        inf anywhere; ``eps = 0`` with :math:`\hat v_t = 0`; overflow; ``amsgrad``
+        switched on after step 0.
 
     Examples
     --------
     >>> import numpy as np
     >>> p = np.array([1.0, -2.0])
     >>> p1, s = adam_step(p, np.array([0.5, -3.0]), adam_init(p), lr=0.1)
-    >>> p1  # the first step moves every coordinate by lr·sign(g) (up to ε)
-    array([ 0.9, -1.9])
-    >>> s.step
-    1
-    """
-    h = _hyper(lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier)
-    return _step(params, grads, state, h, decoupled=False)
-
-
-def adamw_step(
-    params: Any,
-    grads: Any,
-    state: AdamState,
-    *,
-    lr: float = 1e-3,
-    betas: tuple[float, float] = (0.9, 0.999),
-    eps: float = 1e-8,
-    weight_decay: float = 1e-2,
-    amsgrad: bool = False,
-    maximize: bool = False,
-    schedule_multiplier: float | None = None,
-) -> tuple[Any, AdamState]:
-    r"""One AdamW step: Adam with weight decay decoupled from the gradient (``torch.optim.AdamW``).
-
-    Parameters
-    ----------
-    params, grads, state, lr, betas, eps, amsgrad, maximize
-        As in :func:`adam_step`.
-    weight_decay
-        :math:`\lambda \ge 0`; the parameters are first multiplied by :math:`1 - \alpha\lambda`
-        (PyTorch), or by :math:`1 - \eta_t\lambda` when ``schedule_multiplier`` is given.
-    schedule_multiplier
-        :math:`\eta_t` of the AdamW paper. ``None`` (default) follows PyTorch: decay
-        :math:`\alpha\lambda`, step :math:`\alpha`. A number follows the paper: decay
-        :math:`\eta_t\lambda`, step :math:`\eta_t\alpha`.
-
-    Returns
-    -------
-    params, state
-        :math:`\theta_t` and the state after step :math:`t`.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`adam_step`.
-
-    Notes
-    -----
-    .. math::
-
-        \theta_t = (1 - \alpha\lambda)\,\theta_{t-1} - \alpha\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon},
-
-    with :math:`m_t, v_t` built from :math:`g_t` alone. A coordinate whose gradient stays 0
-    shrinks exactly as :math:`(1-\alpha\lambda)^t`; with :math:`\lambda = 0` this is :func:`adam_step`.
+    >>> p1, s.step  # the first step moves every coordinate by lr·sign(g) (up to ε)
+    (array([ 0.9, -1.9]), 1)
 
     References
     ----------
-    Loshchilov & Hutter (2019), Algorithm 2; PyTorch ``torch.optim.AdamW``.
+    Kingma & Ba (2015), Algorithm 1; PyTorch ``torch.optim.Adam``.
+    """
+    tx = adam_chain(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                    maximize=maximize, schedule_multiplier=schedule_multiplier)
+    return run_chain(tx, params, grads, state, amsgrad=bool(amsgrad), eps=float(eps))
+
+
+def adam_step_inplace(params: Params, grads: Params, state: AdamState[Params], *, lr: float = 1e-3,
+                      betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0,
+                      amsgrad: bool = False, maximize: bool = False, schedule_multiplier: float | None = None,
+                      chunk: int = CHUNK, backend: str = "auto") -> AdamState[Params]:
+    """:func:`adam_step`, updating ``params`` and the state's buffers in place (the fast path).
+
+    Arguments, raises and conventions as :func:`adam_step`, and ``eps`` must be > 0; the
+    arrays must be writable C-contiguous float32/float64 NumPy arrays. ``backend``:
+    ``"numba"`` (compiled, one pass over memory on all cores, the ``fast`` extra),
+    ``"numpy"`` (ufuncs on ``chunk`` elements at a time) or ``"auto"`` (numba if
+    installed); see :mod:`refalgo.optim._engine.inplace`. Returns the state with the new
+    step count, sharing the updated buffers. Raises ImportError for ``"numba"`` without numba.
 
     Examples
     --------
     >>> import numpy as np
-    >>> p = np.array([1.0, 2.0])
-    >>> p1, _ = adamw_step(p, np.zeros(2), adam_init(p), lr=0.1, weight_decay=0.5)
-    >>> p1  # zero gradient: only the decay acts, p·(1 − 0.1·0.5)
-    array([0.95, 1.9 ])
+    >>> p = np.array([1.0, -2.0])
+    >>> s = adam_step_inplace(p, np.array([0.5, -3.0]), adam_init(p), lr=0.1)
+    >>> p, s.step
+    (array([ 0.9, -1.9]), 1)
     """
-    h = _hyper(lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier)
-    return _step(params, grads, state, h, decoupled=True)
+    return step_inplace(params, grads, state, decoupled=False, chunk=chunk, backend=backend, lr=lr, betas=betas, eps=eps,
+                        weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize,
+                        schedule_multiplier=schedule_multiplier)
+
+
+# ---------------------------------------------------------------------- derivations
+t, i = sp.Symbol("t", integer=True, positive=True), sp.Symbol("i", integer=True, positive=True)
+b1, b2 = sp.symbols("beta_1 beta_2", positive=True)
+alpha, epsilon = sp.symbols("alpha epsilon", positive=True)
+lam, mu = sp.Symbol("lambda", real=True), sp.Symbol("mu", real=True)
+sigma2 = sp.Symbol("sigma^2", positive=True)
+HORIZON = 4  # the unrolling is shown for t = 4; the tests check every t up to 60 numerically
+
+
+class BiasFactor(sp.Symbol):
+    """A positive symbol rendered as the bias-correction factor ``(1 - β_k^t)``."""
+
+    def _latex(self, printer: object) -> str:
+        return rf"\left(1 - \beta_{self.name[-1]}^{{t}}\right)"
+
+
+# the bias-correction factors 1 − β₁ᵗ and 1 − β₂ᵗ, positive for 0 < β < 1 and t >= 1
+c1, c2 = BiasFactor("c_1", positive=True), BiasFactor("c_2", positive=True)
+
+
+def adam_equations() -> tuple[tuple[str, sp.Equality], ...]:
+    r"""Adam's equations (1)–(5) and the AdamW update, as labelled SymPy equations.
+
+    Examples
+    --------
+    >>> [label for label, _ in adam_equations()][:2]
+    ['(1) first moment', '(2) second moment']
+    """
+    m, m1, v, v1, gt = sp.symbols("m_t m_{t-1} v_t v_{t-1} g_t", real=True)
+    mh, vh = sp.Symbol(r"\hat{m}_t", real=True), sp.Symbol(r"\hat{v}_t", nonnegative=True)
+    th, th1 = sp.Symbol("theta_t", real=True), sp.Symbol(r"\theta_{t-1}", real=True)
+    return (
+        ("(1) first moment", sp.Eq(m, b1 * m1 + (1 - b1) * gt)),
+        ("(2) second moment", sp.Eq(v, b2 * v1 + (1 - b2) * gt**2)),
+        ("(3) bias-corrected first moment", sp.Eq(mh, m / (1 - b1**t))),
+        ("(4) bias-corrected second moment", sp.Eq(vh, v / (1 - b2**t))),
+        ("(5) Adam update", sp.Eq(th, th1 - alpha * mh / (sp.sqrt(vh) + epsilon))),
+        ("AdamW update", sp.Eq(th, (1 - alpha * lam) * th1 - alpha * mh / (sp.sqrt(vh) + epsilon))),
+    )
+
+
+def _unrolled(name: str, beta: sp.Symbol, square: bool = False) -> Derivation:
+    """The recurrence ``name_t = β name_{t−1} + (1 − β) x_t`` from 0, unrolled at t = 4 into a weighted sum."""
+    gs = sp.IndexedBase("g")
+    x = (lambda k: gs[k] ** 2) if square else (lambda k: gs[k])
+    nested: sp.Expr = sp.Integer(0)
+    for k in range(1, HORIZON + 1):
+        nested = beta * nested + (1 - beta) * x(k)
+    plain = (1 - beta) * sp.Add(*[beta ** (HORIZON - k) * x(k) for k in range(1, HORIZON + 1)])
+    return Derivation(
+        f"Unrolling {name}_t: a weighted sum of the whole history (t = {HORIZON})",
+        [
+            Step(sp.Eq(sp.Symbol(f"{name}_{HORIZON}"), nested), f"equation ({2 if square else 1}) applied {HORIZON} times from 0"),
+            Step(plain, "expand"),
+            Step((1 - beta) * sp.Sum(beta ** (HORIZON - i) * x(i), (i, 1, HORIZON)), "as a sum: step i has weight beta to the power t - i"),
+        ],
+    )
+
+
+def _bias_correction(beta: sp.Symbol, moment: sp.Symbol, hat: str, of: str, which: str) -> Derivation:
+    """For a stationary gradient the bias-corrected average is unbiased: 𝔼[hat] = moment."""
+    geometric = sp.Mul((1 - beta) / (1 - beta**t), moment, (1 - beta**t) / (1 - beta), evaluate=False)
+    return Derivation(
+        f"Bias correction: the corrected {which} moment is unbiased when E[{of}] is the same at every step",
+        [
+            Step((1 - beta) * sp.Sum(beta ** (t - i) * moment, (i, 1, t)) / (1 - beta**t),
+                 f"unrolled sum, linearity of E, and E[{of}] constant"),
+            Step(geometric, "geometric sum over t terms"),
+            Step(moment, "the factors cancel"),
+        ],
+        assumptions=Assumptions.of(beta < 1),
+        lhs_latex=rf"\mathbb{{E}}[{hat}]",
+    )
+
+
+def _efficient_form() -> Derivation:
+    """Kingma & Ba's efficient arrangement: α_t = α√(1−β₂ᵗ)/(1−β₁ᵗ) and ε̂ = ε√(1−β₂ᵗ)."""
+    m, v = sp.Symbol("m_t", real=True), sp.Symbol("v_t", nonnegative=True)
+    a_t, e_hat = sp.symbols(r"alpha_t \hat{\epsilon}", positive=True)
+    return Derivation(
+        "The efficient form: fold both bias corrections into the step size",
+        [
+            Step(alpha * (m / c1) / (sp.sqrt(v / c2) + epsilon), "equations (3) to (5)"),
+            Step(alpha * sp.sqrt(c2) / c1 * m / (sp.sqrt(v) + epsilon * sp.sqrt(c2)), "multiply above and below by the root of the second correction factor"),
+            Step(a_t * m / (sp.sqrt(v) + e_hat), "name the step size and the rescaled epsilon"),
+        ],
+        where={a_t: alpha * sp.sqrt(c2) / c1, e_hat: epsilon * sp.sqrt(c2)},
+        lhs_latex=r"\theta_{t-1} - \theta_t",
+    )
+
+
+def derivations() -> tuple[Derivation, ...]:
+    """Adam's derivations, in page order: the unrolled moments, both bias corrections, the efficient form.
+
+    Examples
+    --------
+    >>> [d.title for d in derivations()][0]
+    'Unrolling m_t: a weighted sum of the whole history (t = 4)'
+    """
+    return (
+        _unrolled("m", b1),
+        _unrolled("v", b2, square=True),
+        _bias_correction(b1, mu, r"\hat m_t", "g_i", "first"),
+        _bias_correction(b2, sigma2, r"\hat v_t", "g_i squared", "second"),
+        _efficient_form(),
+    )
+
+
+# ---------------------------------------------------------------------- registry
+def examples() -> Any:
+    """The registry's inputs for Adam and AdamW: short exact runs with every option."""
+    from hypothesis import strategies as st
+
+    frac = lambda lo, hi, den: st.fractions(lo, hi, max_denominator=den)  # noqa: E731
+    return st.integers(1, 2).flatmap(lambda n: st.fixed_dictionaries({
+        "theta0": st.lists(frac(-3, 3, 4), min_size=n, max_size=n),
+        "grads": st.lists(st.lists(frac(-2, 2, 4), min_size=n, max_size=n), min_size=1, max_size=3),
+        "lr": st.sampled_from([Fraction(1, 10), Fraction(1, 100), Fraction(1, 1000)]),
+        "betas": st.tuples(frac(0, Fraction(99, 100), 100), frac(0, Fraction(999, 1000), 1000)),
+        "eps": st.sampled_from([Fraction(1, 10**8), Fraction(1, 1000), Fraction(1, 10)]),
+        "weight_decay": frac(0, 1, 10),
+        "amsgrad": st.booleans(),
+        "maximize": st.booleans(),
+    }))
+
+
+def numeric_trajectory(ex: dict[str, Any], step: Callable[..., tuple[Any, AdamState[Any]]]) -> NDArray[np.float64]:
+    """The float64 trajectory of ``step`` on one drawn example, row ``t - 1`` the parameters after step ``t``."""
+    p = np.array([float(x) for x in ex["theta0"]])
+    state: AdamState[Any] = adam_init(p)
+    kw = dict(lr=float(ex["lr"]), betas=(float(ex["betas"][0]), float(ex["betas"][1])), eps=float(ex["eps"]),
+              weight_decay=float(ex["weight_decay"]), amsgrad=ex["amsgrad"], maximize=ex["maximize"])
+    rows = []
+    for g in ex["grads"]:
+        p, state = step(p, np.array([float(x) for x in g]), state, **kw)
+        rows.append(p)
+    return np.array(rows)
+
+
+def exact_kwargs(ex: dict[str, Any]) -> dict[str, Any]:
+    """The hyperparameters of one drawn example, as the exact twins take them."""
+    return {k: ex[k] for k in ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")}
+
+
+TOLERANCE = Tolerance(
+    rtol=1e-9, atol=1e-12,
+    why="at most three steps of well-conditioned arithmetic in float64 (the hyperparameters are rounded to the nearest double)",
+)
+
+CONCEPTS = (
+    Concept(
+        name="adam", area="optim",
+        symbolic=lambda ex: adam_symbolic(ex["theta0"], ex["grads"], **exact_kwargs(ex)),
+        numeric=lambda ex: numeric_trajectory(ex, adam_step),
+        inputs=examples, tolerance=TOLERANCE, references=REFERENCES, page="optim/adam.md",
+    ),
+)

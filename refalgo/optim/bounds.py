@@ -32,12 +32,14 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from .._exact import exact
 from .._validate import as_real
+from ..assumptions import Assumptions
+from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
-from .adam import REFERENCES
-from .exact import exact
+from .adam import REFERENCES, b1, b2, c1, c2
 
-__all__ = ["adam_step_bound", "adam_step_bound_symbolic"]
+__all__ = ["adam_step_bound", "adam_step_bound_symbolic", "derivations"]
 
 
 def _check(t: Any, betas: Any) -> None:
@@ -80,12 +82,12 @@ def adam_step_bound_symbolic(t: int, betas: Sequence[Any]) -> sp.Expr:
     sqrt(10)/3
     """
     _check(t, betas)
-    b1, b2 = exact(betas[0], "betas[0]"), exact(betas[1], "betas[1]")
-    if not (0 <= b1 < 1 and 0 < b2 < 1):
-        raise ValueError(f"betas: expected 0 <= beta1 < 1 and 0 < beta2 < 1; got ({b1}, {b2})")
-    r = b1**2 / b2
+    beta1, beta2 = exact(betas[0], "betas[0]"), exact(betas[1], "betas[1]")
+    if not (0 <= beta1 < 1 and 0 < beta2 < 1):
+        raise ValueError(f"betas: expected 0 <= beta1 < 1 and 0 < beta2 < 1; got ({beta1}, {beta2})")
+    r = beta1**2 / beta2
     geometric = sp.Integer(t) if r == 1 else (1 - r**t) / (1 - r)
-    return (1 - b1) / (1 - b1**t) * sp.sqrt((1 - b2**t) / (1 - b2)) * sp.sqrt(geometric)
+    return (1 - beta1) / (1 - beta1**t) * sp.sqrt((1 - beta2**t) / (1 - beta2)) * sp.sqrt(geometric)
 
 
 def adam_step_bound(t: int, *, betas: tuple[float, float] = (0.9, 0.999)) -> float:
@@ -126,15 +128,43 @@ def adam_step_bound(t: int, *, betas: tuple[float, float] = (0.9, 0.999)) -> flo
     7.27
     """
     _check(t, betas)
-    b1, b2 = as_real(betas[0], "betas[0]"), as_real(betas[1], "betas[1]")
-    if not (0 <= b1 < 1 and 0 < b2 < 1):
-        raise ValueError(f"betas: expected 0 <= beta1 < 1 and 0 < beta2 < 1; got ({b1}, {b2})")
+    beta1, beta2 = as_real(betas[0], "betas[0]"), as_real(betas[1], "betas[1]")
+    if not (0 <= beta1 < 1 and 0 < beta2 < 1):
+        raise ValueError(f"betas: expected 0 <= beta1 < 1 and 0 < beta2 < 1; got ({beta1}, {beta2})")
     k = np.arange(int(t), dtype=np.float64)
-    log_r = 2 * np.log(b1) - np.log(b2) if b1 > 0 else -np.inf
-    log_sum = float(np.logaddexp.reduce(k * log_r)) if b1 > 0 else 0.0
-    bc1 = -np.expm1(t * np.log(b1)) if b1 > 0 else 1.0  # 1 − β₁ᵗ without cancellation
-    bc2 = -np.expm1(t * np.log(b2))
-    return float((1 - b1) / bc1 * np.sqrt(bc2 / (1 - b2)) * np.exp(0.5 * log_sum))
+    log_r = 2 * np.log(beta1) - np.log(beta2) if beta1 > 0 else -np.inf
+    log_sum = float(np.logaddexp.reduce(k * log_r)) if beta1 > 0 else 0.0  # log Σ_{k<t} (β₁²/β₂)^k
+    bc1 = -np.expm1(t * np.log(beta1)) if beta1 > 0 else 1.0  # 1 − β₁ᵗ without cancellation
+    bc2 = -np.expm1(t * np.log(beta2))  # 1 − β₂ᵗ
+    return float((1 - beta1) / bc1 * np.sqrt(bc2 / (1 - beta2)) * np.exp(0.5 * log_sum))
+
+
+def _spike_ratio() -> Derivation:
+    """A gradient that is 0 before step t and g > 0 at step t: the paper's first bound as t grows."""
+    gs = sp.Symbol("g", positive=True)
+    return Derivation(
+        "One nonzero gradient, at step t (the sparse case of Kingma & Ba §2.1)",
+        [
+            Step(sp.Mul(sp.Mul(1 - b1, gs, 1 / c1, evaluate=False),
+                        sp.Pow(sp.sqrt(sp.Mul(1 - b2, gs**2, 1 / c2, evaluate=False), evaluate=False), -1, evaluate=False),
+                        evaluate=False),
+                 "only the last term of each unrolled sum is nonzero"),
+            Step((1 - b1) / sp.sqrt(1 - b2) * sp.sqrt(c2) / c1, "g cancels"),
+        ],
+        assumptions=Assumptions.of(b1 < 1, b2 < 1),
+        lhs_latex=r"\frac{\hat m_t}{\sqrt{\hat v_t}}",
+    )
+
+
+def derivations() -> tuple[Derivation, ...]:
+    """The step-size derivation the page shows: the ratio for a single nonzero gradient.
+
+    Examples
+    --------
+    >>> derivations()[0].title
+    'One nonzero gradient, at step t (the sparse case of Kingma & Ba §2.1)'
+    """
+    return (_spike_ratio(),)
 
 
 def _inputs() -> Any:

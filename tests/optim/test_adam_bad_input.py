@@ -106,10 +106,14 @@ def test_state_of_other_parameters(step: object) -> None:
 
 
 @pytest.mark.parametrize("step", ALL)
-def test_amsgrad_needs_its_buffer(step: object) -> None:
+def test_amsgrad_switched_on_mid_run_is_refused(step: object) -> None:
+    """A state that ran without the running maximum cannot start one at step 1: the history of v is gone."""
     p, g, s = _setup()
-    with pytest.raises(ValueError, match=r"state.max_exp_avg_sq: amsgrad=True needs"):
+    s = adam_step_inplace(p.copy(), g, s)
+    before = (p.copy(), s.exp_avg.copy(), s.exp_avg_sq.copy())
+    with pytest.raises(ValueError, match=r"amsgrad: switched on at step 1 of a state without the running maximum state.max_exp_avg_sq"):
         step(p, g, s, amsgrad=True)  # type: ignore[operator]
+    assert np.array_equal(p, before[0]) and np.array_equal(s.exp_avg, before[1]) and np.array_equal(s.exp_avg_sq, before[2])
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -172,14 +176,18 @@ def test_negative_state_step_and_second_moment() -> None:
 @pytest.mark.parametrize("fn", [adam_symbolic, adamw_symbolic])
 def test_symbolic_bad_input(fn: object) -> None:
     kw = dict(lr="0.1", betas=("0.9", "0.999"), eps="1e-8")
-    with pytest.raises(ValueError, match=r"grads\[0\]\[1\]: expected a decimal string such as '0.25' or a ratio"):
+    with pytest.raises(ValueError, match=r"grads\[0, 1\]: expected a decimal string such as '0.25' or a ratio"):
         fn([1, 2], [[1, "x"]], **kw)  # type: ignore[operator]
-    with pytest.raises(TypeError, match=r"grads\[0\]\[1\]: expected a real number"):
+    with pytest.raises(TypeError, match=r"grads\[0, 1\]: expected a real number"):
         fn([1, 2], [[1, None]], **kw)  # type: ignore[operator]
-    with pytest.raises(ValueError, match=r"grads\[0\]: expected 2 entries like theta0; got 1"):
+    with pytest.raises(ValueError, match=r"grads: expected shape \(any, 2\); got shape \(1, 1\)"):
         fn([1, 2], [[1]], **kw)  # type: ignore[operator]
-    with pytest.raises(TypeError, match=r"theta0: expected a non-empty list"):
+    with pytest.raises(ValueError, match=r"theta0: expected at least one number"):
         fn([], [[1]], **kw)  # type: ignore[operator]
+    with pytest.raises(ValueError, match=r"grads\[0, 0\]: expected a finite number; got nan"):
+        fn([1], np.array([[float("nan")]], dtype=object), **kw)  # type: ignore[operator]
+    with pytest.raises(ValueError, match=r"lr: expected a decimal exponent of at most four digits"):
+        fn([1], [[1]], **{**kw, "lr": "1e-99999999"})  # type: ignore[operator]
     with pytest.raises(ValueError, match=r"lr: expected a finite number"):
         fn([1], [[1]], **{**kw, "lr": float("inf")})  # type: ignore[operator]
 

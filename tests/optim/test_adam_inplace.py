@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-import refalgo.optim
+import refalgo.optim._engine
 from refalgo.optim import adam_init, adam_step, adam_step_inplace, adamw_step, adamw_step_inplace
-from refalgo.optim.inplace import PARALLEL_MIN
+from refalgo.optim._engine.inplace import PARALLEL_MIN
 
 needs_numba = pytest.mark.skipif(find_spec("numba") is None, reason="the numba backend needs the 'fast' extra")
 BACKENDS = ["numpy", pytest.param("numba", marks=needs_numba)]
@@ -148,8 +148,8 @@ def test_unknown_backend(step: object) -> None:
 def test_without_numba(monkeypatch: pytest.MonkeyPatch) -> None:
     """With numba not importable, "numba" names the extra to install and "auto" falls back to NumPy."""
     monkeypatch.setitem(sys.modules, "numba", None)  # makes `import numba` raise ImportError
-    monkeypatch.delitem(sys.modules, "refalgo.optim._fused", raising=False)
-    monkeypatch.delattr(refalgo.optim, "_fused", raising=False)
+    monkeypatch.delitem(sys.modules, "refalgo.optim._engine.fused", raising=False)
+    monkeypatch.delattr(refalgo.optim._engine, "fused", raising=False)
     p, g = np.array([1.0, -2.0]), np.array([0.5, -3.0])
     with pytest.raises(ImportError, match=r"backend='numba' needs numba.*'fast' extra.*refalgo\[fast\]"):
         adam_step_inplace(p, g, adam_init(p), lr=0.1, backend="numba")
@@ -157,7 +157,7 @@ def test_without_numba(monkeypatch: pytest.MonkeyPatch) -> None:
     s = adam_step_inplace(p, g, adam_init(p), lr=0.1, backend="auto")
     # the first step: m̂ = g and √v̂ = |g|, so θ moves by lr·g/(|g| + ε) (Kingma & Ba 2015, Algorithm 1)
     np.testing.assert_allclose(p, [1.0, -2.0] - 0.1 * g / (np.abs(g) + 1e-8), rtol=1e-15)
-    assert s.step == 1 and "refalgo.optim._fused" not in sys.modules
+    assert s.step == 1 and "refalgo.optim._engine.fused" not in sys.modules
 
 
 def test_importing_refalgo_does_not_import_numba() -> None:

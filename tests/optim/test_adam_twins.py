@@ -11,10 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refalgo.optim import adam_init, adam_step, adam_step_inplace, adam_symbolic, adamw_step, adamw_step_inplace, adamw_symbolic
-from refalgo.optim.derivations import adam_equations, derivations
+from refalgo.optim import adam, adamw, bounds
+from refalgo.optim.adam import adam_equations
 
 fractions = st.fractions(-2, 2, max_denominator=8)
-DERIVATIONS = derivations()
+DERIVATIONS = adam.derivations() + adamw.derivations() + bounds.derivations()
 
 
 @st.composite

@@ -13,6 +13,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..transforms import AdamState, GradientTransformation, apply_updates
+
+__all__ = ["FLOAT_DTYPES", "Leaves", "flatten_like", "flatten_params", "leaf_paths", "moment_leaves", "rebuild_like", "run_chain", "state_leaves"]
+
 Leaves = list[NDArray[np.floating[Any]]]
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -110,6 +114,63 @@ def state_leaves(tree: Any, params: Any, leaves: Leaves, name: str) -> Leaves:
     return flatten_like(tree, params, leaves, name)
 
 
+def rebuild_like(params: Any, leaves: Sequence[Any]) -> Any:
+    """A structure like ``params`` (array, list, tuple or dict) holding ``leaves`` in leaf order."""
+    return _leaf_items(params, "params")[1](leaves)
+
+
 def leaf_paths(tree: Any, name: str) -> list[str]:
     """The path of every leaf of ``tree``, in leaf order (e.g. ``params['w']``)."""
     return [path for path, _ in _leaf_items(tree, name)[0]]
+
+
+def moment_leaves(state: Any, params: Any, leaves: Leaves, amsgrad: bool) -> tuple[int, Leaves, Leaves, Leaves | None]:
+    """The step and the moment buffers of an ``AdamState`` as leaves matching ``params`` exactly.
+
+    The running maximum is ``None`` when ``amsgrad`` is off or the state has none.
+    """
+    if isinstance(state.step, bool) or not isinstance(state.step, (int, np.integer)) or state.step < 0:
+        raise ValueError(f"state.step: expected a nonnegative integer; got {state.step!r}")
+    m = state_leaves(state.exp_avg, params, leaves, "state.exp_avg")
+    v = state_leaves(state.exp_avg_sq, params, leaves, "state.exp_avg_sq")
+    for path, vi in zip(leaf_paths(state.exp_avg_sq, "state.exp_avg_sq"), v):
+        if np.any(vi < 0):
+            raise ValueError(f"{path}: expected nonnegative second moments; got minimum {vi.min()}")
+    vmax = None
+    if amsgrad and state.max_exp_avg_sq is not None:
+        vmax = state_leaves(state.max_exp_avg_sq, params, leaves, "state.max_exp_avg_sq")
+    return int(state.step), m, v, vmax
+
+
+def run_chain(tx: GradientTransformation, params: Any, grads: Any, state: Any, *, amsgrad: bool,
+              eps: float) -> tuple[Any, AdamState[Any]]:
+    """Run the chain ``tx`` (one :class:`AdamState` among stateless links) on every array of ``params``.
+
+    The NaN policy of :mod:`refalgo.optim.adam`: the input is checked before the step,
+    and 0/0 (``eps = 0`` with a zero second moment) and overflow after it.
+    """
+    if not isinstance(state, AdamState):
+        raise TypeError(f"state: expected an AdamState from adam_init; got {type(state).__name__}")
+    leaves, rebuild = flatten_params(params)
+    grad_leaves = flatten_like(grads, params, leaves, "grads")
+    step, ms, vs, xs = moment_leaves(state, params, leaves, amsgrad)
+    layout = tx.init(np.zeros(0))  # the chain's states, filled with each array's moments below
+    out = []
+    for k, path in enumerate(leaf_paths(params, "params")):
+        moments = AdamState(step, ms[k], vs[k], None if xs is None else xs[k])
+        states = tuple(moments if isinstance(s, AdamState) else s for s in layout)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow and 0/0 are reported below
+            u, states = tx.update(grad_leaves[k], states, leaves[k])
+            p = apply_updates(leaves[k], u)
+        new = next(s for s in states if isinstance(s, AdamState))
+        second = new.max_exp_avg_sq if amsgrad else new.exp_avg_sq
+        if eps == 0 and np.any(second == 0):
+            bad = tuple(int(i) for i in np.argwhere(second == 0)[0])
+            raise ValueError(f"eps: with eps = 0 the update of {path} at index {bad} is 0/0 (its second moment is 0); use eps > 0")
+        for arr, what in ((p, "the new parameter"), (new.exp_avg, "the first moment"), (new.exp_avg_sq, "the second moment")):
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"grads: the step overflowed {what} of {path} in {arr.dtype}; scale the gradients down")
+        out.append((p, new))
+    new_max = rebuild([s.max_exp_avg_sq for _, s in out]) if amsgrad else state.max_exp_avg_sq
+    new_state = AdamState(step + 1, rebuild([s.exp_avg for _, s in out]), rebuild([s.exp_avg_sq for _, s in out]), new_max)
+    return rebuild([p for p, _ in out]), new_state

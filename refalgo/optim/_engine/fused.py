@@ -1,6 +1,6 @@
 r"""Compiled kernels for the in-place Adam/AdamW step: the whole update in one pass over memory.
 
-This module imports numba (the ``fast`` extra); :mod:`refalgo.optim.inplace` imports it
+This module imports numba (the ``fast`` extra); :mod:`refalgo.optim._engine.inplace` imports it
 only when the numba backend is chosen, so ``import refalgo`` never does.
 
 :func:`adam_kernel` (and :func:`amsgrad_kernel`) walks the flattened arrays once, in

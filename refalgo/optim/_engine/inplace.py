@@ -1,7 +1,8 @@
 r"""The in-place fast path: the same Adam/AdamW step, updating the arrays it is given.
 
-:func:`refalgo.optim.adam_step` and :func:`~refalgo.optim.adamw_step` are the reference:
-pure functions that allocate new arrays. For large models the step is limited by
+:func:`refalgo.optim.adam_step_inplace` and :func:`~refalgo.optim.adamw_step_inplace`
+hand their work to :func:`inplace_step`. :func:`refalgo.optim.adam_step` and
+:func:`~refalgo.optim.adamw_step` are the reference: pure functions that allocate new arrays. For large models the step is limited by
 memory traffic: it must read :math:`\theta, g, m, v` and write :math:`\theta, m, v`, and a
 chain of NumPy operations on whole arrays reads and writes every array many times.
 The update is computed in Kingma & Ba's efficient form,
@@ -12,7 +13,7 @@ page) and saves one pass; in floating point the two differ by a few roundings.
 
 **Backends** (``backend=``):
 
-* ``"numba"`` — a compiled kernel (:mod:`refalgo.optim._fused`, the ``fast`` extra)
+* ``"numba"`` — a compiled kernel (:mod:`refalgo.optim._engine.fused`, the ``fast`` extra)
   that does the whole update of each element in one loop, so every array passes
   through memory exactly once, with blocks of elements shared among numba's threads.
   It uses all cores unless told otherwise: ``numba.set_num_threads(k)`` or the
@@ -28,7 +29,8 @@ page) and saves one pass; in floating point the two differ by a few roundings.
 * ``"auto"`` (default) — numba when it can be imported, else NumPy.
 
 The parameters and the state's buffers are **mutated**; the returned
-:class:`~refalgo.optim.AdamState` shares them and carries the new step count.
+:class:`~refalgo.optim.AdamState` shares them and carries the new step count. With
+``amsgrad`` at step 0 and no running maximum in the state, one is created.
 
 **NaN policy.** The gradients are checked for NaN and inf before anything is
 written, so a bad batch can be skipped with the state intact. Non-finite values that
@@ -45,11 +47,12 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from .._backend import compiled
-from ._tree import FLOAT_DTYPES, leaf_paths
-from .adam import AdamState, _hyper, _Hyper
+from ..._backend import compiled
+from ..._validate import as_flag, as_positive
+from ..transforms import AdamState, as_betas, running_max
+from .tree import FLOAT_DTYPES, leaf_paths, rebuild_like
 
-__all__ = ["adam_step_inplace", "adamw_step_inplace"]
+__all__ = ["CHUNK", "PARALLEL_MIN", "Coefficients", "Hyper", "as_schedule_multiplier", "chunked", "coefficients", "inplace_step", "step_inplace"]
 
 CHUNK = 65536  # elements per chunk: long enough to amortize each call, short enough to stay in cache
 PARALLEL_MIN = 32768  # elements from which the compiled kernel shares the work among threads
@@ -83,7 +86,20 @@ def _finite(x: NDArray[Any]) -> bool:
     return bool(np.isfinite(np.minimum.reduce(x, axis=None)) and np.isfinite(np.maximum.reduce(x, axis=None)))
 
 
-class _Coefficients(NamedTuple):
+class Hyper(NamedTuple):
+    """The validated hyperparameters of one step (``schedule_multiplier`` is ``None`` for PyTorch's convention)."""
+
+    lr: float
+    beta1: float
+    beta2: float
+    eps: float
+    weight_decay: float
+    amsgrad: bool
+    maximize: bool
+    schedule_multiplier: float | None
+
+
+class Coefficients(NamedTuple):
     """The step's scalars; the L2 coefficient is 0 for AdamW and the decay factor ``keep`` is 1 for Adam."""
 
     one_minus_beta1: float
@@ -95,7 +111,7 @@ class _Coefficients(NamedTuple):
     eps_hat: float
 
 
-def _coefficients(t: int, h: _Hyper, decoupled: bool) -> _Coefficients:
+def coefficients(t: int, h: Hyper, decoupled: bool) -> Coefficients:
     """The scalars of step ``t`` in the efficient form."""
     eta = 1.0 if h.schedule_multiplier is None else h.schedule_multiplier
     root_bc2 = math.sqrt(1 - h.beta2**t)
@@ -103,11 +119,11 @@ def _coefficients(t: int, h: _Hyper, decoupled: bool) -> _Coefficients:
     eps_hat = h.eps * root_bc2  # ε̂ = ε √(1 − β₂ᵗ)
     keep = 1 - (h.lr if h.schedule_multiplier is None else eta) * h.weight_decay if decoupled else 1.0
     l2 = 0.0 if decoupled else h.weight_decay
-    return _Coefficients(1 - h.beta1, h.beta2, 1 - h.beta2, l2, keep, alpha_t, eps_hat)
+    return Coefficients(1 - h.beta1, h.beta2, 1 - h.beta2, l2, keep, alpha_t, eps_hat)
 
 
-def _chunked(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any] | None,
-             c: _Coefficients, maximize: bool, chunk: int) -> bool:
+def chunked(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any], vmax: NDArray[Any] | None,
+             c: Coefficients, maximize: bool, chunk: int) -> bool:
     """Update one leaf in place, chunk by chunk, in the efficient form; returns whether the results are finite."""
     pf, gf, mf, vf = p.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1)
     xf = None if vmax is None else vmax.reshape(-1)
@@ -143,7 +159,7 @@ def _chunked(p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
 
 
 def _fused_leaf(kernels: Any, p: NDArray[Any], g: NDArray[Any], m: NDArray[Any], v: NDArray[Any],
-                vmax: NDArray[Any] | None, c: _Coefficients, maximize: bool) -> bool:
+                vmax: NDArray[Any] | None, c: Coefficients, maximize: bool) -> bool:
     """Update one leaf in place with a compiled kernel; the scalars go in the leaf's dtype."""
     scalars = tuple(p.dtype.type(x) for x in (-1.0 if maximize else 1.0, *c))
     p, g, m, v = (x.reshape(-1) for x in (p, g, m, v))
@@ -161,25 +177,27 @@ def _grads_finite(kernels: Any, g: NDArray[Any]) -> bool:
     return bool((kernels.all_finite if g.size >= PARALLEL_MIN else kernels.all_finite_serial)(g.reshape(-1)))
 
 
-def _step_inplace(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: bool, chunk: int,
-                  backend: str) -> AdamState:
-    if not isinstance(state, AdamState):
-        raise TypeError(f"state: expected an AdamState from adam_init; got {type(state).__name__}")
+def inplace_step(params: Any, grads: Any, state: Any, h: Hyper, decoupled: bool, chunk: int, backend: str) -> Any:
+    """One Adam (``decoupled=False``) or AdamW step in place; returns ``state`` with the new step count.
+
+    ``state`` is an ``AdamState`` (checked by the caller) whose buffers are updated; with
+    ``h.amsgrad`` and no running maximum, zeros are created for it (the caller refuses
+    that after step 0).
+    """
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"chunk: expected a positive integer; got {chunk!r}")
     if h.eps == 0:
         raise ValueError("eps: the in-place step needs eps > 0 (with eps = 0 use adam_step, which reports 0/0)")
-    kernels = compiled("refalgo.optim._fused", backend)  # None: the chunked NumPy path
+    kernels = compiled("refalgo.optim._engine.fused", backend)  # None: the chunked NumPy path
     ps = _arrays(params, params, "params", None)
     dts = [p.dtype for p in ps]
     gs = _arrays(grads, params, "grads", dts)
     ms = _arrays(state.exp_avg, params, "state.exp_avg", dts)
     vs = _arrays(state.exp_avg_sq, params, "state.exp_avg_sq", dts)
     xs: list[Any] = [None] * len(ps)
-    if h.amsgrad:
-        if state.max_exp_avg_sq is None:
-            raise ValueError("state.max_exp_avg_sq: amsgrad=True needs adam_init(params, amsgrad=True)")
-        xs = _arrays(state.max_exp_avg_sq, params, "state.max_exp_avg_sq", dts)
+    running_max = state.max_exp_avg_sq
+    if h.amsgrad and running_max is not None:
+        xs = _arrays(running_max, params, "state.max_exp_avg_sq", dts)
     paths = leaf_paths(grads, "grads")
     for k, (p, g, m, v, x) in enumerate(zip(ps, gs, ms, vs, xs)):
         for arr, path in ((g, paths[k]), (m, f"state.exp_avg[{k}]"), (v, f"state.exp_avg_sq[{k}]"), (x, "state.max_exp_avg_sq")):
@@ -188,130 +206,37 @@ def _step_inplace(params: Any, grads: Any, state: Any, h: _Hyper, decoupled: boo
         if not _grads_finite(kernels, g):
             bad = tuple(int(i) for i in np.argwhere(~np.isfinite(g))[0])
             raise ValueError(f"{paths[k]}: expected finite numbers; got {g[bad]} at index {bad}; nothing was updated")
+    if h.amsgrad and running_max is None:  # step 0: start the running maximum, as PyTorch does
+        xs = [np.zeros_like(p) for p in ps]
+        running_max = rebuild_like(params, xs)
     t = state.step + 1
-    c = _coefficients(t, h, decoupled)
+    c = coefficients(t, h, decoupled)
     for k, (p, g, m, v, x) in enumerate(zip(ps, gs, ms, vs, xs)):
         if kernels is not None:
             finite = _fused_leaf(kernels, p, g, m, v, x, c, h.maximize)
         else:
             with np.errstate(over="ignore", invalid="ignore"):  # reported below
-                finite = _chunked(p, g, m, v, x, c, h.maximize, chunk)
+                finite = chunked(p, g, m, v, x, c, h.maximize, chunk)
         if not finite:
             raise ValueError(f"params: leaf {k} holds non-finite values after the step (non-finite input or overflow)")
-    return state._replace(step=t)
+    return state._replace(step=t, max_exp_avg_sq=running_max)
 
 
-def adam_step_inplace(
-    params: Any, grads: Any, state: AdamState, *, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-    eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, maximize: bool = False,
-    schedule_multiplier: float | None = None, chunk: int = CHUNK, backend: str = "auto",
-) -> AdamState:
-    r"""One Adam step (L2 weight decay) that updates ``params`` and ``state`` in place.
-
-    Parameters
-    ----------
-    params
-        One float32/float64 NumPy array, a list/tuple or a dict of them (writable,
-        C-contiguous); **updated in place**.
-    grads
-        The gradients: the same structure, shapes and dtypes.
-    state
-        The :class:`~refalgo.optim.AdamState` from :func:`~refalgo.optim.adam_init`; its
-        buffers are **updated in place**.
-    lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier
-        As in the functional step; ``eps`` must be > 0 here.
-    chunk
-        Elements per chunk of the NumPy backend (its working set is about five chunks).
-    backend
-        ``"numba"``: the compiled kernel, one pass over memory on all cores (needs the
-        ``fast`` extra); ``"numpy"``: NumPy ufuncs chunk by chunk; ``"auto"`` (default):
-        numba when it can be imported, else NumPy. See the module notes.
-
-    Returns
-    -------
-    AdamState
-        The state with ``step`` incremented, sharing the (updated) buffers.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As the functional step; also for read-only or non-contiguous arrays, dtype
-        mismatches, ``eps = 0``, an unknown ``backend``, and non-finite values after
-        the step.
-    ImportError
-        For ``backend="numba"`` when numba is not installed.
-
-    Notes
-    -----
-    The update of :func:`~refalgo.optim.adam_step` (:math:`g_t + \lambda\theta_{t-1}` inside the
-    moments) in the efficient form, by the chosen backend.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from refalgo.optim import adam_init
-    >>> p = np.array([1.0, -2.0])
-    >>> s = adam_step_inplace(p, np.array([0.5, -3.0]), adam_init(p), lr=0.1)
-    >>> p, s.step
-    (array([ 0.9, -1.9]), 1)
-    """
-    h = _hyper(lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier)
-    return _step_inplace(params, grads, state, h, False, chunk, backend)
+def as_schedule_multiplier(eta: float | None) -> float | None:
+    """``schedule_multiplier``: ``None`` (PyTorch's convention) or a number >= 0 (the AdamW paper's η_t)."""
+    return None if eta is None else as_positive(eta, "schedule_multiplier", allow_zero=True)
 
 
-def adamw_step_inplace(
-    params: Any, grads: Any, state: AdamState, *, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-    eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, maximize: bool = False,
-    schedule_multiplier: float | None = None, chunk: int = CHUNK, backend: str = "auto",
-) -> AdamState:
-    r"""One AdamW step (decoupled decay) that updates ``params`` and ``state`` in place.
-
-    Parameters
-    ----------
-    params
-        One float32/float64 NumPy array, a list/tuple or a dict of them (writable,
-        C-contiguous); **updated in place**.
-    grads
-        The gradients: the same structure, shapes and dtypes.
-    state
-        The :class:`~refalgo.optim.AdamState` from :func:`~refalgo.optim.adam_init`; its
-        buffers are **updated in place**.
-    lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier
-        As in the functional step; ``eps`` must be > 0 here.
-    chunk
-        Elements per chunk of the NumPy backend (its working set is about five chunks).
-    backend
-        ``"numba"``: the compiled kernel, one pass over memory on all cores (needs the
-        ``fast`` extra); ``"numpy"``: NumPy ufuncs chunk by chunk; ``"auto"`` (default):
-        numba when it can be imported, else NumPy. See the module notes.
-
-    Returns
-    -------
-    AdamState
-        The state with ``step`` incremented, sharing the (updated) buffers.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As the functional step; also for read-only or non-contiguous arrays, dtype
-        mismatches, ``eps = 0``, an unknown ``backend``, and non-finite values after
-        the step.
-    ImportError
-        For ``backend="numba"`` when numba is not installed.
-
-    Notes
-    -----
-    The update of :func:`~refalgo.optim.adamw_step` (:math:`\theta \leftarrow (1-\alpha\lambda)\theta`
-    first) in the efficient form, by the chosen backend.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from refalgo.optim import adam_init
-    >>> p = np.array([1.0, 2.0])
-    >>> s = adamw_step_inplace(p, np.zeros(2), adam_init(p), lr=0.1, weight_decay=0.5)
-    >>> p
-    array([0.95, 1.9 ])
-    """
-    h = _hyper(lr, betas, eps, weight_decay, amsgrad, maximize, schedule_multiplier)
-    return _step_inplace(params, grads, state, h, True, chunk, backend)
+def step_inplace(params: Any, grads: Any, state: Any, *, decoupled: bool, chunk: int, backend: str, lr: float,
+                 betas: tuple[float, float], eps: float, weight_decay: float, amsgrad: bool, maximize: bool,
+                 schedule_multiplier: float | None) -> Any:
+    """Validate the hyperparameters and the state, then :func:`inplace_step`."""
+    b1, b2 = as_betas(betas)
+    h = Hyper(as_positive(lr, "lr", allow_zero=True), b1, b2, as_positive(eps, "eps", allow_zero=True),
+              as_positive(weight_decay, "weight_decay", allow_zero=True), as_flag(amsgrad, "amsgrad"),
+              as_flag(maximize, "maximize"), as_schedule_multiplier(schedule_multiplier))
+    if not isinstance(state, AdamState):
+        raise TypeError(f"state: expected an AdamState from adam_init; got {type(state).__name__}")
+    if h.amsgrad:
+        running_max(state, lambda: None)  # refuses amsgrad switched on after step 0
+    return inplace_step(params, grads, state, h, decoupled, chunk, backend)

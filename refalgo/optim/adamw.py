@@ -1,0 +1,229 @@
+r"""AdamW: Adam with the weight decay decoupled from the gradient.
+
+The whole difference from Adam with L2 is *where* the decay term :math:`\lambda\theta_{t-1}`
+enters (Loshchilov & Hutter 2019). Adam with L2 adds it to the gradient, so it passes
+through the moments and is divided by :math:`\sqrt{\hat v_t}+\epsilon`; AdamW adds it to
+Adam's normalized step, outside the moments:
+
+.. math::
+
+    \theta_t = \theta_{t-1} - \alpha\Big(\frac{\hat m_t}{\sqrt{\hat v_t}+\epsilon} + \lambda\theta_{t-1}\Big),
+
+with :math:`\hat m_t, \hat v_t` built from :math:`g_t` alone. In transforms
+(:mod:`refalgo.optim.transforms`): ``chain(scale_by_adam(...), add_decayed_weights(λ),
+scale_by_learning_rate(α))``, against Adam's ``chain(add_decayed_weights(λ),
+scale_by_adam(...), scale_by_learning_rate(α))``. :math:`\alpha` is ``lr``, :math:`\lambda` is
+``weight_decay``, :math:`\eta_t` is ``schedule_multiplier``; the rest is as in :mod:`refalgo.optim.adam`.
+
+**Conventions.** The numeric twin follows optax's order of operations (``optax.adamw``:
+the decay is added to the scaled update, and the sum multiplied by :math:`-\alpha`);
+``torch.optim.AdamW`` first multiplies :math:`\theta` by :math:`1-\alpha\lambda` and then subtracts
+the Adam step, and the exact twin computes that form. The two are equal in exact
+arithmetic and differ in float64 by roundings (the tests hold refalgo to PyTorch to
+:math:`10^{-12}` over 1000 steps). The AdamW paper multiplies the decay by the schedule
+multiplier :math:`\eta_t`, not by :math:`\alpha`: with ``schedule_multiplier=eta_t``,
+:math:`\theta_t = \theta_{t-1} - \eta_t(\alpha\hat m_t/(\sqrt{\hat v_t}+\epsilon) + \lambda\theta_{t-1})`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sympy as sp
+from numpy.typing import ArrayLike
+
+from ..assumptions import Assumptions
+from ..derivation import Derivation, Step
+from ..registry import Concept
+from ._engine.inplace import CHUNK, as_schedule_multiplier, step_inplace
+from ._engine.tree import run_chain
+from .adam import (
+    HORIZON,
+    REFERENCES,
+    TOLERANCE,
+    Params,
+    alpha,
+    b1,
+    epsilon,
+    exact_kwargs,
+    examples,
+    i,
+    lam,
+    maximize_first,
+    numeric_trajectory,
+    trajectory_symbolic,
+)
+from .transforms import AdamState, GradientTransformation, add_decayed_weights, chain, scale_by_adam, scale_by_learning_rate
+
+__all__ = ["adamw_chain", "adamw_step", "adamw_step_inplace", "adamw_symbolic", "derivations"]
+
+
+# ---------------------------------------------------------------------- exact twin
+def adamw_symbolic(theta0: ArrayLike, grads: ArrayLike, *, lr: Any, betas: Sequence[Any], eps: Any,
+                   weight_decay: Any = 0, amsgrad: bool = False, maximize: bool = False) -> sp.ImmutableMatrix:
+    r"""Exact AdamW trajectory, :math:`\theta_t = (1-\alpha\lambda)\theta_{t-1} - \alpha\hat m_t/(\sqrt{\hat v_t}+\epsilon)`.
+
+    Parameters, returns and raises as :func:`~refalgo.optim.adam.adam_symbolic`; here :math:`\lambda` never
+    enters the moments.
+
+    Examples
+    --------
+    >>> adamw_symbolic([1], [[0], [0]], lr="0.1", betas=("0.9", "0.999"), eps="1e-8", weight_decay="0.5")
+    Matrix([
+    [  19/20],
+    [361/400]])
+
+    References
+    ----------
+    Loshchilov & Hutter (2019), Algorithm 2; PyTorch ``torch.optim.AdamW``.
+    """
+    return trajectory_symbolic(theta0, grads, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                               amsgrad=amsgrad, maximize=maximize, decoupled=True)
+
+
+# ---------------------------------------------------------------------- numeric twin
+def adamw_chain(*, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                weight_decay: float = 1e-2, amsgrad: bool = False, maximize: bool = False,
+                schedule_multiplier: float | None = None) -> GradientTransformation:
+    r"""AdamW as a chain: Adam's scaling, then the decay :math:`\lambda\theta_{t-1}`, then :math:`-\alpha`.
+
+    With ``schedule_multiplier`` :math:`\eta_t` (the AdamW paper): Adam's scaling, then
+    :math:`\alpha`, then the decay, then :math:`-\eta_t`. Arguments as in :func:`adamw_step`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tx = adamw_chain(lr=0.1, weight_decay=0.5)
+    >>> tx.update(np.zeros(2), tx.init(np.zeros(2)), np.array([1.0, 2.0]))[0]  # −0.1 · 0.5 θ
+    array([-0.05, -0.1 ])
+    """
+    eta = as_schedule_multiplier(schedule_multiplier)
+    adam = scale_by_adam(betas=betas, eps=eps, amsgrad=amsgrad)
+    decay = add_decayed_weights(weight_decay)  # û_t + λ θ_{t−1}: the decay bypasses the moments
+    if eta is None:  # PyTorch, optax: θ_t = θ_{t−1} − α (û_t + λ θ_{t−1})
+        return chain(*maximize_first(maximize), adam, decay, scale_by_learning_rate(lr))
+    # Loshchilov & Hutter, Algorithm 2: θ_t = θ_{t−1} − η_t (α û_t + λ θ_{t−1})
+    return chain(*maximize_first(maximize), adam, scale_by_learning_rate(lr, flip_sign=False), decay, scale_by_learning_rate(eta))
+
+
+def adamw_step(params: Params, grads: Params, state: AdamState[Params], *, lr: float = 1e-3,
+               betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 1e-2,
+               amsgrad: bool = False, maximize: bool = False,
+               schedule_multiplier: float | None = None) -> tuple[Params, AdamState[Params]]:
+    r"""One AdamW step: Adam with the decay decoupled from the gradient (``torch.optim.AdamW``).
+
+    The chain :func:`adamw_chain` run on every array:
+    :math:`\theta_t = \theta_{t-1} - \alpha(\hat m_t/(\sqrt{\hat v_t}+\epsilon) + \lambda\theta_{t-1})`,
+    with :math:`m_t, v_t` built from :math:`g_t` alone. With ``schedule_multiplier``
+    :math:`\eta_t` (the AdamW paper) the step is :math:`\eta_t\alpha` and the decay :math:`\eta_t\lambda`.
+
+    Parameters, returns and raises as :func:`~refalgo.optim.adam.adam_step`; ``weight_decay`` defaults to
+    :math:`10^{-2}`, as in PyTorch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.optim import adam_init
+    >>> p = np.array([1.0, 2.0])
+    >>> p1, _ = adamw_step(p, np.zeros(2), adam_init(p), lr=0.1, weight_decay=0.5)
+    >>> p1  # zero gradient: only the decay acts, p·(1 − 0.1·0.5)
+    array([0.95, 1.9 ])
+
+    References
+    ----------
+    Loshchilov & Hutter (2019), Algorithm 2; PyTorch ``torch.optim.AdamW``; ``optax.adamw``.
+    """
+    tx = adamw_chain(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                     maximize=maximize, schedule_multiplier=schedule_multiplier)
+    return run_chain(tx, params, grads, state, amsgrad=bool(amsgrad), eps=float(eps))
+
+
+def adamw_step_inplace(params: Params, grads: Params, state: AdamState[Params], *, lr: float = 1e-3,
+                       betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 1e-2,
+                       amsgrad: bool = False, maximize: bool = False, schedule_multiplier: float | None = None,
+                       chunk: int = CHUNK, backend: str = "auto") -> AdamState[Params]:
+    """:func:`adamw_step`, updating ``params`` and the state's buffers in place; see :func:`~refalgo.optim.adam.adam_step_inplace`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refalgo.optim import adam_init
+    >>> p = np.array([1.0, 2.0])
+    >>> s = adamw_step_inplace(p, np.zeros(2), adam_init(p), lr=0.1, weight_decay=0.5)
+    >>> p
+    array([0.95, 1.9 ])
+    """
+    return step_inplace(params, grads, state, decoupled=True, chunk=chunk, backend=backend, lr=lr, betas=betas, eps=eps,
+                        weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize,
+                        schedule_multiplier=schedule_multiplier)
+
+
+# ---------------------------------------------------------------------- derivations
+def _l2_split() -> Derivation:
+    """Under Adam with L2 the first moment of g + λθ splits into the moment of g and λ times that of θ (t = 4)."""
+    gs, ths = sp.IndexedBase("g"), sp.IndexedBase("theta")
+    c = (1 - b1) / (1 - b1**HORIZON)
+    ema = lambda x: sp.Sum(b1 ** (HORIZON - i) * x, (i, 1, HORIZON))  # noqa: E731
+    return Derivation(
+        f"Adam with L2: the decay term passes through the first moment (t = {HORIZON})",
+        [
+            Step(c * ema(gs[i] + lam * ths[i - 1]), "bias-corrected average of the gradients g_i + lambda theta_(i-1)"),
+            Step(c * ema(gs[i]) + lam * c * ema(ths[i - 1]), "linearity of the sum"),
+        ],
+        assumptions=Assumptions.of(b1 < 1),
+        lhs_latex=rf"\hat m'_{HORIZON}",
+    )
+
+
+def _l2_update() -> Derivation:
+    """The Adam+L2 step: the decay λθ̄ is divided by √v̂′ + ε, coordinate by coordinate."""
+    mg, thbar, mp = sp.symbols(r"\hat{m}_t \bar{\theta}_t \hat{m}'_t", real=True)
+    vp = sp.Symbol(r"\hat{v}'_t", nonnegative=True)
+    return Derivation(
+        "Adam with L2: the decay is rescaled by the adaptive denominator",
+        [
+            Step(sp.Eq(sp.Symbol(r"\Delta\theta_t"), -alpha * mp / (sp.sqrt(vp) + epsilon)), "equation (5) on g + lambda theta"),
+            Step(-alpha * (mg + lam * thbar) / (sp.sqrt(vp) + epsilon), "the split of the first moment"),
+            Step(-alpha * mg / (sp.sqrt(vp) + epsilon) - alpha * lam * thbar / (sp.sqrt(vp) + epsilon), "distribute"),
+        ],
+        where={mp: mg + lam * thbar},
+    )
+
+
+def _first_step_gap() -> Derivation:
+    """Adam+L2 and AdamW after one step with ε = 0 differ by αλθ₀ when g₁ and g₁ + λθ₀ are positive."""
+    g1, th0 = sp.Symbol("g_1", positive=True), sp.Symbol("theta_0", real=True)
+    adam_l2 = th0 - alpha * (g1 + lam * th0) / sp.sqrt((g1 + lam * th0) ** 2)
+    adamw = (1 - alpha * lam) * th0 - alpha * g1 / sp.sqrt(g1**2)
+    return Derivation(
+        "Adam with L2 against AdamW: one step from rest, eps = 0",
+        [
+            Step(adam_l2 - adamw, "t = 1: the bias-corrected moments are g and its square"),
+            Step(th0 - alpha - ((1 - alpha * lam) * th0 - alpha), "g_1 > 0 and g_1 + lambda theta_0 > 0: each normalized gradient is 1"),
+            Step(alpha * lam * th0, "collect"),
+        ],
+        assumptions=Assumptions.of(g1 + lam * th0 > 0),
+        lhs_latex=r"\theta_1^{\mathrm{L2}} - \theta_1^{\mathrm{W}}",
+    )
+
+
+def derivations() -> tuple[Derivation, ...]:
+    """AdamW's derivations, in page order: the L2 term through the first moment, its rescaling, the one-step gap.
+
+    Examples
+    --------
+    >>> [d.title for d in derivations()][-1]
+    'Adam with L2 against AdamW: one step from rest, eps = 0'
+    """
+    return (_l2_split(), _l2_update(), _first_step_gap())
+
+
+CONCEPTS = (
+    Concept(
+        name="adamw", area="optim",
+        symbolic=lambda ex: adamw_symbolic(ex["theta0"], ex["grads"], **exact_kwargs(ex)),
+        numeric=lambda ex: numeric_trajectory(ex, adamw_step),
+        inputs=examples, tolerance=TOLERANCE, references=REFERENCES, page="optim/adam.md",
+    ),
+)
