@@ -16,7 +16,12 @@ not for others. :class:`Assumptions` says which values are meant:
   vector: exact nonnegative rationals that sum to 1, one-hot vectors included. A family
   with indices written ``p_{i,j}`` is a conditional table: the entries that share the
   indices before the last comma sum to 1. An undefined function of that name (``p(a)``)
-  is replaced by a function with values in (0, 1].
+  is replaced by a function with values in (0, 1];
+* ``supports``: pairs ``(name, values)`` making the undefined function ``name`` a
+  distribution over a finite index set, e.g. ``("pi", (a_1, a_2, a_3))``: at each point
+  ``pi(a_1, s), pi(a_2, s), pi(a_3, s)`` are a probability vector (exact, nonnegative,
+  sum 1) for every value of the conditioning arguments ``s``; strictly positive when a
+  condition ``pi(…) > 0`` says so.
 
 Sampling
 --------
@@ -82,6 +87,18 @@ class Point:
     functions: Mapping[Any, sp.Lambda] = field(default_factory=dict)
     matrices: Mapping[Any, sp.ImmutableMatrix] = field(default_factory=dict)
     dimensions: Mapping[sp.Symbol, int] = field(default_factory=dict)
+    tables: Mapping[Any, tuple[tuple[Any, ...], int, bool]] = field(default_factory=dict)
+    _drawn: dict[Any, sp.Expr] = field(default_factory=dict, compare=False, repr=False)
+
+    def _weight(self, app: Any) -> sp.Expr:
+        """The probability of ``app = p(a_i, *given)`` in this point's table for ``p``."""
+        if app not in self._drawn:
+            support, seed, positive = self.tables[app.func]
+            rng = random.Random(f"{seed}:{app.func}:{sp.srepr(app.args[1:])}")
+            weights = _probabilities(len(support), rng, positive)
+            for value, w in zip(support, weights):
+                self._drawn[app.func(value, *app.args[1:])] = w
+        return self._drawn[app]
 
     def concrete(self, expr: Any) -> Any:
         """``expr`` with the dimensions fixed, so its matrix symbols have concrete shapes."""
@@ -90,6 +107,14 @@ class Point:
     def apply(self, expr: Any) -> Any:
         """Substitute this point into ``expr`` and evaluate what can be evaluated."""
         out = self.concrete(expr)
+        for fn, (support, _, _) in self.tables.items():
+            out = out.replace(
+                lambda e, fn=fn, support=support: isinstance(e, sp.core.function.AppliedUndef)
+                and e.func == fn
+                and bool(e.args)
+                and e.args[0] in support,
+                self._weight,
+            )
         for fn, lam in self.functions.items():
             # replace() reaches inside Sum and other containers, where subs() of a
             # function class fails.
@@ -111,6 +136,8 @@ class Point:
             desc[str(d)] = str(size)
         for fn, lam in self.functions.items():
             desc[str(fn)] = str(lam)
+        for app, w in sorted(self._drawn.items(), key=lambda kv: sp.default_sort_key(kv[0])):
+            desc[str(app)] = str(w)
         return desc
 
     def key(self) -> tuple[Any, ...]:
@@ -120,6 +147,7 @@ class Point:
             tuple(sorted((str(k), str(v)) for k, v in self.functions.items())),
             tuple(sorted((str(k), tuple(v)) for k, v in self.matrices.items())),
             tuple(sorted((str(k), v) for k, v in self.dimensions.items())),
+            tuple(sorted((str(k), v[1]) for k, v in self.tables.items())),
         )
 
 
@@ -151,6 +179,7 @@ class Assumptions:
     samples: int = 24
     seed: int = 0
     distributions: tuple[str, ...] = ()
+    supports: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         conds = tuple((sp.true if c else sp.false) if isinstance(c, bool) else c for c in self.conditions)
@@ -169,6 +198,9 @@ class Assumptions:
         for name in self.distributions:
             if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
                 raise ValueError(f"distributions: expected names such as 'p' or 'pi'; got {name!r}")
+        for pair in self.supports:
+            if len(pair) != 2 or not isinstance(pair[0], str) or not isinstance(pair[1], tuple) or len(pair[1]) < 1:
+                raise TypeError(f"supports: expected (function name, non-empty tuple of values); got {pair!r}")
 
     @classmethod
     def of(
@@ -179,14 +211,16 @@ class Assumptions:
         samples: int = 24,
         seed: int = 0,
         distributions: Sequence[str] = (),
+        supports: Mapping[str, Sequence[Any]] | None = None,
     ) -> Assumptions:
-        """Build assumptions from positional conditions; ``matrices`` may be a mapping."""
+        """Build assumptions from positional conditions; ``matrices`` and ``supports`` may be mappings."""
         pairs = tuple(matrices.items()) if isinstance(matrices, Mapping) else tuple(matrices)
         pairs = tuple((m if isinstance(m, sp.MatrixSymbol) else sp.ImmutableMatrix(m), kind) for m, kind in pairs)
         flat: list[Any] = []
         for c in conditions:
             flat.extend(c.args if isinstance(c, sp.And) else (c,))
-        return cls(tuple(flat), pairs, tuple(functions), samples, seed, tuple(distributions))
+        tables = tuple((name, tuple(values)) for name, values in (supports or {}).items())
+        return cls(tuple(flat), pairs, tuple(functions), samples, seed, tuple(distributions), tables)
 
     def merged(self, other: Assumptions | None) -> Assumptions:
         """These assumptions together with ``other``'s."""
@@ -199,6 +233,7 @@ class Assumptions:
             max(self.samples, other.samples),
             self.seed,
             tuple(dict.fromkeys(self.distributions + other.distributions)),
+            self.supports + other.supports,
         )
 
     # ------------------------------------------------------------------ sampling
@@ -245,7 +280,10 @@ class Assumptions:
         return dom
 
     def _satisfied(self, point: Point) -> bool:
+        tabled = {fn for fn in point.tables}
         for c in self.conditions:
+            if any(a.func in tabled for a in c.atoms(sp.core.function.AppliedUndef)):
+                continue  # a condition on a distribution's values: the table is drawn to meet it
             try:
                 ok = point.apply(c)
             except (TypeError, ValueError, ZeroDivisionError):
@@ -264,6 +302,7 @@ class _Plan:
     functions: tuple[tuple[Any, int, str], ...]  # (function, arity, "any" | "positive" | "probability")
     matrices: tuple[tuple[Any, str], ...]
     dimensions: tuple[sp.Symbol, ...]
+    tables: tuple[tuple[Any, tuple[Any, ...], bool], ...]  # (function, support, strictly positive)
 
     @classmethod
     def of(cls, assumptions: Assumptions, exprs: Sequence[Any]) -> _Plan:
@@ -277,10 +316,12 @@ class _Plan:
                 arity[a.func] = len(a.args)
             for m in getattr(e, "atoms", lambda *_: set())(sp.MatrixSymbol):
                 msyms.setdefault(m, "any")
-            for inv in getattr(e, "atoms", lambda *_: set())(sp.Inverse):
-                if isinstance(inv.arg, sp.MatrixSymbol):
-                    kind = msyms.get(inv.arg, "any")
-                    msyms[inv.arg] = {"any": "invertible", "symmetric": "symmetric invertible"}.get(kind, kind)
+            for inv in getattr(e, "atoms", lambda *_: set())(sp.Inverse, sp.MatPow):
+                if isinstance(inv, sp.MatPow) and not (inv.exp.is_number and inv.exp.is_negative):
+                    continue
+                for m in inv.args[0].atoms(sp.MatrixSymbol) if not isinstance(inv.args[0], sp.MatrixSymbol) else {inv.args[0]}:
+                    kind = msyms.get(m, "any")
+                    msyms[m] = {"any": "invertible", "symmetric": "symmetric invertible"}.get(kind, kind)
         dims = {d for m in msyms for d in m.shape if isinstance(d, sp.Symbol)}
         scalars = sorted((s for s in free if isinstance(s, sp.Symbol)) , key=str)
         scalars = [s for s in scalars if s not in explicit_syms and s not in dims and not isinstance(s, sp.MatrixSymbol)]
@@ -288,13 +329,18 @@ class _Plan:
         in_family = {s for fam in families for s in fam}
         symbols = tuple((s, assumptions._domain(s)) for s in scalars if s not in in_family)
         positive = _positive_functions(assumptions.conditions)
+        supports = dict(assumptions.supports)
+        tables = tuple(
+            (f, tuple(supports[str(f)]), f in positive) for f in sorted(arity, key=str) if str(f) in supports
+        )
         funcs = tuple(
-            (f, arity[f], "probability" if str(f) in assumptions.distributions else "positive" if f in positive else "any")
+            (f, arity[f], "probability" if str(f) in assumptions.distributions or str(f) in supports
+             else "positive" if f in positive else "any")
             for f in sorted(arity, key=str)
         )
         mats = tuple(sorted(((m, k) for m, k in msyms.items()), key=lambda p: str(p[0])))
         explicit = tuple((m, k) for m, k in assumptions.matrices if isinstance(m, sp.MatrixBase))
-        return cls(symbols, tuple(families), funcs, explicit + mats, tuple(sorted(dims, key=str)))
+        return cls(symbols, tuple(families), funcs, explicit + mats, tuple(sorted(dims, key=str)), tables)
 
     def draw(self, rng: random.Random, attempt: int, count: int) -> Point:
         simple = attempt < min(2 * count // 3, 12)
@@ -314,7 +360,8 @@ class _Plan:
                 concrete = sp.MatrixSymbol(m.name, *shape)
                 mats[concrete] = sp.ImmutableMatrix(_draw_matrix(shape, kind, rng))
         fmap = {f: _random_function(n, rng, kind) for f, n, kind in self.functions}
-        return Point(values, fmap, mats, dims)
+        tables = {f: (support, rng.randrange(2**32), positive) for f, support, positive in self.tables}
+        return Point(values, fmap, mats, dims, tables)
 
 
 def _families(symbols: Sequence[sp.Symbol], names: Sequence[str]) -> list[tuple[sp.Symbol, ...]]:
@@ -422,18 +469,23 @@ def _midpoint(iv: sp.Interval, integer: bool) -> sp.Expr:
     return sp.Integer(sp.floor(mid)) if integer else mid
 
 
+def _probabilities(k: int, rng: random.Random, positive: bool = False, one_hot: bool = False) -> list[sp.Expr]:
+    """``k`` exact nonnegative rationals that sum to 1 (positive ones if ``positive``)."""
+    if one_hot and not positive:
+        hot = rng.randrange(k)
+        return [sp.Integer(1 if i == hot else 0) for i in range(k)]
+    weights = [rng.randint(1 if positive else 0, 9) for _ in range(k)]
+    if not any(weights):
+        weights[rng.randrange(k)] = 1
+    total = sum(weights)
+    return [sp.Rational(w, total) for w in weights]
+
+
 def _draw_family(fam: Sequence[sp.Symbol], rng: random.Random, one_hot: bool) -> dict[sp.Symbol, sp.Expr]:
     """A probability vector over a family: exact nonnegative rationals that sum to 1."""
     if len(fam) == 1:
         return {fam[0]: sp.Rational(rng.randint(0, 12), 12)}
-    if one_hot:
-        hot = rng.randrange(len(fam))
-        return {s: sp.Integer(1 if i == hot else 0) for i, s in enumerate(fam)}
-    weights = [rng.randint(0, 9) for _ in fam]
-    if not any(weights):
-        weights[rng.randrange(len(fam))] = 1
-    total = sum(weights)
-    return {s: sp.Rational(w, total) for s, w in zip(fam, weights)}
+    return dict(zip(fam, _probabilities(len(fam), rng, one_hot=one_hot)))
 
 
 def _entries(m: sp.MatrixBase, val: sp.Matrix) -> dict[sp.Symbol, sp.Expr]:

@@ -48,7 +48,7 @@ import sympy as sp
 from ._exact import exact
 from .assumptions import Assumptions
 from .equality import Comparison, Counterexample, compare, show
-from .parsing import ParseError, Syntax, parse, parse_chain, parse_condition, split_chain
+from .parsing import Notation, ParseError, Syntax, parse, parse_condition, read_chain
 
 __all__ = ["Equivalence", "StepsCheck", "check_steps", "equivalent", "MAX_OPERATIONS", "MAX_TIMEOUT", "MIN_TIMEOUT"]
 
@@ -199,8 +199,8 @@ def _as_expr(value: Any, name: str, syntax: Syntax) -> Any:
     raise TypeError(f"{name}: expected a string or a SymPy expression; got {type(value).__name__} {value!r}"[:200])
 
 
-def _conditions(assumptions: Any, syntax: Syntax) -> tuple[Assumptions, list[Any]]:
-    """Split ``assumptions`` into an Assumptions object and extra relations."""
+def _conditions(assumptions: Any, syntax: Syntax, notation: Notation | None = None) -> tuple[Assumptions, list[Any]]:
+    """Split ``assumptions`` into an Assumptions object and extra relations (and value equations)."""
     if assumptions is None:
         return Assumptions(), []
     if isinstance(assumptions, Assumptions):
@@ -210,10 +210,11 @@ def _conditions(assumptions: Any, syntax: Syntax) -> tuple[Assumptions, list[Any
     for item in items:
         if isinstance(item, Assumptions):
             base = item if base == Assumptions() else base.merged(item)
-        elif isinstance(item, str) and len(split_chain(item)) == 2:
-            extra.append(_value_assumption(item, syntax))
         elif isinstance(item, str):
-            extra.extend(parse_condition(item, syntax=syntax))
+            extra.extend(
+                _checked_value(c, item) if isinstance(c, sp.Equality) else c
+                for c in parse_condition(item, syntax=syntax, notation=notation)
+            )
         elif isinstance(item, sp.Equality):
             extra.append(_checked_value(item, str(item)))
         elif isinstance(item, sp.Basic) and (item.is_Relational or isinstance(item, sp.And)):
@@ -221,16 +222,6 @@ def _conditions(assumptions: Any, syntax: Syntax) -> tuple[Assumptions, list[Any
         else:
             raise TypeError(f"assumptions: expected an Assumptions object or conditions such as 'x > 0'; got {item!r}"[:200])
     return base, extra
-
-
-def _value_assumption(text: str, syntax: Syntax) -> sp.Equality:
-    """``"gamma = 0.9"`` as ``Eq(gamma, 9/10)``: a symbol and the exact number it stands for."""
-    (_, left), (offset, right) = split_chain(text)
-    try:
-        name, value = parse(left, syntax=syntax), parse(right, syntax=syntax)
-    except ParseError as exc:
-        raise exc.shifted(text, 0 if exc.text == left else offset) from None
-    return _checked_value(sp.Eq(name, value, evaluate=False), text)
 
 
 def _checked_value(eq: sp.Equality, text: str) -> sp.Equality:
@@ -345,8 +336,25 @@ def _families(conditions: Sequence[Any], exprs: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _prepared(exprs: list[Any], assumptions: Any, syntax: Syntax) -> tuple[list[Any], Assumptions]:
-    base, extra = _conditions(assumptions, syntax)
+def _supports(notation: Notation | None) -> dict[str, tuple[Any, ...]]:
+    """The finite supports of the distributions that ``notation`` declares."""
+    if notation is None:
+        return {}
+    out = {}
+    for name, over in notation.distributions.items():
+        values = notation.index_values(over)
+        if values:
+            out[name] = tuple(values)
+    return out
+
+
+def _prepared(
+    exprs: list[Any], assumptions: Any, syntax: Syntax, notation: Notation | None = None
+) -> tuple[list[Any], Assumptions]:
+    base, extra = _conditions(assumptions, syntax, notation)
+    supports = _supports(notation)
+    if supports:
+        base = base.merged(Assumptions(samples=base.samples, seed=base.seed, supports=tuple(supports.items())))
     unified = _unify([*exprs, *extra, *base.conditions])
     n = len(exprs)
     values = {eq.lhs: exact(eq.rhs, f"the value of {eq.lhs}", symbolic=True) for eq in unified[n:] if isinstance(eq, sp.Equality)}
@@ -357,12 +365,36 @@ def _prepared(exprs: list[Any], assumptions: Any, syntax: Syntax) -> tuple[list[
     conditions = tuple(c for c in (c.xreplace(signs) for c in conditions_in) if c is not sp.true)
     if any(c is sp.false for c in conditions):
         raise ValueError("assumptions: a condition is false for the values assumed")
-    merged = Assumptions(conditions, base.matrices, base.functions, base.samples, base.seed, base.distributions)
+    merged = Assumptions(
+        conditions, base.matrices, base.functions, base.samples, base.seed, base.distributions, base.supports
+    )
     return exprs_out, merged
 
 
+def _read(items: Sequence[Any], names: Sequence[str], syntax: Syntax, notation: Notation | None) -> tuple[list[Any], Notation | None]:
+    """The items as SymPy objects: strings read together, with one syntax and one notation.
+
+    Returns the objects and the notation in force (the declared one with what the reading
+    inferred), so that declared distributions reach the sampling.
+    """
+    texts = [item for item in items if isinstance(item, str)]
+    if texts and len(texts) == len(items):
+        reading = read_chain(texts, syntax=syntax, notation=notation)
+        return list(reading.exprs), reading.notation
+    out = []
+    for item, name in zip(items, names):
+        out.append(parse(item, syntax=syntax, notation=notation) if isinstance(item, str) else _as_expr(item, name, syntax))
+    return out, notation
+
+
 def equivalent(
-    lhs: str | sp.Basic, rhs: str | sp.Basic, assumptions: Any = None, *, syntax: Syntax = "auto", timeout: float | None = 20.0
+    lhs: str | sp.Basic,
+    rhs: str | sp.Basic,
+    assumptions: Any = None,
+    *,
+    syntax: Syntax = "auto",
+    timeout: float | None = 20.0,
+    notation: Notation | None = None,
 ) -> Equivalence:
     r"""Decide whether ``lhs`` equals ``rhs`` for every value the assumptions allow.
 
@@ -378,6 +410,8 @@ def equivalent(
     timeout
         Time budget in seconds (``None``: no budget); when it runs out the result is
         *undecided*.
+    notation
+        As for `check_steps`.
 
     Returns
     -------
@@ -402,21 +436,36 @@ def equivalent(
     True
     """
     timeout = _checked_timeout(timeout)
-    a = _as_expr(lhs, "lhs", syntax)
-    b = _as_expr(rhs, "rhs", syntax)
-    (a, b), assume = _prepared([a, b], assumptions, syntax)
+    for side, name in ((lhs, "lhs"), (rhs, "rhs")):
+        if not isinstance(side, str):
+            _as_expr(side, name, syntax)  # a clear TypeError for anything else, before reading
+    sides, used = _read([lhs, rhs], ["lhs", "rhs"], syntax, notation)
+    if len(sides) != 2:
+        raise ValueError(f"lhs, rhs: expected one expression on each side; got a chain of {len(sides)}")
+    sides = [_as_expr(v, n, syntax) for v, n in zip(sides, ("lhs", "rhs"))]
+    (a, b), assume = _prepared(sides, assumptions, syntax, used)
     return _decide(a, b, assume, timeout)
 
 
-def _steps(steps: Iterable[str | sp.Basic], syntax: Syntax) -> list[Any]:
+def _steps(steps: Iterable[str | sp.Basic], syntax: Syntax, notation: Notation | None) -> tuple[list[Any], Notation | None]:
     if isinstance(steps, (str, sp.Basic)):
         raise TypeError("steps: expected a list of steps (strings or SymPy expressions); got a single one")
-    out: list[Any] = []
-    for k, step in enumerate(steps):
-        out.extend(parse_chain(step, syntax=syntax) if isinstance(step, str) else [_as_expr(step, f"steps[{k}]", syntax)])
+    items = list(steps)
+    names = [f"steps[{k}]" for k in range(len(items))]
+    for item, name in zip(items, names):
+        if not isinstance(item, str):
+            _as_expr(item, name, syntax)
+    if items and all(isinstance(item, str) for item in items):
+        reading = read_chain(items, syntax=syntax, notation=notation)
+        out, used = list(reading.exprs), reading.notation
+    else:
+        out = []
+        for item, name in zip(items, names):
+            out.extend(_read([item], [name], syntax, notation)[0] if isinstance(item, str) else [_as_expr(item, name, syntax)])
+        used = notation
     if len(out) < 2:
         raise ValueError(f"steps: expected at least 2 steps; got {len(out)}")
-    return out
+    return out, used
 
 
 def check_steps(
@@ -426,6 +475,7 @@ def check_steps(
     syntax: Syntax = "auto",
     timeout: float | None = 20.0,
     total_timeout: float | None = None,
+    notation: Notation | None = None,
 ) -> StepsCheck:
     r"""Check that each step of a derivation equals the one before it.
 
@@ -443,6 +493,10 @@ def check_steps(
     total_timeout
         Time budget in seconds for the whole chain (``None``: none); the steps not
         reached in time are *undecided*.
+    notation
+        A `refalgo.parsing.Notation` declaring functions, matrices, index sets and
+        distributions; string steps are read together with it (`refalgo.parsing.read_chain`),
+        and a declared distribution is sampled as one over its index set.
 
     Returns
     -------
@@ -466,7 +520,8 @@ def check_steps(
     timeout = _checked_timeout(timeout)
     total_timeout = _checked_timeout(total_timeout, "total_timeout")
     deadline = None if total_timeout is None else time.monotonic() + total_timeout
-    exprs, assume = _prepared(_steps(steps, syntax), assumptions, syntax)
+    read, used = _steps(steps, syntax, notation)
+    exprs, assume = _prepared(read, assumptions, syntax, used)
     links: list[Equivalence] = []
     for before, after in zip(exprs, exprs[1:]):
         budget = timeout

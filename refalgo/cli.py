@@ -43,15 +43,7 @@ from ._cost import refusal
 from .assumptions import Assumptions
 from .check import MAX_TIMEOUT, MIN_TIMEOUT, StepsCheck, _conditions, check_steps
 from .equality import show
-from .parsing import ParseError, parse, split_chain
-
-try:
-    from .parsing import AmbiguousNotation
-except ImportError:  # a parser without a notation model never reports ambiguity
-
-    class AmbiguousNotation(ParseError):  # type: ignore[no-redef]
-        """Notation with two readings (raised only by a parser with a notation model)."""
-
+from .parsing import AmbiguousNotation, Notation, ParseError, Reading, read_chain, split_chain
 
 __all__ = [
     "main",
@@ -84,6 +76,12 @@ class _Step:
     expr: Any
     source: str
     where: str  # "argument 2" or "line 5"
+
+
+@dataclass(frozen=True)
+class _Text:
+    text: str
+    where: str
 
 
 def _seconds(low: float, high: float) -> Callable[[str], float]:
@@ -136,8 +134,21 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-a", "--assume", action="append", default=[], metavar="COND",
                    help='a condition such as "x > 0", "0 < gamma < 1", "p_i > 0" (every p_1, p_2, ...) '
                    'or a value such as "gamma = 0.9" (repeatable)')
-    c.add_argument("--distribution", action="append", default=[], metavar="NAME",
-                   help="the family NAME_1, NAME_2, ... is a probability vector (repeatable)")
+    c.add_argument("--distribution", action="append", default=[], metavar="NAME[:INDEX]",
+                   help="NAME_1, NAME_2, ... are a probability vector; with :INDEX, the function NAME is a "
+                   "distribution over the index set INDEX (repeatable)")
+    c.add_argument("--function", action="append", default=[], metavar="NAMES",
+                   help="comma-separated names always applied as functions when followed by ( (repeatable)")
+    c.add_argument("--scalar", action="append", default=[], metavar="NAMES",
+                   help="comma-separated names never applied as functions (repeatable)")
+    c.add_argument("--matrix", action="append", default=[], metavar="NAMES",
+                   help="comma-separated matrix names, n x n (repeatable)")
+    c.add_argument("--vector", action="append", default=[], metavar="NAMES",
+                   help="comma-separated column-vector names, n x 1 (repeatable)")
+    c.add_argument("--symmetric", action="append", default=[], metavar="NAMES",
+                   help="comma-separated matrices sampled symmetric (repeatable)")
+    c.add_argument("--index", action="append", default=[], metavar="NAME=K",
+                   help="a finite index set for \\sum_NAME, \\max_NAME and expectations: K values NAME_1..NAME_K")
     c.add_argument("--syntax", choices=("auto", "python", "latex"), default="auto", help="input syntax (default: auto)")
     c.add_argument("--samples", type=_count(1, 500), default=24, metavar="N",
                    help="distinct sample points per sampled check (default 24)")
@@ -156,29 +167,53 @@ def _caret(where: str, exc: ParseError) -> str:
     return f"cannot read {where}: {exc.pretty()}"
 
 
-def _read(piece: str, text: str, offset: int, where: str, syntax: Any) -> _Step:
+def _names(values: list[str]) -> list[str]:
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _notation(args: argparse.Namespace) -> Notation:
+    index_sets: dict[str, int] = {}
+    for item in args.index:
+        name, sep, size = item.partition("=")
+        if not sep or not size.strip().isdigit():
+            raise _InputError(f"--index: expected NAME=K such as a=3; got {item!r}")
+        index_sets[name.strip()] = int(size)
+    over = {name: index for name, _, index in (d.partition(":") for d in args.distribution) if index}
     try:
-        expr = parse(piece, syntax=syntax)
-    except AmbiguousNotation as exc:
-        raise _InputError(f"ambiguous notation in {where}: {exc.shifted(text, offset).pretty()}", EXIT_AMBIGUOUS) from None
+        return Notation(
+            functions=_names(args.function),
+            scalars=_names(args.scalar),
+            matrices=_names(args.matrix + args.symmetric),
+            vectors=_names(args.vector),
+            index_sets=index_sets or None,
+            distributions=over or None,
+        )
+    except (TypeError, ValueError) as exc:
+        raise _InputError(f"the declared notation: {exc}") from None
+
+
+def _where(texts: list[_Text]) -> list[_Text]:
+    """For each piece that `read_chain` reads from ``texts``, its text and place, in order."""
+    return [_Text(piece, t.where) for t in texts for _, piece in split_chain(t.text) if piece]
+
+
+def _read(texts: list[_Text], syntax: Any, notation: Notation) -> tuple[list[_Step], Reading]:
+    try:
+        reading = read_chain([t.text for t in texts], syntax=syntax, notation=notation)
     except ParseError as exc:
-        raise _InputError(_caret(where, exc.shifted(text, offset))) from None
-    why = refusal(expr)
-    if why is not None:
-        raise _InputError(f"refused {where} before evaluating anything: {why}")
-    return _Step(expr, piece, where)
-
-
-def _read_pieces(text: str, where: str, syntax: Any, continuation: bool) -> list[_Step]:
-    pieces = split_chain(text)
-    if continuation and len(pieces) > 1 and not pieces[0][1]:
-        pieces = pieces[1:]  # a line "= b" continues the chain above it
-    steps = []
-    for offset, piece in pieces:
-        if not piece:
-            raise _InputError(_caret(where, ParseError("empty expression (check the = signs)", text, offset)))
-        steps.append(_read(piece, text, offset, where, syntax))
-    return steps
+        where = next((t.where for t in texts if t.text == exc.text), "the input")
+        if isinstance(exc, AmbiguousNotation):
+            both = "; ".join(r for r in exc.readings if r)
+            raise _InputError(f"ambiguous notation in {where}: {exc.pretty()}" + (f"\n  readings: {both}" if both else ""),
+                              EXIT_AMBIGUOUS) from None
+        raise _InputError(_caret(where, exc)) from None
+    places = _where(texts)
+    steps = [_Step(expr, place.text, place.where) for expr, place in zip(reading.exprs, places)]
+    for step in steps:
+        why = refusal(step.expr)
+        if why is not None:
+            raise _InputError(f"refused {step.where} before evaluating anything: {why}")
+    return steps, reading
 
 
 def _file_text(name: str, stdin: TextIO) -> str:
@@ -195,10 +230,10 @@ def _file_text(name: str, stdin: TextIO) -> str:
         raise _InputError(f"cannot read --steps {name}: {exc}") from None
 
 
-def _collect(args: argparse.Namespace, stdin: TextIO) -> list[_Step]:
+def _collect(args: argparse.Namespace, stdin: TextIO) -> tuple[list[_Step], Reading]:
     if args.steps is not None and args.exprs:
         raise _InputError("give the steps either as arguments or with --steps FILE, not both")
-    steps: list[_Step] = []
+    texts: list[_Text] = []
     if args.steps is not None:
         text = _file_text(args.steps, stdin)
         if len(text) > _MAX_FILE_BYTES:
@@ -206,25 +241,34 @@ def _collect(args: argparse.Namespace, stdin: TextIO) -> list[_Step]:
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.lstrip().startswith(("#", "%")):
                 continue
-            steps.extend(_read_pieces(line, f"line {number}", args.syntax, continuation=bool(steps)))
+            texts.append(_Text(line, f"line {number}"))
     else:
-        for k, expr in enumerate(args.exprs, start=1):
-            steps.extend(_read_pieces(expr, f"argument {k}", args.syntax, continuation=False))
+        texts = [_Text(expr, f"argument {k}") for k, expr in enumerate(args.exprs, start=1)]
+    if not texts:
+        raise _InputError("need at least two steps to compare; got 0")
+    steps, reading = _read(texts, args.syntax, _notation(args))
     if len(steps) < 2:
         raise _InputError(f"need at least two steps to compare; got {len(steps)}")
     if len(steps) > _MAX_STEPS:
         raise _InputError(f"at most {_MAX_STEPS} steps are checked at once; got {len(steps)}")
-    return steps
+    return steps, reading
 
 
-def _assumptions(args: argparse.Namespace) -> list[Any]:
+def _assumptions(args: argparse.Namespace, reading: Reading) -> list[Any]:
+    families = tuple(d for d in args.distribution if ":" not in d)
+    matrices = {m.name: m for e in reading.exprs for m in e.atoms(sp.MatrixSymbol)}
+    kinds = []
+    for name in _names(args.symmetric):
+        if name not in matrices:
+            raise _InputError(f"--symmetric: no matrix {name!r} in the steps")
+        kinds.append((matrices[name], "symmetric"))
     try:
-        out: list[Any] = [Assumptions(samples=args.samples, seed=args.seed, distributions=tuple(args.distribution))]
+        out: list[Any] = [Assumptions(matrices=tuple(kinds), samples=args.samples, seed=args.seed, distributions=families)]
     except ValueError as exc:
         raise _InputError(f"--distribution: {exc}") from None
     for cond in args.assume:
         try:
-            _conditions(cond, args.syntax)
+            _conditions(cond, args.syntax, reading.notation)
         except AmbiguousNotation as exc:
             raise _InputError(f"ambiguous notation in --assume {cond!r}: {exc.pretty()}", EXIT_AMBIGUOUS) from None
         except ParseError as exc:
@@ -233,22 +277,11 @@ def _assumptions(args: argparse.Namespace) -> list[Any]:
     return out
 
 
-def _explain(steps: list[_Step], out: TextIO) -> None:
-    """How each piece was read: its LaTeX and what kind of object each name became."""
+def _explain(reading: Reading, out: TextIO) -> None:
+    """How each piece was read, in LaTeX (`refalgo.parsing.Reading.explain`)."""
     print("How the steps were read:", file=out)
-    for i, step in enumerate(steps, start=1):
-        print(f"  step {i}  {step.source}  →  {sp.latex(step.expr)}", file=out)
-    kinds: dict[str, str] = {}
-    for step in steps:
-        for s in sorted(step.expr.free_symbols, key=str):
-            if isinstance(s, sp.MatrixSymbol):
-                kinds[sp.latex(s)] = f"matrix of shape {sp.latex(s.shape[0])} \\times {sp.latex(s.shape[1])}"
-            else:
-                kinds.setdefault(sp.latex(s), "integer" if s.is_integer else "real number")
-        for f in sorted(step.expr.atoms(sp.core.function.AppliedUndef), key=str):
-            kinds[sp.latex(f.func)] = f"function of {len(f.args)} argument{'s' if len(f.args) > 1 else ''}"
-    for name, kind in kinds.items():
-        print(f"  {name}: {kind}", file=out)
+    for line in reading.explain():
+        print(f"  {line}", file=out)
     print(file=out)
 
 
@@ -316,17 +349,21 @@ def _memory_cap(megabytes: int) -> Iterator[None]:
 def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     try:
         args = _parser().parse_args(argv)
-        steps = _collect(args, sys.stdin)
-        assumptions = _assumptions(args)
+        steps, reading = _collect(args, sys.stdin)
+        assumptions = _assumptions(args, reading)
     except _InputError as exc:
         print(f"refalgo check: {exc}", file=err)
         return exc.code
     if args.explain:
-        _explain(steps, out)
+        _explain(reading, out)
     with _memory_cap(args.memory):
         try:
             result = check_steps(
-                [s.expr for s in steps], assumptions, timeout=args.timeout, total_timeout=args.total_timeout
+                [s.expr for s in steps],
+                assumptions,
+                timeout=args.timeout,
+                total_timeout=args.total_timeout,
+                notation=reading.notation,
             )
         except AmbiguousNotation as exc:
             print(f"refalgo check: ambiguous notation in an assumption: {exc.pretty()}", file=err)

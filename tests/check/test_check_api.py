@@ -37,8 +37,11 @@ def test_unequal_sides_give_a_counterexample_that_substitutes_back() -> None:
 
 
 def test_latex_and_python_sides_compare() -> None:
-    assert equivalent(r"\frac{1}{2}x^{2}", "x**2/2").status == "proven"
-    assert equivalent(r"e^{x} e^{y}", "exp(x + y)")
+    assert equivalent(r"\frac{1}{2}x^{2}", "x^2/2").status == "proven"
+    assert equivalent(r"e^{x} e^{y}", r"\exp(x + y)")
+    assert equivalent("x**2/2", "x*x/2").status == "proven"
+    with pytest.raises(ParseError, match="mixes Python syntax"):  # one syntax for a whole derivation
+        equivalent(r"\frac{1}{2}x^{2}", "x**2/2")
 
 
 def test_assumption_strings_decide_sqrt_of_square() -> None:
