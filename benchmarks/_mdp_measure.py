@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from refalgo.mdp._sweep import csr_arrays
+from refalgo.mdp._engine.sweep import csr_arrays
 
 from ._mdp_models import SparseModel
 
@@ -96,29 +96,29 @@ def threaded_copy_bandwidth(threads: int, *, nbytes: int = COPY_BYTES, repeats: 
 def _gather_kernels() -> tuple[Callable[..., None], ...]:
     """The bare gather pass, plain and prefetching, each on the calling thread and split over numba's threads.
 
-    Both sum a state's entries with the sweeps' own inner loops (``_kernels._dot``, the
-    hand-unrolled left-to-right sum, and ``_kernels._dot_ahead``, which also prefetches
-    :data:`refalgo.mdp._sweep.PREFETCH_AHEAD` entries ahead), so the pass differs from a
+    Both sum a state's entries with the sweeps' own inner loops (``kernels.dot``, the
+    hand-unrolled left-to-right sum, and ``kernels.dot_ahead``, which also prefetches
+    :data:`refalgo.mdp._engine.sweep.PREFETCH_AHEAD` entries ahead), so the pass differs from a
     sweep only in the work it leaves out; the best of the two passes is taken.
     """
     import numba
 
-    from refalgo.mdp._kernels import _dot, _dot_ahead
-    from refalgo.mdp._sweep import PREFETCH_AHEAD
+    from refalgo.mdp._engine.kernels import dot, dot_ahead
+    from refalgo.mdp._engine.sweep import PREFETCH_AHEAD
 
     @numba.njit
     def rows(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any, start: int, stop: int) -> None:
         actions = np.uint64(n_actions)
         for s in range(start, stop):
             first, last = np.uint64(s) * actions, (np.uint64(s) + np.uint64(1)) * actions
-            out[s] = _dot(indices, data, v, np.uint64(indptr[first]), np.uint64(indptr[last]))
+            out[s] = dot(indices, data, v, np.uint64(indptr[first]), np.uint64(indptr[last]))
 
     @numba.njit
     def rows_ahead(indptr: Any, indices: Any, data: Any, v: Any, n_actions: int, out: Any, start: int, stop: int) -> None:
         actions, ahead = np.uint64(n_actions), np.uint64(PREFETCH_AHEAD)
         for s in range(start, stop):
             first, last = np.uint64(s) * actions, (np.uint64(s) + np.uint64(1)) * actions
-            out[s] = _dot_ahead(indices, data, v, np.uint64(indptr[first]), np.uint64(indptr[last]), ahead)
+            out[s] = dot_ahead(indices, data, v, np.uint64(indptr[first]), np.uint64(indptr[last]), ahead)
 
     def ways(body: Any) -> tuple[Callable[..., None], Callable[..., None]]:
         @numba.njit(parallel=True)

@@ -6,9 +6,9 @@ machine that moves the per-sweep figure by tens of percent between runs. The ban
 target is about *one sweep*, so :func:`one_sweep_rates` times single sweeps directly:
 
 * ``"value iteration"`` — refalgo's optimality sweep :math:`v \mapsto \max_a [R + \gamma
-  P v]` through ``_sweep.optimality_sweep``, exactly as ``value_iteration`` calls it
+  P v]` through ``sweep.optimality_sweep``, exactly as ``value_iteration`` calls it
   (a new output array each time, the backend's thread rule, its prefetch rule);
-* ``"policy evaluation"`` — ``_sweep.policy_sweep`` over a deterministic policy's chain,
+* ``"policy evaluation"`` — ``sweep.policy_sweep`` over a deterministic policy's chain,
   as ``iterative_policy_evaluation`` calls it;
 * ``"bare pass"`` — the gather ceiling of :mod:`benchmarks._mdp_measure` over the
   model, the better of the plain and the prefetching pass (and on several threads of
@@ -40,24 +40,25 @@ KINDS = ("value iteration", "policy evaluation", "bare pass", "chain pass", "cop
 
 def _timers(model: SparseModel, chain: SparseModel, threads: int) -> dict[str, tuple[list[Callable[[], object]], int]]:
     """For each kind, the ways to run it (the best counts) and the bytes one run moves."""
-    from refalgo.mdp import MDP, _sweep
+    from refalgo.mdp import MDP
+    from refalgo.mdp._engine import sweep
 
-    m = _sweep.model(MDP(model.P, model.R, model.gamma), "numba")
-    c = _sweep.chain(chain.P, chain.R.ravel(), chain.gamma, "numba")
+    m = sweep.model(MDP(model.P, model.R, model.gamma), "numba")
+    c = sweep.chain(chain.P, chain.R.ravel(), chain.gamma, "numba")
     v = np.random.default_rng(0).random(model.n_states)
     out = np.empty(model.n_states)
     serial, split, serial_ahead, split_ahead = measure._gather_kernels()
     ways = (serial, serial_ahead) if threads == 1 else (serial, split, serial_ahead, split_ahead)
 
     def passes(over: SparseModel) -> list[Callable[[], object]]:
-        return [functools.partial(run, *_sweep.csr_arrays(over.P), v, over.n_actions, out) for run in ways]
+        return [functools.partial(run, *sweep.csr_arrays(over.P), v, over.n_actions, out) for run in ways]
 
     src = np.ones(measure.COPY_BYTES // 8)
     dst = np.zeros_like(src)
     copies: list[Callable[[], object]] = [lambda: np.copyto(dst, src), lambda: measure.prange_copy()(src, dst)]
     return {
-        "value iteration": ([lambda: _sweep.optimality_sweep(m, v)], measure.sweep_bytes(model)),
-        "policy evaluation": ([lambda: _sweep.policy_sweep(c, v)], measure.sweep_bytes(chain)),
+        "value iteration": ([lambda: sweep.optimality_sweep(m, v)], measure.sweep_bytes(model)),
+        "policy evaluation": ([lambda: sweep.policy_sweep(c, v)], measure.sweep_bytes(chain)),
         "bare pass": (passes(model), measure.sweep_bytes(model)),
         "chain pass": (passes(chain), measure.sweep_bytes(chain)),
         "copy": (copies, 2 * src.nbytes),

@@ -148,7 +148,7 @@ def _task_rows(model: SparseModel, kind: str, repeats: int, small: bool,
 def _warm_up() -> None:
     """Load (or compile) every numba kernel once, outside the timed solves: a one-time cost per process.
 
-    The model is big enough for the parallel kernels (``_sweep.PARALLEL_NNZ``) on several
+    The model is big enough for the parallel kernels (``sweep.PARALLEL_NNZ``) on several
     threads; on one thread the sweeps run on the calling thread.
     """
     model = random_sparse_mdp(70_000, n_actions=ACTIONS, n_successors=SUCCESSORS, gamma=GAMMA, seed=SEED + 2)

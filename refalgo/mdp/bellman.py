@@ -1,10 +1,19 @@
 r"""The Markov chain of a policy and the one-step Bellman quantities.
 
-For a policy :math:`\pi`: :math:`P_\pi` and :math:`r_\pi` (:func:`policy_model`); the
-action values :math:`q(s, a) = r(s, a) + \gamma \sum_{s'} p(s' \mid s, a)\, v(s')` of a
-value vector (exact twin :func:`action_values_symbolic`, numeric :func:`action_values`);
-:math:`v(s) = \sum_a \pi(a \mid s) q(s, a)` (:func:`state_values_from_action_values`);
-and the Bellman residual :math:`r_\pi + \gamma P_\pi v - v` (:func:`bellman_residual`).
+Conventions as in :mod:`refalgo.mdp.model` (``P[s, a, s']``, ``R[s, a]``, ``policy[s, a]``).
+The equations, numbered as the code lines that compute them:
+
+.. math::
+   q(s, a) &= r(s, a) + \gamma \textstyle\sum_{s'} p(s' \mid s, a)\, v(s') \quad (1)\\
+   r_\pi(s) &= \textstyle\sum_a \pi(a \mid s)\, r(s, a) \quad (2)\\
+   P_\pi(s, s') &= \textstyle\sum_a \pi(a \mid s)\, p(s' \mid s, a) \quad (3)\\
+   v(s) &= \textstyle\sum_a \pi(a \mid s)\, q(s, a) \quad (4)\\
+   \rho &= r_\pi + \gamma P_\pi v - v \quad (5)
+
+Action values (1): exact twin :func:`action_values_symbolic`, numeric
+:func:`action_values`; the chain of a policy (2)–(3): :func:`policy_model`; (4):
+:func:`state_values_from_action_values`; the Bellman residual (5), zero exactly at
+:math:`v = v_\pi`: :func:`bellman_residual`.
 """
 
 from __future__ import annotations
@@ -12,14 +21,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sps
 import sympy as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
+from .._exact import exact_discount, exact_vector
 from .._validate import as_array
-from . import _sweep
-from .._exact import exact
-from ._exact import exact_gamma, exact_transitions
+from ._engine.exact import exact_rewards, exact_transitions
+from ._engine.sweep import policy_matrix
 from .model import MDP, as_policy
 
 __all__ = [
@@ -31,7 +39,7 @@ __all__ = [
 ]
 
 
-def action_values_symbolic(mdp: MDP, values: Any, *, gamma: Any = None) -> sp.Matrix:
+def action_values_symbolic(mdp: MDP, values: ArrayLike, *, gamma: Any = None) -> sp.Matrix:
     r"""Exact action values :math:`q(s, a) = r(s, a) + \gamma \sum_{s'} p(s' \mid s, a) v(s')`.
 
     Parameters
@@ -39,9 +47,10 @@ def action_values_symbolic(mdp: MDP, values: Any, *, gamma: Any = None) -> sp.Ma
     mdp
         The model.
     values
-        ``S`` state values (SymPy numbers or expressions, or floats taken exactly).
+        ``S`` state values :math:`v(s)`: SymPy numbers or expressions, ``Fraction``\ s,
+        number strings, or floats taken at their exact binary value.
     gamma
-        Optional override of ``mdp.gamma_exact`` (an exact number or a symbol).
+        Optional override of ``mdp.gamma_exact`` (an exact number or a SymPy symbol).
 
     Returns
     -------
@@ -56,18 +65,15 @@ def action_values_symbolic(mdp: MDP, values: Any, *, gamma: Any = None) -> sp.Ma
     >>> action_values_symbolic(m, [2])
     Matrix([[2]])
     """
-    g = exact_gamma(mdp, gamma)
-    v = [exact(x, f"values[{i}]", symbolic=True) for i, x in enumerate(list(values))]
-    if len(v) != mdp.n_states:
-        raise ValueError(f"values: expected {mdp.n_states} state values; got {len(v)}")
-    rows = exact_transitions(mdp)
+    g = mdp.gamma_exact if gamma is None else exact_discount(gamma, "gamma", symbolic=True)
+    v = exact_vector(values, "values", length=mdp.n_states, symbolic=True)
+    rows, R = exact_transitions(mdp), exact_rewards(mdp)
     S, A = mdp.n_states, mdp.n_actions
-    return sp.Matrix(
-        S, A, lambda s, a: sp.Rational(float(mdp.R[s, a])) + g * sp.Add(*(p * v[t] for t, p in rows[s * A + a].items()))
-    )
+    # (1) q(s, a) = r(s, a) + γ Σ_s' p(s'|s, a) v(s')
+    return sp.Matrix(S, A, lambda s, a: R[s][a] + g * sp.Add(*(p * v[t] for t, p in rows[s * A + a].items())))
 
 
-def policy_model(mdp: MDP, policy: Any) -> tuple[Any, NDArray[np.float64]]:
+def policy_model(mdp: MDP, policy: ArrayLike) -> tuple[Any, NDArray[np.float64]]:
     r"""The Markov chain of a policy: :math:`P_\pi` and :math:`r_\pi`.
 
     Parameters
@@ -83,11 +89,6 @@ def policy_model(mdp: MDP, policy: Any) -> tuple[Any, NDArray[np.float64]]:
         ``(P_pi, r_pi)``: ``P_pi`` is a dense ``(S, S)`` array for a dense model and a
         CSR matrix for a sparse one; ``r_pi`` has shape ``(S,)``.
 
-    Notes
-    -----
-    :math:`[P_\pi]_{s s'} = \sum_a \pi(a \mid s) P[s, a, s']` (``einsum("sat,sa->st")``)
-    and :math:`[r_\pi]_s = \sum_a \pi(a \mid s) R[s, a]`.
-
     Examples
     --------
     >>> import numpy as np
@@ -98,18 +99,13 @@ def policy_model(mdp: MDP, policy: Any) -> tuple[Any, NDArray[np.float64]]:
     ([[0.5, 0.5], [0.0, 1.0]], [0.5, 2.0])
     """
     pi = as_policy(policy, mdp)
-    r_pi = np.einsum("sa,sa->s", pi, mdp.R)
-    if not mdp.is_sparse:
-        return np.einsum("sat,sa->st", mdp.P, pi), r_pi
-    S, A = mdp.n_states, mdp.n_actions
-    if np.all(pi.max(axis=1) == 1.0):  # deterministic: P_π's rows are rows of P, selected, not multiplied
-        return mdp.transition_matrix()[_sweep.row_indices(A, pi.argmax(axis=1))], r_pi
-    weights = sps.csr_array((pi.ravel(), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
-    weights.eliminate_zeros()
-    return sps.csr_array(weights @ mdp.P), r_pi
+    r_pi = np.einsum("sa,sa->s", pi, mdp.R)  # (2) r_π(s) = Σ_a π(a|s) r(s, a)
+    if mdp.is_sparse:
+        return policy_matrix(mdp.P, pi), r_pi  # the same sum, as CSR
+    return np.einsum("sat,sa->st", mdp.P, pi), r_pi  # (3) P_π(s, s') = Σ_a π(a|s) p(s'|s, a)
 
 
-def action_values(mdp: MDP, values: Any) -> NDArray[np.float64]:
+def action_values(mdp: MDP, values: ArrayLike) -> NDArray[np.float64]:
     r"""Action values :math:`q(s, a) = R[s, a] + \gamma \sum_{s'} P[s, a, s'] v(s')`.
 
     Parameters
@@ -133,11 +129,11 @@ def action_values(mdp: MDP, values: Any) -> NDArray[np.float64]:
     [[0.0, 3.0], [4.0, 4.0]]
     """
     v = as_array(values, "values", ndim=1, shape=(mdp.n_states,))
-    flat = mdp.transition_matrix() @ v
-    return mdp.R + mdp.gamma * np.asarray(flat).reshape(mdp.n_states, mdp.n_actions)
+    flat = mdp.transition_matrix() @ v  # Σ_s' p(s'|s, a) v(s'), one row per (s, a)
+    return mdp.R + mdp.gamma * np.asarray(flat).reshape(mdp.n_states, mdp.n_actions)  # (1)
 
 
-def state_values_from_action_values(mdp: MDP, policy: Any, q: Any) -> NDArray[np.float64]:
+def state_values_from_action_values(mdp: MDP, policy: ArrayLike, q: ArrayLike) -> NDArray[np.float64]:
     r"""State values from action values: :math:`v(s) = \sum_a \pi(a \mid s)\, q(s, a)`.
 
     Parameters
@@ -164,10 +160,10 @@ def state_values_from_action_values(mdp: MDP, policy: Any, q: Any) -> NDArray[np
     """
     pi = as_policy(policy, mdp)
     qq = as_array(q, "q", shape=(mdp.n_states, mdp.n_actions))
-    return np.einsum("sa,sa->s", pi, qq)
+    return np.einsum("sa,sa->s", pi, qq)  # (4) v(s) = Σ_a π(a|s) q(s, a)
 
 
-def bellman_residual(mdp: MDP, policy: Any, values: Any) -> NDArray[np.float64]:
+def bellman_residual(mdp: MDP, policy: ArrayLike, values: ArrayLike) -> NDArray[np.float64]:
     r"""The Bellman residual :math:`r_\pi + \gamma P_\pi v - v`; zero exactly at :math:`v = v_\pi`.
 
     Parameters
@@ -194,4 +190,4 @@ def bellman_residual(mdp: MDP, policy: Any, values: Any) -> NDArray[np.float64]:
     """
     v = as_array(values, "values", ndim=1, shape=(mdp.n_states,))
     P_pi, r_pi = policy_model(mdp, policy)
-    return r_pi + mdp.gamma * np.asarray(P_pi @ v) - v
+    return r_pi + mdp.gamma * np.asarray(P_pi @ v) - v  # (5) r_π + γ P_π v − v

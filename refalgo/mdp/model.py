@@ -12,6 +12,11 @@ Conventions
 * ``gamma`` is the discount :math:`\gamma \in [0, 1]`. It is kept as a float and as an
   exact SymPy number (:attr:`MDP.gamma_exact`): a decimal string ``"0.9"`` or a
   ``Fraction`` gives exactly 9/10, a float gives its exact binary value.
+* Exact numbers stay exact: a dense ``P`` or an ``R`` given as ``Fraction``\ s, SymPy
+  ``Rational``\ s or strings such as ``"3/10"`` is also kept as those exact entries
+  (:attr:`MDP.P_exact`, :attr:`MDP.R_exact`), which the symbolic twins compute with;
+  the numeric twins see the same model as floats. A float ``0.3`` is the binary number
+  nearest 3/10, and an exact twin given it computes with that number.
 * A policy is an ``(S, A)`` row-stochastic array :math:`\pi(a \mid s)`; for a
   deterministic policy an array of ``S`` action indices is accepted.
 
@@ -29,82 +34,63 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import scipy.sparse as sps
 import sympy as sp
-from numpy.typing import NDArray
-from scipy.sparse.csgraph import breadth_first_order
+from numpy.typing import ArrayLike, NDArray
 
-from .._validate import as_array
+from .._exact import exact_array, exact_discount, exact_distribution, is_exact_input
+from .._validate import as_array, probability_rows
+from ._engine.reach import reach_backward
 
-__all__ = ["MDP", "almost_sure_reach", "as_policy", "proper_policy", "terminal_states"]
+__all__ = ["MDP", "almost_sure_reach", "as_policy", "exact_policy", "proper_policy", "terminal_states"]
 
-ROW_TOL = 1e-9  # tolerance on |sum of a probability row - 1|
-
-
-def _exact_gamma(gamma: Any) -> tuple[float, sp.Rational]:
-    """``gamma`` as (float, exact Rational) from a float, int, Fraction, decimal string or Rational."""
-    if isinstance(gamma, (bool, np.bool_)):
-        raise TypeError(f"gamma: expected a number in [0, 1]; got {gamma!r}")
-    if isinstance(gamma, str):
-        try:
-            exact = sp.Rational(gamma.strip())
-        except (TypeError, ValueError, SyntaxError) as exc:
-            raise ValueError(f"gamma: expected a decimal string such as '0.9'; got {gamma!r}") from exc
-    elif isinstance(gamma, Fraction):
-        exact = sp.Rational(gamma.numerator, gamma.denominator)
-    elif isinstance(gamma, sp.Rational):
-        exact = gamma
-    elif isinstance(gamma, (int, float, np.integer, np.floating)):
-        if not np.isfinite(gamma):
-            raise ValueError(f"gamma: expected a number in [0, 1]; got {gamma}")
-        exact = sp.Rational(float(gamma)) if isinstance(gamma, (float, np.floating)) else sp.Integer(int(gamma))
-    else:
-        raise TypeError(f"gamma: expected a number in [0, 1]; got {type(gamma).__name__} {gamma!r}")
-    if not (0 <= exact <= 1):
-        raise ValueError(f"gamma: expected a number in [0, 1]; got {float(exact)}")
-    return float(exact), exact
+Number: TypeAlias = "float | int | str | Fraction | sp.Rational | np.floating[Any] | np.integer[Any]"
 
 
-def _check_rows(P2: Any, n_actions: int) -> None:
-    """Every row of the ``(S·A, S)`` matrix is a probability distribution."""
-    data = P2.data if sps.issparse(P2) else P2
-    if not np.all(np.isfinite(data)):
-        raise ValueError("P: expected finite probabilities; got NaN or inf")
-    if np.any(data < 0):
-        if sps.issparse(P2):
-            k = int(np.searchsorted(P2.indptr, np.flatnonzero(P2.data < 0)[0], side="right") - 1)
-        else:
-            k = int(np.argwhere(P2 < 0)[0][0])
-        raise ValueError(f"P: expected nonnegative probabilities; row P[{k // n_actions}, {k % n_actions}] has a negative entry")
-    sums = np.asarray(P2 @ np.ones(P2.shape[1])).ravel()
-    bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_TOL)
-    if bad.size:
-        k = int(bad[0])
-        raise ValueError(
-            f"P[{k // n_actions}, {k % n_actions}] sums to {float(sums[k]):.12g}, expected 1 (tolerance {ROW_TOL:g})"
-        )
+def _given_exactly(x: Any) -> bool:
+    """Whether ``x`` holds exact numbers of its own (Fractions, Rationals, ints, number strings), not a float array."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "U":
+        x = x.astype(object)
+    if isinstance(x, (str, bytes)) or np.ndim(x) == 0 or (isinstance(x, np.ndarray) and x.dtype != object):
+        return False
+    return is_exact_input(x)
 
 
-def _dense_model(P: Any, R: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    P = as_array(P, "P", ndim=3)
-    S, A, S2 = P.shape
+def _exact_rows(P: NDArray[Any]) -> None:
+    """Every row ``P[s, a]`` of exact entries sums to exactly 1."""
+    for s, a in np.ndindex(P.shape[:2]):
+        exact_distribution(P[s, a], f"P[{s}, {a}]")
+
+
+def _dense_model(P: Any, R: Any) -> tuple[NDArray[np.float64], NDArray[np.float64], Any, Any]:
+    """Float ``P`` and ``R`` (and their exact entries, or None) of a dense model, checked."""
+    Pf = as_array(P, "P", ndim=3)
+    S, A, S2 = Pf.shape
     if S != S2:
-        raise ValueError(f"P: expected shape (S, A, S) with the same S twice; got shape {P.shape}")
-    _check_rows(P.reshape(S * A, S), A)
-    Rr = as_array(R, "R", ndim=(2, 3))
-    if Rr.ndim == 3:
-        if Rr.shape != P.shape:
-            raise ValueError(f"R: a reward table R[s, a, s'] must have the shape of P, {P.shape}; got shape {Rr.shape}")
-        Rr = np.einsum("sat,sat->sa", P, Rr)
-    elif Rr.shape != (S, A):
-        raise ValueError(f"R: expected shape ({S}, {A}) (states, actions); got shape {Rr.shape}")
-    return P, Rr
+        raise ValueError(f"P: expected shape (S, A, S) with the same S twice; got shape {Pf.shape}")
+    probability_rows(Pf, "P")
+    P_exact = exact_array(P, "P") if _given_exactly(P) else None
+    if P_exact is not None:
+        _exact_rows(P_exact)
+    Rf = as_array(R, "R", ndim=(2, 3))
+    R_exact = exact_array(R, "R") if _given_exactly(R) else None
+    if Rf.ndim == 3:
+        if Rf.shape != Pf.shape:
+            raise ValueError(f"R: a reward table R[s, a, s'] must have the shape of P, {Pf.shape}; got shape {Rf.shape}")
+        Rf = np.einsum("sat,sat->sa", Pf, Rf)
+        if R_exact is not None:  # Σ_s' p(s'|s, a) r(s, a, s'), with P's exact entries when it has them
+            Pe = P_exact if P_exact is not None else exact_array(Pf, "P")
+            R_exact = (Pe * R_exact).sum(axis=2)
+    elif Rf.shape != (S, A):
+        raise ValueError(f"R: expected shape ({S}, {A}) (states, actions); got shape {Rf.shape}")
+    return Pf, Rf, P_exact, R_exact
 
 
-def _sparse_model(P: Any, R: Any) -> tuple[Any, NDArray[np.float64]]:
+def _sparse_model(P: Any, R: Any) -> tuple[sps.csr_array, NDArray[np.float64], None, Any]:
+    """CSR ``P`` and float ``R`` (and R's exact entries, or None) of a sparse model, checked."""
     P2 = sps.csr_array(P, dtype=np.float64)
     SA, S = P2.shape
     if S == 0 or SA % S:
@@ -113,11 +99,14 @@ def _sparse_model(P: Any, R: Any) -> tuple[Any, NDArray[np.float64]]:
     P2.sum_duplicates()
     if P2.nnz < 2**31 and SA < 2**31:  # 32-bit indices: less memory traffic per sweep
         P2.indices, P2.indptr = P2.indices.astype(np.int32, copy=False), P2.indptr.astype(np.int32, copy=False)
-    _check_rows(P2, A)
+    if not np.all(np.isfinite(P2.data)):
+        raise ValueError("P: expected finite probabilities; got NaN or inf")
+    probability_rows(P2, "P", rows=(S, A))
     Rr = as_array(R, "R", ndim=(1, 2))
+    R_exact = exact_array(R, "R") if _given_exactly(R) else None
     if Rr.size != SA or (Rr.ndim == 2 and Rr.shape != (S, A)):
         raise ValueError(f"R: expected shape ({S}, {A}) (states, actions); got shape {Rr.shape}")
-    return P2, Rr.reshape(S, A)
+    return P2, Rr.reshape(S, A), None, None if R_exact is None else R_exact.reshape(S, A)
 
 
 @dataclass(frozen=True, eq=False, init=False)
@@ -127,61 +116,59 @@ class MDP:
     Parameters
     ----------
     P
-        Transition probabilities: a dense array ``P[s, a, s']`` of shape ``(S, A, S)``,
-        or a SciPy sparse matrix of shape ``(S·A, S)`` (row ``s·A + a``).
+        Transition probabilities :math:`p(s' \mid s, a)`: a dense array ``P[s, a, s']`` of
+        shape ``(S, A, S)`` (floats, or exact numbers: ``Fraction``, SymPy ``Rational``,
+        ``"3/10"``), or a SciPy sparse matrix of shape ``(S·A, S)`` (row ``s·A + a``).
     R
-        Expected immediate rewards ``R[s, a]``, shape ``(S, A)``; a dense ``P`` also
-        accepts a reward table ``R[s, a, s']``, reduced to :math:`\sum_{s'} P R`.
+        Expected immediate rewards :math:`r(s, a)` as ``R[s, a]``, shape ``(S, A)``; a
+        dense ``P`` also accepts a reward table ``R[s, a, s']``, reduced to
+        :math:`\sum_{s'} P R`.
     gamma
         Discount :math:`\gamma \in [0, 1]`: a float, an int, a ``Fraction``, a decimal
-        string such as ``"0.9"`` or a SymPy ``Rational``.
+        or ratio string such as ``"0.9"`` or a SymPy ``Rational``.
 
     Attributes
     ----------
     gamma_exact
         :math:`\gamma` as an exact SymPy number.
+    P_exact, R_exact
+        Object arrays of the exact entries of ``P`` (shape ``(S, A, S)``) and ``R``
+        (shape ``(S, A)``) when they were given as exact numbers, else ``None``; the
+        symbolic twins compute with them, the numeric twins with the floats ``P``, ``R``.
 
     Raises
     ------
     TypeError
         Non-numeric arrays or ``gamma``.
     ValueError
-        Wrong shapes, NaN or inf, negative probabilities, rows that do not sum to 1,
-        ``gamma`` outside [0, 1], or :math:`\gamma = 1` when some state cannot reach a
-        terminal state with probability 1.
+        Wrong shapes, NaN or inf, negative probabilities, rows that do not sum to 1
+        (exactly 1 for exact entries), ``gamma`` outside [0, 1] or too long a number, or
+        :math:`\gamma = 1` when some state cannot reach a terminal state with probability 1.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]])
-    >>> m = MDP(P, [[0.0, 1.0], [2.0, 2.0]], "0.9")
-    >>> m.n_states, m.n_actions, m.gamma, m.gamma_exact
-    (2, 2, 0.9, 9/10)
+    >>> m = MDP([[["3/10", "7/10"], [0, 1]], [[0, 1], [0, 1]]], [[0.0, 1.0], [2.0, 2.0]], "0.9")
+    >>> m.n_states, m.n_actions, m.gamma, m.gamma_exact, m.P_exact[0, 0].tolist()
+    (2, 2, 0.9, 9/10, [3/10, 7/10])
     """
 
     P: Any
     R: NDArray[np.float64]
     gamma: float
     gamma_exact: sp.Rational = field(repr=False)
+    P_exact: NDArray[Any] | None = field(repr=False)
+    R_exact: NDArray[Any] | None = field(repr=False)
 
-    def __init__(
-        self, P: Any, R: Any, gamma: float | int | str | Fraction | sp.Rational | np.floating[Any] | np.integer[Any]
-    ) -> None:
-        g, exact = _exact_gamma(gamma)
-        if sps.issparse(P):
-            P, R = _sparse_model(P, R)
-        else:
-            P, R = _dense_model(P, R)
-        if isinstance(P, np.ndarray):
-            P = P.copy()
-            P.setflags(write=False)
-        R = R.copy()
-        R.setflags(write=False)
-        object.__setattr__(self, "P", P)
-        object.__setattr__(self, "R", R)
-        object.__setattr__(self, "gamma", g)
-        object.__setattr__(self, "gamma_exact", exact)
-        if g == 1.0:
+    def __init__(self, P: ArrayLike | sps.sparray | sps.spmatrix, R: ArrayLike, gamma: Number) -> None:
+        exact = exact_discount(gamma, "gamma")
+        P, R, P_exact, R_exact = _sparse_model(P, R) if sps.issparse(P) else _dense_model(P, R)
+        for name, value in (("P", P), ("R", R), ("gamma", float(exact)), ("gamma_exact", exact),
+                            ("P_exact", P_exact), ("R_exact", R_exact)):
+            if isinstance(value, np.ndarray):
+                value = value.copy()
+                value.setflags(write=False)
+            object.__setattr__(self, name, value)
+        if self.gamma == 1.0:
             _require_episodic(self)
 
     @property
@@ -233,18 +220,6 @@ def terminal_states(mdp: MDP) -> NDArray[np.bool_]:
     return np.all((stay == 1.0) & (mdp.R == 0.0), axis=1)
 
 
-def _reach_backward(edges: Any, targets: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """States with a path to ``targets`` along ``edges`` (an (S, S) matrix of s -> s' edges)."""
-    S = edges.shape[0]
-    graph = sps.csr_array(edges.T)  # s' -> s
-    hub = sps.csr_array((np.ones(int(targets.sum())), (np.full(int(targets.sum()), S), np.flatnonzero(targets))), shape=(S + 1, S + 1))
-    graph = sps.csr_array(sps.block_diag([graph, sps.csr_array((1, 1))], format="csr") + hub)
-    order = breadth_first_order(graph, S, directed=True, return_predecessors=False)
-    mask = np.zeros(S + 1, dtype=bool)
-    mask[order] = True
-    return mask[:S]
-
-
 def almost_sure_reach(mdp: MDP, targets: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """States from which some policy reaches ``targets`` with probability 1, and the allowed actions.
 
@@ -261,12 +236,6 @@ def almost_sure_reach(mdp: MDP, targets: NDArray[np.bool_]) -> tuple[NDArray[np.
         ``(W, allowed)``: the mask of states that reach ``targets`` almost surely under
         some policy, and the ``(S, A)`` mask of actions that never leave ``W``.
 
-    Notes
-    -----
-    The classic nested fixed point: keep a candidate set W; an action is allowed when all
-    its successors stay in W; shrink W to the states that reach ``targets`` by allowed
-    actions; repeat until W is stable. Only the support of ``P`` matters.
-
     Examples
     --------
     >>> import numpy as np
@@ -277,12 +246,12 @@ def almost_sure_reach(mdp: MDP, targets: NDArray[np.bool_]) -> tuple[NDArray[np.
     """
     S, A = mdp.n_states, mdp.n_actions
     P2 = sps.csr_array(mdp.transition_matrix())
-    W = np.ones(S, dtype=bool)
+    W = np.ones(S, dtype=bool)  # the candidate set, shrunk to its fixed point
     while True:
-        leaks = np.asarray(P2 @ (~W).astype(np.float64)).ravel() > 0
+        leaks = np.asarray(P2 @ (~W).astype(np.float64)).ravel() > 0  # an action is allowed when it never leaves W
         allowed = ~leaks.reshape(S, A) & W[:, None]
         pick = sps.csr_array((allowed.ravel().astype(np.float64), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
-        new = _reach_backward(pick @ P2, targets & W) & W
+        new = reach_backward(pick @ P2, targets & W) & W
         if np.array_equal(new, W):
             return W, allowed
         W = new
@@ -300,8 +269,8 @@ def _require_episodic(mdp: MDP) -> None:
         )
 
 
-def as_policy(policy: Any, mdp: MDP) -> NDArray[np.float64]:
-    r"""A policy as an ``(S, A)`` row-stochastic array, or a clear error.
+def as_policy(policy: ArrayLike, mdp: MDP) -> NDArray[np.float64]:
+    r"""A policy :math:`\pi(a \mid s)` as an ``(S, A)`` row-stochastic float array, or a clear error.
 
     Parameters
     ----------
@@ -343,14 +312,47 @@ def as_policy(policy: Any, mdp: MDP) -> NDArray[np.float64]:
         out[np.arange(S), idx] = 1.0
         return out
     pi = as_array(policy, "policy", ndim=2, shape=(S, A))
-    if np.any(pi < 0):
-        s, a = np.argwhere(pi < 0)[0]
-        raise ValueError(f"policy: expected nonnegative probabilities; got {pi[s, a]} at policy[{s}, {a}]")
-    sums = pi.sum(axis=1)
-    bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_TOL)
-    if bad.size:
-        raise ValueError(f"policy[{int(bad[0])}] sums to {float(sums[bad[0]]):.12g}, expected 1 (tolerance {ROW_TOL:g})")
+    probability_rows(pi, "policy")
     return pi
+
+
+def exact_policy(policy: ArrayLike, mdp: MDP) -> list[dict[int, sp.Expr]]:
+    r"""A policy as exact rows ``{a: π(a|s)}``: exact entries stay exact, floats enter at their binary value.
+
+    Parameters
+    ----------
+    policy
+        ``S`` action indices, or ``(S, A)`` probabilities: floats, or exact numbers
+        (``Fraction``, SymPy ``Rational``, ``"1/5"``) in lists or object arrays, whose
+        rows must then sum to exactly 1.
+    mdp
+        The model the policy acts in.
+
+    Returns
+    -------
+    list
+        For each state, ``{action: probability}`` over the actions of nonzero probability.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`as_policy`; exact rows that do not sum to exactly 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = MDP(np.full((1, 2, 1), 1.0), [[0.0, 0.0]], 0.5)
+    >>> exact_policy([["1/5", "4/5"]], m)
+    [{0: 1/5, 1: 4/5}]
+    """
+    pi = as_policy(policy, mdp)  # shape, range and the float row sums
+    if np.ndim(policy) == 2 and _given_exactly(policy):
+        rows = exact_array(np.asarray(policy, dtype=object), "policy", shape=(mdp.n_states, mdp.n_actions))
+        for s, row in enumerate(rows):
+            exact_distribution(row, f"policy[{s}]")
+    else:
+        rows = exact_array(pi, "policy")
+    return [{a: p for a, p in enumerate(row) if p != 0} for row in rows]
 
 
 def proper_policy(mdp: MDP) -> NDArray[np.intp]:

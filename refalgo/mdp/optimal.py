@@ -25,8 +25,9 @@ exactly. The numeric twins break ties toward the lowest action index (``np.argma
 policy iteration keeps its current action unless another is better by more than a slack
 that covers rounding and the evaluation error, so it cannot cycle between tied actions.
 
-The sweeps run through :mod:`refalgo.mdp._sweep`: NumPy/SciPy, or compiled parallel
-kernels (numba, the ``fast`` extra) chosen by the ``backend`` keyword.
+The sweeps run through the engine (:mod:`refalgo.mdp._engine.sweep`): NumPy/SciPy, or
+compiled parallel kernels (numba, the ``fast`` extra) chosen by the ``backend`` keyword;
+tests hold them equal to :func:`bellman_optimality_operator`, the readable :math:`f`.
 """
 
 from __future__ import annotations
@@ -35,15 +36,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import sympy as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .._validate import as_array, as_positive
 from ..registry import Concept, Tolerance
-from .model import MDP, proper_policy, terminal_states
-from ._exact import exact_policy_model, exact_solve, exact_transitions
-from . import _sweep
-from ._sweep import row_max
+from ._engine import sweep
+from ._engine.exact import exact_policy_model, exact_rewards, exact_solve, exact_transitions
+from ._engine.solve import SWITCH_RTOL, improve
 from .bellman import action_values
+from .model import MDP, proper_policy, terminal_states
+from .values import state_values
 
 __all__ = [
     "ExactSolution",
@@ -106,7 +108,7 @@ class ExactSolution(NamedTuple):
     history: tuple[tuple[int, ...], ...]
 
 
-def bellman_optimality_operator(mdp: MDP, values: Any) -> NDArray[np.float64]:
+def bellman_optimality_operator(mdp: MDP, values: ArrayLike) -> NDArray[np.float64]:
     r"""The BOE right-hand side :math:`f(v)(s) = \max_a [R(s, a) + \gamma \sum_{s'} P(s, a, s') v(s')]`.
 
     Parameters
@@ -135,10 +137,10 @@ def bellman_optimality_operator(mdp: MDP, values: Any) -> NDArray[np.float64]:
     >>> bellman_optimality_operator(m, [0.0, 4.0]).tolist()
     [3.0, 4.0]
     """
-    return row_max(action_values(mdp, values))
+    return sweep.row_max(action_values(mdp, values))  # f(v)(s) = max_a q(s, a)
 
 
-def greedy_policy(mdp: MDP, values: Any) -> NDArray[np.intp]:
+def greedy_policy(mdp: MDP, values: ArrayLike) -> NDArray[np.intp]:
     r"""A deterministic policy greedy with respect to ``values``: :math:`\arg\max_a q(s, a)`.
 
     Parameters
@@ -165,7 +167,8 @@ def greedy_policy(mdp: MDP, values: Any) -> NDArray[np.intp]:
     return np.argmax(action_values(mdp, values), axis=1)
 
 
-def _start(mdp: MDP, v0: Any) -> NDArray[np.float64]:
+def start_values(mdp: MDP, v0: ArrayLike | None) -> NDArray[np.float64]:
+    """The first iterate :math:`v_0`: a copy of ``v0`` checked to have shape ``(S,)``, or zeros."""
     return np.zeros(mdp.n_states) if v0 is None else as_array(v0, "v0", ndim=1, shape=(mdp.n_states,)).copy()
 
 
@@ -173,7 +176,7 @@ def value_iteration(
     mdp: MDP,
     *,
     tol: float = 1e-8,
-    v0: Any = None,
+    v0: ArrayLike | None = None,
     max_sweeps: int = 1_000_000,
     record: bool = False,
     backend: str = "auto",
@@ -194,15 +197,17 @@ def value_iteration(
         Keep every iterate in ``history``.
     backend
         ``"auto"``, ``"numba"`` (compiled parallel sweeps of a sparse model; the ``fast``
-        extra) or ``"numpy"``; see :mod:`refalgo.mdp._sweep`.
+        extra) or ``"numpy"``.
 
     Returns
     -------
     Solution
         ``values`` within ``bound`` :math:`\le` ``tol`` of :math:`v^*`, a ``policy`` greedy
         with respect to them that is ``2·γ·tol``-optimal (:math:`\|v_\pi - v^*\|_\infty
-        \le 2\gamma\,` ``tol``; optimal outright when every suboptimal action loses more
-        than that), the residuals :math:`\|v_{k+1} - v_k\|_\infty` and the iterates.
+        \le 2\gamma\,` ``tol``), the residuals :math:`\|v_{k+1} - v_k\|_\infty` and the
+        iterates. With :math:`\gamma = 1` the sweeps run until :math:`\|v_{k+1} -
+        v_k\|_\infty \le` ``tol`` and the greedy policy is then evaluated exactly and
+        improved until stable, so ``values`` are :math:`v^*` up to rounding (``bound`` 0).
 
     Raises
     ------
@@ -214,36 +219,16 @@ def value_iteration(
 
     Notes
     -----
-    With :math:`d = v_{k+1} - v_k` and :math:`c = \gamma/(1-\gamma)`, MacQueen's bounds
-    (MacQueen 1966; Puterman 1994, §6.6) put :math:`v^*` in the box :math:`v_{k+1} + c\min_s d(s)
-    \le v^* \le v_{k+1} + c\max_s d(s)`. The iteration stops once half its width,
-    :math:`c\,(\max d - \min d)/2`, is at most ``tol``, and returns the centre
-    :math:`v_{k+1} + c\,(\max d + \min d)/2`: every state is then within ``tol`` of
-    :math:`v^*`. This is the span-seminorm rule (Puterman 1994, §6.6);
-    the span :math:`\max d - \min d` shrinks by :math:`\gamma` per sweep or faster and
-    ignores the common offset that the max norm :math:`\|d\|_\infty` waits for, so it
-    stops much earlier than the rule :math:`c\|d\|_\infty \le` ``tol`` at the same
-    guarantee (:math:`(\max d - \min d)/2 \le \|d\|_\infty` always).
-
-    The greedy policy: :math:`\pi` is greedy for the returned :math:`w`, hence for
-    :math:`v_{k+1}` (a constant shift does not change an argmax), so :math:`T_\pi w = f(w)`.
-    The same bounds for :math:`T_\pi` and for :math:`f` applied at :math:`w`, with
-    :math:`d' = f(w) - w`, give :math:`f(w) + c\min d' \le v_\pi \le v^* \le f(w) +
-    c\max d'`, so :math:`\|v^* - v_\pi\|_\infty \le c\,\operatorname{sp}(d') \le
-    c\gamma\operatorname{sp}(d) \le 2\gamma\,` ``tol`` (the span of :math:`f(u) -
-    f(v)` is at most :math:`\gamma` times that of :math:`u - v`).
-
-    With :math:`\gamma = 1` there is no such bound: the sweeps run until
-    :math:`\|v_{k+1} - v_k\|_\infty \le` ``tol``, and the greedy policy is then evaluated
-    exactly and improved until stable (policy iteration), so the returned values are
-    :math:`v^*` up to rounding (``bound`` 0).
+    The stopping rule is the span rule of MacQueen's bounds: with :math:`d = v_{k+1} -
+    v_k` and :math:`c = \gamma/(1-\gamma)`, :math:`v^*` lies in :math:`[v_{k+1} + c\min
+    d,\ v_{k+1} + c\max d]`; once half that box is at most ``tol``, its centre is
+    returned. The page derives the bounds and the greedy policy's guarantee.
 
     References
     ----------
     Zhao (2025), §4.1; Sutton & Barto (2018), §4.4; M. L. Puterman, *Markov Decision
-    Processes*, Wiley 1994, Theorem 6.3.1 and §6.6 (bounds and the span stopping rule);
-    J. MacQueen, "A modified dynamic programming method for Markovian decision problems",
-    *J. Math. Anal. Appl.* 14 (1966) 38–43.
+    Processes*, Wiley 1994, Theorem 6.3.1 and §6.6; J. MacQueen, "A modified dynamic
+    programming method for Markovian decision problems", *J. Math. Anal. Appl.* 14 (1966) 38–43.
 
     Examples
     --------
@@ -253,30 +238,44 @@ def value_iteration(
     [5.8, 5.6, 6.2, 6.5, 5.8]
     """
     tol = as_positive(tol, "tol")
-    m = _sweep.model(mdp, backend)
-    v = _start(mdp, v0)
+    m = sweep.model(mdp, backend)
+    v = start_values(mdp, v0)
     history, residuals = [v] if record else [], []
     for k in range(1, max_sweeps + 1):
-        step = _sweep.optimality_sweep(m, v)
+        step = sweep.optimality_sweep(m, v)  # v_{k+1} = f(v_k), as bellman_optimality_operator
         residuals.append(step.residual)
         v = step.values
         if record:
             history.append(v)
-        bound = _sweep.span_bound(step, mdp.gamma) if mdp.gamma < 1.0 else step.residual
+        bound = sweep.span_bound(step, mdp.gamma) if mdp.gamma < 1.0 else step.residual
         if bound <= tol:
             break
     else:
         raise ValueError(f"max_sweeps: value iteration did not reach tol = {tol:g} in {max_sweeps} sweeps")
     if mdp.gamma < 1.0:
-        v = _sweep.midpoint(step, mdp.gamma)
-        return Solution(v, _sweep.greedy_sweep(m, v)[1], k, bound, np.array(residuals), tuple(history))
-    from .policy_iteration import policy_iteration  # policy iteration builds on this module
-
-    exact = policy_iteration(mdp, policy0=_sweep.greedy_sweep(m, v)[1])
-    return Solution(exact.values, exact.policy, k + exact.iterations, 0.0, np.array(residuals), tuple(history))
+        v = sweep.midpoint(step, mdp.gamma)  # the centre of MacQueen's box
+        return Solution(v, sweep.greedy_sweep(m, v)[1], k, bound, np.array(residuals), tuple(history))
+    v, policy, steps = _stable_greedy(mdp, m, sweep.greedy_sweep(m, v)[1])
+    return Solution(v, policy, k + steps, 0.0, np.array(residuals), tuple(history))
 
 
-def optimal_values_symbolic(mdp: MDP, *, policy0: Any = None) -> ExactSolution:
+def _stable_greedy(mdp: MDP, m: sweep.Model, policy: NDArray[np.intp]) -> tuple[NDArray[np.float64], NDArray[np.intp], int]:
+    r"""Policy iteration with exact (LU) evaluation from ``policy``: ``(v, policy, evaluations)`` once stable.
+
+    How value iteration ends with :math:`\gamma = 1`, where its sweeps give no bound;
+    :func:`~refalgo.mdp.policy_iteration.policy_iteration` takes the same steps.
+    """
+    for k in range(1, 10_001):
+        v = state_values(mdp, policy, method="direct")  # v_π = (I − P_π)⁻¹ r_π on the non-terminal states
+        q = sweep.q_values(m, v)
+        new = improve(q, policy, SWITCH_RTOL * (1.0 + float(np.max(np.abs(q)))))
+        if np.array_equal(new, policy):
+            return v, policy, k
+        policy = new
+    raise ValueError("max_iter: policy iteration did not stabilize in 10000 steps")
+
+
+def optimal_values_symbolic(mdp: MDP, *, policy0: ArrayLike | None = None) -> ExactSolution:
     r"""Exact optimal values, an optimal policy and every optimal action, by exact policy iteration.
 
     Parameters
@@ -316,12 +315,12 @@ def optimal_values_symbolic(mdp: MDP, *, policy0: Any = None) -> ExactSolution:
     else:
         policy = [int(a) for a in as_array(policy0, "policy0", ndim=1, shape=(S,), dtype=np.intp)]
     rows = exact_transitions(mdp)
-    R = [[sp.Rational(float(mdp.R[s, a])) for a in range(A)] for s in range(S)]
+    R = exact_rewards(mdp)
     keep = [s for s in range(S) if not terminal_states(mdp)[s]] if g == 1 else list(range(S))
     visited = [tuple(policy)]
     while True:
         pi = [{policy[s]: sp.Integer(1)} for s in range(S)]
-        sol = exact_solve(*exact_policy_model(mdp, pi, rows), g, keep)
+        sol = exact_solve(*exact_policy_model(mdp, pi, rows, R), g, keep)
         v = [sol.get(s, sp.Integer(0)) for s in range(S)]
         q = [[R[s][a] + g * sp.Add(*(p * v[t] for t, p in rows[s * A + a].items())) for a in range(A)] for s in range(S)]
         best = [max(qs) for qs in q]

@@ -16,48 +16,19 @@ evaluation error can make the loop cycle between tied actions.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .._validate import as_array, as_positive
-from . import _sweep
-from .bellman import policy_model
+from ._engine import sweep
+from ._engine.solve import LOOSE, ROUNDING, SWITCH_RTOL, certified, improve, krylov, krylov_products, next_accuracy, uses_krylov
 from .model import MDP, proper_policy
-from ._sweep import row_max
-from .optimal import Solution, _start
-from .values import _direct, _krylov, krylov_products, uses_krylov
+from .optimal import Solution, start_values
+from .values import state_values
 
 __all__ = ["policy_iteration", "truncated_policy_iteration"]
-
-_SWITCH_RTOL = 1e-10  # rounding slack of an exact (LU) evaluation, relative to max |q|
-_ROUNDING = 64 * float(np.finfo(np.float64).eps)  # rounding slack of q computed from certified values
-_LOOSE = 1e-3  # early evaluations: accuracy relative to how much the values last changed
-
-
-def _improve(q: NDArray[np.float64], policy: NDArray[np.intp], slack: float) -> NDArray[np.intp]:
-    """Greedy improvement that keeps the current action unless another is better by more than ``slack``."""
-    best = np.argmax(q, axis=1)
-    rows = np.arange(q.shape[0])
-    keep = q[rows, policy] >= q[rows, best] - slack
-    return np.where(keep, policy, best)
-
-
-def _certified(q: NDArray[np.float64], v: NDArray[np.float64], gamma: float) -> float:
-    """:math:`\\|f(v) - v\\|_\\infty / (1-\\gamma)`, a bound on :math:`\\|v - v^*\\|_\\infty`."""
-    return float(np.max(np.abs(row_max(q) - v))) / (1.0 - gamma)
-
-
-def _next_accuracy(eval_tol: float, final: float, change: float, stable: bool) -> float:
-    """The next evaluation's accuracy: loose while the values still move a lot, ``final`` at the end.
-
-    A policy that looks stable at a loose accuracy is evaluated again at ``final``; one that
-    is stable at ``final`` without a certificate (rounding) again 16 times more tightly.
-    """
-    if stable:
-        return final if eval_tol > final else eval_tol / 16.0
-    return max(final, min(eval_tol, _LOOSE * change))
 
 
 class _Evaluated(NamedTuple):
@@ -65,18 +36,18 @@ class _Evaluated(NamedTuple):
     error: float  # certified bound on |values - v_pi|, 0 for an exact solve
 
 
-def _evaluate(mdp: MDP, m: _sweep.Model, policy: NDArray[np.intp], tol: float | None, v0: Any) -> _Evaluated:
+def _evaluate(mdp: MDP, m: sweep.Model, policy: NDArray[np.intp], tol: float | None, v0: NDArray[np.float64] | None) -> _Evaluated:
     """Exact LU evaluation (``tol`` None), or BiCGSTAB certified to ``tol`` started from ``v0``."""
     if tol is None:
-        return _Evaluated(_direct(mdp, *policy_model(mdp, policy)), 0.0)
-    v, err = _krylov(_sweep.rows(m, policy), tol=tol, v0=v0)
+        return _Evaluated(state_values(mdp, policy, method="direct"), 0.0)
+    v, err = krylov(sweep.rows(m, policy), tol=tol, v0=v0)
     return _Evaluated(v, err)
 
 
 def policy_iteration(
     mdp: MDP,
     *,
-    policy0: Any = None,
+    policy0: ArrayLike | None = None,
     tol: float = 1e-8,
     max_iter: int = 10_000,
     record: bool = False,
@@ -154,26 +125,26 @@ def policy_iteration(
     else:
         policy = as_array(policy0, "policy0", ndim=1, shape=(mdp.n_states,), dtype=np.intp)
     tol = as_positive(tol, "tol")
-    m = _sweep.model(mdp, backend)._replace(backend=krylov_products(backend))
+    m = sweep.model(mdp, backend)._replace(backend=krylov_products(backend))
     gamma = mdp.gamma
     final = tol * (1.0 - gamma) / (1.0 + gamma) if uses_krylov(mdp) else None
-    eval_tol = None if final is None else max(final, _LOOSE * float(np.max(np.abs(mdp.R))) / (1.0 - gamma))
+    eval_tol = None if final is None else max(final, LOOSE * float(np.max(np.abs(mdp.R))) / (1.0 - gamma))
     history, residuals = [], []
     v_old: NDArray[np.float64] | None = None
     for k in range(1, max_iter + 1):
-        v, err = _evaluate(mdp, m, policy, eval_tol, v_old)
+        v, err = _evaluate(mdp, m, policy, eval_tol, v_old)  # v_k = (I − γP_{π_k})⁻¹ r_{π_k}
         residuals.append(float(np.max(np.abs(v - v_old))) if v_old is not None else float(np.max(np.abs(v))))
         if record:
             history.append(v)
-        q = _sweep.q_values(m, v)
+        q = sweep.q_values(m, v)  # q_k(s, a) = r(s, a) + γ Σ_s' p(s'|s, a) v_k(s')
         scale = 1.0 + float(np.max(np.abs(q)))
-        slack = _SWITCH_RTOL * scale if eval_tol is None else 2.0 * gamma * err + _ROUNDING * scale
-        new = _improve(q, policy, slack)
+        slack = SWITCH_RTOL * scale if eval_tol is None else 2.0 * gamma * err + ROUNDING * scale
+        new = improve(q, policy, slack)  # π_{k+1}(s) ∈ argmax_a q_k(s, a), keeping ties
         stable = bool(np.array_equal(new, policy))
-        if stable and (final is None or (bound := _certified(q, v, gamma)) <= tol):
+        if stable and (final is None or (bound := certified(q, v, gamma)) <= tol):
             return Solution(v, policy, k, 0.0 if final is None else bound, np.array(residuals), tuple(history))
         if final is not None and eval_tol is not None:
-            eval_tol = _next_accuracy(eval_tol, final, residuals[-1], stable)
+            eval_tol = next_accuracy(eval_tol, final, residuals[-1], stable)
         policy, v_old = new, v
     raise ValueError(f"max_iter: policy iteration did not stabilize in {max_iter} steps")
 
@@ -183,7 +154,7 @@ def truncated_policy_iteration(
     *,
     sweeps: int,
     tol: float = 1e-8,
-    v0: Any = None,
+    v0: ArrayLike | None = None,
     max_iter: int = 1_000_000,
     record: bool = False,
     backend: str = "auto",
@@ -245,19 +216,19 @@ def truncated_policy_iteration(
     if isinstance(sweeps, bool) or not isinstance(sweeps, (int, np.integer)) or sweeps < 1:
         raise ValueError(f"sweeps: expected an integer >= 1; got {sweeps!r}")
     tol = as_positive(tol, "tol")
-    m = _sweep.model(mdp, backend)
-    v = np.full(mdp.n_states, float(mdp.R.min()) / (1.0 - mdp.gamma)) if v0 is None else _start(mdp, v0)
+    m = sweep.model(mdp, backend)
+    v = np.full(mdp.n_states, float(mdp.R.min()) / (1.0 - mdp.gamma)) if v0 is None else start_values(mdp, v0)
     history, residuals = [v] if record else [], []
     for k in range(1, max_iter + 1):
-        step, policy = _sweep.greedy_sweep(m, v)
+        step, policy = sweep.greedy_sweep(m, v)  # π_k = greedy(v_k), and f(v_k) = T_{π_k} v_k
         residuals.append(step.residual)
-        bound = _sweep.span_bound(step, mdp.gamma)
+        bound = sweep.span_bound(step, mdp.gamma)
         if bound <= tol:
-            return Solution(_sweep.midpoint(step, mdp.gamma), policy, k, bound, np.array(residuals), tuple(history))
-        chain = _sweep.rows(m, policy)
+            return Solution(sweep.midpoint(step, mdp.gamma), policy, k, bound, np.array(residuals), tuple(history))
+        chain = sweep.rows(m, policy)
         v = step.values
         for _ in range(sweeps - 1):
-            v = _sweep.policy_sweep(chain, v).values
+            v = sweep.policy_sweep(chain, v).values  # v ← r_π + γ P_π v, sweeps − 1 more times
         if record:
             history.append(v)
     raise ValueError(f"max_iter: truncated policy iteration did not reach tol = {tol:g} in {max_iter} steps")

@@ -34,7 +34,8 @@ def two_state() -> tuple[np.ndarray, np.ndarray]:
     "mutate, exc, message",
     [
         (lambda P, R: (P * 0.97, R), ValueError, r"P\[0, 0\] sums to 0.97"),
-        (lambda P, R: (P - np.array([[[0.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [1.0, -1.0]]]), R), ValueError, "nonnegative"),
+        (lambda P, R: (P - np.array([[[0.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [1.0, -1.0]]]), R), ValueError,
+         r"P\[1, 1, 0\]: expected a probability >= 0"),
         (lambda P, R: (np.where(P == 0.5, np.nan, P), R), ValueError, "finite"),
         (lambda P, R: (P[:, :, :1], R), ValueError, r"shape \(S, A, S\)"),
         (lambda P, R: (P[0], R), ValueError, "3-D"),
@@ -106,7 +107,7 @@ def test_model_arrays_are_read_only_copies() -> None:
     "policy, exc, message",
     [
         ([[0.5, 0.4], [1.0, 0.0]], ValueError, r"policy\[0\] sums to 0.9"),
-        ([[1.5, -0.5], [1.0, 0.0]], ValueError, "nonnegative"),
+        ([[1.5, -0.5], [1.0, 0.0]], ValueError, r"policy\[0, 1\]: expected a probability >= 0"),
         ([[np.nan, 1.0], [1.0, 0.0]], ValueError, "finite"),
         ([0, 2], ValueError, r"0 … 1"),
         ([0.0, 1.0], TypeError, "integers"),
@@ -136,7 +137,7 @@ def test_sparse_rows_are_checked() -> None:
         MDP(P, np.zeros((2, 2)), 0.5)
     with pytest.raises(ValueError, match=r"shape \(S·A, S\)"):
         MDP(sps.csr_array(np.ones((3, 2)) / 2), np.zeros((1, 3)), 0.5)
-    with pytest.raises(ValueError, match="nonnegative"):
+    with pytest.raises(ValueError, match=r"P\[1, 0, 1\]: expected a probability >= 0"):
         MDP(sps.csr_array(np.array([[1.0, 0.0], [1.5, -0.5]])), np.zeros((2, 1)), 0.5)
 
 

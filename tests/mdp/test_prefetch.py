@@ -12,7 +12,7 @@ from refalgo.mdp import MDP, iterative_policy_evaluation, policy_iteration, stat
 
 pytest.importorskip("numba")
 
-from refalgo.mdp import _sweep  # noqa: E402
+from refalgo.mdp._engine import sweep  # noqa: E402
 
 
 def csr(n_rows: int, n_states: int, cols: np.ndarray, rng: np.random.Generator) -> sps.csr_array:
@@ -52,12 +52,12 @@ def ragged(n_states: int, n_actions: int, max_k: int, seed: int) -> sps.csr_arra
 
 def kernel_outputs(P: sps.csr_array, n_actions: int, v: np.ndarray, ahead: int) -> list[object]:
     """Every kernel's output on ``P`` (and on its first-action chain) with the given prefetch distance."""
-    k = _sweep.kernels()
+    k = sweep.kernels()
     S = P.shape[1]
-    arrays = _sweep.csr_arrays(P)
+    arrays = sweep.csr_arrays(P)
     R = np.random.default_rng(1).random(S * n_actions)
-    chain = _sweep.compact_csr(P[np.arange(S) * n_actions])
-    chain_arrays = _sweep.csr_arrays(chain)
+    chain = sweep.compact_csr(P[np.arange(S) * n_actions])
+    chain_arrays = sweep.csr_arrays(chain)
     out: list[object] = []
     for with_policy in (False, True):
         for parallel in (False, True):
@@ -94,36 +94,36 @@ def test_prefetching_changes_no_number(n: int, n_actions: int, k: int, ahead: in
 
 
 def test_prefetch_is_chosen_for_large_scattered_models_only() -> None:
-    big = _sweep.PREFETCH_STATES
-    assert _sweep.prefetch_ahead(scattered(big, 2, 3, seed=0), 2) == _sweep.PREFETCH_AHEAD
-    assert _sweep.prefetch_ahead(scattered(big, 1, 3, seed=1), 1) == _sweep.PREFETCH_AHEAD  # a policy's chain
+    big = sweep.PREFETCH_STATES
+    assert sweep.prefetch_ahead(scattered(big, 2, 3, seed=0), 2) == sweep.PREFETCH_AHEAD
+    assert sweep.prefetch_ahead(scattered(big, 1, 3, seed=1), 1) == sweep.PREFETCH_AHEAD  # a policy's chain
     # successors within 64 states: the caches serve them
-    assert _sweep.prefetch_ahead(near(big, 2, 3, 64, seed=2), 2) == 0
+    assert sweep.prefetch_ahead(near(big, 2, 3, 64, seed=2), 2) == 0
     # one state fewer than the threshold: the values fit the caches
-    assert _sweep.prefetch_ahead(scattered(big - 1, 2, 3, seed=3), 2) == 0
+    assert sweep.prefetch_ahead(scattered(big - 1, 2, 3, seed=3), 2) == 0
     # no entries at all
-    assert _sweep.prefetch_ahead(sps.csr_array((big, big)), 1) == 0
+    assert sweep.prefetch_ahead(sps.csr_array((big, big)), 1) == 0
 
 
 def test_rows_per_state_decides_which_state_a_row_belongs_to() -> None:
     """Row i of a (S·A, S) matrix is state i // A: successors next to that state are near, not scattered."""
-    S, A = _sweep.PREFETCH_STATES, 4
+    S, A = sweep.PREFETCH_STATES, 4
     P = near(S, A, 2, 8, seed=4)
-    assert _sweep.prefetch_ahead(P, A) == 0
+    assert sweep.prefetch_ahead(P, A) == 0
     # read as if each row were its own state, the same successors look far away
-    assert _sweep.prefetch_ahead(P, 1) == _sweep.PREFETCH_AHEAD
+    assert sweep.prefetch_ahead(P, 1) == sweep.PREFETCH_AHEAD
 
 
 def test_solvers_with_and_without_prefetch_agree_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
-    S, A = _sweep.PREFETCH_STATES, 2
+    S, A = sweep.PREFETCH_STATES, 2
     P = scattered(S, A, 3, seed=5)
     m = MDP(P, np.random.default_rng(6).random((S, A)), 0.9)
     policy = np.zeros(S, dtype=np.intp)
-    assert _sweep.model(m, "numba").ahead == _sweep.PREFETCH_AHEAD
+    assert sweep.model(m, "numba").ahead == sweep.PREFETCH_AHEAD
     with_prefetch = (value_iteration(m, tol=1e-6, backend="numba"),
                      iterative_policy_evaluation(m, policy, tol=1e-6, backend="numba"))
-    monkeypatch.setattr(_sweep, "PREFETCH_STATES", 2 * S)
-    assert _sweep.model(m, "numba").ahead == 0
+    monkeypatch.setattr(sweep, "PREFETCH_STATES", 2 * S)
+    assert sweep.model(m, "numba").ahead == 0
     without = (value_iteration(m, tol=1e-6, backend="numba"),
                iterative_policy_evaluation(m, policy, tol=1e-6, backend="numba"))
     assert np.array_equal(with_prefetch[0].values, without[0].values)
@@ -168,7 +168,7 @@ def test_every_kernel_matches_a_plain_python_sweep(n: int, n_actions: int, k: in
     finite = ~np.isnan(q).any(axis=1)
     assert np.array_equal(arg[finite], np.argmax(q[finite], axis=1))
     change = best - v
-    chain = _sweep.compact_csr(P[np.arange(n) * n_actions])
+    chain = sweep.compact_csr(P[np.arange(n) * n_actions])
     r = R[np.arange(n) * n_actions].copy()
     chain_new = r + 0.9 * python_sums(chain, v)
     residual = v - 0.9 * python_sums(chain, v)
@@ -176,8 +176,8 @@ def test_every_kernel_matches_a_plain_python_sweep(n: int, n_actions: int, k: in
     def same(a: object, b: object) -> bool:
         return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
 
-    kernels = _sweep.kernels()
-    arrays, chain_arrays = _sweep.csr_arrays(P), _sweep.csr_arrays(chain)
+    kernels = sweep.kernels()
+    arrays, chain_arrays = sweep.csr_arrays(P), sweep.csr_arrays(chain)
     for ahead in (0, 3):
         for parallel in (False, True):
             out, policy = np.empty(n), np.empty(n, dtype=np.intp)
@@ -203,19 +203,19 @@ def test_the_prefetch_never_reads_past_the_index_array() -> None:
     """Compiled with bounds checks, every prefetching kernel runs clean, with distances past the last entry."""
     from numba import njit
 
-    k = _sweep.kernels()
+    k = sweep.kernels()
     checked = {name: njit(boundscheck=True)(getattr(k, name).py_func)
                for name in ("optimality_block", "policy_block_ahead", "residual_product")}
     for seed in range(4):
         n, A = 40, 3
         P = ragged(n, A, 9, seed)
-        chain = _sweep.compact_csr(P[np.arange(n) * A])
+        chain = sweep.compact_csr(P[np.arange(n) * A])
         v, R = np.random.default_rng(seed).normal(size=n), np.zeros(n * A)
         for ahead in (1, 3, 16, 300):
-            checked["optimality_block"](*_sweep.csr_arrays(P), R, v, 0.9, A, np.empty(n), np.empty(n, np.intp), True,
+            checked["optimality_block"](*sweep.csr_arrays(P), R, v, 0.9, A, np.empty(n), np.empty(n, np.intp), True,
                                         ahead, 0, n)
-            checked["policy_block_ahead"](*_sweep.csr_arrays(chain), R[:n].copy(), v, 0.9, np.empty(n), ahead, 0, n)
-            checked["residual_product"](*_sweep.csr_arrays(chain), v, 0.9, np.empty(n), ahead)
+            checked["policy_block_ahead"](*sweep.csr_arrays(chain), R[:n].copy(), v, 0.9, np.empty(n), ahead, 0, n)
+            checked["residual_product"](*sweep.csr_arrays(chain), v, 0.9, np.empty(n), ahead)
 
 
 @pytest.mark.parametrize("solve", [

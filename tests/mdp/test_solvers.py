@@ -204,8 +204,8 @@ def test_bad_backends_are_named() -> None:
 
 def test_numba_missing_names_the_fast_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "numba", None)
-    monkeypatch.delitem(sys.modules, "refalgo.mdp._kernels", raising=False)
-    monkeypatch.delattr(refalgo.mdp, "_kernels", raising=False)
+    monkeypatch.delitem(sys.modules, "refalgo.mdp._engine.kernels", raising=False)
+    monkeypatch.delattr(refalgo.mdp._engine, "kernels", raising=False)
     m = random_sparse(20, 2, 3, 0.9, seed=6)
     with pytest.raises(ImportError, match="fast"):
         value_iteration(m, backend="numba")
@@ -264,23 +264,23 @@ def numba_threads(n: int) -> Iterator[Any]:
 def test_parallel_and_calling_thread_sweeps_are_identical(case: tuple[MDP, np.ndarray], seed: int) -> None:
     """Both ways sum every row left to right: the same numbers bit for bit, policy and change range included."""
     pytest.importorskip("numba")
-    from refalgo.mdp import _sweep
+    from refalgo.mdp._engine import sweep
 
     m, pi = case
     sm = _as_sparse(m)
     v = np.random.default_rng(seed).normal(size=m.n_states)
-    model = _sweep.model(sm, "numba")
-    chain = _sweep.rows(model, np.argmax(pi, axis=1))
+    model = sweep.model(sm, "numba")
+    chain = sweep.rows(model, np.argmax(pi, axis=1))
     results = []
     with numba_threads(2):
         for threshold in (0, 2**62):  # every sweep parallel, then every sweep on the calling thread
-            saved, _sweep.PARALLEL_NNZ = _sweep.PARALLEL_NNZ, threshold
+            saved, sweep.PARALLEL_NNZ = sweep.PARALLEL_NNZ, threshold
             try:
-                assert _sweep.parallel(int(model.P2.nnz)) == (threshold == 0)
-                step, policy = _sweep.greedy_sweep(model, v)
-                results.append((step, policy, _sweep.optimality_sweep(model, v), _sweep.policy_sweep(chain, v)))
+                assert sweep.parallel(int(model.P2.nnz)) == (threshold == 0)
+                step, policy = sweep.greedy_sweep(model, v)
+                results.append((step, policy, sweep.optimality_sweep(model, v), sweep.policy_sweep(chain, v)))
             finally:
-                _sweep.PARALLEL_NNZ = saved
+                sweep.PARALLEL_NNZ = saved
     (g1, p1, o1, c1), (g2, p2, o2, c2) = results
     for a, b in ((g1, g2), (o1, o2), (c1, c2)):
         assert np.array_equal(a.values, b.values) and (a.low, a.high) == (b.low, b.high)
@@ -288,26 +288,26 @@ def test_parallel_and_calling_thread_sweeps_are_identical(case: tuple[MDP, np.nd
 
 
 def test_small_sweeps_stay_on_the_calling_thread() -> None:
-    from refalgo.mdp import _sweep
+    from refalgo.mdp._engine import sweep
 
     with numba_threads(2):
-        assert not _sweep.parallel(_sweep.PARALLEL_NNZ - 1)
-        assert _sweep.parallel(_sweep.PARALLEL_NNZ)
+        assert not sweep.parallel(sweep.PARALLEL_NNZ - 1)
+        assert sweep.parallel(sweep.PARALLEL_NNZ)
     with numba_threads(1):
-        assert not _sweep.parallel(_sweep.PARALLEL_NNZ)
+        assert not sweep.parallel(sweep.PARALLEL_NNZ)
 
 
 @given(st.integers(1, 40), st.integers(1, 6), st.integers(0, 2**32 - 1))
 def test_compact_csr_keeps_the_matrix_with_32_bit_indices(n: int, k: int, seed: int) -> None:
     """A sparse product hands back 64-bit indices; the kernels get the same matrix with 32-bit ones."""
-    from refalgo.mdp import _sweep
+    from refalgo.mdp._engine import sweep
 
     rng = np.random.default_rng(seed)
     k = min(k, n)
     cols = np.stack([rng.permutation(n)[:k] for _ in range(n)])  # unsorted within each row
     P = sps.csr_array((rng.random(n * k), cols.ravel().astype(np.int64), np.arange(n + 1, dtype=np.int64) * k), shape=(n, n))
     before = P.toarray()
-    C = _sweep.compact_csr(P)
+    C = sweep.compact_csr(P)
     assert C.indices.dtype == np.int32 and C.indptr.dtype == np.int32
     assert np.array_equal(C.toarray(), before) and np.array_equal(P.toarray(), before)
-    assert _sweep.compact_csr(C) is C  # already compact: no copy
+    assert sweep.compact_csr(C) is C  # already compact: no copy

@@ -112,7 +112,7 @@ def test_exact_policies_stay_exact() -> None:
     with pytest.raises(ValueError, match="sums to 0.666"):
         state_values_symbolic(w.mdp, [[0, third, third, 0, 0]] + pi[1:])
     nearly = Fraction(1, 10**12)  # within the float tolerance, but not exactly 1
-    with pytest.raises(ValueError, match="expected exactly 1"):
+    with pytest.raises(ValueError, match=r"policy\[0\]: expected probabilities summing to exactly 1"):
         state_values_symbolic(w.mdp, [[0, third + nearly, 2 * third, 0, 0]] + pi[1:])
 
 

@@ -4,7 +4,7 @@ Backends (the ``backend`` keyword of the solvers):
 
 * ``"numpy"`` — one SciPy CSR (or BLAS, for a dense model) matrix–vector product, then the
   max over actions and the change as separate vectorized passes;
-* ``"numba"`` — the fused parallel kernels of :mod:`refalgo.mdp._kernels` (sparse models
+* ``"numba"`` — the fused parallel kernels of :mod:`refalgo.mdp._engine.kernels` (sparse models
   only; needs numba, from the ``fast`` extra);
 * ``"auto"`` — ``"numba"`` for a sparse model with at least :data:`AUTO_NNZ` stored
   probabilities when numba is installed, else ``"numpy"``.
@@ -38,8 +38,8 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import NDArray
 
-from .._backend import check, compiled
-from .model import MDP
+from ..._backend import check, compiled
+from .tabular import Tabular
 
 AUTO_NNZ = 1 << 16
 PARALLEL_NNZ = 1 << 20
@@ -51,7 +51,7 @@ SAMPLED_ROWS = 4096
 
 def kernels() -> Any:
     """The compiled kernels module, or an ImportError naming the ``fast`` extra."""
-    return compiled("refalgo.mdp._kernels", "numba")
+    return compiled("refalgo.mdp._engine.kernels", "numba")
 
 
 def csr_arrays(P: Any) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.float64]]:
@@ -107,7 +107,7 @@ def resolve(backend: Any, sparse: bool, nnz: int) -> str:
         kernels()
         return "numba"
     worth_it = backend == "auto" and sparse and nnz >= AUTO_NNZ
-    return "numba" if worth_it and compiled("refalgo.mdp._kernels", "auto") is not None else "numpy"
+    return "numba" if worth_it and compiled("refalgo.mdp._engine.kernels", "auto") is not None else "numpy"
 
 
 class Model(NamedTuple):
@@ -165,7 +165,7 @@ def check_range(rewards: NDArray[np.float64], gamma: float, name: str) -> None:
         )
 
 
-def model(mdp: MDP, backend: Any = "auto") -> Model:
+def model(mdp: Tabular, backend: Any = "auto") -> Model:
     """The sweep inputs of ``mdp`` with the backend resolved; a clear error if float64 cannot hold its values."""
     check_range(mdp.R, mdp.gamma, "R")
     P2 = mdp.transition_matrix()
@@ -178,7 +178,7 @@ def model(mdp: MDP, backend: Any = "auto") -> Model:
 def compact_csr(P: Any) -> Any:
     """``P`` as CSR with 32-bit ``indptr`` and ``indices`` whenever they fit; ``data`` is shared, not copied.
 
-    A sparse product (as :func:`~refalgo.mdp.bellman.policy_model` makes ``P_π``) comes
+    A sparse product (as :func:`policy_matrix` makes ``P_π``) comes
     back with 64-bit indices: twice the index bytes on every sweep. Its column indices
     are also unsorted within a row; sorting them would cost about as much as it saves
     over a few dozen sweeps, so they are left as they are.
@@ -257,6 +257,16 @@ def greedy_sweep(m: Model, v: NDArray[np.float64]) -> tuple[Step, NDArray[np.int
 def row_indices(n_actions: int, policy: NDArray[np.intp]) -> NDArray[np.intp]:
     """The rows ``s·A + policy[s]`` of the (S·A, S) matrix that a deterministic policy uses."""
     return np.arange(policy.shape[0]) * n_actions + policy
+
+
+def policy_matrix(P2: Any, pi: NDArray[np.float64]) -> sps.csr_array:
+    """:math:`P_\\pi` of a sparse ``(S·A, S)`` model as CSR: a deterministic policy's rows are selected, not multiplied."""
+    S, A = pi.shape
+    if np.all(pi.max(axis=1) == 1.0):
+        return P2[row_indices(A, pi.argmax(axis=1))]
+    weights = sps.csr_array((pi.ravel(), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
+    weights.eliminate_zeros()
+    return sps.csr_array(weights @ P2)
 
 
 def rows(m: Model, policy: NDArray[np.intp]) -> Chain:

@@ -1,76 +1,56 @@
-"""Exact arithmetic shared by the symbolic twins: numbers, policies, transitions, the linear solve.
+"""Exact arithmetic under the symbolic twins: exact transitions and rewards, P_π, the linear solve.
 
-Floats enter SymPy at their exact binary value (``sp.Rational(0.25) == 1/4``), decimal
-strings and fractions exactly; linear systems are solved by LU over the rationals (or
-rational functions of a symbolic discount) with SymPy's sparse ``DomainMatrix``.
+A model given exact entries (``Fraction``, SymPy ``Rational``, ``"3/10"``) is read at
+those; a float model at its floats' exact binary values (``0.25`` is 1/4, ``0.3`` is not
+3/10). Linear systems are solved by LU over the rationals (or rational functions of a
+symbolic discount) with SymPy's sparse ``DomainMatrix``.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
-import numpy as np
 import scipy.sparse as sps
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 
-from .._exact import exact
-from .model import MDP, as_policy
+from .tabular import Tabular
 
 
-def exact_gamma(mdp: MDP, gamma: Any) -> sp.Expr:
-    if gamma is None:
-        return mdp.gamma_exact
-    if isinstance(gamma, sp.Symbol):
-        return gamma
-    from .model import _exact_gamma as parse
-
-    return parse(gamma)[1]
+def binary(x: float) -> sp.Rational:
+    """A float's exact binary value."""
+    return sp.Rational(*float(x).as_integer_ratio())
 
 
-def _is_exact_rows(policy: Any) -> bool:
-    return (
-        isinstance(policy, (list, tuple))
-        and len(policy) > 0
-        and all(isinstance(r, (list, tuple)) for r in policy)
-        and all(isinstance(v, (int, Fraction, sp.Rational)) and not isinstance(v, bool) for r in policy for v in r)
-    )
+def exact_rewards(mdp: Tabular) -> list[list[sp.Expr]]:
+    """``R[s][a]`` exactly: the model's exact entries if it was given them, else its floats' binary values."""
+    if mdp.R_exact is not None:
+        return [list(row) for row in mdp.R_exact]
+    return [[binary(x) for x in row] for row in mdp.R.tolist()]
 
 
-def exact_policy(policy: Any, mdp: MDP) -> list[dict[int, sp.Expr]]:
-    """The policy as exact rows {action: probability}; rows of Fractions or Rationals stay exact."""
-    if not _is_exact_rows(policy):
-        pi = as_policy(policy, mdp)  # floats enter at their exact binary value
-        return [
-            {a: exact(p, f"policy[{s}, {a}]", symbolic=True) for a, p in enumerate(r) if p != 0}
-            for s, r in enumerate(pi.tolist())
-        ]
-    rows = [[exact(v, f"policy[{s}, {a}]", symbolic=True) for a, v in enumerate(r)] for s, r in enumerate(policy)]
-    as_policy(np.array([[float(v) for v in r] for r in rows]), mdp)
-    for s, r in enumerate(rows):
-        if sp.Add(*r) != 1:
-            raise ValueError(f"policy[{s}] sums to {sp.Add(*r)}, expected exactly 1")
-    return [{a: p for a, p in enumerate(r) if p != 0} for r in rows]
-
-
-def exact_transitions(mdp: MDP) -> list[dict[int, sp.Expr]]:
+def exact_transitions(mdp: Tabular) -> list[dict[int, sp.Expr]]:
     """Row ``s·A + a`` of P as exact {next state: probability}."""
+    if mdp.P_exact is not None:
+        flat = mdp.P_exact.reshape(mdp.n_states * mdp.n_actions, mdp.n_states)
+        return [{t: p for t, p in enumerate(row) if p != 0} for row in flat]
     P2 = sps.csr_array(mdp.transition_matrix())
     out: list[dict[int, sp.Expr]] = []
     for k in range(P2.shape[0]):
         lo, hi = P2.indptr[k], P2.indptr[k + 1]
-        out.append({int(j): sp.Rational(float(p)) for j, p in zip(P2.indices[lo:hi], P2.data[lo:hi]) if p != 0})
+        out.append({int(j): binary(p) for j, p in zip(P2.indices[lo:hi], P2.data[lo:hi]) if p != 0})
     return out
 
 
 def exact_policy_model(
-    mdp: MDP, pi: list[dict[int, sp.Expr]], rows: list[dict[int, sp.Expr]] | None = None
+    mdp: Tabular, pi: list[dict[int, sp.Expr]], rows: list[dict[int, sp.Expr]] | None = None,
+    R: list[list[sp.Expr]] | None = None,
 ) -> tuple[list[dict[int, sp.Expr]], list[sp.Expr]]:
-    """Exact P_π (sparse rows) and r_π; ``rows`` are the exact transitions if already built."""
+    """Exact P_π (sparse rows) and r_π; ``rows`` and ``R`` are the exact transitions and rewards if already built."""
     A = mdp.n_actions
     rows = exact_transitions(mdp) if rows is None else rows
+    R = exact_rewards(mdp) if R is None else R
     P_pi: list[dict[int, sp.Expr]] = []
     r_pi: list[sp.Expr] = []
     for s, probs in enumerate(pi):
@@ -79,7 +59,7 @@ def exact_policy_model(
             for t, p in rows[s * A + a].items():
                 row[t] = row.get(t, sp.Integer(0)) + w * p
         P_pi.append(row)
-        r_pi.append(sp.Add(*(w * sp.Rational(float(mdp.R[s, a])) for a, w in probs.items())))
+        r_pi.append(sp.Add(*(w * R[s][a] for a, w in probs.items())))
     return P_pi, r_pi
 
 
@@ -101,7 +81,7 @@ def exact_solve(P_pi: list[dict[int, sp.Expr]], r_pi: list[sp.Expr], gamma: sp.E
         rhs = DomainMatrix.from_dict_sympy(n, 1, b).convert_to(M.domain)
         M, rhs = M.unify(rhs)
     try:
-        sol = _sparse_rref_solve(M, rhs) if _prefer_sparse(A, gamma) else M.lu_solve(rhs).to_Matrix()
+        sol = _sparse_rref_solve(M, rhs) if prefer_sparse(A, gamma) else M.lu_solve(rhs).to_Matrix()
     except DMNonInvertibleMatrixError as exc:
         raise ValueError(
             "policy: I - gamma·P_pi is singular; with gamma = 1 the policy must reach a terminal state "
@@ -110,7 +90,7 @@ def exact_solve(P_pi: list[dict[int, sp.Expr]], r_pi: list[sp.Expr], gamma: sp.E
     return {s: sp.factor(sol[i, 0]) if not gamma.is_Rational else sol[i, 0] for i, s in enumerate(keep)}
 
 
-def _prefer_sparse(A: dict[int, dict[int, sp.Expr]], gamma: sp.Expr) -> bool:
+def prefer_sparse(A: dict[int, dict[int, sp.Expr]], gamma: sp.Expr) -> bool:
     """Whether sparse Gauss–Jordan elimination should beat dense LU for this system.
 
     ``lu_solve`` densifies the matrix; sparse elimination keeps the grid-like structure of
@@ -128,7 +108,7 @@ def _prefer_sparse(A: dict[int, dict[int, sp.Expr]], gamma: sp.Expr) -> bool:
 
 
 def _sparse_rref_solve(M: DomainMatrix, rhs: DomainMatrix) -> sp.Matrix:
-    """Solve by sparse Gauss–Jordan elimination on [M | rhs] (see :func:`_prefer_sparse`)."""
+    """Solve by sparse Gauss–Jordan elimination on [M | rhs] (see :func:`prefer_sparse`)."""
     n = M.shape[0]
     reduced, pivots = M.hstack(rhs).rref()
     if len(pivots) < n or n in pivots:

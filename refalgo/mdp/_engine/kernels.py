@@ -6,8 +6,8 @@ with the states split into contiguous blocks run in parallel (``prange``), and f
 what the NumPy path does in separate passes. A sweep can also run on the calling thread
 alone, as :func:`optimality_block` or :func:`policy_block` over all states: waking the
 sleeping OpenMP workers costs a few hundred microseconds per parallel region, more than
-a whole sweep of a small model, so :mod:`refalgo.mdp._sweep` does that below
-:data:`~refalgo.mdp._sweep.PARALLEL_NNZ` stored probabilities or with one numba thread.
+a whole sweep of a small model, so :mod:`refalgo.mdp._engine.sweep` does that below
+:data:`~refalgo.mdp._engine.sweep.PARALLEL_NNZ` stored probabilities or with one numba thread.
 
 * :func:`optimality_sweep` — :math:`q(s, a) = R[s, a] + \gamma \sum_{s'} P[s·A + a, s']
   v(s')` row by row, the max (and optionally the first maximising action) over the
@@ -29,7 +29,7 @@ models (``docs/mdp/performance.md`` has the numbers):
   wraparound test on every gather;
 * a state's rows are walked as one run of entries: each row's end is read once and is
   the next row's start, and the first action is not peeled off the loop over actions;
-* each row's loop is unrolled by hand four entries at a time (:func:`_dot`), still
+* each row's loop is unrolled by hand four entries at a time (:func:`dot`), still
   adding the products one at a time in CSR order;
 * with ``ahead > 0`` the loop issues a prefetch of ``v[indices[k + ahead]]`` while it
   sums entry ``k`` (:func:`prefetch`, LLVM's ``llvm.prefetch``). When the successors
@@ -37,7 +37,7 @@ models (``docs/mdp/performance.md`` has the numbers):
   waits for the shared L3 or for memory; the prefetch starts those reads early without
   holding up the loop, as a plain load would. When the successors are near their
   state, or ``v`` fits the caches, the prefetch is pure overhead, so
-  :func:`refalgo.mdp._sweep.prefetch_ahead` chooses ``ahead`` per model.
+  :func:`refalgo.mdp._engine.sweep.prefetch_ahead` chooses ``ahead`` per model.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def _blocks(n: int) -> int:
 
 
 @njit(cache=True, inline="always")
-def _dot(indices, data, v, j, stop):
+def dot(indices, data, v, j, stop):
     """``Σ data[k]·v[indices[k]]`` for ``k = j … stop-1``, left to right.
 
     Unrolled by hand four entries at a time, then one at a time. The sum is the same
@@ -113,8 +113,8 @@ def _dot(indices, data, v, j, stop):
 
 
 @njit(cache=True, inline="always")
-def _dot_ahead(indices, data, v, j, stop, ahead):
-    """:func:`_dot`, prefetching ``v[indices[k + ahead]]`` while it sums entry ``k`` (up to the last entry)."""
+def dot_ahead(indices, data, v, j, stop, ahead):
+    """:func:`dot`, prefetching ``v[indices[k + ahead]]`` while it sums entry ``k`` (up to the last entry)."""
     acc = 0.0
     one, two, three, four = np.uint64(1), np.uint64(2), np.uint64(3), np.uint64(4)
     n = np.uint64(indices.shape[0])
@@ -156,7 +156,7 @@ def _best(indptr, indices, data, R, v, gamma, n_actions, row, ahead):
     best, arg = -np.inf, 0
     for a in range(n_actions):
         end = np.uint64(indptr[row + np.uint64(1)])
-        acc = _dot(indices, data, v, j, end) if ahead == 0 else _dot_ahead(indices, data, v, j, end, ahead)
+        acc = dot(indices, data, v, j, end) if ahead == 0 else dot_ahead(indices, data, v, j, end, ahead)
         q = R[row] + gamma * acc
         # the first action, then any strictly larger one: ties keep the lowest action
         better = (q > best) | (a == 0)  # bitwise, not `or`: no branch
@@ -214,7 +214,7 @@ def policy_block_ahead(indptr, indices, data, r, v, gamma, out, ahead, start, st
     step = np.uint64(ahead)
     for s in range(start, stop):
         row = np.uint64(s)
-        new = r[s] + gamma * _dot_ahead(indices, data, v, np.uint64(indptr[row]), np.uint64(indptr[row + np.uint64(1)]), step)
+        new = r[s] + gamma * dot_ahead(indices, data, v, np.uint64(indptr[row]), np.uint64(indptr[row + np.uint64(1)]), step)
         out[s] = new
         d = new - v[s]
         lo = min(lo, d)
@@ -228,7 +228,7 @@ def policy_block(indptr, indices, data, r, v, gamma, out, start, stop):
     lo, hi = np.inf, -np.inf
     for s in range(start, stop):
         row = np.uint64(s)
-        new = r[s] + gamma * _dot(indices, data, v, np.uint64(indptr[row]), np.uint64(indptr[row + np.uint64(1)]))
+        new = r[s] + gamma * dot(indices, data, v, np.uint64(indptr[row]), np.uint64(indptr[row + np.uint64(1)]))
         out[s] = new
         d = new - v[s]
         lo = min(lo, d)
@@ -262,5 +262,5 @@ def residual_product(indptr, indices, data, x, gamma, out, ahead):
     for s in prange(n):
         row = np.uint64(s)
         j, end = np.uint64(indptr[row]), np.uint64(indptr[row + np.uint64(1)])
-        acc = _dot(indices, data, x, j, end) if step == 0 else _dot_ahead(indices, data, x, j, end, step)
+        acc = dot(indices, data, x, j, end) if step == 0 else dot_ahead(indices, data, x, j, end, step)
         out[s] = x[s] - gamma * acc
