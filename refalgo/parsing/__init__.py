@@ -7,14 +7,108 @@ Two readers build SymPy objects directly from the text; nothing is ever passed t
   only a whitelist of node types is accepted;
 * **LaTeX** (``\frac{1}{2} x^{2}``) is read by a small recursive-descent parser.
 
-``syntax="auto"`` picks the reader by `detect_syntax`. Both readers refuse, before SymPy evaluates anything, inputs that would be
-costly: more than 2000 characters, nesting deeper than 60, number literals of more
-than 60 digits, numeric exponents beyond 1000, exact numbers of more than 20000 bits,
-factorials and finite sums beyond 1000 terms. Every refusal is a `ParseError`
-that says what is wrong and where.
+Both readers refuse, before SymPy evaluates anything, inputs that would be costly: more
+than 2000 characters, nesting deeper than 60, number literals of more than 60 digits,
+numeric exponents beyond 1000, exact numbers of more than 20000 bits, factorials and
+finite sums beyond 1000 terms, sums over declared sets that would write out more than
+3000 parts. Every refusal is a `ParseError` that says what was not understood, where,
+and the form that is accepted.
 
-Symbols are real (sum indices are integers); the same name always gives the same
-symbol, so expressions read separately can be compared.
+One reading for a whole derivation
+----------------------------------
+`read_chain` reads a derivation ``e_0 = e_1 = …`` (one text or several lines) with **one
+syntax and one notation for every piece**, decided before any piece is converted: the
+syntax is detected once on all the pieces together (so ``xy + yx = 2xy`` is LaTeX on both
+sides), and a first pass over every piece records how each name is used (applied to
+arguments, used as a value, transposed, written in bold) before the pieces are read for
+good. `parse_chain` and `parse` do the same for one text. The returned `Reading` holds
+``.exprs``, the resolved ``.notation`` and ``.explain()``, the lines (in LaTeX) that say
+how each piece was read, e.g. ``v(s_1): the function v applied to s_{1}``.
+
+The notation model
+------------------
+`Notation` declares what the text cannot say by itself; everything else has a documented
+default, and where two readings stay plausible the reader raises `AmbiguousNotation`
+(a `ParseError` with ``.readings``, the two readings in LaTeX) instead of guessing.
+
+**Functions.** A name followed by ``(`` is applied as a function when
+
+1. it is declared (``Notation(functions=("u",))``), or its parenthesis holds a ``,``,
+   ``;``, ``|`` or ``\mid`` (``u(a, b)``, ``\pi(a|s)``), anywhere in the derivation; or
+2. it is one of the default function names ``v V q Q \pi r R p P Z f g h \sigma`` (and
+   ``F G H J L \phi \psi \mu \rho \nu``) or a decorated form of one (``v_\pi``, ``v_*``,
+   ``\hat{v}``, ``\pi_{\text{ref}}``, ``V^{\pi}``, ``Q^*``) — unless the same name is also
+   used as a plain value in the derivation: then ``r(1 + \gamma)`` next to ``r + …`` is
+   ambiguous; declare ``functions=("r",)`` or ``scalars=("r",)``.
+
+Otherwise a name used as a value elsewhere multiplies the parenthesis (``x(x + 1)`` is
+``x \cdot (x + 1)``, ``a(b + c) = ab + ac``), and a name that is only ever written before
+a parenthesis (``u(s_1) + u(s_2) = u(s_1 + s_2)``) is ambiguous. So
+``v(s_1) + v(s_2) = v(s_1 + s_2)`` compares applications of an undefined function v (a
+claim that can be refuted), ``r + \gamma v(s_2)`` is never ``v(\gamma s_2)``, and
+``V^{\pi}(s)`` is the function ``V^\pi`` applied to s. ``\sigma(z)`` is the logistic
+sigmoid; ``f'(x)``, ``g'``, ``h'``, ``\sigma'(z)`` are derivatives; ``e`` is Euler's number
+and ``\pi`` alone the circle constant. ``\operatorname{name}(x)`` always applies ``name``.
+
+**Names.** Each spelling is its own real symbol: ``\hat{v}`` (SymPy name ``vhat``),
+``\bar{x}`` (``xbar``), ``\tilde{\pi}`` (``pitilde``), ``\mathcal{L}`` (``Lcal``), ``s'``
+and ``a'`` (``s'``, ``a'``), ``v_*`` and ``\pi^*`` (``v_*``, ``pi^*``) are all distinct
+from ``v``, ``x``, ``\pi``, ``s``. ``\pi_{\text{ref}}``, ``\pi_{\mathrm{ref}}`` and
+``\pi_{ref}`` are one name, ``pi_ref``. A superscript in parentheses is an index, not a
+power: ``x^{(i)}`` is the symbol ``x^(i)``, so ``x^{(1)} x^{(2)} = x^{(3)}`` is a claim
+about three different numbers. Letters side by side multiply (``xy`` is ``x y``); three
+or more in a row are refused as a word (write ``\mathrm{KL}`` or a subscript).
+Inside ``\sum_{i=1}^{n}``, ``x_i`` (or ``x^{(i)}``) is term i of the sequence x, and then
+``x_1`` elsewhere in the derivation is the same term 1.
+
+**Matrices and vectors.** Declared names (``matrices=("A", "B")``: each ``n × n``;
+``vectors=("x",)``: ``n × 1``; or explicit shapes ``matrices={"A": (2, 3)}``), names in
+``\mathbf{…}``, ``\boldsymbol{…}`` or ``\vec{…}``, and names that carry ``^\top``
+anywhere in the derivation are SymPy ``MatrixSymbol``\ s (capitals square, lower case
+column vectors; ``n`` is the positive integer symbol `DIMENSION`). Their products do not
+commute: ``A^\top B^\top = B^\top A^\top`` is a claim about matrices. ``^\top``,
+``^{\top}``, ``^\intercal``, ``^{\mathsf{T}}`` are always the transpose; ``^T`` is the
+transpose of a matrix, a power of a Greek letter or of an expression, and ambiguous on an
+undeclared Latin letter unless T is used as a value elsewhere (then a power). ``A^{-1}``
+is the inverse, ``\det A`` the determinant, ``\operatorname{tr}(A)`` the trace,
+``\langle u, v \rangle`` the inner product ``u^\top v``, ``\|x\|`` the Euclidean norm,
+``A \odot B`` the elementwise product. ``\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}``
+(or ``bmatrix``) is an explicit matrix, ``vmatrix`` its determinant. A 1 × 1 product
+such as ``x^\top A x`` added to a number is that number (SymPy ``Trace``).
+
+**Finite sets.** ``index_sets={"a": ["a1", "a2"]}`` (or ``{"a": 3}`` for ``a_1, a_2,
+a_3``) declares what an index runs over; ``s'`` and ``a'`` run over the set of ``s`` and
+``a``. Then ``\sum_a f(a)``, ``\sum_{s'}``, ``\sum_{a \in \mathcal{A}}``, ``\prod_a``,
+``\max_a``, ``\min_a`` are written out over the set, ``\arg\max_a f(a)`` is the first
+value where f is largest (a ``Piecewise``), ``\mathbb{E}_{a \sim \pi}[X]`` is
+``\sum_a \pi(a) X`` and ``\mathbb{E}_{a \sim \pi(\cdot|s)}[X]`` is ``\sum_a \pi(a|s) X``.
+``distributions={"p": "x", "q": "x"}`` makes ``D_{\mathrm{KL}}(p \,\|\, q)`` the sum
+``\sum_x p(x) \log(p(x)/q(x))`` (also ``\pi(\cdot|s)`` as a side).
+
+**Calculus.** ``\frac{d}{dx}``, ``\frac{\partial f}{\partial x}``, ``\nabla_\theta f`` (a
+scalar θ: the derivative; a declared vector θ: the gradient), ``\int_a^b f(x)\,dx`` (a
+definite ``Integral``, left for the checker to evaluate), ``\lim_{x \to a} f`` (also
+``x \to 0^{+}``), and the evaluation bar ``\left. f \right|_{x=1}`` (a ``Subs``).
+
+**Real analysis.** Symbols are real; ``\sqrt[3]{x}`` and ``root(x, 3)`` are the *real* cube
+root (``\sqrt[3]{-8} = -2``, SymPy ``real_root``), as in a real-analysis text; even roots
+are the principal root.
+
+**Refused, with the accepted form named**: ``\cdots`` and other elisions (write the sum
+with limits), ``\sum_a`` over an undeclared set, unknown commands and environments, a
+``\mathbb{R}``-style set, and letters of other scripts that look like Latin ones (a
+Cyrillic ``х`` is refused as "U+0445 CYRILLIC SMALL LETTER HA looks like the Latin x;
+type x"; Greek letters other than omicron and the Latin-looking capitals are accepted).
+
+Examples
+--------
+>>> read_chain(r"v(s_1) + v(s_2) = v(s_1 + s_2)").exprs
+(v(s_1) + v(s_2), v(s_1 + s_2))
+>>> n = Notation(matrices=("A", "B"))
+>>> read_chain(r"A^T B^T = B^T A^T", notation=n).exprs
+(A.T*B.T, B.T*A.T)
+>>> read_chain(r"\sum_a \pi(a|s) q(s, a)", notation=Notation(index_sets={"a": 2})).exprs
+(pi(a_1, s)*q(s, a_1) + pi(a_2, s)*q(s, a_2),)
 """
 
 from __future__ import annotations

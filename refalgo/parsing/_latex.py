@@ -190,12 +190,16 @@ class Parser:
                 elif op.text == r"\odot":
                     value = self.b.hadamard(value, rhs, op.pos)
                 else:
-                    value = self.b.times(value, rhs, op.pos)
+                    value = self.product(value, rhs, op.pos)
             elif self.starts_factor(functions=explicit):
                 at = self.tok.pos
-                value = self.b.times(value, self.scripted(), at)
+                value = self.product(value, self.scripted(), at)
             else:
                 return value
+
+    def product(self, a: Any, b: Any, position: int) -> Any:
+        """``a b`` (overridden where names are known)."""
+        return self.b.times(a, b, position)
 
     def signed(self) -> Any:
         if self.tok.kind == "punct" and self.tok.text in ("+", "-"):

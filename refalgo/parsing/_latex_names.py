@@ -77,6 +77,11 @@ class NameParser(Parser):
 
     def named(self, ref: NameRef, start: int) -> Any:
         """The value of ``ref``, applied to a parenthesis that follows when it is a function."""
+        if self.tok.text == "{" and self.peek().text == "(" and self.peek().side == "open":
+            close = self.matching(self.i)
+            if self.tokens[close - 1].text == ")" and self.matching(self.i + 1) == close - 1:
+                del self.tokens[close]  # v{\left(s \right)}, as SymPy prints an application
+                del self.tokens[self.i]
         if self.tok.text == "(":
             value = self.applied(ref, start)
             if value is not None:
@@ -335,6 +340,18 @@ class NameParser(Parser):
                    f"so it may be the product {product} or the function {written} applied to {group}; declare "
                    f"it a function (functions=...) or write the product with \\cdot")
         return AmbiguousNotation(f"{applied} is ambiguous: {why}", self.text, start, (product, applied))
+
+    def product(self, a: Any, b: Any, position: int) -> Any:
+        """``a b``; a capital letter beside a matrix is refused unless declared a matrix or a scalar."""
+        if not self.survey and is_matrix(a) != is_matrix(b):
+            other = b if is_matrix(a) else a
+            if isinstance(other, sp.Symbol) and other.name[:1].isupper() and other.name not in self.notation.scalars:
+                name = other.name
+                raise AmbiguousNotation(
+                    f"{name} stands beside a matrix or vector, but {name} is not declared: as a number, {name} "
+                    f"would commute with the matrices; declare it a matrix (matrices=...) or a scalar (scalars=...)",
+                    self.text, position, (f"{name} (a number)", f"{name} (a matrix)"))
+        return self.b.times(a, b, position)
 
     # ---------------------------------------------------------------- superscripts: transpose or power
     def superscript(self, base: Any, name: Any, start: Any) -> Any:

@@ -114,7 +114,7 @@ def _syntax_error(text: str, exc: SyntaxError) -> ParseError:
     line = max(exc.lineno or 1, 1)
     pos = sum(len(s) + 1 for s in text.split("\n")[: line - 1]) + max((exc.offset or 1) - 1, 0)
     hint = ""
-    if re.search(r"\d[A-Za-z_(]|\)[A-Za-z(]", text):
+    if re.search(r"\d[A-Za-z_(]|\)[A-Za-z(]|\w[ \t]+[A-Za-z_(]", text):
         hint = "; write products with * (2*x), or use LaTeX syntax for implicit products"
     elif "^" in text:
         hint = "; write powers as x**2"
@@ -270,7 +270,8 @@ class _Reader:
             raise self.fail(f"{name} is a constant, not a function", node)
         if not args:
             raise self.fail(f"{name}() needs at least one argument", node)
-        self.notes.append((ast.get_source_segment(self.text, node) or name, f"the function {sp.latex(sp.Symbol(name))} applied"))
+        applied_to = ", ".join(sp.latex(a) for a in args)
+        self.notes.append((ast.get_source_segment(self.text, node) or name, f"the function {sp.latex(sp.Symbol(name))} applied to {applied_to}"))
         return function(name)(*args)
 
     def bound_symbol(self, node: ast.expr, what: str) -> sp.Symbol:

@@ -33,6 +33,7 @@ _PRIME = re.compile(r"[\w})]'")  # s', \hat{v}': a prime, when no quote opens a 
 _QUOTE = re.compile(r"(^|[^\w}')])['\"]")
 
 
+
 def detect_syntax(text: str, notation: Notation | None = None) -> Literal["python", "latex"]:
     r"""Which reader ``syntax="auto"`` uses for ``text``.
 
