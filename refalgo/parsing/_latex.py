@@ -289,6 +289,8 @@ class Parser:
             return handler(self)
         if t.kind == "end":
             raise self.fail("the expression ends too early")
+        if t.text in ("}", ")", "]"):
+            raise self.fail(f"expected an expression before {t.text}")
         if t.kind == "cmd":
             raise self.fail(f"unknown or unsupported LaTeX command {t.text}; the accepted notation is listed "
                             "in the documentation of refalgo.parsing")

@@ -362,7 +362,7 @@ class NameParser(Parser):
             self.i += length
             return self.transpose(base, name, start.pos)
         n = self.notation
-        latin = isinstance(name, NameRef) and len(name.base) == 1 and not name.bold
+        latin = isinstance(name, NameRef) and len(name.base) == 1 and not name.bold and name.name != "e"
         if self.survey or not latin or "T" in n.scalars or self.usage.values["T"] > 0:
             self.i += length
             return self.b.power(base, symbol("T"), start.pos)

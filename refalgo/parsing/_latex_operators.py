@@ -329,6 +329,7 @@ class OperatorParser(CommandParser):
         return m.det() if isinstance(m, sp.MatrixBase) else sp.Determinant(m)
 
     def named_operator(self, name: str, t: Token) -> Any:
+        t = Token(t.kind, f"{t.text}{{{name}}}", t.pos)
         if name in ("tr", "Tr", "trace"):
             m = self.matrix_argument(t)
             self.note(t.pos, f"the trace of {sp.latex(m)}")
