@@ -1,13 +1,21 @@
 """Alignment: RLHF's reward model, the KL-regularized optimum and direct preference optimization.
 
-The public names are re-exported here: Bradley–Terry (:mod:`.preference`), the
-KL-regularized optimum (:mod:`.kl_regularized`), the DPO losses (:mod:`.dpo`) and the toy
-softmax experiment (:mod:`.toy`).
+The public names are re-exported here: Bradley–Terry, the reward-model loss and the
+preference metrics (:mod:`.preference`), the KL-regularized optimum
+(:mod:`.kl_regularized`), the DPO losses (:mod:`.dpo`) and the toy softmax experiment
+(:mod:`.toy`). Their machinery lives in :mod:`._engine`.
 """
 
-from .dpo import DPOLoss, PreferenceMetrics, dpo_gradients, dpo_loss, dpo_loss_symbolic, preference_metrics
+from .dpo import DPOLoss, dpo_gradients, dpo_loss, dpo_loss_symbolic
 from .kl_regularized import kl_objective, kl_objective_symbolic, kl_optimum, kl_optimum_symbolic
-from .preference import bradley_terry, bradley_terry_symbolic, reward_model_loss, reward_model_loss_symbolic
+from .preference import (
+    PreferenceMetrics,
+    bradley_terry,
+    bradley_terry_symbolic,
+    preference_metrics,
+    reward_model_loss,
+    reward_model_loss_symbolic,
+)
 from .toy import ToyRun, bt_preference_weights, sample_preference_weights, toy_dpo_loss, train_toy_dpo
 
 __all__ = [

@@ -46,12 +46,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DPOLoss",
-    "PreferenceMetrics",
     "derivations",
     "dpo_gradients",
     "dpo_loss",
     "dpo_loss_symbolic",
-    "preference_metrics",
 ]
 
 REFERENCES = (
@@ -74,15 +72,6 @@ class DPOLoss(NamedTuple):
     losses: NDArray[Any]
     chosen_rewards: NDArray[Any]
     rejected_rewards: NDArray[Any]
-
-
-class PreferenceMetrics(NamedTuple):
-    """The batch metrics logged during preference training (means over the batch)."""
-
-    accuracy: float
-    margin: float
-    chosen: float
-    rejected: float
 
 
 def _check_options(eps: Any, loss_type: object) -> str:
@@ -119,12 +108,8 @@ def dpo_loss_symbolic(
     policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps
         The four sequence log-probabilities of one pair: exact numbers ≤ 0 (ints,
         Fractions, ``"p/q"`` or decimal strings, SymPy numbers), or SymPy symbols.
-    beta
-        :math:`\beta > 0`, exact.
-    label_smoothing
-        :math:`\varepsilon \in [0, 1/2)`, exact; 0 for IPO.
-    loss_type, reference_free
-        As in :func:`dpo_loss`.
+    beta, label_smoothing, loss_type, reference_free
+        As in :func:`dpo_loss`, β and ε exact.
 
     Returns
     -------
@@ -202,20 +187,15 @@ def dpo_loss(
 
     Parameters
     ----------
-    policy_chosen_logps, policy_rejected_logps
-        :math:`\log\pi_\theta(y_w\mid x)`, :math:`\log\pi_\theta(y_l\mid x)`: 1-D arrays of
-        finite numbers ≤ 0, one entry per pair.
-    reference_chosen_logps, reference_rejected_logps
-        :math:`\log\pi_\text{ref}(y_w\mid x)`, :math:`\log\pi_\text{ref}(y_l\mid x)`, same shape.
+    policy_chosen_logps, policy_rejected_logps, reference_chosen_logps, reference_rejected_logps
+        :math:`\log\pi_\theta(y_w)`, :math:`\log\pi_\theta(y_l)`, :math:`\log\pi_\text{ref}(y_w)`,
+        :math:`\log\pi_\text{ref}(y_l)`: 1-D arrays of finite numbers ≤ 0, one entry per pair.
     beta
         :math:`\beta > 0`, the KL coefficient (for IPO, the regularization τ).
     label_smoothing
-        :math:`\varepsilon \in [0, 0.5)`, the assumed rate of flipped labels (cDPO,
-        robust DPO); must be 0 for IPO.
-    loss_type
-        ``"sigmoid"`` (DPO, cDPO), ``"ipo"`` or ``"robust"``.
-    reference_free
-        Use :math:`h = \log\pi_\theta(y_w) - \log\pi_\theta(y_l)` (no reference in the loss).
+        :math:`\varepsilon \in [0, 0.5)`, the rate of flipped labels (cDPO, robust DPO); 0 for IPO.
+    loss_type, reference_free
+        ``"sigmoid"`` (DPO, cDPO), ``"ipo"`` or ``"robust"``; whether :math:`h` leaves out the reference.
 
     Returns
     -------
@@ -224,11 +204,10 @@ def dpo_loss(
 
     Raises
     ------
-    TypeError
-        Non-numeric arrays or a non-boolean ``reference_free``.
-    ValueError
-        Ragged, non-1-D or differing shapes; NaN, inf or positive log-probabilities;
-        β ≤ 0; ε outside [0, 0.5) or nonzero with IPO; an unknown ``loss_type``.
+    TypeError, ValueError
+        Non-numeric arrays or a non-boolean ``reference_free`` (TypeError); ragged,
+        non-1-D or differing shapes, NaN, inf or positive log-probabilities, β ≤ 0, ε
+        outside [0, 0.5) or nonzero with IPO, an unknown ``loss_type`` (ValueError).
 
     References
     ----------
@@ -279,9 +258,8 @@ def dpo_gradients(
     Returns
     -------
     d_chosen, d_rejected
-        :math:`\partial\mathcal{L}_i/\partial\log\pi_\theta(y_{w,i})` and
-        :math:`\partial\mathcal{L}_i/\partial\log\pi_\theta(y_{l,i})`; always
-        ``d_rejected == -d_chosen``. Chain them with :math:`\nabla_\theta\log\pi_\theta`.
+        :math:`\partial\mathcal{L}_i/\partial\log\pi_\theta(y_{w,i})` and its negative,
+        :math:`\partial\mathcal{L}_i/\partial\log\pi_\theta(y_{l,i})`.
 
     Raises
     ------
@@ -309,44 +287,6 @@ def dpo_gradients(
         dh = -b * (expit(-z) + eps / (1 - 2 * eps))  # robust DPO
     d = np.asarray(dh, dtype=h.dtype)
     return d, -d  # ∂h/∂log π_θ(y_w) = 1, ∂h/∂log π_θ(y_l) = −1
-
-
-def preference_metrics(chosen_rewards: ArrayLike, rejected_rewards: ArrayLike) -> PreferenceMetrics:
-    r"""Reward accuracy, mean margin and mean rewards of a batch — the numbers logged while training.
-
-    :math:`\hat r_w` is ``chosen_rewards``, :math:`\hat r_l` is ``rejected_rewards``; these
-    are TRL's ``rewards/accuracies``, ``rewards/margins``, ``rewards/chosen`` and
-    ``rewards/rejected``.
-
-    Parameters
-    ----------
-    chosen_rewards, rejected_rewards
-        Implicit rewards per pair (from :func:`dpo_loss`), finite 1-D arrays of the same shape.
-
-    Returns
-    -------
-    PreferenceMetrics
-        ``accuracy`` = fraction of pairs with :math:`\hat r_w > \hat r_l` (a tie counts as
-        wrong), ``margin`` = mean of :math:`\hat r_w - \hat r_l`, ``chosen`` and
-        ``rejected`` = the mean rewards.
-
-    Raises
-    ------
-    TypeError, ValueError
-        Non-numeric, non-finite, empty or mismatched arrays.
-
-    References
-    ----------
-    The DPO reference code's ``rewards_train/*`` metrics; TRL's ``DPOTrainer`` logs.
-
-    Examples
-    --------
-    >>> preference_metrics([0.5, -0.25, 0.0, 1.0], [0.25, 0.5, 0.0, 0.0])
-    PreferenceMetrics(accuracy=0.5, margin=0.125, chosen=0.3125, rejected=0.1875)
-    """
-    w = as_array(chosen_rewards, "chosen_rewards", ndim=1)
-    lo = as_array(rejected_rewards, "rejected_rewards", shape=w.shape)
-    return PreferenceMetrics(float(np.mean(w > lo)), float(np.mean(w - lo)), float(np.mean(w)), float(np.mean(lo)))
 
 
 # ---------------------------------------------------------------- derivations

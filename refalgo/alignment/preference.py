@@ -1,4 +1,4 @@
-r"""The Bradley–Terry preference model and the reward-model loss of RLHF.
+r"""The Bradley–Terry preference model, the reward-model loss of RLHF and its batch metrics.
 
 RLHF's second stage fits a reward :math:`r(x, y)` to human comparisons: for a prompt
 :math:`x`, a labeller saw two responses and preferred :math:`y_w` ("chosen") to
@@ -12,14 +12,15 @@ InstructGPT's (Ouyang et al. 2022, eq. 1) for one comparison:
 
 * ``reward_chosen[i]`` is :math:`r(x_i, y_{w,i})`, ``reward_rejected[i]`` is
   :math:`r(x_i, y_{l,i})`: scalars or 1-D arrays of the same shape;
-* losses are per comparison (no mean is taken), in nats;
+* losses are per comparison (no mean is taken), in nats; the metrics of
+  :func:`preference_metrics` are means over the batch, a tie counting as wrong;
 * only reward *differences* for the same prompt enter, so :math:`r \mapsto r + f(x)`
   changes nothing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -36,9 +37,11 @@ if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
 __all__ = [
+    "PreferenceMetrics",
     "bradley_terry",
     "bradley_terry_symbolic",
     "derivations",
+    "preference_metrics",
     "reward_model_loss",
     "reward_model_loss_symbolic",
 ]
@@ -49,6 +52,15 @@ REFERENCES = (
     "R. Rafailov et al., Direct Preference Optimization: Your Language Model is Secretly a Reward Model, "
     "NeurIPS 2023, eqs. (1)–(2).",
 )
+
+
+class PreferenceMetrics(NamedTuple):
+    """The batch metrics logged during preference training (means over the batch)."""
+
+    accuracy: float
+    margin: float
+    chosen: float
+    rejected: float
 
 
 # ---------------------------------------------------------------- symbolic twins
@@ -197,6 +209,45 @@ def reward_model_loss(reward_chosen: ArrayLike, reward_rejected: ArrayLike) -> N
     rw, rl = _rewards(reward_chosen, reward_rejected)
     margin = rw - rl  # r(x, y_w) − r(x, y_l)
     return np.asarray(np.logaddexp(0.0, -margin), dtype=np.float64)  # (2) −log σ(m) = log(1 + e^{−m})
+
+
+def preference_metrics(chosen_rewards: ArrayLike, rejected_rewards: ArrayLike) -> PreferenceMetrics:
+    r"""Reward accuracy, mean margin and mean rewards of a batch — the numbers logged while training.
+
+    :math:`\hat r_w` is ``chosen_rewards``, :math:`\hat r_l` is ``rejected_rewards``; with
+    DPO's implicit rewards these are TRL's ``rewards/accuracies``, ``rewards/margins``,
+    ``rewards/chosen`` and ``rewards/rejected``.
+
+    Parameters
+    ----------
+    chosen_rewards, rejected_rewards
+        Rewards per pair — a reward model's, or DPO's implicit rewards from
+        :func:`~refalgo.alignment.dpo_loss` — finite 1-D arrays of the same shape.
+
+    Returns
+    -------
+    PreferenceMetrics
+        ``accuracy`` = fraction of pairs with :math:`\hat r_w > \hat r_l` (a tie counts as
+        wrong), ``margin`` = mean of :math:`\hat r_w - \hat r_l`, ``chosen`` and
+        ``rejected`` = the mean rewards.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Non-numeric, non-finite, empty or mismatched arrays.
+
+    References
+    ----------
+    The DPO reference code's ``rewards_train/*`` metrics; TRL's ``DPOTrainer`` logs.
+
+    Examples
+    --------
+    >>> preference_metrics([0.5, -0.25, 0.0, 1.0], [0.25, 0.5, 0.0, 0.0])
+    PreferenceMetrics(accuracy=0.5, margin=0.125, chosen=0.3125, rejected=0.1875)
+    """
+    w = as_array(chosen_rewards, "chosen_rewards", ndim=1)
+    lo = as_array(rejected_rewards, "rejected_rewards", shape=w.shape)
+    return PreferenceMetrics(float(np.mean(w > lo)), float(np.mean(w - lo)), float(np.mean(w)), float(np.mean(lo)))
 
 
 # ---------------------------------------------------------------- derivations

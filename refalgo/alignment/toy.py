@@ -36,8 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, log_softmax
 
 from .._validate import as_array, as_count, as_positive, probability_rows
-from ..optim import adam_init, adam_step
-from ._engine.descent import smoothness_step
+from ._engine.descent import descend, smoothness_step
 
 __all__ = [
     "ToyRun",
@@ -287,16 +286,7 @@ def train_toy_dpo(
     if rate is None:
         rate = 0.05 if optimizer == "adam" else smoothness_step(w, b)
     log_q = np.log(q)
-    theta, state = log_q.copy(), adam_init(log_q)  # start at the reference
-    losses, rewards = [], []
-    for step in range(n_steps + 1):
-        loss, grad = _loss_and_gradient(theta, log_q, w, b)
-        losses.append(loss)
-        rewards.append(b * (log_softmax(theta, axis=1) - log_q))  # implicit reward β log π_θ/π_ref
-        if step == n_steps:
-            break
-        if optimizer == "adam":
-            theta, state = adam_step(theta, grad, state, lr=rate)
-        else:
-            theta = theta - rate * grad
-    return ToyRun(np.exp(log_softmax(theta, axis=1)), theta, np.array(losses), np.array(rewards))
+    thetas, losses = descend(lambda theta: _loss_and_gradient(theta, log_q, w, b), log_q.copy(),  # start at π_ref
+                             steps=n_steps, optimizer=optimizer, lr=rate)
+    implicit_rewards = b * (log_softmax(thetas, axis=2) - log_q)  # β log π_θ/π_ref after each step
+    return ToyRun(np.exp(log_softmax(thetas[-1], axis=1)), thetas[-1], losses, implicit_rewards)

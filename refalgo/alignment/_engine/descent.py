@@ -1,9 +1,15 @@
-r"""The toy DPO experiment's step size for gradient descent, from a bound on the loss's curvature."""
+r"""The toy DPO experiment's optimizer loop and its gradient-descent step size."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
+
+from ...optim import adam_init, adam_step
+
+LossAndGradient = Callable[[NDArray[np.float64]], tuple[float, NDArray[np.float64]]]
 
 
 def smoothness_step(weights: NDArray[np.float64], beta: float) -> float:
@@ -23,3 +29,32 @@ def smoothness_step(weights: NDArray[np.float64], beta: float) -> float:
     """
     degree = float(np.max(np.sum(weights + np.swapaxes(weights, 1, 2), axis=2)))
     return 2 * weights.shape[0] / (beta**2 * max(degree, np.finfo(np.float64).tiny))
+
+
+def descend(
+    loss_and_gradient: LossAndGradient, theta: NDArray[np.float64], *, steps: int, optimizer: str, lr: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``steps`` Adam (PyTorch's defaults) or gradient-descent steps from ``theta``.
+
+    Returns the logits before and after every step, shape ``(steps + 1, *theta.shape)``,
+    and the loss at each of them, shape ``(steps + 1,)``. Nothing is validated here.
+
+    Examples
+    --------
+    >>> thetas, losses = descend(lambda t: (float(t @ t), 2 * t), np.array([1.0]), steps=2, optimizer="gd", lr=0.25)
+    >>> thetas.ravel().tolist(), losses.tolist()
+    ([1.0, 0.5, 0.25], [1.0, 0.25, 0.0625])
+    """
+    state = adam_init(theta)
+    thetas, losses = [theta], []
+    for step in range(steps + 1):
+        loss, grad = loss_and_gradient(theta)
+        losses.append(loss)
+        if step == steps:
+            break
+        if optimizer == "adam":
+            theta, state = adam_step(theta, grad, state, lr=lr)
+        else:
+            theta = theta - lr * grad
+        thetas.append(theta)
+    return np.array(thetas), np.array(losses)
