@@ -92,11 +92,15 @@ class Concept:
 
 
 def chapter_modules() -> Iterator[Any]:
-    """Import and yield every module of the ``refalgo`` package (chapters included)."""
+    """Import and yield every public module of the ``refalgo`` package (chapters included).
+
+    Modules with a private part in their name are left out, and so is everything under
+    a private package such as ``refalgo/<area>/_engine/`` (its kernels may need numba).
+    """
     import refalgo
 
     for info in pkgutil.walk_packages(refalgo.__path__, prefix="refalgo."):
-        if info.name.split(".")[-1].startswith("_") or info.name == "refalgo.testing":
+        if any(part.startswith("_") for part in info.name.split(".")[1:]) or info.name == "refalgo.testing":
             continue
         yield importlib.import_module(info.name)
 

@@ -64,3 +64,10 @@ def test_public_object_has_docstring_and_api_page(qualname: str, obj: object) ->
     home = f"{obj.__module__}.{obj.__qualname__}"  # type: ignore[attr-defined]
     candidates = {qualname, home, qualname.rsplit(".", 1)[0], obj.__module__}  # type: ignore[attr-defined]
     assert candidates & documented, f"{qualname} appears on no API page (add `::: {home}`)"
+
+
+def test_chapter_modules_leave_out_private_packages() -> None:
+    """Engine packages (``refalgo/<area>/_engine/``) are machinery: not chapters, and their kernels may need numba."""
+    names = [m.__name__ for m in chapter_modules()]
+    assert "refalgo.optim.adam" in names
+    assert not [n for n in names if any(part.startswith("_") for part in n.split(".")[1:])]
