@@ -141,3 +141,25 @@ def test_inplace_fast_path_matches_torch(kind: str, dtype: type, fused: bool, rt
         opt.step()
     assert s.step == 30 and p.dtype == dtype
     _close(p, tp.detach().numpy(), rtol=rtol)
+
+
+@pytest.mark.parametrize("kind", ["adam", "adamw"])
+@pytest.mark.parametrize("inplace", [False, True], ids=["functional", "in-place"])
+def test_amsgrad_from_a_fresh_state_matches_torch(kind: str, inplace: bool) -> None:
+    """torch.optim.Adam(amsgrad=True) creates max_exp_avg_sq at its first step; so do refalgo's steps on adam_init(params)."""
+    rng = np.random.default_rng(13)
+    p0 = rng.normal(size=8)
+    grads = _gradients(300, 8, seed=17)
+    kw = dict(lr=1e-2, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1, amsgrad=True)
+    p, s = p0.copy(), adam_init(p0)  # no running maximum in the state
+    assert s.max_exp_avg_sq is None
+    if inplace:
+        step_ = adam_step_inplace if kind == "adam" else adamw_step_inplace
+        for g in grads:
+            s = step_(p, g, s, **kw)  # type: ignore[arg-type]
+    else:
+        step = adam_step if kind == "adam" else adamw_step
+        for g in grads:
+            p, s = step(p, g, s, **kw)  # type: ignore[arg-type]
+    assert s.max_exp_avg_sq is not None
+    _close(p, _torch_run(kind, p0, grads, torch.float64, **kw)[-1], rtol=1e-12)
