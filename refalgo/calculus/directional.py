@@ -1,65 +1,58 @@
 r"""Directional and partial derivatives (方向导数, 偏导数).
 
-The **directional derivative** of a scalar function :math:`f` at a point :math:`P_0`
-along a nonzero direction :math:`v` is a number: the rate of change of :math:`f` per
-unit of distance travelled from :math:`P_0` along :math:`v`,
-
-.. math:: D_u f(P_0) = \lim_{h \to 0} \frac{f(P_0 + h\,u) - f(P_0)}{h},
-          \qquad u = \frac{v}{\lVert v \rVert}.
-
-The **partial derivatives** are the directional derivatives along the coordinate axes,
-one per variable; as functions of the point they are the partial derivative functions.
-Stacked into a vector they form the gradient (:mod:`refalgo.calculus.gradient_vector`);
-for a differentiable :math:`f`, :math:`D_u f = \nabla f \cdot u`, as :func:`derivations`
-verifies.
+The directional derivative of :math:`f` at :math:`P_0` along a nonzero :math:`v` is the
+rate of change of :math:`f` per unit of distance along :math:`v`, (1) below; the partial
+derivatives are the directional derivatives along the coordinate axes, (5).
 
 Conventions
 -----------
-* The direction is always **normalized** (Stewart, *Calculus*, §14.6). Texts that do
-  not normalize get :math:`\nabla f \cdot v`, which scales with :math:`\lVert v \rVert`.
-* The limit is **two-sided**; where the one-sided limits differ, ``f`` has no
-  directional derivative there and the symbolic twin raises ``ValueError``.
-* Points and directions are 1-D, one entry per variable, in the order of
-  ``variables`` (symbolic) or of the array ``f`` takes (numeric).
+* The direction is normalized (Stewart, *Calculus*, §14.6); texts that do not normalize
+  get :math:`\nabla f \cdot v`, which scales with :math:`\lVert v \rVert`.
+* The limit is two-sided; where the one-sided limits differ, the symbolic twin raises.
+* Points and directions are 1-D, one entry per variable, in the order of ``variables``
+  (symbolic) or of the array ``f`` takes (numeric); ``index`` counts from 0.
 
-Twins
------
-The symbolic twin takes the limit of the difference quotient (``sympy.limit``); it
-uses no differentiation rule. The numeric twin differences along the line
-:math:`P_0 + t\,u`: central differences (error :math:`O(h^2)` plus rounding) or the
-complex step (error :math:`O(h^2)` with :math:`h = 10^{-20}`, no subtractive
-cancellation).
+Equations
+---------
+Each line of the twins is tagged with the equation it implements.
+
+.. math:: D_u f(P_0) = \lim_{h \to 0} \frac{f(P_0 + h\,u) - f(P_0)}{h} \qquad (1)
+
+.. math:: u = v / \lVert v \rVert \qquad (2)
+
+.. math:: D_u f \approx \frac{g(h) - g(-h)}{2h}, \quad g(t) = f(P_0 + t\,u),
+          \quad h = \varepsilon^{1/3} \max(1, \lVert P_0 \rVert_\infty) \qquad (3)
+
+.. math:: D_u f \approx \operatorname{Im} g(\mathrm{i}\,h) / h, \quad h = 10^{-20} \qquad (4)
+
+.. math:: \partial f / \partial x_i = D_{e_i} f \qquad (5)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import sympy as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike
 
+from .._exact import ExactNumbers, exact_vector
 from .._validate import as_array
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
 from ..registry import Concept
-from ._common import (
+from ._engine.differences import (
     CENTRAL_SCALE,
     COMPLEX_STEP,
-    TOLERANCE,
     Method,
-    as_callable,
-    as_floats,
+    ScalarFunction,
     check_callable,
-    check_expression,
     check_method,
     complex_value,
-    example_inputs,
-    exact_at,
-    exact_vector,
     value_at,
 )
+from ._engine.examples import DIFFERENCE_TOLERANCE, as_callable, example_inputs
+from ._engine.expressions import check_expression, exact_at
 
 __all__ = [
     "derivations",
@@ -70,19 +63,14 @@ __all__ = [
 ]
 
 
-def _norm(direction: list[sp.Expr]) -> sp.Expr:
-    """The exact Euclidean norm of a direction, or a ValueError if it is zero."""
-    norm = sp.sqrt(sum((d**2 for d in direction), sp.Integer(0)))
-    if norm.is_zero:
-        raise ValueError(f"direction: expected a nonzero vector; got {direction}")
-    return norm
-
-
 # ---------------------------------------------------------------------- symbolic twins
 def directional_derivative_symbolic(
-    f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[Any], direction: Sequence[Any]
+    f: sp.Expr, variables: Sequence[sp.Symbol], point: ExactNumbers, direction: ExactNumbers
 ) -> sp.Expr:
     r"""Exact directional derivative of ``f`` at ``point`` along ``direction``, from the limit definition.
+
+    :math:`P_0` is ``point``, :math:`v` is ``direction``. The limit is taken by
+    ``sympy.limit`` from both sides, with no differentiation rule.
 
     Parameters
     ----------
@@ -91,15 +79,15 @@ def directional_derivative_symbolic(
     variables
         The distinct symbols of ``f``, in order.
     point
-        :math:`P_0`, one exact number per variable (ints, floats, decimal strings,
-        fractions or SymPy numbers; floats enter exactly as ``sp.Rational(x)``).
+        :math:`P_0`, one exact number per variable (int, float at its binary value,
+        Fraction, ``"p/q"`` or decimal string, SymPy number; list, tuple or array).
     direction
         :math:`v`, nonzero, one entry per variable; it is normalized.
 
     Returns
     -------
     sympy.Expr
-        :math:`D_u f(P_0)` with :math:`u = v/\lVert v \rVert`, exact.
+        :math:`D_u f(P_0)`, exact.
 
     Raises
     ------
@@ -107,19 +95,8 @@ def directional_derivative_symbolic(
         If ``f``, ``variables`` or an entry of ``point``/``direction`` has the wrong type.
     ValueError
         If lengths differ from ``variables``, ``direction`` is zero, ``f`` is not finite
-        and real at ``point``, the two-sided limit does not exist (``f`` has no
-        directional derivative there), or ``f`` contains a ``Piecewise``.
-
-    Notes
-    -----
-    With :math:`g(s) = f(P_0 + s\,v)` and :math:`h = s \lVert v \rVert`,
-
-    .. math:: D_u f(P_0) = \lim_{h \to 0} \frac{f(P_0 + h u) - f(P_0)}{h}
-              = \frac{1}{\lVert v \rVert} \lim_{s \to 0} \frac{g(s) - g(0)}{s},
-
-    the second form keeping square roots of :math:`\lVert v \rVert` out of the limit.
-    The limit is taken by ``sympy.limit`` from both sides; no derivative rule is
-    used, so this is independent of :func:`gradient_symbolic`.
+        and real at ``point``, the two-sided limit does not exist, or ``f`` contains a
+        ``Piecewise``.
 
     References
     ----------
@@ -127,35 +104,34 @@ def directional_derivative_symbolic(
 
     Examples
     --------
-    The worked example of the notes: :math:`f = x^2 + y^2` at (1, 2).
-
-    >>> import sympy as sp
     >>> x, y = sp.symbols("x y", real=True)
     >>> directional_derivative_symbolic(x**2 + y**2, [x, y], [1, 2], [3, 4])
     22/5
-    >>> directional_derivative_symbolic(x**2 + y**2, [x, y], [1, 2], [1, 0])
-    2
     """
     f, xs = check_expression(f, variables)
     if f.has(sp.Piecewise):
         raise ValueError("f: Piecewise expressions are not supported; sympy.limit would take the branch at the point itself")
-    p = exact_vector(point, "point", len(xs))
-    v = exact_vector(direction, "direction", len(xs))
-    norm = _norm(v)
+    p = exact_vector(point, "point", length=len(xs))
+    v = exact_vector(direction, "direction", length=len(xs))
+    norm = sp.sqrt(sp.Add(*(d**2 for d in v)))  # (2) ‖v‖
+    if norm.is_zero:
+        raise ValueError(f"direction: expected a nonzero vector; got {v}")
     where = f"point {tuple(p)}"
     f0 = f.xreplace(dict(zip(xs, p)))
     exact_at(f0, "the value f(point)", where)
     s = sp.Dummy("s", real=True)
-    g = f.xreplace({x: pi + s * vi for x, pi, vi in zip(xs, p, v)})
+    g = f.xreplace({x: pi + s * vi for x, pi, vi in zip(xs, p, v)})  # g(s) = f(P0 + s v), h = s‖v‖
     try:
-        slope = sp.limit((g - f0) / s, s, 0, dir="+-") if g.has(s) else sp.Integer(0)
+        slope = sp.limit((g - f0) / s, s, 0, dir="+-") if g.has(s) else sp.Integer(0)  # (1)
     except ValueError as exc:
         raise ValueError(f"f: has no directional derivative at {where} along {tuple(v)}: {exc}") from None
     return exact_at(slope / norm, "the directional derivative", f"{where} along {tuple(v)}")
 
 
-def partial_derivative_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[Any], index: int) -> sp.Expr:
-    r"""Exact partial derivative :math:`\partial f/\partial x_i` at ``point``: the directional derivative along axis ``index``.
+def partial_derivative_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: ExactNumbers, index: int) -> sp.Expr:
+    r"""Exact partial derivative :math:`\partial f/\partial x_i` at ``point``, from the limit along axis ``index``.
+
+    :math:`P_0` is ``point``, :math:`i` is ``index``.
 
     Parameters
     ----------
@@ -171,18 +147,13 @@ def partial_derivative_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], poin
     Returns
     -------
     sympy.Expr
-        :math:`D_{e_i} f(P_0)`, from the limit definition along the unit vector :math:`e_i`.
+        :math:`D_{e_i} f(P_0)`.
 
     Raises
     ------
-    TypeError
-        If ``index`` is not an int, or as :func:`directional_derivative_symbolic`.
-    ValueError
-        If ``index`` is out of range, or as :func:`directional_derivative_symbolic`.
-
-    Notes
-    -----
-    :math:`\partial f/\partial x_i (P_0) = \lim_{h\to 0} (f(P_0 + h e_i) - f(P_0))/h`.
+    TypeError, ValueError
+        For an ``index`` that is not an int in :math:`[0, n)`, or as
+        :func:`directional_derivative_symbolic`.
 
     References
     ----------
@@ -190,17 +161,16 @@ def partial_derivative_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], poin
 
     Examples
     --------
-    >>> import sympy as sp
     >>> x, y = sp.symbols("x y", real=True)
     >>> partial_derivative_symbolic(x**2 * y, [x, y], [3, 2], 0)
     12
     """
     _, xs = check_expression(f, variables)
-    axis = _axis(index, len(xs))
-    return directional_derivative_symbolic(f, xs, point, axis)
+    return directional_derivative_symbolic(f, xs, point, _axis(index, len(xs)))  # (5)
 
 
-def _axis(index: Any, n: int) -> list[int]:
+def _axis(index: object, n: int) -> list[int]:
+    """The unit vector :math:`e_i` of length ``n``, or an error naming ``index``."""
     if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)):
         raise TypeError(f"index: expected an int; got {index!r}")
     if not 0 <= int(index) < n:
@@ -209,35 +179,24 @@ def _axis(index: Any, n: int) -> list[int]:
 
 
 # ---------------------------------------------------------------------- numeric twins
-def _point_and_unit(point: Any, direction: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    p = as_array(point, "point", ndim=1)
-    v = as_array(direction, "direction", ndim=1)
-    if v.shape != p.shape:
-        raise ValueError(f"direction: expected shape {p.shape}, the shape of point; got shape {v.shape}")
-    top = np.max(np.abs(v))
-    if top == 0:
-        raise ValueError(f"direction: expected a nonzero vector; got {v}")
-    w = v / top  # rescaled first, so that tiny or huge directions neither underflow nor overflow
-    return p, w / np.linalg.norm(w)
-
-
-def directional_derivative(
-    f: Callable[..., Any], point: Any, direction: Any, *, method: Method = "central"
-) -> float:
+def directional_derivative(f: ScalarFunction, point: ArrayLike, direction: ArrayLike, *, method: Method = "central") -> float:
     r"""Numeric directional derivative of ``f`` at ``point`` along ``direction`` (normalized).
+
+    :math:`P_0` is ``point``, :math:`v` is ``direction``. Two calls of ``f`` along the
+    line :math:`P_0 + t u` (one complex call), whatever the dimension; the gradient is
+    not formed.
 
     Parameters
     ----------
     f
-        A function taking a 1-D float array and returning a real number; complex-safe
-        for ``method="complex"`` (see :func:`gradient`).
+        A function of a 1-D float array returning a real number; complex-safe for
+        ``method="complex"``.
     point
         :math:`P_0`, shape ``(n,)``, finite.
     direction
-        :math:`v`, shape ``(n,)``, finite and nonzero; it is normalized to
-        :math:`u = v/\lVert v \rVert`.
+        :math:`v`, shape ``(n,)``, finite and nonzero; it is normalized.
     method
-        ``"central"`` (default) or ``"complex"``.
+        ``"central"`` (default) or ``"complex"`` (complex step).
 
     Returns
     -------
@@ -247,54 +206,47 @@ def directional_derivative(
     Raises
     ------
     TypeError, ValueError
-        As :func:`gradient`; ValueError also when ``direction`` is zero or its shape
-        differs from ``point``'s.
-
-    Notes
-    -----
-    The difference quotient of the limit definition along the line
-    :math:`g(t) = f(P_0 + t\,u)`, two calls whatever :math:`n`:
-
-    .. math:: D_u f \approx \frac{g(h) - g(-h)}{2h}, \quad h = \varepsilon^{1/3} \max(1, \lVert P_0 \rVert_\infty),
-              \qquad\text{or}\qquad D_u f \approx \frac{\operatorname{Im} g(\mathrm{i}\,h)}{h}, \quad h = 10^{-20},
-
-    with the errors stated in :func:`gradient` (central: :math:`\tfrac{h^2}{6}|g'''| +
-    O(\varepsilon |f|/h)`; complex step: rounding only). It does not go through the
-    gradient, so :math:`D_u f = \nabla f \cdot u` is a check, not an identity of the code.
+        As :func:`refalgo.calculus.gradient`; ValueError also when ``direction`` is zero
+        or its shape differs from ``point``'s.
 
     References
     ----------
-    J. Stewart, *Calculus: Early Transcendentals*, 8th ed., §14.6. J. Nocedal and
-    S. J. Wright, *Numerical Optimization*, 2nd ed., §8.1. J. R. R. A. Martins et al.,
-    ACM TOMS 29(3), 2003.
+    J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., §8.1. J. R. R. A.
+    Martins et al., "The complex-step derivative approximation", ACM TOMS 29(3), 2003.
 
     Examples
     --------
-    >>> f = lambda p: p[0] ** 2 + p[1] ** 2
-    >>> round(directional_derivative(f, [1.0, 2.0], [3.0, 4.0]), 8)
-    4.4
-    >>> directional_derivative(f, [1.0, 2.0], [1.0, 0.0], method="complex")
+    >>> directional_derivative(lambda p: p[0] ** 2 + p[1] ** 2, [1.0, 2.0], [1.0, 0.0], method="complex")
     2.0
     """
     check_callable(f)
     check_method(method)
-    p, u = _point_and_unit(point, direction)
+    p = as_array(point, "point", ndim=1)
+    v = as_array(direction, "direction", ndim=1)
+    if v.shape != p.shape:
+        raise ValueError(f"direction: expected shape {p.shape}, the shape of point; got shape {v.shape}")
+    if not np.any(v):
+        raise ValueError(f"direction: expected a nonzero vector; got {v}")
+    w = v / np.max(np.abs(v))  # rescaled first, so that tiny or huge directions neither underflow nor overflow
+    u = w / np.linalg.norm(w)  # (2) u = v / ‖v‖
     value_at(f, p, "point")
     if method == "complex":
-        return complex_value(f, p + 1j * COMPLEX_STEP * u, "point + ih·u") / COMPLEX_STEP
-    h = CENTRAL_SCALE * max(1.0, float(np.max(np.abs(p))))
+        return complex_value(f, p + 1j * COMPLEX_STEP * u, "point + ih·u") / COMPLEX_STEP  # (4) Im g(ih) / h
+    h = CENTRAL_SCALE * max(1.0, float(np.max(np.abs(p))))  # (3) h = ε^{1/3} max(1, ‖P0‖∞)
     ahead, behind = value_at(f, p + h * u, "point + h·u"), value_at(f, p - h * u, "point - h·u")
-    return float((ahead - behind) / (2 * h))
+    return float((ahead - behind) / (2 * h))  # (3) (g(h) − g(−h)) / 2h
 
 
-def partial_derivative(f: Callable[..., Any], x: Any, index: int, *, method: Method = "central") -> float:
-    r"""Numeric partial derivative :math:`\partial f / \partial x_i` at ``x``: the directional derivative along axis ``index``.
+def partial_derivative(f: ScalarFunction, point: ArrayLike, index: int, *, method: Method = "central") -> float:
+    r"""Numeric partial derivative :math:`\partial f / \partial x_i` at ``point``: the directional derivative along axis ``index``.
+
+    :math:`i` is ``index``.
 
     Parameters
     ----------
     f
-        A function taking a 1-D float array and returning a real number.
-    x
+        A function of a 1-D float array returning a real number.
+    point
         The point, shape ``(n,)``, finite.
     index
         :math:`i`, 0-based position of the variable.
@@ -304,18 +256,13 @@ def partial_derivative(f: Callable[..., Any], x: Any, index: int, *, method: Met
     Returns
     -------
     float
-        :math:`\partial f/\partial x_i (x)`.
+        :math:`\partial f/\partial x_i` at ``point``.
 
     Raises
     ------
     TypeError, ValueError
         As :func:`directional_derivative`, and for an ``index`` that is not an int in
         :math:`[0, n)`.
-
-    Notes
-    -----
-    :math:`\partial f/\partial x_i = D_{e_i} f`, computed by :func:`directional_derivative`
-    along :math:`e_i`.
 
     References
     ----------
@@ -326,8 +273,9 @@ def partial_derivative(f: Callable[..., Any], x: Any, index: int, *, method: Met
     >>> partial_derivative(lambda p: p[0] ** 2 * p[1], [3.0, 2.0], 0, method="complex")
     12.0
     """
-    p = as_array(x, "x", ndim=1)
-    return directional_derivative(f, p, np.array(_axis(index, p.size), dtype=np.float64), method=method)
+    p = as_array(point, "point", ndim=1)
+    e = np.array(_axis(index, p.size), dtype=np.float64)
+    return directional_derivative(f, p, e, method=method)  # (5) ∂f/∂x_i = D_{e_i} f
 
 
 # ---------------------------------------------------------------------- derivations
@@ -354,19 +302,12 @@ def _limit_is_gradient_formula() -> Derivation:
 
 
 def derivations() -> tuple[Derivation, ...]:
-    r"""The verified derivation of this module: the limit definition equals the gradient formula.
+    r"""The verified derivation of this module: the limit definition equals :math:`\nabla f \cdot v/\lVert v \rVert`.
 
     Returns
     -------
     tuple of Derivation
-        One chain: :math:`\lim_{h\to0}(f(P_0 + h u) - f(P_0))/h = \nabla f \cdot v/\lVert v\rVert`
-        for any differentiable :math:`f(x, y)` (checked with random smooth functions).
-
-    Notes
-    -----
-    The chain rule turns the limit, the derivative at 0 of :math:`g(t) = f(P_0 + t u)`,
-    into :math:`u_1 f_x + u_2 f_y`. The steepest-ascent derivations are in
-    :func:`refalgo.calculus.gradient_vector.derivations`.
+        One chain, for any differentiable :math:`f(x, y)` (checked with random smooth functions).
 
     References
     ----------
@@ -386,9 +327,9 @@ CONCEPTS = (
         name="directional-derivative",
         area="calculus",
         symbolic=lambda ex: directional_derivative_symbolic(ex["f"], ex["variables"], ex["point"], ex["direction"]),
-        numeric=lambda ex: directional_derivative(as_callable(ex), as_floats(ex["point"]), as_floats(ex["direction"])),
+        numeric=lambda ex: directional_derivative(as_callable(ex), ex["point"], ex["direction"]),
         inputs=example_inputs,
-        tolerance=TOLERANCE,
+        tolerance=DIFFERENCE_TOLERANCE,
         references=("J. Stewart, Calculus: Early Transcendentals, 8th ed., §14.6", "J. Nocedal and S. J. Wright, Numerical Optimization, 2nd ed., §8.1"),
         page="calculus/directional-derivative.md",
     ),

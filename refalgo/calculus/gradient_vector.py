@@ -1,58 +1,59 @@
 r"""The gradient and the direction of steepest ascent (梯度, 最速上升方向).
 
-The **gradient** :math:`\nabla f` of a scalar function stacks its partial derivatives
-(:mod:`refalgo.calculus.directional`) into a vector. For a differentiable :math:`f`,
-every directional derivative is :math:`D_u f = \nabla f \cdot u`, so the largest one is
-:math:`\lVert \nabla f \rVert`, reached along :math:`u = \nabla f / \lVert \nabla f \rVert`
-(steepest ascent), and along the direction at angle :math:`\theta` from the gradient the
-rate is :math:`\lVert \nabla f \rVert \cos\theta`.
+The gradient :math:`\nabla f` stacks the partial derivatives of :math:`f` into a vector.
+For a differentiable :math:`f`, :math:`D_u f = \nabla f \cdot u`, so the largest rate of
+change is :math:`\lVert \nabla f \rVert`, along :math:`\nabla f / \lVert \nabla f \rVert`.
 
 Conventions
 -----------
 * Points are 1-D, one entry per variable, in the order of ``variables`` (symbolic) or
   of the array ``f`` takes (numeric).
-* Gradients are returned as a column ``sympy.Matrix`` (symbolic) or a 1-D array
-  (numeric); the steepest-ascent direction likewise, as a unit vector.
+* Gradients and directions are a column ``sympy.Matrix`` (symbolic) or a 1-D array
+  (numeric).
 * At a critical point (:math:`\nabla f = 0`) there is no direction of steepest ascent;
   both twins raise ``ValueError``.
 
-Twins
------
-The symbolic gradient differentiates by SymPy's rules. The numeric twin uses central
-differences (error :math:`O(h^2)` plus rounding) or the complex step (error
-:math:`O(h^2)` with :math:`h = 10^{-20}`, no subtractive cancellation), one coordinate
-at a time.
+Equations
+---------
+Each line of the twins is tagged with the equation it implements.
+
+.. math:: \nabla f = (\partial f/\partial x_1, \dots, \partial f/\partial x_n)^\top \qquad (1)
+
+.. math:: \partial_i f \approx \frac{f(x + h_i e_i) - f(x - h_i e_i)}{2 h_i},
+          \quad h_i = \varepsilon^{1/3} \max(1, |x_i|) \qquad (2)
+
+.. math:: \partial_i f \approx \operatorname{Im} f(x + \mathrm{i}\,h\,e_i) / h, \quad h = 10^{-20} \qquad (3)
+
+.. math:: \max_{\lVert u \rVert = 1} D_u f = \lVert \nabla f \rVert
+          \text{ at } u = \nabla f / \lVert \nabla f \rVert \qquad (4)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
+from .._exact import ExactNumbers, exact_vector
 from .._validate import as_array
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
 from ..registry import Concept
-from ._common import (
-    CENTRAL_SCALE,
+from ._engine.differences import (
     COMPLEX_STEP,
-    TOLERANCE,
     Method,
-    as_callable,
-    as_floats,
+    ScalarFunction,
+    central_steps,
     check_callable,
-    check_expression,
     check_method,
     complex_value,
-    example_inputs,
-    exact_at,
-    exact_vector,
     value_at,
 )
+from ._engine.examples import DIFFERENCE_TOLERANCE, as_callable, example_inputs
+from ._engine.expressions import check_expression, exact_at
 
 __all__ = [
     "SteepestAscent",
@@ -65,40 +66,43 @@ __all__ = [
 
 
 class SteepestAscent(NamedTuple):
-    """The direction of steepest ascent of ``f`` at a point and the rate along it.
+    r"""The direction of steepest ascent of ``f`` at a point and the rate along it.
 
     Attributes
     ----------
     direction
-        The unit vector :math:`\\nabla f / \\lVert \\nabla f \\rVert` (a column
-        ``sympy.Matrix`` from the symbolic twin, a 1-D array from the numeric one).
+        The unit vector :math:`\nabla f / \lVert \nabla f \rVert`: a column
+        ``sympy.Matrix`` (symbolic twin) or a 1-D float array (numeric twin).
     rate
-        :math:`\\lVert \\nabla f \\rVert`, the largest directional derivative.
+        :math:`\lVert \nabla f \rVert`, the largest directional derivative: a
+        ``sympy.Expr`` or a float.
     """
 
-    direction: Any
-    rate: Any
+    direction: sp.Matrix | NDArray[np.float64]
+    rate: sp.Expr | float
 
 
 # ---------------------------------------------------------------------- symbolic twins
-def gradient_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[Any] | None = None) -> sp.Matrix:
-    r"""Exact gradient of ``f``: the partial derivative functions, or their values at ``point``.
+def gradient_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: ExactNumbers | None = None) -> sp.Matrix:
+    r"""Exact gradient of ``f`` by differentiation rules: the partial derivative functions, or their values at ``point``.
+
+    :math:`x_1, \dots, x_n` are ``variables``, :math:`P_0` is ``point``.
 
     Parameters
     ----------
     f
         A scalar SymPy expression in ``variables``.
     variables
-        The distinct symbols :math:`x_1, \dots, x_n` of ``f``, in order.
+        The distinct symbols of ``f``, in order.
     point
-        Optional point :math:`P_0` (ints, floats, decimal strings, fractions or SymPy
-        numbers; floats enter exactly as ``sp.Rational(x)``). Without it the result is
-        a function of ``variables``.
+        Optional :math:`P_0`, one exact number per variable (int, float at its binary
+        value, Fraction, ``"p/q"`` or decimal string, SymPy number). Without it the
+        result is a function of ``variables``.
 
     Returns
     -------
     sympy.Matrix
-        The column :math:`\nabla f = (\partial f/\partial x_1, \dots, \partial f/\partial x_n)^\top`.
+        The column :math:`\nabla f`, shape ``(n, 1)``.
 
     Raises
     ------
@@ -107,14 +111,7 @@ def gradient_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequenc
         entry of ``point`` not a number.
     ValueError
         If ``f`` has symbols outside ``variables``, ``point`` has the wrong length or a
-        non-finite entry, or ``f`` or a partial derivative is not finite and real at ``point``.
-
-    Notes
-    -----
-    Each partial is SymPy's derivative rule applied to ``f``; the value at
-    :math:`P_0` is then substituted. The partial derivative
-    :math:`\partial f/\partial x_i (P_0)` is the directional derivative along the
-    :math:`i`-th axis.
+        non-finite entry, or ``f`` or a partial derivative is not finite and real there.
 
     References
     ----------
@@ -122,26 +119,25 @@ def gradient_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequenc
 
     Examples
     --------
-    >>> import sympy as sp
     >>> x, y = sp.symbols("x y", real=True)
-    >>> gradient_symbolic(x**2 + y**2, [x, y]).T
-    Matrix([[2*x, 2*y]])
     >>> gradient_symbolic(x**2 + y**2, [x, y], [1, 2]).T
     Matrix([[2, 4]])
     """
     f, xs = check_expression(f, variables)
-    partials = [sp.diff(f, v) for v in xs]
+    partials = [sp.diff(f, v) for v in xs]  # (1)
     if point is None:
         return sp.Matrix(partials)
-    p = exact_vector(point, "point", len(xs))
+    p = exact_vector(point, "point", length=len(xs))
     at = dict(zip(xs, p))
     where = f"point {tuple(p)}"
     exact_at(f.xreplace(at), "the value f(point)", where)
     return sp.Matrix([exact_at(d.xreplace(at), f"∂f/∂{v}", where) for d, v in zip(partials, xs)])
 
 
-def steepest_ascent_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[Any]) -> SteepestAscent:
+def steepest_ascent_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: ExactNumbers) -> SteepestAscent:
     r"""Exact direction of steepest ascent of ``f`` at ``point`` and its rate :math:`\lVert\nabla f\rVert`.
+
+    :math:`P_0` is ``point``.
 
     Parameters
     ----------
@@ -161,13 +157,7 @@ def steepest_ascent_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: 
     Raises
     ------
     TypeError, ValueError
-        As :func:`gradient_symbolic`; ValueError also when :math:`\nabla f(P_0) = 0`
-        (a critical point has no direction of steepest ascent).
-
-    Notes
-    -----
-    By Cauchy–Schwarz, :math:`D_u f = \nabla f \cdot u \le \lVert \nabla f \rVert` for
-    every unit :math:`u`, with equality only at :math:`u = \nabla f / \lVert \nabla f \rVert`.
+        As :func:`gradient_symbolic`; ValueError also when :math:`\nabla f(P_0) = 0`.
 
     References
     ----------
@@ -175,44 +165,40 @@ def steepest_ascent_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: 
 
     Examples
     --------
-    >>> import sympy as sp
     >>> x, y = sp.symbols("x y", real=True)
     >>> best = steepest_ascent_symbolic(x**2 + y**2, [x, y], [1, 2])
     >>> best.rate, best.direction.T
     (2*sqrt(5), Matrix([[sqrt(5)/5, 2*sqrt(5)/5]]))
     """
     g = gradient_symbolic(f, variables, point)
-    rate = sp.sqrt(sum((gi**2 for gi in g), sp.Integer(0)))
+    rate = sp.sqrt(sp.Add(*(gi**2 for gi in g)))  # (4) ‖∇f‖
     if rate == 0:
         raise ValueError(f"point: ∇f is zero at {tuple(point)}, a critical point with no direction of steepest ascent")
-    return SteepestAscent(g / rate, rate)
+    return SteepestAscent(g / rate, rate)  # (4) u = ∇f / ‖∇f‖
 
 
 # ---------------------------------------------------------------------- numeric twins
-def _central_steps(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Steps :math:`h_i = \\varepsilon^{1/3} \\max(1, |x_i|)`, rounded so that ``x + h`` is exact."""
-    h = CENTRAL_SCALE * np.maximum(1.0, np.abs(x))
-    return (x + h) - x
+def gradient(f: ScalarFunction, point: ArrayLike, *, method: Method = "central") -> NDArray[np.float64]:
+    r"""Numeric gradient of a scalar function ``f`` at ``point`` by finite differences.
 
-
-def gradient(f: Callable[..., Any], x: Any, *, method: Method = "central") -> NDArray[np.float64]:
-    r"""Numeric gradient of a scalar function ``f`` at ``x`` by finite differences.
+    :math:`x` is ``point``. Central differences cost :math:`2n` calls and are accurate to
+    about :math:`10^{-10}` relative to the scale of :math:`f`; the complex step costs
+    :math:`n` complex calls and is accurate to rounding, but needs ``f`` real-analytic
+    and written for complex input (no ``abs``, ``float()``, comparisons on values).
 
     Parameters
     ----------
     f
-        A function taking a 1-D float array of length :math:`n` and returning a real
-        number. With ``method="complex"`` it must also accept a complex array and
-        compute in complex arithmetic (no ``abs``, ``float()``, comparisons on values).
-    x
-        The point :math:`P_0`, shape ``(n,)``, finite.
+        A function of a 1-D float array of length :math:`n` returning a real number.
+    point
+        :math:`x`, shape ``(n,)``, finite.
     method
         ``"central"`` (default, any ``f``) or ``"complex"`` (complex step).
 
     Returns
     -------
     numpy.ndarray
-        :math:`\nabla f(P_0)`, shape ``(n,)``.
+        :math:`\nabla f(x)`, shape ``(n,)``.
 
     Raises
     ------
@@ -220,69 +206,45 @@ def gradient(f: Callable[..., Any], x: Any, *, method: Method = "central") -> ND
         If ``f`` is not callable, returns something that is not a number, or (complex
         step) does not accept complex input or discards its imaginary part.
     ValueError
-        If ``x`` is not a finite 1-D array, ``method`` is unknown, ``f`` returns a
-        non-scalar, or ``f`` is not finite at ``x`` or at a perturbed point.
-
-    Notes
-    -----
-    Central differences, with :math:`e_i` the :math:`i`-th axis and :math:`\varepsilon`
-    the float64 machine epsilon:
-
-    .. math:: \partial_i f \approx \frac{f(x + h_i e_i) - f(x - h_i e_i)}{2 h_i},
-              \qquad h_i = \varepsilon^{1/3} \max(1, |x_i|),
-
-    with error :math:`\tfrac{h_i^2}{6} |\partial_i^3 f| + O(\varepsilon |f| / h_i)`:
-    truncation plus rounding, balanced by :math:`h \propto \varepsilon^{1/3}`, so about
-    :math:`10^{-10}` relative to the scale of :math:`f`. The step is rounded so that
-    :math:`x + h_i` is exactly representable. Cost: :math:`2n` calls.
-
-    Complex step, with :math:`h = 10^{-20}`:
-
-    .. math:: \partial_i f \approx \frac{\operatorname{Im} f(x + \mathrm{i}\,h\,e_i)}{h},
-
-    with truncation error :math:`\tfrac{h^2}{6} |\partial_i^3 f|` (negligible) and no
-    difference of nearly equal numbers, so the result is accurate to a few units of
-    rounding in :math:`\partial_i f` itself. It needs ``f`` real-analytic and coded
-    for complex input. Cost: :math:`n` complex calls.
+        If ``point`` is not a finite 1-D array, ``method`` is unknown, ``f`` returns a
+        non-scalar, or ``f`` is not finite at ``point`` or at a perturbed point.
 
     References
     ----------
-    J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., §8.1.
-    W. Squire and G. Trapp, "Using complex variables to estimate derivatives of real
-    functions", SIAM Review 40(1), 1998. J. R. R. A. Martins, P. Sturdza and J. J.
-    Alonso, "The complex-step derivative approximation", ACM TOMS 29(3), 2003.
+    J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., §8.1. W. Squire and
+    G. Trapp, SIAM Review 40(1), 1998. J. R. R. A. Martins et al., ACM TOMS 29(3), 2003.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> f = lambda p: p[0] ** 2 + p[1] ** 2
-    >>> np.round(gradient(f, [1.0, 2.0]), 8)
-    array([2., 4.])
-    >>> gradient(f, [1.0, 2.0], method="complex")
+    >>> gradient(lambda p: p[0] ** 2 + p[1] ** 2, [1.0, 2.0], method="complex")
     array([2., 4.])
     """
     check_callable(f)
     check_method(method)
-    p = as_array(x, "x", ndim=1)
-    value_at(f, p, "x")
+    x = as_array(point, "point", ndim=1)
+    value_at(f, x, "point")
+    axes = np.eye(x.size)
     if method == "complex":
-        z = p + 1j * COMPLEX_STEP * np.eye(p.size)
-        return np.array([complex_value(f, z[i], f"x + ih·e_{i}") for i in range(p.size)]) / COMPLEX_STEP
-    h = _central_steps(p)
-    shifts = np.diag(h)
-    plus = np.array([value_at(f, p + shifts[i], f"x + h·e_{i}") for i in range(p.size)], dtype=np.float64)
-    minus = np.array([value_at(f, p - shifts[i], f"x - h·e_{i}") for i in range(p.size)], dtype=np.float64)
-    return (plus - minus) / (2 * h)
+        parts = [complex_value(f, x + 1j * COMPLEX_STEP * e, f"point + ih·e_{i}") for i, e in enumerate(axes)]
+        return np.array(parts) / COMPLEX_STEP  # (3) Im f(x + ih e_i) / h
+    h = central_steps(x)  # (2) h_i = ε^{1/3} max(1, |x_i|)
+    plus = np.array([value_at(f, x + h[i] * e, f"point + h·e_{i}") for i, e in enumerate(axes)], dtype=np.float64)
+    minus = np.array([value_at(f, x - h[i] * e, f"point - h·e_{i}") for i, e in enumerate(axes)], dtype=np.float64)
+    return (plus - minus) / (2 * h)  # (2) (f(x + h_i e_i) − f(x − h_i e_i)) / 2h_i
 
 
-def steepest_ascent(f: Callable[..., Any], x: Any, *, method: Method = "central") -> SteepestAscent:
-    r"""Numeric direction of steepest ascent of ``f`` at ``x`` and its rate :math:`\lVert \nabla f \rVert`.
+def steepest_ascent(f: ScalarFunction, point: ArrayLike, *, method: Method = "central") -> SteepestAscent:
+    r"""Numeric direction of steepest ascent of ``f`` at ``point`` and its rate :math:`\lVert \nabla f \rVert`.
+
+    Near a critical point the direction is only as good as the gradient's relative
+    accuracy (with central differences, meaningless once :math:`\lVert\nabla f\rVert`
+    is near :math:`10^{-10}`).
 
     Parameters
     ----------
     f
-        A function taking a 1-D float array and returning a real number.
-    x
+        A function of a 1-D float array returning a real number.
+    point
         The point, shape ``(n,)``, finite.
     method
         ``"central"`` (default) or ``"complex"``, as in :func:`gradient`.
@@ -297,30 +259,21 @@ def steepest_ascent(f: Callable[..., Any], x: Any, *, method: Method = "central"
     TypeError, ValueError
         As :func:`gradient`; ValueError also when the numeric gradient is exactly zero.
 
-    Notes
-    -----
-    :math:`\max_{\lVert u \rVert = 1} \nabla f \cdot u = \lVert \nabla f \rVert` at
-    :math:`u = \nabla f/\lVert \nabla f \rVert` (Cauchy–Schwarz). Near a critical point the
-    direction is only as good as the gradient's relative accuracy: with central
-    differences, meaningless once :math:`\lVert\nabla f\rVert` is near the
-    :math:`10^{-10}` error scale.
-
     References
     ----------
     J. Stewart, *Calculus: Early Transcendentals*, 8th ed., §14.6, Theorem 15.
 
     Examples
     --------
-    >>> import numpy as np
     >>> best = steepest_ascent(lambda p: p[0] ** 2 + p[1] ** 2, [1.0, 2.0], method="complex")
     >>> best.direction * np.sqrt(5), round(best.rate**2, 10)
     (array([1., 2.]), 20.0)
     """
-    g = gradient(f, x, method=method)
-    rate = float(np.linalg.norm(g))
+    g = gradient(f, point, method=method)
+    rate = float(np.linalg.norm(g))  # (4) ‖∇f‖
     if rate == 0:
-        raise ValueError(f"x: the gradient is zero at {np.asarray(x)}, a critical point with no direction of steepest ascent")
-    return SteepestAscent(g / rate, rate)
+        raise ValueError(f"point: the gradient is zero at {np.asarray(point)}, a critical point with no direction of steepest ascent")
+    return SteepestAscent(g / rate, rate)  # (4) u = ∇f / ‖∇f‖
 
 
 # ---------------------------------------------------------------------- derivations
@@ -374,15 +327,9 @@ def derivations() -> tuple[Derivation, ...]:
     Returns
     -------
     tuple of Derivation
-        (1) :math:`\lVert\nabla f\rVert^2 - (\nabla f\cdot u)^2` is a square for unit
-        :math:`u`; (2) :math:`\nabla f\cdot \nabla f/\lVert\nabla f\rVert = \lVert\nabla f\rVert`;
-        (3) :math:`D_{u(\theta)} f = \lVert\nabla f\rVert \cos(\theta - \varphi)`.
-
-    Notes
-    -----
-    (1) and (2) together: :math:`\max_{\lVert u\rVert = 1} D_u f = \lVert \nabla f \rVert`,
-    reached at :math:`u = \nabla f / \lVert \nabla f \rVert`. That :math:`D_u f = \nabla f \cdot u`
-    is :func:`refalgo.calculus.directional.derivations`.
+        :math:`\lVert\nabla f\rVert^2 - (\nabla f\cdot u)^2` is a square for unit
+        :math:`u`; the bound is reached at :math:`u = \nabla f/\lVert\nabla f\rVert`;
+        :math:`D_{u(\theta)} f = \lVert\nabla f\rVert \cos(\theta - \varphi)`.
 
     References
     ----------
@@ -402,9 +349,9 @@ CONCEPTS = (
         name="gradient",
         area="calculus",
         symbolic=lambda ex: list(gradient_symbolic(ex["f"], ex["variables"], ex["point"])),
-        numeric=lambda ex: gradient(as_callable(ex), as_floats(ex["point"])),
+        numeric=lambda ex: gradient(as_callable(ex), ex["point"]),
         inputs=example_inputs,
-        tolerance=TOLERANCE,
+        tolerance=DIFFERENCE_TOLERANCE,
         references=("J. Stewart, Calculus: Early Transcendentals, 8th ed., §14.3 and §14.6", "J. Nocedal and S. J. Wright, Numerical Optimization, 2nd ed., §8.1"),
         page="calculus/directional-derivative.md",
     ),

@@ -1,64 +1,38 @@
 r"""Quadratic forms and completing the square (多元二次多项式, 二次型, 配方).
 
-A quadratic polynomial in $n$ variables,
-
-$$
-f(x) = \sum_{i,j} a_{ij} x_i x_j + \sum_k b_k x_k + c = x^\top A x + b^\top x + c,
-$$
-
-with $A \ne 0$. Only the symmetric part $(A + A^\top)/2$ of the coefficient
-matrix matters ($x^\top A x$ is a scalar, so it equals its transpose
-$x^\top A^\top x$); both twins symmetrize first. When $2 A x^* + b = 0$ has a
-solution, completing the square gives
-
-$$
-f(x) = (x - x^*)^\top A (x - x^*) + f(x^*), \qquad
-x^* = -\tfrac12 A^{-1} b,\quad f(x^*) = c - \tfrac14 b^\top A^{-1} b
-\text{ (A invertible)},
-$$
-
-and the signs of the eigenvalues of $A$ decide what $x^*$ is.
-
-Classification
---------------
-``kind`` is one of four words, decided by the inertia of $A$ (how many
-eigenvalues are positive, negative, zero) and by whether $b$ lies in the range
-of $A$ (exactly when a stationary point exists):
-
-| $A$ is | $b$ | `kind` | stationary points |
-|---|---|---|---|
-| positive definite | any | `minimum` | one, the unique minimizer |
-| negative definite | any | `maximum` | one, the unique maximizer |
-| indefinite, invertible | any | `saddle` | one, neither minimum nor maximum |
-| positive semidefinite | in range(A) | `minimum` | an affine set, every point a minimizer |
-| negative semidefinite | in range(A) | `maximum` | an affine set, every point a maximizer |
-| indefinite, singular | in range(A) | `saddle` | an affine set of saddle points |
-| singular (any sign) | not in range(A) | `unbounded` | none |
-
-``unbounded`` means there is no stationary point; then $f$ is unbounded both
-above and below (along a null vector $d$ of $A$ with $b^\top d \ne 0$,
-$f(t d) = t\, b^\top d + c$). A ``saddle`` is unbounded both ways too, but has
-stationary points. ``definiteness`` carries the finer word (``"positive semidefinite"``…).
+$f(x) = x^\top A x + b^\top x + c$ with $A \ne 0$. Both twins replace $A$ by its
+symmetric part, complete the square about a stationary point where one exists, and
+classify $f$ by the inertia of $A$ (how many eigenvalues are positive, negative, zero)
+and by whether $b$ lies in the range of $A$: ``kind`` is ``"minimum"``, ``"maximum"``,
+``"saddle"`` (stationary points exist) or ``"unbounded"`` (none; then $f$ is unbounded
+above and below). The page's table lists every case.
 
 Conventions
 -----------
 * Where the stationary points form an affine set, ``point`` is the one of least
-  Euclidean norm and ``directions`` is a basis of the null space of $A$: the set is
-  ``point + span(directions)`` and $f$ equals ``value`` on all of it. When
-  $A$ is invertible ``directions`` has no columns.
-* Vectors are columns (``sympy.Matrix`` of shape ``(n, 1)``) in the symbolic twin and
-  1-D arrays in the numeric twin; ``directions`` is ``(n, k)`` in both.
-* Boyd & Vandenberghe (*Convex Optimization*, A.5.4) write $\tfrac12 x^\top P x + q^\top x + r$;
-  their $P$ is our $2A$ and their minimizer $-P^{-1} q$ is our $x^*$.
+  Euclidean norm and ``directions`` a basis of the null space of $A$: the set is
+  ``point + span(directions)``, and $f$ equals ``value`` on all of it.
+* Vectors are columns ``(n, 1)`` (symbolic twin) or 1-D arrays (numeric twin);
+  ``directions`` is ``(n, k)`` in both.
+* No ½ in front: Boyd & Vandenberghe (*Convex Optimization*, A.5.4) write
+  $\tfrac12 x^\top P x + q^\top x + r$; their $P$ is our $2A$.
 
-Twins
------
-The symbolic twin decides the inertia exactly from the signs of the coefficients of the
-characteristic polynomial (Descartes' rule of signs is exact for a polynomial whose
-roots are all real, as a symmetric matrix's are) and solves with ``DomainMatrix`` over
-the rationals (or a field of rational functions of the symbols). The numeric twin uses
-``numpy.linalg.eigh`` (inertia, null space and pseudo-inverse) with the tolerances documented on
-`quadratic_extremum`.
+Equations
+---------
+Each line of the twins is tagged with the equation it implements; $N$ is a basis of the
+null space of $S$.
+
+$$S = \tfrac12 (A + A^\top) \qquad (1)$$
+
+$$(n_+, n_-, n_0) = \text{the numbers of positive, negative and zero eigenvalues of } S \qquad (2)$$
+
+$$\text{a stationary point exists} \iff b \in \operatorname{range}(S) \iff N^\top b = 0 \qquad (3)$$
+
+$$x^* = \operatorname*{arg\,min} \{\lVert x \rVert : 2 S x + b = 0\} = -\tfrac12 S^{+} b \qquad (4)$$
+
+$$f(x^*) = x^{*\top} S x^* + b^\top x^* + c = c + \tfrac12 b^\top x^* \qquad (5)$$
+
+$$f(x) = (x - x^*)^\top S (x - x^*) + f(x^*) \qquad (6)$$
 """
 
 from __future__ import annotations
@@ -69,16 +43,22 @@ from typing import Any, Literal
 
 import numpy as np
 import sympy as sp
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from .._validate import as_array, as_real
+from .._exact import ExactNumber, ExactNumbers, exact, exact_matrix, exact_vector
+from .._validate import as_array, as_real, as_symbols
+from ..assumptions import Assumptions
+from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
-from ._quadratic_exact import check_variables, exact_entry, exact_matrix, exact_vector, in_range, inertia, null_basis, solve
+from ._engine.exact_linalg import in_range, inertia, null_basis, require_real, solve
+from ._engine.examples import QUADRATIC_TOLERANCE, quadratic_examples
+from ._engine.forms import bilinear, symmetric_matrix
 
 __all__ = [
     "CompletedSquare",
     "QuadraticExtremum",
     "QuadraticExtremumSymbolic",
+    "derivations",
     "quadratic_extremum",
     "quadratic_extremum_symbolic",
 ]
@@ -99,15 +79,23 @@ def _definiteness(positive: int, negative: int, n: int) -> Definiteness:
     return "indefinite"
 
 
-def _kind(definiteness: Definiteness, stationary: bool) -> Kind:
-    """The ``kind`` of the classification table from the definiteness and whether b ∈ range(A)."""
-    if not stationary:
-        return "unbounded"
+def _kind(definiteness: Definiteness) -> Kind:
+    """The ``kind`` of a quadratic with stationary points, from its definiteness."""
     if definiteness.startswith("positive"):
         return "minimum"
     if definiteness.startswith("negative"):
         return "maximum"
     return "saddle"
+
+
+def _size(shape: tuple[int, ...]) -> int:
+    """``n`` for a square ``(n, n)`` shape, or an error naming ``A``."""
+    if shape[0] != shape[1]:
+        raise ValueError(f"A: expected a square matrix; got shape {shape}")
+    return shape[0]
+
+
+_NOT_QUADRATIC = "A: the symmetric part (A + Aᵀ)/2 is zero, so f is not quadratic"
 
 
 # ---------------------------------------------------------------------- symbolic twin
@@ -118,20 +106,19 @@ class QuadraticExtremumSymbolic:
     Attributes
     ----------
     kind
-        ``"minimum"``, ``"maximum"``, ``"saddle"`` or ``"unbounded"`` (see the module's table).
+        ``"minimum"``, ``"maximum"``, ``"saddle"`` or ``"unbounded"``.
     definiteness
         ``"positive definite"``, ``"negative definite"``, ``"indefinite"``,
         ``"positive semidefinite"`` or ``"negative semidefinite"``.
     point
-        The stationary point $x^*$ (``(n, 1)`` matrix) of least norm; ``None`` if unbounded.
+        $x^*$, the least-norm stationary point (``(n, 1)`` matrix); ``None`` if unbounded.
     value
         $f(x^*)$, the value on every stationary point; ``None`` if unbounded.
     directions
-        ``(n, k)`` matrix whose columns span the null space of $A$; the stationary
-        points are ``point + span(directions)``.
+        ``(n, k)`` matrix whose columns span the null space of $A$.
     completed
-        $(x - x^*)^\top A (x - x^*) + f(x^*)$ in ``variables``, with ``A``
-        symmetrized; ``None`` if unbounded.
+        $(x - x^*)^\top A (x - x^*) + f(x^*)$ in ``variables``, ``A`` symmetrized;
+        ``None`` if unbounded.
     variables
         The symbols ``completed`` is written in.
     """
@@ -146,19 +133,20 @@ class QuadraticExtremumSymbolic:
 
 
 def quadratic_extremum_symbolic(
-    A: Any, b: Any, c: Any, *, variables: Sequence[sp.Symbol] | None = None
+    A: ExactNumbers, b: ExactNumbers, c: ExactNumber, *, variables: Sequence[sp.Symbol] | None = None
 ) -> QuadraticExtremumSymbolic:
     r"""Classify $f(x) = x^\top A x + b^\top x + c$ exactly and complete the square.
+
+    The inertia comes from the signs of the coefficients of $\det(\lambda I - S)$
+    (Descartes' rule, exact for a symmetric matrix), the solve from ``DomainMatrix``.
 
     Parameters
     ----------
     A
-        ``(n, n)`` coefficients: a ``sympy.Matrix`` or nested lists of integers,
-        fractions, floats, decimal or ratio strings (``"0.1"``, ``"1/3"``) or real
-        SymPy expressions (floats, Python's or SymPy's, are taken as their exact
-        binary values). Symmetrized as $(A + A^\top)/2$; must not be zero then.
+        ``(n, n)`` coefficients: exact numbers (int, float at its binary value, Fraction,
+        ``"p/q"`` or decimal string) or real SymPy expressions, nested or as an array.
     b
-        ``n`` linear coefficients (list or ``(n, 1)`` matrix).
+        ``n`` linear coefficients (list, array or ``(n, 1)`` matrix).
     c
         Constant term.
     variables
@@ -167,23 +155,14 @@ def quadratic_extremum_symbolic(
     Returns
     -------
     QuadraticExtremumSymbolic
-        ``kind``, ``definiteness``, ``point``, ``value``, ``directions``, ``completed``.
 
     Raises
     ------
     TypeError
         Non-numeric entries (``None``, booleans, complex numbers).
     ValueError
-        Empty or non-square ``A``, ``A + Aᵀ = 0``, ``b`` of the wrong length,
-        infinite or non-real entries, strings that are not decimals or ratios, or a sign the symbols' assumptions do not decide.
-
-    Notes
-    -----
-    The inertia of the symmetric part $A$ comes from the signs of the
-    coefficients $p_k$ of $\det(\lambda I - A)$; $b$ lies in the range
-    of $A$ iff $N^\top b = 0$ for a null-space basis $N$; then the
-    least-norm stationary point solves $(A + N N^\top)\, x^* = -b/2$ (the extra term
-    forces $N^\top x^* = 0$) and $f(x^*)$ is $f$ evaluated there.
+        Non-square ``A``, zero symmetric part, ``b`` of the wrong length, infinite or
+        non-real entries, or a sign the symbols' assumptions do not decide.
 
     References
     ----------
@@ -192,41 +171,46 @@ def quadratic_extremum_symbolic(
 
     Examples
     --------
-    >>> r = quadratic_extremum_symbolic([[1, 0], [0, 2]], [-2, 4], 1)
-    >>> r.kind, list(r.point), r.value
-    ('minimum', [1, -1], -2)
-    >>> r.completed
+    >>> quadratic_extremum_symbolic([[1, 0], [0, 2]], [-2, 4], 1).completed
     (x_1 - 1)**2 + 2*(x_2 + 1)**2 - 2
     """
-    A0 = exact_matrix(A)
-    n = A0.shape[0]
-    bv = exact_vector(b, n)
-    cv = exact_entry(c, "c")
-    xs = check_variables(variables) if variables is not None else sp.symbols(f"x_1:{n + 1}", real=True)
-    if len(xs) != n:
-        raise ValueError(f"variables: expected {n} symbols to match A ({n}×{n}); got {len(xs)}")
-    S = ((A0 + A0.T) / 2).applyfunc(sp.cancel)
-    if all(e.is_zero for e in S):
-        raise ValueError("A: the symmetric part (A + Aᵀ)/2 is zero, so f is not quadratic")
-    positive, negative, zero = inertia(S)
+    S, bv, cv, xs = _exact_inputs(A, b, c, variables)
+    n = S.shape[0]
+    positive, negative, zero = inertia(S)  # (2)
     definiteness = _definiteness(positive, negative, n)
     N = null_basis(S, zero)
-    stationary = in_range(N.T * bv)
-    if not stationary:
-        return QuadraticExtremumSymbolic("unbounded", definiteness, None, None, N, None, tuple(xs))
-    point = solve(S + N * N.T, -bv / 2)
-    value = sp.factor(sp.cancel((point.T * S * point)[0, 0] + (bv.T * point)[0, 0] + cv))
+    if not in_range(N.T * bv):  # (3) Nᵀb ≠ 0
+        return QuadraticExtremumSymbolic("unbounded", definiteness, None, None, N, None, xs)
+    point = solve(S + N * N.T, -bv / 2)  # (4) (S + NNᵀ) x* = −b/2 forces Nᵀx* = 0
+    value = sp.factor(sp.cancel((point.T * S * point)[0, 0] + (bv.T * point)[0, 0] + cv))  # (5)
     d = sp.Matrix(xs) - point
     squares = [S[i, i] * d[i] ** 2 for i in range(n)]
     cross = [2 * S[i, j] * (d[i] * d[j]) for i in range(n) for j in range(i + 1, n)]
-    completed = sp.Add(*squares, *cross, value)
-    return QuadraticExtremumSymbolic(_kind(definiteness, True), definiteness, point, value, N, completed, tuple(xs))
+    completed = sp.Add(*squares, *cross, value)  # (6)
+    return QuadraticExtremumSymbolic(_kind(definiteness), definiteness, point, value, N, completed, xs)
+
+
+def _exact_inputs(
+    A: ExactNumbers, b: ExactNumbers, c: ExactNumber, variables: Sequence[sp.Symbol] | None
+) -> tuple[sp.Matrix, sp.Matrix, sp.Expr, tuple[sp.Symbol, ...]]:
+    """The symmetric part of ``A``, ``b`` as a column, ``c`` and the symbols, all checked."""
+    M = exact_matrix(A, "A", symbolic=True)
+    n = _size(M.shape)
+    bv = sp.Matrix(exact_vector(b, "b", length=n, symbolic=True))
+    cv = exact(c, "c", symbolic=True)
+    for values, name in ((M, "A"), (list(bv), "b"), (cv, "c")):
+        require_real(values, name)
+    xs = as_symbols(variables, length=n) if variables is not None else sp.symbols(f"x_1:{n + 1}", real=True)
+    S = ((M + M.T) / 2).applyfunc(sp.cancel)  # (1)
+    if all(e.is_zero for e in S):
+        raise ValueError(_NOT_QUADRATIC)
+    return S, bv, cv, tuple(xs)
 
 
 # ---------------------------------------------------------------------- numeric twin
 @dataclass(frozen=True)
 class CompletedSquare:
-    r"""The completed square $g(x) = (x - x^*)^\top A (x - x^*) + f^*$, callable.
+    r"""The completed square $g(x) = (x - x^*)^\top A (x - x^*) + f^*$, callable on ``(..., n)`` arrays.
 
     Attributes
     ----------
@@ -236,22 +220,19 @@ class CompletedSquare:
         $x^*$, shape ``(n,)``.
     offset
         $f^* = f(x^*)$.
-
-    Calling it on an array of shape ``(..., n)`` returns $g$ of shape ``(...)``,
-    equal to the original $f$ up to rounding.
     """
 
     matrix: NDArray[np.float64]
     center: NDArray[np.float64]
     offset: float
 
-    def __call__(self, x: Any) -> NDArray[np.float64]:
+    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
         n = self.center.shape[0]
         arr = as_array(x, "x")
         if arr.shape[-1] != n:
             raise ValueError(f"x: expected shape (..., {n}); got shape {arr.shape}")
         d = arr - self.center
-        return np.asarray(np.einsum("...i,ij,...j->...", d, self.matrix, d) + self.offset)
+        return np.asarray(np.einsum("...i,ij,...j->...", d, self.matrix, d) + self.offset)  # (6)
 
 
 @dataclass(frozen=True)
@@ -260,9 +241,7 @@ class QuadraticExtremum:
 
     Attributes
     ----------
-    kind
-        ``"minimum"``, ``"maximum"``, ``"saddle"`` or ``"unbounded"`` (see the module's table).
-    definiteness
+    kind, definiteness
         As in `QuadraticExtremumSymbolic`, decided with the rank tolerance.
     point
         Least-norm stationary point, shape ``(n,)``; ``None`` if unbounded.
@@ -271,7 +250,7 @@ class QuadraticExtremum:
     directions
         ``(n, k)`` orthonormal basis of the numerical null space of $A$.
     completed
-        `CompletedSquare` (callable); ``None`` if unbounded.
+        `CompletedSquare`; ``None`` if unbounded.
     """
 
     kind: Kind
@@ -282,26 +261,18 @@ class QuadraticExtremum:
     completed: CompletedSquare | None
 
 
-def _numeric_inputs(A: Any, b: Any, c: Any) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
-    arr = as_array(A, "A", ndim=2)
-    n = arr.shape[0]
-    if arr.shape != (n, n):
-        raise ValueError(f"A: expected a square matrix; got shape {arr.shape}")
-    bv = as_array(b, "b", shape=(n,))
-    S = arr / 2 + arr.T / 2  # halves first: (A + Aᵀ) could overflow
-    if not np.any(S):
-        raise ValueError("A: the symmetric part (A + Aᵀ)/2 is zero, so f is not quadratic")
-    return S, bv, as_real(c, "c")
-
-
-def quadratic_extremum(A: Any, b: Any, c: Any) -> QuadraticExtremum:
+def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float) -> QuadraticExtremum:
     r"""Classify $f(x) = x^\top A x + b^\top x + c$ in float64 and complete the square.
+
+    From one ``numpy.linalg.eigh``: an eigenvalue counts as zero when
+    $|\lambda_i| \le n\,\varepsilon\,\lVert A\rVert_2$ (NumPy's rank rule), and $b$ as
+    in the range when $\lVert N^\top b\rVert \le n\,\varepsilon\,(\lVert A\rVert_2/g)\,\lVert b\rVert$,
+    $g$ the smallest nonzero $|\lambda_i|$; the page explains both.
 
     Parameters
     ----------
     A
-        ``(n, n)`` array of real coefficients; symmetrized as $(A + A^\top)/2$,
-        which must not be zero.
+        ``(n, n)`` real coefficients; symmetrized, must not be zero then.
     b
         Shape ``(n,)`` linear coefficients.
     c
@@ -310,7 +281,6 @@ def quadratic_extremum(A: Any, b: Any, c: Any) -> QuadraticExtremum:
     Returns
     -------
     QuadraticExtremum
-        ``kind``, ``definiteness``, ``point``, ``value``, ``directions``, ``completed``.
 
     Raises
     ------
@@ -318,26 +288,6 @@ def quadratic_extremum(A: Any, b: Any, c: Any) -> QuadraticExtremum:
         Non-numeric or complex input.
     ValueError
         Empty or non-square ``A``, zero symmetric part, ``b`` of the wrong shape, NaN or inf.
-
-    Notes
-    -----
-    With $A = V \operatorname{diag}(\lambda) V^\top$ from ``eigh``:
-
-    * an eigenvalue counts as zero when $|\lambda_i| \le n\,\varepsilon\,\lVert A\rVert_2$
-      ($\varepsilon$ = float64 eps, $\lVert A\rVert_2 = \max|\lambda_i|$; the
-      rank rule of ``numpy.linalg.matrix_rank``), the others by their sign;
-    * $b$ counts as in the range of $A$ when its component along the null
-      vectors $N$ satisfies $\lVert N^\top b\rVert \le n\,\varepsilon\,
-      (\lVert A\rVert_2 / g)\,\lVert b\rVert$, $g$ the smallest nonzero
-      $|\lambda_i|$: the computed null space is off by about
-      $\varepsilon\lVert A\rVert_2/g$ (Davis–Kahan), so an in-range $b$
-      shows a spurious component of that relative size;
-    * $x^*$ is the least-norm solution of $A x = -b/2$,
-      $x^* = -\tfrac12 \sum_{\lambda_i \ne 0} v_i v_i^\top b / \lambda_i$ over the
-      eigenvalues kept (the pseudo-inverse with the same cutoff, what ``lstsq`` gives),
-      and $f(x^*) = c + \tfrac12 b^\top x^*$ (as $x^{*\top} A x^* = -\tfrac12 b^\top x^*$).
-
-    A matrix within the rank tolerance of a singular one is treated as singular.
 
     References
     ----------
@@ -349,68 +299,74 @@ def quadratic_extremum(A: Any, b: Any, c: Any) -> QuadraticExtremum:
     >>> r = quadratic_extremum([[1.0, 0.0], [0.0, 2.0]], [-2.0, 4.0], 1.0)
     >>> r.kind, r.point.tolist(), r.value
     ('minimum', [1.0, -1.0], -2.0)
-    >>> float(r.completed([0.0, 0.0]))
-    1.0
     """
-    S, bv, cv = _numeric_inputs(A, b, c)
-    n = S.shape[0]
+    M = as_array(A, "A", ndim=2)
+    n = _size(M.shape)
+    bv = as_array(b, "b", shape=(n,))
+    cv = as_real(c, "c")
+    S = M / 2 + M.T / 2  # (1), halves first: A + Aᵀ could overflow
+    if not np.any(S):
+        raise ValueError(_NOT_QUADRATIC)
     w, V = np.linalg.eigh(S)
     norm = float(np.max(np.abs(w)))
     tol = n * _EPS * norm
     zero = np.abs(w) <= tol
-    definiteness = _definiteness(int(np.sum(w > tol)), int(np.sum(w < -tol)), n)
+    definiteness = _definiteness(int(np.sum(w > tol)), int(np.sum(w < -tol)), n)  # (2)
     N = V[:, zero]
     gap = float(np.min(np.abs(w[~zero])))
-    stationary = bool(np.linalg.norm(N.T @ bv) <= n * _EPS * (norm / gap) * np.linalg.norm(bv))
-    if not stationary:
+    if np.linalg.norm(N.T @ bv) > n * _EPS * (norm / gap) * np.linalg.norm(bv):  # (3) Nᵀb ≠ 0
         return QuadraticExtremum("unbounded", definiteness, None, None, N, None)
     kept = V[:, ~zero]
-    point: NDArray[np.float64] = kept @ ((kept.T @ bv) / w[~zero]) / -2
-    value = float(cv + bv @ point / 2)
-    return QuadraticExtremum(_kind(definiteness, True), definiteness, point, value, N, CompletedSquare(S, point, value))
+    point: NDArray[np.float64] = kept @ ((kept.T @ bv) / w[~zero]) / -2  # (4) x* = −½ Σ v_i v_iᵀ b / λ_i
+    value = float(cv + bv @ point / 2)  # (5) f(x*) = c + ½ bᵀx*
+    return QuadraticExtremum(_kind(definiteness), definiteness, point, value, N, CompletedSquare(S, point, value))
+
+
+# ---------------------------------------------------------------------- derivations
+def _minimum_value() -> Derivation:
+    A, _ = symmetric_matrix(2)
+    b = sp.symbols("b_1:3", real=True)
+    c = sp.Symbol("c", real=True)
+    p = sp.symbols("x^*_1:3", real=True)
+    det, adj = A.det(), A.adjugate()
+    star = {p[i]: sp.together(-(adj[i, 0] * b[0] + adj[i, 1] * b[1]) / (2 * det)) for i in range(2)}
+    btx = b[0] * p[0] + b[1] * p[1]
+    return Derivation(
+        "The value at the stationary point is c − ¼bᵀA⁻¹b (2×2)",
+        [
+            Step(bilinear(A, p) + btx + c, "definition of f"),
+            Step(sp.Add(-btx / 2, btx, c, evaluate=False), "Ax* = −b/2, so x*ᵀAx* = −½bᵀx*"),
+            Step(c + btx / 2, "collect"),
+            Step(c - bilinear(adj, b) / (4 * det), "x* = −½A⁻¹b with A⁻¹ = adj A / det A"),
+        ],
+        assumptions=Assumptions.of(sp.Ne(det, 0), matrices={A: "symmetric"}),
+        where=star,
+        lhs_latex="f(x^*)",
+    )
+
+
+def derivations() -> tuple[Derivation, ...]:
+    r"""The verified derivation of this module: the value at the stationary point, (5).
+
+    Returns
+    -------
+    tuple of Derivation
+        $f(x^*) = c - \tfrac14 b^\top A^{-1} b$ for a symmetric invertible 2×2 $A$. Completing
+        the square, (6), is derived in :func:`refalgo.calculus.quadratic_form.derivations`.
+
+    References
+    ----------
+    S. Boyd and L. Vandenberghe, *Convex Optimization*, 2004, Appendix A.5.4.
+
+    Examples
+    --------
+    >>> [d.verify().status for d in derivations()]
+    ['proven']
+    """
+    return (_minimum_value(),)
 
 
 # ---------------------------------------------------------------------- registry
-_TOLERANCE = Tolerance(
-    rtol=1e-9,
-    atol=1e-9,
-    why=(
-        "applied to vectors scaled by max(1, largest exact entry): the drawn symmetric parts have integer "
-        "entries of size <= 27 and n <= 3, so ‖A‖₂ <= 81 and a nonzero eigenvalue is >= 81⁻² (the product "
-        "of the nonzero eigenvalues is a nonzero integer); κ <= 81³ bounds the solve's relative error by "
-        "κ·eps ≈ 1.2e-10 (observed: below 1e-13)"
-    ),
-)
-
-
-def _examples() -> Any:
-    """Hypothesis strategy of ``{"A", "b", "c"}``: every row of the classification table.
-
-    ``A = Bᵀ D B + K − Kᵀ`` with ``B`` an ``r × n`` integer matrix, ``D`` a diagonal of
-    signs (inertia and rank controlled directly) and ``K − Kᵀ`` an antisymmetric part the
-    twins must ignore; ``b`` is either ``A y`` (in the range) or any integer vector.
-    """
-    from hypothesis import strategies as st
-
-    from ..testing import int_matrices, int_vectors, nonzero_int_vectors
-
-    def build(n: int, r: int) -> Any:
-        rows = st.lists(nonzero_int_vectors(n, -3, 3), min_size=r, max_size=r)
-        signs = st.lists(st.sampled_from([1, -1]), min_size=r, max_size=r)
-        return st.builds(_example, rows, signs, int_matrices(n, n, -2, 2), int_vectors(n, -3, 3), st.booleans(), st.integers(-5, 5))
-
-    return st.integers(1, 3).flatmap(lambda n: st.integers(1, n).flatmap(lambda r: build(n, r)))
-
-
-def _example(rows: list[list[int]], signs: list[int], k: list[list[int]], y: list[int], in_range: bool, c: int) -> dict[str, Any]:
-    B, K = np.array(rows, dtype=np.int64), np.array(k, dtype=np.int64)
-    sym = B.T @ np.diag(signs) @ B
-    if not np.any(sym):
-        sym = B.T @ B  # opposite signs cancelled; with all signs + the rows cannot
-    b = sym @ np.array(y) if in_range else np.array(y)
-    return {"A": (sym + K - K.T).tolist(), "b": b.tolist(), "c": c}
-
-
 def _compare(exact: QuadraticExtremumSymbolic, numeric: QuadraticExtremum, tol: Tolerance) -> None:
     where = "calculus/quadratic-extremum"
     if (exact.kind, exact.definiteness) != (numeric.kind, numeric.definiteness):
@@ -421,13 +377,11 @@ def _compare(exact: QuadraticExtremumSymbolic, numeric: QuadraticExtremum, tol: 
     if k:
         basis = np.linalg.qr(np.array(exact.directions.tolist(), dtype=np.float64))[0]
         tol.assert_close(basis @ basis.T, numeric.directions @ numeric.directions.T, f"{where} null-space projector")
-    found = (exact.point is not None, numeric.point is not None)
-    if found[0] != found[1]:
-        raise AssertionError(f"{where}: only the {'exact' if found[0] else 'numeric'} twin found a stationary point")
+    if (exact.point is None) != (numeric.point is None):
+        raise AssertionError(f"{where}: only the {'numeric' if exact.point is None else 'exact'} twin found a stationary point")
     if exact.point is None or exact.value is None or exact.completed is None:
         return
-    if numeric.point is None or numeric.value is None or numeric.completed is None:
-        return
+    assert numeric.point is not None and numeric.value is not None and numeric.completed is not None
     _close(tol, [float(v) for v in exact.point], numeric.point, f"{where} point")
     _close(tol, [float(exact.value)], [numeric.value], f"{where} value")
     probe = [sp.Integer(v) for v in (2, -1, 3)[: len(exact.variables)]]
@@ -435,7 +389,7 @@ def _compare(exact: QuadraticExtremumSymbolic, numeric: QuadraticExtremum, tol: 
     _close(tol, [at], numeric.completed(np.array(probe, dtype=np.float64)).reshape(1), f"{where} completed square")
 
 
-def _close(tol: Tolerance, exact: Any, numeric: Any, what: str) -> None:
+def _close(tol: Tolerance, exact: ArrayLike, numeric: ArrayLike, what: str) -> None:
     """``tol.assert_close`` on both vectors divided by max(1, largest |exact| entry)."""
     e = np.asarray(exact, dtype=np.float64)
     scale = max(1.0, float(np.max(np.abs(e))))
@@ -448,8 +402,8 @@ CONCEPTS = (
         area="calculus",
         symbolic=lambda ex: quadratic_extremum_symbolic(ex["A"], ex["b"], ex["c"]),
         numeric=lambda ex: quadratic_extremum(np.array(ex["A"], dtype=np.float64), np.array(ex["b"], dtype=np.float64), float(ex["c"])),
-        inputs=_examples,
-        tolerance=_TOLERANCE,
+        inputs=quadratic_examples,
+        tolerance=QUADRATIC_TOLERANCE,
         references=(
             "S. Boyd and L. Vandenberghe, Convex Optimization, 2004, Appendix A.5.4–A.5.5",
             "R. A. Horn and C. R. Johnson, Matrix Analysis, 2nd ed., 2013, §4.5 (inertia)",

@@ -6,7 +6,7 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from refalgo.calculus._common import random_functions
+from refalgo.calculus._engine.examples import random_functions
 
 x, y, z = sp.symbols("x y z", real=True)
 EPS = float(np.finfo(np.float64).eps)

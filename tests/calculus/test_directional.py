@@ -11,7 +11,8 @@ import sympy as sp
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from refalgo.calculus._common import TOLERANCE, as_callable, as_floats, example_inputs, random_functions
+from refalgo.calculus._engine.examples import DIFFERENCE_TOLERANCE as TOLERANCE
+from refalgo.calculus._engine.examples import as_callable, example_inputs, random_functions
 from refalgo.calculus.directional import (
     derivations,
     directional_derivative,
@@ -73,9 +74,9 @@ def test_limit_twin_equals_gradient_formula_and_numeric_twins(ex: dict[str, Any]
     by_formula = sum(gi * vi for gi, vi in zip(grad, v)) / norm
     assert exactly_equal(by_limit, by_formula)
     fn = as_callable(ex)
-    central = directional_derivative(fn, as_floats(p), as_floats(v))
+    central = directional_derivative(fn, np.array(p, dtype=float), np.array(v, dtype=float))
     TOLERANCE.assert_close(float(by_limit), central, "central difference")
-    cs = directional_derivative(fn, as_floats(p), as_floats(v), method="complex")
+    cs = directional_derivative(fn, np.array(p, dtype=float), np.array(v, dtype=float), method="complex")
     assert abs(cs - float(by_limit)) <= 1e-12 * (1 + abs(float(by_limit)))
 
 
@@ -90,7 +91,7 @@ def test_derivations_verify() -> None:
 @given(example_inputs(), st.integers(1, 6))
 def test_only_the_heading_counts(ex: dict[str, Any], c: int) -> None:
     # D_{cv} f = D_v f for c > 0 (the direction is normalized), D_{-v} f = -D_v f, and 0 along a level curve.
-    fn, p, v = as_callable(ex), as_floats(ex["point"]), as_floats(ex["direction"])
+    fn, p, v = as_callable(ex), np.array(ex["point"], dtype=float), np.array(ex["direction"], dtype=float)
     d = directional_derivative(fn, p, v, method="complex")
     tol = 1e-12 * (1 + abs(d))
     assert abs(directional_derivative(fn, p, c * v, method="complex") - d) <= tol

@@ -47,9 +47,12 @@ def test_symbolic_f_must_be_a_sympy_expression(name: str, f: Any) -> None:
 
 
 @pytest.mark.parametrize("name", SYMBOLIC)
-@pytest.mark.parametrize("variables", ["xy", x, [x, "y"], [], None])
-def test_symbolic_variables_must_be_a_list_of_symbols(name: str, variables: Any) -> None:
-    with pytest.raises(TypeError, match="variables: expected"):
+@pytest.mark.parametrize(
+    "variables,exc",
+    [("xy", TypeError), (x, TypeError), ([x, "y"], TypeError), ([], ValueError), (None, TypeError)],
+)
+def test_symbolic_variables_must_be_a_list_of_symbols(name: str, variables: Any, exc: type[Exception]) -> None:
+    with pytest.raises(exc, match=r"variables(\[\d+\])?: expected"):
         call_symbolic(name, variables=variables)
 
 
@@ -65,10 +68,10 @@ def test_symbolic_variables_must_be_distinct_and_cover_f(name: str) -> None:
 @pytest.mark.parametrize(
     "point,exc,message",
     [
-        ((1,), ValueError, r"point: expected 2 entries, one per variable; got 1"),
+        ((1,), ValueError, r"point: expected 2 entries; got 1"),
         ((1, 2, 3), ValueError, r"point: expected 2 entries"),
-        ("12", TypeError, r"point: expected a sequence of 2 numbers"),
-        (5, TypeError, r"point: expected a sequence of 2 numbers"),
+        ("12", TypeError, r"point: expected a sequence or array of numbers"),
+        (5, TypeError, r"point: expected a sequence or array of numbers"),
         ((1, float("nan")), ValueError, r"point\[1\]: expected a finite number; got nan"),
         ((float("inf"), 1), ValueError, r"point\[0\]: expected a finite number; got inf"),
         ((1, sp.oo), ValueError, r"point\[1\]: expected a finite real number; got oo"),
@@ -90,12 +93,12 @@ def test_symbolic_point_entries(name: str, point: Any, exc: type[Exception], mes
 @pytest.mark.parametrize(
     "direction,exc,message",
     [
-        ((3,), ValueError, r"direction: expected 2 entries, one per variable; got 1"),
+        ((3,), ValueError, r"direction: expected 2 entries; got 1"),
         ((0, 0), ValueError, r"direction: expected a nonzero vector"),
         (("0.0", sp.Integer(0)), ValueError, r"direction: expected a nonzero vector"),
         ((3, float("nan")), ValueError, r"direction\[1\]: expected a finite number"),
         ((3, "north"), ValueError, r"direction\[1\]: expected a decimal string"),
-        (None, TypeError, r"direction: expected a sequence of 2 numbers"),
+        (None, TypeError, r"direction: expected a sequence or array of numbers"),
     ],
 )
 def test_symbolic_direction(direction: Any, exc: type[Exception], message: str) -> None:
@@ -180,8 +183,7 @@ def test_numeric_f_must_be_callable(name: str, f: Any) -> None:
     ],
 )
 def test_numeric_point(name: str, point: Any, exc: type[Exception], message: str) -> None:
-    arg = "point" if name == "directional" else "x"
-    with pytest.raises(exc, match=rf"{arg}: {message}"):
+    with pytest.raises(exc, match=rf"point: {message}"):
         call_numeric(name, point=point)
 
 
@@ -271,5 +273,5 @@ def test_numeric_partial_index(index: Any, exc: type[Exception]) -> None:
 
 @pytest.mark.parametrize("method", METHODS)
 def test_numeric_critical_point(method: str) -> None:
-    with pytest.raises(ValueError, match="x: the gradient is zero"):
+    with pytest.raises(ValueError, match="point: the gradient is zero"):
         call_numeric("steepest", point=(0.0, 0.0), method=method)

@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 from hypothesis import assume, given
 
-from refalgo.calculus._common import as_callable, as_floats, example_inputs
+from refalgo.calculus._engine.examples import as_callable, example_inputs
 from refalgo.calculus.directional import directional_derivative, directional_derivative_symbolic, partial_derivative
 from refalgo.calculus.gradient_vector import (
     derivations,
@@ -80,7 +80,7 @@ def test_no_unit_direction_beats_the_gradient_norm(ex: tuple[Any, ...]) -> None:
 
 @given(example_inputs())
 def test_numeric_rate_bounds_every_direction(ex: dict[str, Any]) -> None:
-    fn, p, v = as_callable(ex), as_floats(ex["point"]), as_floats(ex["direction"])
+    fn, p, v = as_callable(ex), np.array(ex["point"], dtype=float), np.array(ex["direction"], dtype=float)
     assume(np.any(gradient(fn, p, method="complex") != 0))
     best = steepest_ascent(fn, p, method="complex")
     d = directional_derivative(fn, p, v, method="complex")
@@ -92,7 +92,7 @@ def test_numeric_rate_bounds_every_direction(ex: dict[str, Any]) -> None:
 
 @given(example_inputs())
 def test_numeric_partials_are_gradient_entries(ex: dict[str, Any]) -> None:
-    fn, p = as_callable(ex), as_floats(ex["point"])
+    fn, p = as_callable(ex), np.array(ex["point"], dtype=float)
     for method in ("central", "complex"):
         g = gradient(fn, p, method=method)  # type: ignore[arg-type]
         parts = np.array([partial_derivative(fn, p, i, method=method) for i in range(p.size)])  # type: ignore[arg-type]
@@ -109,8 +109,8 @@ def test_finite_differences_meet_their_documented_error(ex: dict[str, Any]) -> N
     scale = 1 + sum(abs(float(t.xreplace(at))) for t in terms)  # rounding in f is relative to its terms
     third = np.array([abs(float(sp.diff(f, v, 3).xreplace(at))) for v in xs])
     slope_scale = np.array([1 + sum(abs(float(sp.diff(t, v).xreplace(at))) for t in terms) for v in xs])
-    h = H_CENTRAL * np.maximum(1.0, np.abs(as_floats(p)))
-    fn, pf = as_callable(ex), as_floats(p)
+    h = H_CENTRAL * np.maximum(1.0, np.abs(np.array(p, dtype=float)))
+    fn, pf = as_callable(ex), np.array(p, dtype=float)
     # central: truncation h²/6·|f'''| (doubled: f''' is taken at p, not at the unknown intermediate point)
     # plus rounding: each of the two values is off by a few eps relative to its terms, divided by 2h.
     central_bound = h**2 / 3 * (third + 1) + 8 * EPS * scale / h

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from refalgo.calculus.quadratic_derivations import derivations
+from refalgo.calculus import quadratic, quadratic_form
 
 
-@pytest.mark.parametrize("d", derivations(), ids=lambda d: d.title)
+@pytest.mark.parametrize("d", quadratic_form.derivations() + quadratic.derivations(), ids=lambda d: d.title)
 def test_derivations_are_proven(d) -> None:
     v = d.verify()
     assert v.status == "proven", v.summary()

@@ -28,7 +28,7 @@ def test_quadratic_form_with_parameters_round_trips() -> None:
 @pytest.mark.parametrize(
     "expr, variables, exc, message",
     [
-        ("x**2", [x], TypeError, "expr: expected a SymPy expression"),
+        ("x**2", [x], TypeError, "expr: expected a scalar SymPy expression"),
         (sp.sin(x) + x**2, [x], ValueError, "expr: expected a polynomial"),
         (1 / x + x**2, [x], ValueError, "expr: expected a polynomial"),
         (2 * x + y, [x, y], ValueError, "degree exactly 2.*got degree 1"),
@@ -37,7 +37,7 @@ def test_quadratic_form_with_parameters_round_trips() -> None:
         (x**2, [], ValueError, "variables: expected at least one symbol"),
         (x**2, [x, x], ValueError, "variables: expected distinct symbols"),
         (x**2, ["x"], TypeError, r"variables\[0\]: expected a SymPy Symbol"),
-        (x**2, "x", TypeError, "variables: expected a sequence"),
+        (x**2, "x", TypeError, "variables: expected a list or tuple of SymPy symbols"),
     ],
 )
 def test_quadratic_form_bad_input(expr, variables, exc, message) -> None:

@@ -1,89 +1,30 @@
-"""Exact inputs and exact linear algebra for the symbolic quadratic twins.
+r"""Exact linear algebra for the symbolic quadratic twin: signs, inertia, range, null space, solve.
 
-Coefficients enter through :func:`refalgo._exact.exact` (floats at their binary value,
-decimal and ratio strings as written, real SymPy expressions as they are). The inertia
-of a symmetric matrix comes from the signs of its characteristic polynomial's
+The inertia of a symmetric matrix comes from the signs of its characteristic polynomial's
 coefficients (Descartes' rule of signs, exact for real-rooted polynomials); null spaces
 and solves use SymPy's ``DomainMatrix`` over the rationals or a field of rational
-functions of the symbols.
+functions of the symbols. A sign the symbols' assumptions leave open is tried both ways;
+an answer stands only if every way agrees.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
 
+import numpy as np
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
-from .._exact import exact
+
+def require_real(values: sp.MatrixBase | Sequence[sp.Expr] | sp.Expr, name: str) -> None:
+    """Refuse an entry not known to be real (its sign could not be decided), named as ``name[i, j]``."""
+    for idx, value in np.ndenumerate(np.array(values, dtype=object)):
+        if sp.S(value).is_extended_real is not True:
+            where = f"{name}[{', '.join(map(str, idx))}]" if idx else name
+            raise ValueError(f"{where}: expected a real value; {value} is not known to be real (declare its symbols real=True)")
 
 
-# ---------------------------------------------------------------------- inputs
-def exact_entry(v: Any, where: str) -> sp.Expr:
-    """One coefficient as an exact SymPy expression known to be real, or a clear error."""
-    value = exact(v, where, symbolic=True)
-    if value.is_extended_real is not True:
-        raise ValueError(
-            f"{where}: expected a real value; {value} is not known to be real (declare its symbols real=True)"
-        )
-    return value
-
-
-def _rows(x: Any, name: str) -> list[list[Any]]:
-    """``x`` as a list of rows, or a clear error."""
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name}: expected a square matrix of numbers; got {type(x).__name__} {x!r}")
-    if isinstance(x, sp.MatrixBase):
-        return x.tolist()
-    try:
-        rows = list(x)
-        return [list(r) for r in rows]
-    except TypeError:
-        raise ValueError(f"{name}: expected a square matrix (a sequence of rows); got {type(x).__name__} {x!r}") from None
-
-
-def exact_matrix(A: Any) -> sp.Matrix:
-    """``A`` as a square nonempty exact matrix (not yet symmetrized)."""
-    rows = _rows(A, "A")
-    n = len(rows)
-    if n == 0 or any(len(r) != n for r in rows):
-        got = f"{n} rows of lengths {[len(r) for r in rows]}" if n else "no rows"
-        raise ValueError(f"A: expected a nonempty square matrix; got {got}")
-    return sp.Matrix(n, n, lambda i, j: exact_entry(rows[i][j], f"A[{i}, {j}]"))
-
-
-def exact_vector(b: Any, n: int) -> sp.Matrix:
-    """``b`` as an exact ``(n, 1)`` column, or a clear error."""
-    if isinstance(b, (str, bytes)) or b is None:
-        raise TypeError(f"b: expected {n} numbers; got {type(b).__name__} {b!r}")
-    if isinstance(b, sp.MatrixBase) and 1 not in b.shape:
-        raise ValueError(f"b: expected a vector of length {n}; got a matrix of shape {b.shape}")
-    try:
-        flat = list(b)
-    except TypeError:
-        raise TypeError(f"b: expected {n} numbers; got {type(b).__name__} {b!r}") from None
-    if len(flat) != n:
-        raise ValueError(f"b: expected a vector of length {n} to match A ({n}×{n}); got length {len(flat)}")
-    return sp.Matrix([exact_entry(v, f"b[{k}]") for k, v in enumerate(flat)])
-
-
-def check_variables(variables: Any) -> tuple[sp.Symbol, ...]:
-    if isinstance(variables, (str, bytes)):
-        raise TypeError(f"variables: expected a sequence of SymPy symbols; got {variables!r}")
-    xs = tuple(variables)
-    if not xs:
-        raise ValueError("variables: expected at least one symbol; got none")
-    for k, v in enumerate(xs):
-        if not isinstance(v, sp.Symbol):
-            raise TypeError(f"variables[{k}]: expected a SymPy Symbol; got {type(v).__name__} {v!r}")
-    if len(set(xs)) != len(xs):
-        raise ValueError(f"variables: expected distinct symbols; got {list(xs)}")
-    return xs
-
-
-# ---------------------------------------------------------------------- signs and inertia
 def _undecided(what: str, value: sp.Expr, name: str = "A") -> ValueError:
     return ValueError(
         f"{name}: cannot decide the sign of {what} = {value} from the assumptions on its symbols; "
@@ -121,12 +62,9 @@ def _inertia_of_signs(signs: Sequence[int]) -> tuple[int, int, int]:
 def inertia(S: sp.Matrix) -> tuple[int, int, int]:
     r"""(positive, negative, zero) eigenvalue counts of symmetric ``S``, exactly.
 
-    With $\det(\lambda I - S) = \sum_k p_k \lambda^k$, the zero eigenvalues are the
-    lowest power with $p_k \ne 0$, the positive ones the sign changes of
-    $(p_n, \dots, p_0)$ and the negative ones those of $((-1)^k p_k)$
-    (Descartes' rule, exact for real-rooted polynomials). A coefficient whose sign the
-    assumptions leave open is tried with each sign it may have; the inertia is decided
-    when every combination gives the same counts.
+    With :math:`\det(\lambda I - S) = \sum_k p_k \lambda^k`, the zero eigenvalues are the
+    lowest power with :math:`p_k \ne 0`, the positive ones the sign changes of
+    :math:`(p_n, \dots, p_0)` and the negative ones those of :math:`((-1)^k p_k)`.
     """
     dm = DomainMatrix.from_Matrix(S)
     coeffs = [dm.domain.to_sympy(p) for p in dm.charpoly()]  # p_n (= 1), ..., p_0
@@ -153,7 +91,6 @@ def in_range(residual: sp.Matrix) -> bool:
     raise _undecided(f"(Nᵀb)[{k}], b's component along the null space of A", _simplest(residual[k]), "b")
 
 
-# ---------------------------------------------------------------------- null space and solve
 def null_basis(S: sp.Matrix, k: int) -> sp.Matrix:
     """``(n, k)`` basis of the null space of ``S`` (``k`` known from the inertia)."""
     n = S.shape[0]

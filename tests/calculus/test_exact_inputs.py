@@ -1,0 +1,75 @@
+"""Every symbolic twin of the calculus chapter takes the same exact numbers in every container.
+
+The same point as a list of Fractions, a list of "p/q" strings and a NumPy object array
+of SymPy Rationals gives the same exact answer. (``quadratic_form_symbolic`` takes an
+expression, not numbers.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from refalgo.calculus import (
+    directional_derivative_symbolic,
+    gradient_symbolic,
+    partial_derivative_symbolic,
+    quadratic_extremum_symbolic,
+    steepest_ascent_symbolic,
+)
+
+x, y = sp.symbols("x y", real=True)
+F = x**3 - 3 * x * y + 4 * y**2
+
+
+def spellings(values: list[Fraction]) -> list[Any]:
+    """The same exact numbers as Fractions, as "p/q" strings and as an object array of SymPy Rationals."""
+    return [
+        list(values),
+        [f"{v.numerator}/{v.denominator}" for v in values],
+        np.array([sp.Rational(v.numerator, v.denominator) for v in values], dtype=object),
+    ]
+
+
+POINT = [Fraction(1, 3), Fraction(-5, 2)]
+DIRECTION = [Fraction(3, 7), Fraction(4, 7)]
+TWINS: dict[str, Callable[[Any], Any]] = {
+    "directional_derivative_symbolic": lambda p: directional_derivative_symbolic(F, [x, y], p, DIRECTION),
+    "directional_derivative_symbolic (direction)": lambda v: directional_derivative_symbolic(F, [x, y], POINT, v),
+    "partial_derivative_symbolic": lambda p: partial_derivative_symbolic(F, [x, y], p, 1),
+    "gradient_symbolic": lambda p: gradient_symbolic(F, [x, y], p),
+    "steepest_ascent_symbolic": lambda p: steepest_ascent_symbolic(F, [x, y], p),
+}
+
+
+@pytest.mark.parametrize("name", list(TWINS))
+def test_point_spellings_give_the_same_answer(name: str) -> None:
+    values = DIRECTION if name.endswith("(direction)") else POINT
+    answers = [TWINS[name](spelled) for spelled in spellings(values)]
+    assert answers[0] == answers[1] == answers[2]
+
+
+def test_gradient_at_the_point_is_the_hand_value() -> None:
+    # ∇F = (3x² − 3y, −3x + 8y); at (1/3, −5/2): (1/3 + 15/2, −1 − 20) = (47/6, −21).
+    for spelled in spellings(POINT):
+        assert list(gradient_symbolic(F, [x, y], spelled)) == [sp.Rational(47, 6), -21]
+
+
+def test_quadratic_coefficient_spellings_give_the_same_answer() -> None:
+    # A = [[1/2, 1/4], [1/4, 3/2]], b = (−1/3, 2/5), c = 7/8, in each spelling (A as a nested list or a 2-D object array).
+    A = [[Fraction(1, 2), Fraction(1, 4)], [Fraction(1, 4), Fraction(3, 2)]]
+    b, c = [Fraction(-1, 3), Fraction(2, 5)], Fraction(7, 8)
+    flat = spellings([v for row in A for v in row])
+    matrices = [flat[0][:2], flat[0][2:]], [flat[1][:2], flat[1][2:]], flat[2].reshape(2, 2)
+    constants = c, "7/8", sp.Rational(7, 8)
+    answers = [quadratic_extremum_symbolic(*abc) for abc in zip(matrices, spellings(b), constants)]
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0].kind == "minimum"
+    # 2Ax* = −b: x* = −½A⁻¹b with A⁻¹ = (1/(3/4 − 1/16)) [[3/2, −1/4], [−1/4, 1/2]] = (16/11) [[3/2, −1/4], [−1/4, 1/2]].
+    inverse = sp.Rational(16, 11) * sp.Matrix([[sp.Rational(3, 2), sp.Rational(-1, 4)], [sp.Rational(-1, 4), sp.Rational(1, 2)]])
+    assert answers[0].point == -inverse * sp.Matrix([sp.Rational(-1, 3), sp.Rational(2, 5)]) / 2
