@@ -45,7 +45,7 @@ from .._exact import exact_array, exact_discount, exact_distribution, is_exact_i
 from .._validate import as_array, probability_rows
 from ._engine.reach import reach_backward
 
-__all__ = ["MDP", "almost_sure_reach", "as_policy", "exact_policy", "proper_policy", "terminal_states"]
+__all__ = ["MDP", "almost_sure_reach", "as_actions", "as_policy", "exact_policy", "proper_policy", "terminal_states"]
 
 Number: TypeAlias = "float | int | str | Fraction | sp.Rational | np.floating[Any] | np.integer[Any]"
 
@@ -303,17 +303,30 @@ def as_policy(policy: ArrayLike, mdp: MDP) -> NDArray[np.float64]:
     S, A = mdp.n_states, mdp.n_actions
     raw = np.asarray(policy) if not isinstance(policy, (str, bytes)) else None
     if raw is not None and raw.ndim == 1 and raw.dtype != object:
-        idx = as_array(policy, "policy", ndim=1, shape=(S,), dtype=raw.dtype)
-        if not np.issubdtype(idx.dtype, np.integer):
-            raise TypeError(f"policy: a 1-D policy holds action indices and must be integers; got dtype {idx.dtype}")
-        if idx.min() < 0 or idx.max() >= A:
-            raise ValueError(f"policy: action indices must lie in 0 … {A - 1}; got {int(idx.min())} … {int(idx.max())}")
         out = np.zeros((S, A))
-        out[np.arange(S), idx] = 1.0
+        out[np.arange(S), as_actions(policy, mdp)] = 1.0
         return out
     pi = as_array(policy, "policy", ndim=2, shape=(S, A))
     probability_rows(pi, "policy")
     return pi
+
+
+def as_actions(actions: ArrayLike, mdp: MDP, *, name: str = "policy") -> NDArray[np.intp]:
+    """A deterministic policy as ``S`` action indices in ``0 … A-1``, or a clear error naming ``name``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_actions([2, 0], MDP(np.full((2, 3, 2), 0.5), np.zeros((2, 3)), 0.5)).tolist()
+    [2, 0]
+    """
+    S, A = mdp.n_states, mdp.n_actions
+    idx = as_array(actions, name, ndim=1, shape=(S,), dtype=np.asarray(actions).dtype)
+    if not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"{name}: a 1-D policy holds action indices and must be integers; got dtype {idx.dtype}")
+    if idx.min() < 0 or idx.max() >= A:
+        raise ValueError(f"{name}: action indices must lie in 0 … {A - 1}; got {int(idx.min())} … {int(idx.max())}")
+    return idx.astype(np.intp, copy=False)
 
 
 def exact_policy(policy: ArrayLike, mdp: MDP) -> list[dict[int, sp.Expr]]:

@@ -42,10 +42,9 @@ from .._validate import as_array, as_positive
 from ..registry import Concept, Tolerance
 from ._engine import sweep
 from ._engine.exact import exact_policy_model, exact_rewards, exact_solve, exact_transitions
-from ._engine.solve import SWITCH_RTOL, improve
+from ._engine.solve import SWITCH_RTOL, direct, improve
 from .bellman import action_values
-from .model import MDP, proper_policy, terminal_states
-from .values import state_values
+from .model import MDP, as_actions, proper_policy, terminal_states
 
 __all__ = [
     "ExactSolution",
@@ -265,8 +264,10 @@ def _stable_greedy(mdp: MDP, m: sweep.Model, policy: NDArray[np.intp]) -> tuple[
     How value iteration ends with :math:`\gamma = 1`, where its sweeps give no bound;
     :func:`~refalgo.mdp.policy_iteration.policy_iteration` takes the same steps.
     """
+    terminal = terminal_states(mdp)
     for k in range(1, 10_001):
-        v = state_values(mdp, policy, method="direct")  # v_π = (I − P_π)⁻¹ r_π on the non-terminal states
+        chain = sweep.rows(m, policy)
+        v = direct(chain.P, chain.r, 1.0, terminal)  # v_π = (I − P_π)⁻¹ r_π on the non-terminal states
         q = sweep.q_values(m, v)
         new = improve(q, policy, SWITCH_RTOL * (1.0 + float(np.max(np.abs(q)))))
         if np.array_equal(new, policy):
@@ -313,7 +314,7 @@ def optimal_values_symbolic(mdp: MDP, *, policy0: ArrayLike | None = None) -> Ex
     if policy0 is None:
         policy = [int(a) for a in (proper_policy(mdp) if g == 1 else np.zeros(S, dtype=np.intp))]
     else:
-        policy = [int(a) for a in as_array(policy0, "policy0", ndim=1, shape=(S,), dtype=np.intp)]
+        policy = as_actions(as_array(policy0, "policy0", ndim=1, shape=(S,), dtype=np.intp), mdp, name="policy0").tolist()
     rows = exact_transitions(mdp)
     R = exact_rewards(mdp)
     keep = [s for s in range(S) if not terminal_states(mdp)[s]] if g == 1 else list(range(S))

@@ -23,10 +23,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validate import as_array, as_positive
 from ._engine import sweep
-from ._engine.solve import LOOSE, ROUNDING, SWITCH_RTOL, certified, improve, krylov, krylov_products, next_accuracy, uses_krylov
-from .model import MDP, proper_policy
+from ._engine.solve import (
+    LOOSE, ROUNDING, SWITCH_RTOL, certified, direct, improve, krylov, krylov_products, next_accuracy, uses_krylov,
+)
+from .model import MDP, as_actions, proper_policy, terminal_states
 from .optimal import Solution, start_values
-from .values import state_values
 
 __all__ = ["policy_iteration", "truncated_policy_iteration"]
 
@@ -36,11 +37,15 @@ class _Evaluated(NamedTuple):
     error: float  # certified bound on |values - v_pi|, 0 for an exact solve
 
 
-def _evaluate(mdp: MDP, m: sweep.Model, policy: NDArray[np.intp], tol: float | None, v0: NDArray[np.float64] | None) -> _Evaluated:
+def _evaluate(
+    m: sweep.Model, policy: NDArray[np.intp], terminal: NDArray[np.bool_] | None, tol: float | None,
+    v0: NDArray[np.float64] | None,
+) -> _Evaluated:
     """Exact LU evaluation (``tol`` None), or BiCGSTAB certified to ``tol`` started from ``v0``."""
+    chain = sweep.rows(m, policy)
     if tol is None:
-        return _Evaluated(state_values(mdp, policy, method="direct"), 0.0)
-    v, err = krylov(sweep.rows(m, policy), tol=tol, v0=v0)
+        return _Evaluated(direct(chain.P, chain.r, m.gamma, terminal), 0.0)
+    v, err = krylov(chain, tol=tol, v0=v0)
     return _Evaluated(v, err)
 
 
@@ -123,16 +128,17 @@ def policy_iteration(
     if policy0 is None:
         policy = proper_policy(mdp) if mdp.gamma == 1.0 else np.zeros(mdp.n_states, dtype=np.intp)
     else:
-        policy = as_array(policy0, "policy0", ndim=1, shape=(mdp.n_states,), dtype=np.intp)
+        policy = as_actions(as_array(policy0, "policy0", ndim=1, shape=(mdp.n_states,), dtype=np.intp), mdp, name="policy0")
     tol = as_positive(tol, "tol")
     m = sweep.model(mdp, backend)._replace(backend=krylov_products(backend))
     gamma = mdp.gamma
+    terminal = terminal_states(mdp) if gamma == 1.0 else None
     final = tol * (1.0 - gamma) / (1.0 + gamma) if uses_krylov(mdp) else None
     eval_tol = None if final is None else max(final, LOOSE * float(np.max(np.abs(mdp.R))) / (1.0 - gamma))
     history, residuals = [], []
     v_old: NDArray[np.float64] | None = None
     for k in range(1, max_iter + 1):
-        v, err = _evaluate(mdp, m, policy, eval_tol, v_old)  # v_k = (I − γP_{π_k})⁻¹ r_{π_k}
+        v, err = _evaluate(m, policy, terminal, eval_tol, v_old)  # v_k = (I − γP_{π_k})⁻¹ r_{π_k}
         residuals.append(float(np.max(np.abs(v - v_old))) if v_old is not None else float(np.max(np.abs(v))))
         if record:
             history.append(v)

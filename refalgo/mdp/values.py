@@ -150,16 +150,16 @@ def state_values(
         method = "krylov" if uses_krylov(mdp) else "direct"
     if method == "iterative":
         return iterative_policy_evaluation(mdp, policy, tol=tol, backend=backend).values
+    if method not in ("direct", "krylov"):
+        raise ValueError(f"method: expected 'auto', 'direct', 'krylov' or 'iterative'; got {method!r}")
     if method == "krylov":
         if mdp.gamma == 1.0:
             raise ValueError("method: 'krylov' certifies its result only for gamma < 1; use method='direct'")
         tol = as_positive(tol, "tol")
         sweep.resolve(backend, mdp.is_sparse, 0)  # validates the name
-        chain = sweep.chain(*policy_model(mdp, policy), mdp.gamma, krylov_products(backend))
-        return krylov(chain, tol=tol)[0]  # (4), certified to tol
-    if method != "direct":
-        raise ValueError(f"method: expected 'auto', 'direct', 'krylov' or 'iterative'; got {method!r}")
     P_pi, r_pi = policy_model(mdp, policy)  # r_π, P_π of (3)
+    if method == "krylov":
+        return krylov(sweep.chain(P_pi, r_pi, mdp.gamma, krylov_products(backend)), tol=tol)[0]  # (4), certified
     if mdp.is_sparse or mdp.gamma == 1.0:  # sparse LU, or (4) on the non-terminal states of a proper policy
         return direct(P_pi, r_pi, mdp.gamma, terminal_states(mdp) if mdp.gamma == 1.0 else None)
     return np.linalg.solve(np.eye(mdp.n_states) - mdp.gamma * P_pi, r_pi)  # (4) v_π = (I − γP_π)⁻¹ r_π
