@@ -105,6 +105,8 @@ def _refuse_words(raw: list[Token], text: str) -> None:
     for k, t in enumerate(raw):
         if t.text == "{":
             before = raw[k - 1].text if k else ""
+            if before == "*" and k > 1:
+                before = raw[k - 2].text  # \operatorname*{argmax}
             braces.append(before in _NAME_GROUPS or (bool(braces) and braces[-1]))
         elif t.text == "}" and braces:
             braces.pop()

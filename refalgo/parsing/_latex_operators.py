@@ -67,6 +67,14 @@ class OperatorParser(CommandParser):
                 f"sum with limits such as \\sum_{{k=1}}^{{n}}", t.pos)
         return values
 
+    def indexed_term(self, ref: NameRef, what: str, t: Token) -> Any:
+        r"""The term after ``\sum_a``: inside it, ``x_a`` is term a of the sequence x."""
+        self.bound.append(symbol(ref.name))
+        try:
+            return self.b.scalar(self.term(), what, t.pos)
+        finally:
+            self.bound.pop()
+
     def over_set(self, term: Any, index: sp.Symbol, values: tuple[Any, ...], t: Token) -> list[Any]:
         """``term`` with each value of the index put in, refused if the written-out sum is too large."""
         self.b.count(t.pos, len(values) * _size(term))
@@ -75,7 +83,7 @@ class OperatorParser(CommandParser):
     def sum_over_set(self, t: Token) -> Any:
         start = t.pos
         ref = self.index_name(t)
-        term = self.b.scalar(self.term(), f"the term of {t.text}", t.pos)
+        term = self.indexed_term(ref, f"the term of {t.text}", t)
         values = self.index_values(ref, t, f"{t.text}_{{{ref.latex()}}}")
         terms = self.over_set(term, symbol(ref.name), values, t)
         self.note(start, f"the {'sum' if t.text == chr(92) + 'sum' else 'product'} over "
@@ -85,7 +93,7 @@ class OperatorParser(CommandParser):
     def extremum_over_set(self, t: Token) -> Any:
         self.next()
         ref = self.index_name(t)
-        term = self.b.scalar(self.term(), f"the term of {t.text}", t.pos)
+        term = self.indexed_term(ref, f"the term of {t.text}", t)
         values = self.index_values(ref, t, f"{t.text}_{{{ref.latex()}}}")
         terms = self.over_set(term, symbol(ref.name), values, t)
         self.note(t.pos, f"the {t.text[1:]} over {ref.latex()} \\in \\{{{', '.join(sp.latex(v) for v in values)}\\}}")
@@ -101,7 +109,7 @@ class OperatorParser(CommandParser):
     def argmax(self, t: Token, start: int) -> Any:
         self.expect("_", rf" (write \arg{t.text}_a f(a) over a declared index set)")
         ref = self.index_name(t)
-        term = self.b.scalar(self.term(), "the term of an arg max", t.pos)
+        term = self.indexed_term(ref, "the term of an arg max", t)
         values = self.index_values(ref, t, f"\\arg{t.text}_{{{ref.latex()}}}")
         terms = self.over_set(term, symbol(ref.name), values, t)
         better = sp.Gt if t.text == r"\max" else sp.Lt
@@ -158,7 +166,11 @@ class OperatorParser(CommandParser):
             self.expect("}", " (" + form + ")")
         if self.tok.text not in ("[", "(", r"\{"):
             raise self.fail(r"expected [ after \mathbb{E}_{...}: " + form)
-        body = self.b.scalar(self.bracketed(), "the argument of an expectation", t.pos)
+        self.bound.append(symbol(index.name))
+        try:
+            body = self.b.scalar(self.bracketed(), "the argument of an expectation", t.pos)
+        finally:
+            self.bound.pop()
         values = self.index_values(index, t, f"the expectation over {index.latex()}")
         terms = self.over_set(body, symbol(index.name), values, t)
         self.note(t.pos, f"the expectation over {index.latex()} \\in \\{{{', '.join(sp.latex(v) for v in values)}\\}} "

@@ -206,6 +206,51 @@ class Notation:
         object.__setattr__(self, "distributions", MappingProxyType(dists))
         object.__setattr__(self, "defaults", defaults)
 
+    @classmethod
+    def from_strings(
+        cls,
+        *,
+        functions: Iterable[str] = (),
+        scalars: Iterable[str] = (),
+        matrices: Iterable[str] = (),
+        vectors: Iterable[str] = (),
+        index_sets: Iterable[str] = (),
+        distributions: Iterable[str] = (),
+    ) -> Notation:
+        r"""The notation declared by command-line style strings.
+
+        Each argument is a sequence of strings (the values of a repeated option); names are
+        separated by commas: ``functions=["u,w"]``, ``matrices=["A,B"]``,
+        ``index_sets=["a=a1,a2", "s=3"]`` (values, or a size), ``distributions=["pi=a"]``.
+
+        Examples
+        --------
+        >>> Notation.from_strings(index_sets=["a=left,right"], distributions=["pi=a"]).index_sets["a"]
+        (left, right)
+        """
+        def pairs(items: Iterable[str], what: str) -> dict[str, str]:
+            out = {}
+            for item in items:
+                key, sep, value = str(item).partition("=")
+                if not sep or not key.strip() or not value.strip():
+                    raise ValueError(f"{what}: expected name=values, such as a=a1,a2; got {item!r}")
+                out[key.strip()] = value.strip()
+            return out
+
+        sets: dict[str, Any] = {}
+        for key, value in pairs(index_sets, "index_sets").items():
+            items = [v.strip() for v in value.split(",") if v.strip()]
+            if len(items) == 1 and items[0].isdigit():
+                sets[key] = int(items[0])
+            else:
+                sets[key] = [int(v) if v.lstrip("-").isdigit() else v for v in items]
+
+        def split(items: Iterable[str]) -> list[str]:
+            return [name for item in items for name in str(item).split(",") if name.strip()]
+
+        return cls(functions=split(functions), scalars=split(scalars), matrices=split(matrices),
+                   vectors=split(vectors), index_sets=sets, distributions=pairs(distributions, "distributions"))
+
     def is_declared_function(self, name: str) -> bool:
         """Whether ``name`` was declared (or inferred) a function: always applied."""
         return name in self.functions and name not in self.scalars

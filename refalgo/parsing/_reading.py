@@ -131,6 +131,8 @@ class Reading:
         ``"latex"`` or ``"python"``, the same for every piece.
     notes
         For each piece, the ``(LaTeX source, how it was read)`` pairs worth stating.
+    locations
+        For each piece, ``(k, offset)``: it starts at column ``offset`` of the k-th text.
     """
 
     exprs: tuple[Any, ...]
@@ -138,6 +140,7 @@ class Reading:
     notation: Notation
     syntax: str
     notes: tuple[tuple[tuple[str, str], ...], ...]
+    locations: tuple[tuple[int, int], ...] = ()
 
     def explain(self) -> list[str]:
         r"""How each piece was read, one line each, in LaTeX.
@@ -232,7 +235,8 @@ def read_pieces(pieces: list[Piece], texts: list[str], syntax: Syntax, notation:
         resolved = resolve(notation, usage)
         results = [_located(lambda p=p: read_latex(p.text, notation=resolved, usage=usage), p, texts) for p in pieces]
     exprs = harmonized([value for value, _ in results])
-    return Reading(tuple(exprs), tuple(p.text for p in pieces), resolved, chosen, tuple(tuple(n) for _, n in results))
+    return Reading(tuple(exprs), tuple(p.text for p in pieces), resolved, chosen, tuple(tuple(n) for _, n in results),
+                   tuple((p.source, p.offset) for p in pieces))
 
 
 def _located(read: Any, piece: Piece, texts: list[str]) -> Any:
