@@ -17,6 +17,7 @@ from refalgo.mdp import (
     grid_world,
     proper_policy,
     state_values,
+    state_values_symbolic,
     sutton_barto_small_gridworld,
     terminal_states,
     zhao_grid_world,
@@ -167,3 +168,72 @@ def test_terminal_states_and_proper_policy_of_sutton_barto_4x4() -> None:
 
 def test_no_terminal_states_in_a_discounted_grid() -> None:
     assert not terminal_states(zhao_grid_world().mdp).any()
+
+
+# ---------------------------------------------------------------------- exact entries
+def _chain_values(p: Fraction, q: Fraction, r: tuple[Fraction, Fraction], g: Fraction) -> list[Fraction]:
+    """v = (I − γP)⁻¹ r for P = [[p, 1 − p], [q, 1 − q]], by Cramer's rule on the 2×2 system."""
+    a, b = 1 - g * p, -g * (1 - p)
+    c, d = -g * q, 1 - g * (1 - q)
+    det = a * d - b * c
+    return [(r[0] * d - b * r[1]) / det, (a * r[1] - c * r[0]) / det]
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [[["3/10", "7/10"]], [["1/2", "1/2"]]],
+        [[[Fraction(3, 10), Fraction(7, 10)]], [[Fraction(1, 2), Fraction(1, 2)]]],
+        np.array([[[sp.Rational(3, 10), sp.Rational(7, 10)]], [[sp.Rational(1, 2), sp.Rational(1, 2)]]], dtype=object),
+    ],
+    ids=["strings", "fractions", "sympy-object-array"],
+)
+def test_exact_entries_give_the_hand_computed_values(entries) -> None:
+    """A chain with p(s1|s1) = 3/10 is solved at 3/10, not at the float nearest it."""
+    m = MDP(entries, [[1], [0]], "9/10")
+    expected = _chain_values(Fraction(3, 10), Fraction(1, 2), (Fraction(1), Fraction(0)), Fraction(9, 10))
+    v = state_values_symbolic(m, [0, 0])
+    assert [sp.Rational(x.numerator, x.denominator) for x in expected] == list(v)
+    assert all(x.q < 1000 for x in v)  # small denominators
+    assert m.P_exact is not None and m.P_exact[0, 0, 0] == sp.Rational(3, 10)
+    assert m.P[0, 0, 0] == 0.3  # the numeric twins see the float model
+
+
+def test_float_entries_are_solved_at_their_binary_values() -> None:
+    """The same numbers as floats: the exact twin answers for 0.3's binary value, 2⁻⁵³ away."""
+    m = MDP([[[0.3, 0.7]], [[0.5, 0.5]]], [[1.0], [0.0]], "9/10")
+    assert m.P_exact is None and m.R_exact is None
+    expected = _chain_values(Fraction(3, 10), Fraction(1, 2), (Fraction(1), Fraction(0)), Fraction(9, 10))
+    v = state_values_symbolic(m, [0, 0])
+    gaps = [abs(sp.Rational(x.numerator, x.denominator) - y) for x, y in zip(expected, v)]
+    assert all(0 < gap < sp.Rational(1, 2**48) for gap in gaps)
+    assert all(y.q > 2**50 for y in v)
+    numeric = state_values(m, [0, 0])
+    assert np.max(np.abs(numeric - [float(x) for x in expected])) <= 1e-14
+
+
+def test_exact_rows_must_sum_to_exactly_one() -> None:
+    """Within the float tolerance is not enough for exact entries: the exact twins would lose mass."""
+    with pytest.raises(ValueError, match=r"P\[0, 0\]: expected probabilities summing to exactly 1"):
+        MDP([[["1/3", "1/3", "333333333/1000000000"]]] * 3, [[0]] * 3, "1/2")
+
+
+def test_exact_reward_table_is_reduced_exactly() -> None:
+    m = MDP([[["1/3", "2/3"]], [["0", "1"]]], [[["3", "3/2"]], [["0", "0"]]], "1/2")
+    assert m.R_exact is not None and m.R_exact[0, 0] == sp.Rational(2)  # 1/3·3 + 2/3·3/2
+
+
+@pytest.mark.parametrize(
+    "gamma",
+    ["1e-99999999", "9" * 10**6, "1" * 10**6 + "/" + "3" * 10**6],
+    ids=["long-exponent", "million-digits", "million-digit-ratio"],
+)
+def test_huge_gamma_strings_are_refused_by_the_size_guard(gamma: str) -> None:
+    with pytest.raises(ValueError, match="^gamma: expected"):
+        MDP(*two_state(), gamma)
+
+
+def test_nan_inside_an_object_array_is_named() -> None:
+    P = np.array([[[Fraction(1, 2), float("nan")]], [[0, 1]]], dtype=object)
+    with pytest.raises(ValueError, match=r"P\[0, 0, 1\]: expected a finite number; got nan"):
+        MDP(P, [[0], [0]], "1/2")

@@ -175,3 +175,30 @@ def test_exact_twins_take_sympy_floats_exactly() -> None:
     # q = 1 + v/2 with v = 0.1 at its exact binary value, never the Float 0.1
     q = action_values_symbolic(m, [sp.Float(0.1)])[0, 0]
     assert q == 1 + sp.Rational(0.1) / 2 and q.is_Rational
+
+
+def test_symbolic_twins_accept_the_same_exact_inputs() -> None:
+    """Lists of Rationals, object arrays of Rationals, Fractions and "p/q" strings: one policy, one answer."""
+    w = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
+    rows = [["0", "1/5", "4/5", "0", "0"], ["0", "0", "1", "0", "0"], ["0", "1", "0", "0", "0"], ["0", "0", "0", "0", "1"]]
+    as_rationals = [[sp.Rational(x) for x in row] for row in rows]
+    forms = [
+        rows,
+        np.array(rows, dtype=object),
+        as_rationals,
+        np.array(as_rationals, dtype=object),
+        [[Fraction(x) for x in row] for row in rows],
+    ]
+    values = [state_values_symbolic(w.mdp, pi) for pi in forms]
+    assert all(v == values[0] for v in values)
+    # v(s1) = 1/5·(-1 + γ·10) + 4/5·(0 + γ·10) = -1/5 + 9, with γ = 9/10 exactly
+    assert values[0][0] == sp.Rational(44, 5)
+    q = [action_values_symbolic(w.mdp, v) for v in (["9", "10", "10", "10"], np.array([9, "10", 10, sp.Integer(10)], dtype=object))]
+    assert q[0] == q[1] and q[0][0, 2] == 9
+
+
+def test_symbolic_gamma_override_takes_strings_and_is_guarded() -> None:
+    w = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
+    assert state_values_symbolic(w.mdp, [2, 2, 1, 4], gamma="1/2")[3] == 2  # 1/(1 − 1/2)
+    with pytest.raises(ValueError, match="^gamma: expected"):
+        state_values_symbolic(w.mdp, [2, 2, 1, 4], gamma="1e-99999999")
