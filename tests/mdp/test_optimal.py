@@ -35,6 +35,9 @@ def exact_v(m: MDP) -> np.ndarray:
 
 @given(mdps(), vectors, vectors)
 def test_boe_operator_is_a_gamma_contraction(m: MDP, a: list[float], b: list[float]) -> None:
+    """The Bellman optimality operator is a γ-contraction: ‖f(v₁) − f(v₂)‖∞ ≤ γ ‖v₁ − v₂‖∞ on random MDPs and
+    vectors.
+    """
     v1, v2 = np.array(a[: m.n_states]), np.array(b[: m.n_states])
     lhs = np.max(np.abs(bellman_optimality_operator(m, v1) - bellman_optimality_operator(m, v2)))
     assert lhs <= m.gamma * np.max(np.abs(v1 - v2)) + 1e-9
@@ -50,6 +53,9 @@ def test_key_inequality_of_the_contraction(f: list[float], data: st.DataObject) 
 
 @given(mdps())
 def test_all_solvers_agree_with_the_exact_solution(m: MDP) -> None:
+    """Value iteration, policy iteration, truncated policy iteration and the exact solver agree on random MDPs, and
+    value iteration's greedy policy is 2·tol-optimal.
+    """
     exact = exact_v(m)
     vi = value_iteration(m, tol=1e-8)
     assert np.max(np.abs(vi.values - exact)) <= 1e-8
@@ -61,6 +67,9 @@ def test_all_solvers_agree_with_the_exact_solution(m: MDP) -> None:
 
 @given(mdps())
 def test_exact_solution_satisfies_the_boe_and_the_optimal_sets(m: MDP) -> None:
+    """The exact solution satisfies the Bellman optimality equation exactly, and the reported sets are exactly the
+    maximising actions.
+    """
     sol = optimal_values_symbolic(m)
     g = m.gamma_exact
     for s in range(m.n_states):
@@ -72,6 +81,7 @@ def test_exact_solution_satisfies_the_boe_and_the_optimal_sets(m: MDP) -> None:
 
 @given(mdps(), st.data())
 def test_policy_improvement_never_lowers_a_value(m: MDP, data: st.DataObject) -> None:
+    """Policy improvement never lowers any state's value."""
     policy = np.array(data.draw(st.lists(st.integers(0, m.n_actions - 1), min_size=m.n_states, max_size=m.n_states)))
     v = state_values(m, policy)
     improved = greedy_policy(m, v)
@@ -92,6 +102,9 @@ def test_affine_rewards_keep_the_optimal_policy(m: MDP, alpha: Fraction, beta: i
 
 
 def test_value_iteration_history_follows_the_gamma_k_bound() -> None:
+    """On Zhao's grid world, value iteration's errors stay under γᵏ ‖v₀ − v*‖∞, and its result lies within its
+    certified bound of v*.
+    """
     m = zhao_grid_world().mdp
     exact = exact_v(m)
     res = value_iteration(m, tol=1e-6, record=True)

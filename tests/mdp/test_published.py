@@ -484,6 +484,7 @@ def test_frozenlake_exact_against_iterative() -> None:
 
 @pytest.mark.parity
 def test_frozenlake_against_pymdptoolbox() -> None:
+    """Parity: FrozenLake-v1 (γ = 0.9) solved by refalgo's policy iteration and by pymdptoolbox's agree within 10⁻⁹."""
     mdptoolbox = pytest.importorskip("mdptoolbox.mdp")
     m = from_gymnasium(gym.make("FrozenLake-v1"), 0.9)
     peer = mdptoolbox.PolicyIteration(np.transpose(m.P, (1, 0, 2)), np.array(m.R), 0.9)
@@ -502,6 +503,9 @@ def test_cliff_walking_optimal_return() -> None:
 
 @pytest.mark.parity
 def test_taxi_solvers_agree() -> None:
+    """Parity: Gymnasium's Taxi-v4 (501 states, 6 actions, γ = 0.9) solved by value iteration and by policy iteration
+    agree within 10⁻⁸.
+    """
     m = from_gymnasium(gym.make("Taxi-v4"), 0.9)
     assert m.n_states == 501 and m.n_actions == 6
     assert np.max(np.abs(value_iteration(m, tol=1e-8).values - policy_iteration(m).values)) <= 1e-8
