@@ -45,7 +45,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from .._exact import exact, exact_array, exact_vector
+from .._exact import ExactNumber, ExactNumbers, exact, exact_array, exact_vector
 from .._validate import as_flag, as_positive
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
@@ -72,10 +72,11 @@ def _ema(history: Sequence[sp.Expr], beta: sp.Expr) -> sp.Expr:
     return (1 - beta) * sp.Add(*[beta ** (t - i) * h for i, h in enumerate(history, start=1)])
 
 
-def trajectory_symbolic(theta0: ArrayLike, grads: ArrayLike, *, lr: Any, betas: Sequence[Any], eps: Any,
-                        weight_decay: Any, amsgrad: bool, maximize: bool, decoupled: bool) -> sp.ImmutableMatrix:
+def trajectory_symbolic(params: ExactNumbers, grads: ExactNumbers | Sequence[ExactNumbers], *, lr: ExactNumber,
+                        betas: Sequence[ExactNumber], eps: ExactNumber,
+                        weight_decay: ExactNumber, amsgrad: bool, maximize: bool, decoupled: bool) -> sp.ImmutableMatrix:
     """The exact trajectory of Adam (``decoupled=False``) or AdamW from the unrolled moving averages."""
-    theta = exact_vector(theta0, "theta0")
+    theta = exact_vector(params, "params")
     n = len(theta)
     rows = exact_array(grads, "grads", shape=(None, n))
     b1, b2 = exact_vector(betas, "betas", length=2)
@@ -99,15 +100,16 @@ def trajectory_symbolic(theta0: ArrayLike, grads: ArrayLike, *, lr: Any, betas: 
     return sp.ImmutableMatrix(out)
 
 
-def adam_symbolic(theta0: ArrayLike, grads: ArrayLike, *, lr: Any, betas: Sequence[Any], eps: Any,
-                  weight_decay: Any = 0, amsgrad: bool = False, maximize: bool = False) -> sp.ImmutableMatrix:
+def adam_symbolic(params: ExactNumbers, grads: ExactNumbers | Sequence[ExactNumbers], *, lr: ExactNumber,
+                  betas: Sequence[ExactNumber], eps: ExactNumber,
+                  weight_decay: ExactNumber = 0, amsgrad: bool = False, maximize: bool = False) -> sp.ImmutableMatrix:
     r"""Exact Adam trajectory (L2 weight decay) for a given gradient sequence.
 
     :math:`\alpha, (\beta_1, \beta_2), \epsilon, \lambda` are ``lr, betas, eps, weight_decay``.
 
     Parameters
     ----------
-    theta0
+    params
         :math:`\theta_0`: ``n`` exact numbers (ints, Fractions, SymPy numbers, floats at their
         exact binary value, strings such as ``"0.9"`` or ``"1/3"``), in any sequence or array.
     grads
@@ -138,8 +140,8 @@ def adam_symbolic(theta0: ArrayLike, grads: ArrayLike, *, lr: Any, betas: Sequen
     ----------
     Kingma & Ba (2015), Algorithm 1.
     """
-    return trajectory_symbolic(theta0, grads, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                       amsgrad=amsgrad, maximize=maximize, decoupled=False)
+    return trajectory_symbolic(params, grads, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                               amsgrad=amsgrad, maximize=maximize, decoupled=False)
 
 
 # ---------------------------------------------------------------------- numeric twins
@@ -401,7 +403,7 @@ def examples() -> Any:
 
     frac = lambda lo, hi, den: st.fractions(lo, hi, max_denominator=den)  # noqa: E731
     return st.integers(1, 2).flatmap(lambda n: st.fixed_dictionaries({
-        "theta0": st.lists(frac(-3, 3, 4), min_size=n, max_size=n),
+        "params": st.lists(frac(-3, 3, 4), min_size=n, max_size=n),
         "grads": st.lists(st.lists(frac(-2, 2, 4), min_size=n, max_size=n), min_size=1, max_size=3),
         "lr": st.sampled_from([Fraction(1, 10), Fraction(1, 100), Fraction(1, 1000)]),
         "betas": st.tuples(frac(0, Fraction(99, 100), 100), frac(0, Fraction(999, 1000), 1000)),
@@ -414,7 +416,7 @@ def examples() -> Any:
 
 def numeric_trajectory(ex: dict[str, Any], step: Callable[..., tuple[Any, AdamState[Any]]]) -> NDArray[np.float64]:
     """The float64 trajectory of ``step`` on one drawn example, row ``t - 1`` the parameters after step ``t``."""
-    p = np.array([float(x) for x in ex["theta0"]])
+    p = np.array([float(x) for x in ex["params"]])
     state: AdamState[Any] = adam_init(p)
     kw = dict(lr=float(ex["lr"]), betas=(float(ex["betas"][0]), float(ex["betas"][1])), eps=float(ex["eps"]),
               weight_decay=float(ex["weight_decay"]), amsgrad=ex["amsgrad"], maximize=ex["maximize"])
@@ -438,7 +440,7 @@ TOLERANCE = Tolerance(
 CONCEPTS = (
     Concept(
         name="adam", area="optim",
-        symbolic=lambda ex: adam_symbolic(ex["theta0"], ex["grads"], **exact_kwargs(ex)),
+        symbolic=lambda ex: adam_symbolic(ex["params"], ex["grads"], **exact_kwargs(ex)),
         numeric=lambda ex: numeric_trajectory(ex, adam_step),
         inputs=examples, tolerance=TOLERANCE, references=REFERENCES, page="optim/adam.md",
     ),

@@ -28,11 +28,10 @@ multiplier :math:`\eta_t`, not by :math:`\alpha`: with ``schedule_multiplier=eta
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sympy as sp
-from numpy.typing import ArrayLike
 
+from .._exact import ExactNumber, ExactNumbers
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
 from ..registry import Concept
@@ -60,8 +59,9 @@ __all__ = ["adamw_chain", "adamw_step", "adamw_step_inplace", "adamw_symbolic", 
 
 
 # ---------------------------------------------------------------------- exact twin
-def adamw_symbolic(theta0: ArrayLike, grads: ArrayLike, *, lr: Any, betas: Sequence[Any], eps: Any,
-                   weight_decay: Any = 0, amsgrad: bool = False, maximize: bool = False) -> sp.ImmutableMatrix:
+def adamw_symbolic(params: ExactNumbers, grads: ExactNumbers | Sequence[ExactNumbers], *, lr: ExactNumber,
+                   betas: Sequence[ExactNumber], eps: ExactNumber,
+                   weight_decay: ExactNumber = 0, amsgrad: bool = False, maximize: bool = False) -> sp.ImmutableMatrix:
     r"""Exact AdamW trajectory, :math:`\theta_t = (1-\alpha\lambda)\theta_{t-1} - \alpha\hat m_t/(\sqrt{\hat v_t}+\epsilon)`.
 
     Parameters, returns and raises as :func:`~refalgo.optim.adam.adam_symbolic`; here :math:`\lambda` never
@@ -78,7 +78,7 @@ def adamw_symbolic(theta0: ArrayLike, grads: ArrayLike, *, lr: Any, betas: Seque
     ----------
     Loshchilov & Hutter (2019), Algorithm 2; PyTorch ``torch.optim.AdamW``.
     """
-    return trajectory_symbolic(theta0, grads, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+    return trajectory_symbolic(params, grads, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                amsgrad=amsgrad, maximize=maximize, decoupled=True)
 
 
@@ -222,7 +222,7 @@ def derivations() -> tuple[Derivation, ...]:
 CONCEPTS = (
     Concept(
         name="adamw", area="optim",
-        symbolic=lambda ex: adamw_symbolic(ex["theta0"], ex["grads"], **exact_kwargs(ex)),
+        symbolic=lambda ex: adamw_symbolic(ex["params"], ex["grads"], **exact_kwargs(ex)),
         numeric=lambda ex: numeric_trajectory(ex, adamw_step),
         inputs=examples, tolerance=TOLERANCE, references=REFERENCES, page="optim/adam.md",
     ),

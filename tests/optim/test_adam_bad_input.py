@@ -182,7 +182,7 @@ def test_symbolic_bad_input(fn: object) -> None:
         fn([1, 2], [[1, None]], **kw)  # type: ignore[operator]
     with pytest.raises(ValueError, match=r"grads: expected shape \(any, 2\); got shape \(1, 1\)"):
         fn([1, 2], [[1]], **kw)  # type: ignore[operator]
-    with pytest.raises(ValueError, match=r"theta0: expected at least one number"):
+    with pytest.raises(ValueError, match=r"params: expected at least one number"):
         fn([], [[1]], **kw)  # type: ignore[operator]
     with pytest.raises(ValueError, match=r"grads\[0, 0\]: expected a finite number; got nan"):
         fn([1], np.array([[float("nan")]], dtype=object), **kw)  # type: ignore[operator]
