@@ -58,6 +58,10 @@ def _close(ours: np.ndarray, theirs: np.ndarray, rtol: float) -> None:
 
 @pytest.mark.parametrize("kind,wd,amsgrad,maximize,betas", GRID)
 def test_float64_1000_steps_match_torch(kind: str, wd: float, amsgrad: bool, maximize: bool, betas: tuple[float, float]) -> None:
+    """torch.optim.Adam and torch.optim.AdamW agree to 10⁻¹² relative in float64 over 1000 steps, for every
+    combination of weight decay, amsgrad and maximize (three settings of the betas), on heavy-tailed gradients
+    spanning orders of magnitude.
+    """
     rng = np.random.default_rng(7)
     p0 = rng.normal(size=6)
     grads = _gradients(STEPS, 6, seed=len(str(betas)) + int(10 * wd))
@@ -82,6 +86,7 @@ def test_quadratic_feedback_1000_steps_match_torch(kind: str) -> None:
 
 @pytest.mark.parametrize("kind,amsgrad", [("adam", False), ("adamw", True)])
 def test_float32_matches_torch(kind: str, amsgrad: bool) -> None:
+    """In float32, Adam and AdamW (with amsgrad) agree with PyTorch to 2·10⁻⁵ relative over 200 steps."""
     rng = np.random.default_rng(3)
     p0 = rng.normal(size=50).astype(np.float32)
     grads = rng.normal(size=(200, 50)).astype(np.float32)
@@ -109,6 +114,9 @@ def test_paper_convention_is_torch_with_rescaled_lr_and_decay() -> None:
 
 
 def test_structures_match_torch_parameter_list() -> None:
+    """A dict of parameters steps like PyTorch's list of parameters, to 10⁻¹² relative over 100 AdamW steps with
+    amsgrad.
+    """
     rng = np.random.default_rng(5)
     params = {"w": rng.normal(size=(3, 4)), "b": rng.normal(size=4)}
     tp = [torch.nn.Parameter(torch.tensor(params[k].copy())) for k in ("w", "b")]
@@ -126,6 +134,9 @@ def test_structures_match_torch_parameter_list() -> None:
 
 @pytest.mark.parametrize("kind,dtype,fused,rtol", [("adamw", np.float64, False, 1e-12), ("adam", np.float64, False, 1e-12), ("adamw", np.float32, True, 2e-5)])
 def test_inplace_fast_path_matches_torch(kind: str, dtype: type, fused: bool, rtol: float) -> None:
+    """The in-place path matches PyTorch's Adam and AdamW in float64 and its fused AdamW kernel in float32, with
+    amsgrad and maximize, over 30 steps of 70 000 parameters.
+    """
     rng = np.random.default_rng(9)
     n = 70_000  # more than one chunk
     p = rng.normal(size=n).astype(dtype)

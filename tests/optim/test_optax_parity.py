@@ -67,6 +67,9 @@ def _optax_run(kind: str, wd: float, p0: np.ndarray, grads: np.ndarray, lr: floa
 
 @pytest.mark.parametrize("kind,wd,betas", CASES)
 def test_float64_1000_steps_match_optax(kind: str, wd: float, betas: tuple[float, float]) -> None:
+    """optax.adam, optax.adamw and Adam with L2 (optax.chain(optax.add_decayed_weights(λ), optax.adam(α))) agree in
+    float64 over 1000 steps, five settings of the decay and betas, to 10⁻¹² relative.
+    """
     rng = np.random.default_rng(11)
     p0 = rng.normal(size=6)
     grads = _gradients(STEPS, 6, seed=int(100 * wd) + len(str(betas)))
