@@ -331,7 +331,16 @@ class Parser:
         if self.tok.text == r"\cdot" and self.peek().text in (*SEPARATORS, ")"):
             self.next()
             return PLACEHOLDER
-        return self.expr()
+        start = self.tok.pos
+        value = self.expr()
+        if self.tok.text in (r"\succ", r"\prec"):
+            # p(y_w \succ y_l | x): the event "y_w is preferred to y_l", an argument of p
+            op = self.next()
+            other = self.expr()
+            winner, loser = (value, other) if op.text == r"\succ" else (other, value)
+            self.note(start, f"the event {sp.latex(winner)} \\succ {sp.latex(loser)}: {sp.latex(winner)} is preferred")
+            return sp.Function("succ", real=True)(winner, loser)
+        return value
 
     def bracketed(self) -> Any:
         items = self.items()

@@ -151,13 +151,32 @@ class NameParser(Parser):
                 ref.sub = self.span_text(self.i + 1, close)
                 self.i = close + 1
                 return
-        self.in_script += 1
-        sub = self.script()
-        self.in_script -= 1
+        if t.text == "{":
+            self.in_script += 1
+            sub = self.script()
+            self.in_script -= 1
+        else:
+            sub = self.single_script()
         if {str(k) for k in self.bound} & {str(s) for s in getattr(sub, "free_symbols", ())}:
             ref.index, ref.index_kind = sub, "_"
-        else:
+        elif t.text == "{":
             ref.sub = self.span_text(first, self.i)
+        else:
+            ref.sub = sub.name if isinstance(sub, sp.Symbol) else str(sub)
+
+    def single_script(self) -> Any:
+        r"""One digit, letter or Greek letter after ``_``: only that token (``q_\pi(s, a)`` is q_π applied)."""
+        t = self.tok
+        if t.kind == "num":
+            if len(t.text) > 1:  # TeX reads x_12 as x_1 followed by 2
+                self.tokens[self.i] = type(t)("num", t.text[1:], t.pos + 1)
+                return self.b.number(t.text[0], t.pos)
+            self.next()
+            return self.b.number(t.text, t.pos)
+        if t.kind == "letter" or t.text in GREEK_NAMES:
+            self.next()
+            return symbol(GREEK_NAMES.get(t.text, t.text))
+        raise self.fail("expected a group {...}, a digit or a letter after _")
 
     def name_superscript(self, ref: NameRef) -> bool:
         """Read ``^*``, ``^{(i)}`` or (on a function name) ``^{\\pi}`` as part of the name."""
@@ -285,6 +304,9 @@ class NameParser(Parser):
             return self.application(ref, start)
         n = self.notation
         if n.shape(name) is not None:
+            return None
+        if name in n.scalars or ref.base in n.scalars:
+            self.note(start, f"{ref.latex()} times the parenthesis: {sp.latex(sp.Symbol(ref.base))} is declared a scalar")
             return None
         if n.is_declared_function(name) or separated:
             return self.application(ref, start)

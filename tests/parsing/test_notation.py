@@ -263,3 +263,37 @@ def test_assumptions_with_values() -> None:
     assert parse_condition(r"\gamma = 0.9") == (sp.Eq(gamma, sp.Rational(9, 10)),)
     assert parse_condition("gamma = 0.9", syntax="python") == (sp.Eq(gamma, sp.Rational(9, 10)),)
     assert parse_condition(r"p_i > 0") == (sym("p_i") > 0,)
+
+
+# ---------------------------------------------------------------- whole textbook steps
+def test_bellman_expectation_equation_with_subscripted_functions() -> None:
+    v_pi, q_pi = sp.Function("v_pi", **R), sp.Function("q_pi", **R)
+    got = parse_chain(r"v_\pi(s) = \sum_a \pi(a|s) q_\pi(s, a)", notation=ACTIONS)
+    assert got == [v_pi(s), pi(a1, s) * q_pi(s, a1) + pi(a2, s) * q_pi(s, a2)]
+
+
+def test_dpo_reward_and_preference() -> None:
+    pi_theta, r_star, p_star = (sp.Function(name, **R) for name in ("pi_theta", "r^*", "p^*"))
+    y_w, y_l, y1, y2 = sym("y_w"), sym("y_l"), sym("y_1"), sym("y_2")
+    got = parse(r"\beta \log \frac{\pi_\theta(y_w|x)}{\pi_{\text{ref}}(y_w|x)} - \beta \log \frac{\pi_\theta(y_l|x)}{\pi_{ref}(y_l|x)}")
+    assert got == beta * sp.log(pi_theta(y_w, x) / pi_ref(y_w, x)) - beta * sp.log(pi_theta(y_l, x) / pi_ref(y_l, x))
+    succ = sp.Function("succ", **R)
+    got = parse_chain(r"p^*(y_1 \succ y_2 | x) = \sigma(r^*(x, y_1) - r^*(x, y_2))")
+    assert got == [p_star(succ(y1, y2), x), 1 / (1 + sp.exp(-(r_star(x, y1) - r_star(x, y2))))]
+    assert parse(r"p(y_2 \prec y_1)") == p(succ(y1, y2))
+
+
+def test_adam_bias_correction_names() -> None:
+    m_t, v_t, beta_1, t = sym("m_t"), sym("v_t"), sym("beta_1"), sym("t")
+    assert parse(r"\hat{m}_t = \frac{m_t}{1 - \beta_1^t}".split(" = ")[1]) == m_t / (1 - beta_1**t)
+    assert parse(r"\hat{m}_t") == sym("mhat_t")
+    theta_prev, alpha, eps = sym("theta_t-1"), sym("alpha"), sym("epsilon")
+    got = parse(r"\theta_{t-1} - \alpha \frac{\hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon}")
+    assert got == theta_prev - alpha * sym("mhat_t") / (sp.sqrt(sym("vhat_t")) + eps)
+    assert v_t != sym("vhat_t")
+
+
+def test_a_single_letter_subscript_takes_one_token() -> None:
+    assert parse(r"\pi_r(y|x)") == sp.Function("pi_r", **R)(y, x)
+    assert parse(r"x_12", syntax="latex") == 2 * sym("x_1")  # TeX: x_1 followed by 2
+    assert parse(r"r_t(1 + \gamma)", notation=Notation(scalars=("r",))) == sym("r_t") * (1 + gamma)
