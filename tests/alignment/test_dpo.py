@@ -44,6 +44,10 @@ def reference_code_loss(pc, pr, rc, rr, beta, eps=0.0, kind="sigmoid", reference
 
 @given(batch, betas, eps_values, st.sampled_from(["sigmoid", "ipo", "robust"]), st.booleans())
 def test_matches_reference_code_float64(rows: list, beta: float, eps: float, kind: str, free: bool) -> None:
+    """In float64 the losses and implicit rewards of all three loss types (sigmoid, IPO, robust), with label
+    smoothing and reference_free, match the DPO authors' preference_loss (TRL's robust branch) in PyTorch to
+    10⁻¹².
+    """
     eps = 0.0 if kind == "ipo" else eps
     arrays = columns(rows)
     ours = dpo_loss(*arrays, beta=beta, label_smoothing=eps, loss_type=kind, reference_free=free)
@@ -55,6 +59,7 @@ def test_matches_reference_code_float64(rows: list, beta: float, eps: float, kin
 
 @given(batch, betas, eps_values)
 def test_matches_reference_code_float32(rows: list, beta: float, eps: float) -> None:
+    """In float32 the smoothed sigmoid loss matches the reference code's preference_loss to 10⁻⁵ and stays float32."""
     arrays = columns(rows, np.float32)
     ours = dpo_loss(*arrays, beta=beta, label_smoothing=eps)
     ref = reference_code_loss(*(torch.tensor(a) for a in arrays), beta, eps)
@@ -64,6 +69,7 @@ def test_matches_reference_code_float32(rows: list, beta: float, eps: float) -> 
 
 @given(batch, betas, eps_values, st.sampled_from(["sigmoid", "ipo", "robust"]))
 def test_gradients_match_autograd(rows: list, beta: float, eps: float, kind: str) -> None:
+    """The gradients of all three loss types match PyTorch autograd through the reference code to 10⁻¹²."""
     eps = 0.0 if kind == "ipo" else eps
     arrays = columns(rows)
     pc, pr = (torch.tensor(a, requires_grad=True) for a in arrays[:2])
@@ -77,6 +83,7 @@ def test_gradients_match_autograd(rows: list, beta: float, eps: float, kind: str
 
 @given(st.tuples(logp, logp, logp, logp), betas, eps_values)
 def test_gradient_matches_central_differences(row: tuple, beta: float, eps: float) -> None:
+    """The gradient matches central differences of the loss."""
     arrays = [np.array([v]) for v in row]
     dc, _ = dpo_gradients(*arrays, beta=beta, label_smoothing=eps)
     step = 1e-6
@@ -90,6 +97,7 @@ def test_gradient_matches_central_differences(row: tuple, beta: float, eps: floa
 
 @given(st.tuples(logp, logp, logp, logp), st.sampled_from(["1/10", "1/2", "2"]), st.sampled_from(["0", "1/10", "1/4"]))
 def test_gradient_matches_symbolic_derivative(row: tuple, beta: str, eps: str) -> None:
+    """The gradient matches the derivative of the exact loss (SymPy) to 10⁻¹⁴."""
     x = sp.Symbol("x", nonpositive=True)
     expr = dpo_loss_symbolic(x, *(sp.Rational(v) for v in row[1:]), beta=sp.Rational(beta), label_smoothing=sp.Rational(eps))
     exact = float(sp.N(sp.diff(expr, x).subs(x, sp.Rational(row[0])), 30))
@@ -101,6 +109,9 @@ def test_gradient_matches_symbolic_derivative(row: tuple, beta: str, eps: str) -
 @pytest.mark.parametrize("beta", [1.0, 0.5])
 def test_extreme_margins_are_finite_and_exact(dtype: type, beta: float) -> None:
     # h = ±2e6 / β so that βh = ±1e6 (beyond exp's range in both dtypes): loss = softplus(∓1e6).
+    """At |βh| = 10⁶ the losses and gradients are finite and exact in float32 and float64 (the sigmoid loss is 10⁶ or
+    0, the gradient −β or 0), smoothed and IPO losses included.
+    """
     h = 1e6 / beta
     pc = np.array([-h, 0.0], dtype=dtype)
     pr = np.array([0.0, -h], dtype=dtype)
@@ -130,6 +141,7 @@ def test_softplus_kernel_is_log_one_plus_exp(dtype: type) -> None:
 @given(batch, betas, eps_values)
 def test_smoothed_loss_antisymmetry(rows: list, beta: float, eps: float) -> None:
     # (1-ε) sp(-z) + ε sp(z) minus the same at -z is -(1-2ε) z, since sp(-z) - sp(z) = -z.
+    """cDPO: L_ε(h) − L_ε(−h) = −(1 − 2ε)βh, swapping the pair."""
     pc, pr, rc, rr = columns(rows)
     fwd = dpo_loss(pc, pr, rc, rr, beta=beta, label_smoothing=eps).losses
     swapped = dpo_loss(pr, pc, rr, rc, beta=beta, label_smoothing=eps).losses
@@ -141,6 +153,7 @@ def test_smoothed_loss_antisymmetry(rows: list, beta: float, eps: float) -> None
 def test_robust_loss_is_unbiased_under_label_noise(rows: list, beta: float, eps: float) -> None:
     # Chowdhury et al. (2024), Lemma 3.1: flipping labels with probability ε, the robust loss
     # equals the clean DPO loss in expectation.
+    """Robust DPO is unbiased: (1 − ε)L(h) + εL(−h) equals the clean DPO loss (Chowdhury et al. 2024, Lemma 3.1)."""
     pc, pr, rc, rr = columns(rows)
     robust = dpo_loss(pc, pr, rc, rr, beta=beta, label_smoothing=eps, loss_type="robust").losses
     flipped = dpo_loss(pr, pc, rr, rc, beta=beta, label_smoothing=eps, loss_type="robust").losses
@@ -150,6 +163,9 @@ def test_robust_loss_is_unbiased_under_label_noise(rows: list, beta: float, eps:
 
 @given(batch, betas, st.floats(-30, 0))
 def test_loss_depends_only_on_the_log_ratio_difference(rows: list, beta: float, c: float) -> None:
+    """The loss depends on h only: shifting the chosen policy and reference log-probabilities by the same constant
+    changes nothing.
+    """
     pc, pr, rc, rr = columns(rows)
     base = dpo_loss(pc, pr, rc, rr, beta=beta).losses
     shifted = dpo_loss(pc + c, pr, rc + c, rr, beta=beta).losses  # the same h
@@ -158,6 +174,7 @@ def test_loss_depends_only_on_the_log_ratio_difference(rows: list, beta: float, 
 
 @given(batch, betas, eps_values)
 def test_reference_free_is_a_zero_reference_in_the_loss(rows: list, beta: float, eps: float) -> None:
+    """reference_free=True is a zero reference in the loss, while the implicit rewards still use the reference."""
     pc, pr, rc, rr = columns(rows)
     free = dpo_loss(pc, pr, rc, rr, beta=beta, label_smoothing=eps, reference_free=True)
     zero = dpo_loss(pc, pr, 0 * rc, 0 * rr, beta=beta, label_smoothing=eps)
@@ -168,6 +185,9 @@ def test_reference_free_is_a_zero_reference_in_the_loss(rows: list, beta: float,
 def test_published_forms() -> None:
     # Rafailov et al. (2023) eq. (7) at h = 0: -log σ(0) = log 2; IPO (Azar et al. eq. 17)
     # is zero at its target h = 1/(2β) and equals 1/(4β²) at h = 0.
+    """Published values: L_DPO(h = 0) = log 2 (Rafailov et al. 2023, eq. 7); IPO is 0 at h = 1/(2β) and 1/(4β²) at h
+    = 0 (Azar et al., eq. 17).
+    """
     zero = np.array([-1.0])
     assert abs(dpo_loss(zero, zero, zero, zero, beta=0.3).losses[0] - np.log(2)) <= 1e-15
     ipo_at_zero = dpo_loss(zero, zero, zero, zero, beta=0.5, loss_type="ipo").losses[0]
@@ -207,12 +227,16 @@ GOOD = [np.array([-1.0, -2.0])] * 4
     ],
 )
 def test_bad_input(args: list, kwargs: dict, exc: type, match: str) -> None:
+    """Bad input — mismatched shapes, β ≤ 0, ε outside [0, 0.5) or with IPO, unknown loss types, NaN and inf,
+    positive log-probabilities — raises an error naming the argument.
+    """
     for fn in (dpo_loss, dpo_gradients):
         with pytest.raises(exc, match=match):
             fn(*args, **kwargs)
 
 
 def test_bad_input_symbolic_and_metrics() -> None:
+    """Bad input to the exact loss and to the metrics raises an error naming the argument."""
     with pytest.raises(ValueError, match="policy_chosen_logps: expected a log-probability <= 0"):
         dpo_loss_symbolic(1, -1, -1, -1, beta=1)
     with pytest.raises(ValueError, match="beta: expected a number > 0"):

@@ -29,6 +29,7 @@ def problems(draw: st.DrawFn, max_k: int = 5) -> tuple[np.ndarray, np.ndarray, f
     st.sampled_from([sp.Rational(1, 3), sp.Integer(1), sp.Rational(5, 2)]),
 )))
 def test_exact_and_float64_agree(ex: tuple) -> None:
+    """The exact and the float64 optima agree to 10⁻¹⁴, and the exact one sums to exactly 1."""
     weights, reward, beta = ex
     q = [sp.Rational(w, sum(weights)) for w in weights]
     exact = np.array([float(sp.N(v, 30)) for v in kl_optimum_symbolic(q, reward, beta=beta)])
@@ -39,6 +40,7 @@ def test_exact_and_float64_agree(ex: tuple) -> None:
 
 @given(problems(), st.lists(st.integers(0, 20), min_size=5, max_size=5))
 def test_optimum_beats_every_policy_by_beta_kl(problem: tuple, raw: list[int]) -> None:
+    """For random π_ref, r, β and any policy π: J(π*) − J(π) = β KL(π ‖ π*) ≥ 0."""
     q, r, beta = problem
     pw = np.array(raw[: q.size], dtype=np.float64) + 0.5
     pi = pw / pw.sum()
@@ -51,6 +53,7 @@ def test_optimum_beats_every_policy_by_beta_kl(problem: tuple, raw: list[int]) -
 
 @given(problems())
 def test_optimal_value_is_beta_log_z(problem: tuple) -> None:
+    """J(π*) = β log Z."""
     q, r, beta = problem
     value = kl_objective(kl_optimum(q, r, beta=beta), q, r, beta=beta)
     log_z = logsumexp(np.log(q) + r / beta)
@@ -59,17 +62,20 @@ def test_optimal_value_is_beta_log_z(problem: tuple) -> None:
 
 @given(problems(max_k=4))
 def test_numeric_maximization_finds_the_closed_form(problem: tuple) -> None:
+    """A BFGS maximization of J that never uses the closed form finds π* within 10⁻⁶."""
     q, r, beta = problem
     assert np.all(np.abs(maximize_numerically(q, r, beta) - kl_optimum(q, r, beta=beta)) <= 1e-6)
 
 
 def test_limits_of_beta() -> None:
+    """β → ∞ returns the reference, β → 0 the best response."""
     q, r = np.array([0.2, 0.3, 0.5]), np.array([1.0, 3.0, 2.0])
     assert np.all(np.abs(kl_optimum(q, r, beta=1e9) - q) <= 1e-8)  # β → ∞: stay at the reference
     assert list(kl_optimum(q, r, beta=1e-4)) == [0.0, 1.0, 0.0]  # β → 0: the best response
 
 
 def test_zero_reference_mass_stays_zero_and_prompts_are_rows() -> None:
+    """A response the reference never gives keeps probability 0, and each row of a 2-D input is a prompt."""
     q = np.array([[0.0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
     r = np.array([[100.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
     star = kl_optimum(q, r, beta=1.0)
@@ -100,6 +106,9 @@ def test_symbolic_objective_and_optimum() -> None:
     ],
 )
 def test_bad_input(kwargs: dict, exc: type, match: str) -> None:
+    """Bad input (β ≤ 0, rows that are not probabilities, mismatched shapes, NaN, non-numbers) raises an error naming
+    the argument.
+    """
     with pytest.raises(exc, match=match):
         kl_optimum(kwargs["reference"], kwargs["reward"], beta=kwargs["beta"])
 

@@ -17,6 +17,7 @@ finite = st.floats(-50, 50, allow_nan=False)
 
 def test_closed_form_values() -> None:
     # σ(1) = e/(1+e) and -log σ(0) = log 2, closed forms.
+    """Closed forms: σ(1) = e/(1 + e) and −log σ(0) = log 2, exactly in the symbolic twins."""
     assert abs(bradley_terry([1.0], [0.0])[0] - math.e / (1 + math.e)) <= 1e-15
     assert abs(reward_model_loss([3.0], [3.0])[0] - math.log(2)) <= 1e-15
     assert bradley_terry_symbolic(2, 1) == sp.exp(2) / (sp.exp(2) + sp.exp(1))
@@ -25,6 +26,7 @@ def test_closed_form_values() -> None:
 
 @given(st.lists(st.tuples(finite, finite), min_size=1, max_size=6), finite)
 def test_shift_by_a_prompt_function_changes_nothing(pairs: list[tuple[float, float]], shift: float) -> None:
+    """Adding any f(x) to both rewards changes neither the Bradley–Terry probability nor the loss."""
     rw, rl = (np.array(v) for v in zip(*pairs))
     f = np.full_like(rw, shift)
     assert np.all(np.abs(bradley_terry(rw + f, rl + f) - bradley_terry(rw, rl)) <= 1e-12)
@@ -33,17 +35,20 @@ def test_shift_by_a_prompt_function_changes_nothing(pairs: list[tuple[float, flo
 
 @given(finite, finite)
 def test_swapping_the_pair_complements_the_probability(a: float, b: float) -> None:
+    """The Bradley–Terry probabilities of a pair and of its swap sum to 1."""
     p, q = bradley_terry([a], [b])[0], bradley_terry([b], [a])[0]
     assert abs(p + q - 1) <= 1e-15
 
 
 @given(finite, finite)
 def test_loss_is_negative_log_probability(a: float, b: float) -> None:
+    """e^{−L_R} is the Bradley–Terry probability."""
     loss, p = reward_model_loss([a], [b])[0], bradley_terry([a], [b])[0]
     assert abs(math.exp(-loss) - p) <= 1e-14
 
 
 def test_extreme_margins_are_finite_and_correct() -> None:
+    """Extreme margins (±10⁶) give exact, finite losses and probabilities 0 and 1."""
     loss = reward_model_loss([-1e6, 1e6], [0.0, 0.0])
     assert loss[0] == 1e6 and loss[1] == 0.0
     assert list(bradley_terry([-1e6, 1e6], [0.0, 0.0])) == [0.0, 1.0]
@@ -60,12 +65,14 @@ def test_extreme_margins_are_finite_and_correct() -> None:
     ],
 )
 def test_bad_input(args: tuple, exc: type, match: str) -> None:
+    """Bad input to the numeric twins (NaN, inf, mismatched shapes, non-numbers) raises an error naming the argument."""
     for fn in (bradley_terry, reward_model_loss):
         with pytest.raises(exc, match=match):
             fn(*args)
 
 
 def test_bad_symbolic_input() -> None:
+    """Bad input to the symbolic twins raises an error naming the argument."""
     with pytest.raises(TypeError, match="reward_chosen"):
         bradley_terry_symbolic([1], 0)
     with pytest.raises(ValueError, match="reward_rejected: expected a decimal"):
