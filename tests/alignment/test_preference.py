@@ -17,7 +17,7 @@ finite = st.floats(-50, 50, allow_nan=False)
 
 def test_closed_form_values() -> None:
     # σ(1) = e/(1+e) and -log σ(0) = log 2, closed forms.
-    """Closed forms: σ(1) = e/(1 + e) and −log σ(0) = log 2, exactly in the symbolic twins."""
+    """Closed forms: σ(1) = e/(1 + e) and −log σ(0) = log 2 in float64; the symbolic twins give e²/(e² + e) and log(1 + e)."""
     assert abs(bradley_terry([1.0], [0.0])[0] - math.e / (1 + math.e)) <= 1e-15
     assert abs(reward_model_loss([3.0], [3.0])[0] - math.log(2)) <= 1e-15
     assert bradley_terry_symbolic(2, 1) == sp.exp(2) / (sp.exp(2) + sp.exp(1))
