@@ -26,6 +26,7 @@ class Collection(list[Item]):
 
 def _fields(kw: dict[str, Any]) -> dict[str, Any]:
     out = dict(kw)
-    if "assume" in out:
-        out["assume"] = tuple(out["assume"])
+    for key in ("assume", "symmetric"):
+        if key in out:
+            out[key] = tuple(out[key])
     return out

@@ -79,6 +79,8 @@ class Item:
         ``matrices``, ``vectors``, ``index_sets``, ``distributions``.
     mistake
         For a wrong item, the slip it makes.
+    symmetric
+        Matrices declared symmetric (``refalgo check --symmetric A``).
     """
 
     id: str
@@ -90,6 +92,7 @@ class Item:
     assume: tuple[str, ...] = ()
     notation: Mapping[str, Any] = field(default_factory=dict)
     mistake: str = ""
+    symmetric: tuple[str, ...] = ()
 
 
 def real(names: str, **assumptions: Any) -> Any:

@@ -13,7 +13,11 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+import sympy as sp
+
+from refalgo.assumptions import Assumptions
 from refalgo.check import equivalent
 from refalgo.parsing import AmbiguousNotation, Notation, ParseError
 
@@ -48,6 +52,16 @@ def notation_of(item: Item) -> Notation | None:
     return Notation(**item.notation) if item.notation else None
 
 
+def assumptions_of(item: Item, notation: Notation | None) -> list[Any] | None:
+    """The ``--assume`` strings, and the symmetric matrices as `Assumptions` (as ``--symmetric`` does)."""
+    out: list[Any] = list(item.assume)
+    if item.symmetric:
+        assert notation is not None, f"{item.id}: a symmetric matrix must be declared a matrix"
+        kinds = tuple((sp.MatrixSymbol(name, *notation.matrices[name]), "symmetric") for name in item.symmetric)
+        out.append(Assumptions(matrices=kinds))
+    return out or None
+
+
 def check(item: Item, timeout: float = TIMEOUT) -> Outcome:
     """Run the checker on one item."""
     start = time.perf_counter()
@@ -56,7 +70,7 @@ def check(item: Item, timeout: float = TIMEOUT) -> Outcome:
     except (TypeError, ValueError) as exc:  # the notation model cannot express the declaration
         return Outcome(item, "refused", time.perf_counter() - start, f"declaration refused: {exc}")
     try:
-        result = equivalent(item.lhs, item.rhs, list(item.assume) or None, syntax="latex", timeout=timeout,
+        result = equivalent(item.lhs, item.rhs, assumptions_of(item, notation), syntax="latex", timeout=timeout,
                             notation=notation)
         status, detail = result.status, result.describe()
     except AmbiguousNotation as exc:
