@@ -53,6 +53,9 @@ HAND = [
 
 @pytest.mark.parametrize("A, b, c, kind, definiteness, point, value", HAND)
 def test_hand_checked_examples(A, b, c, kind, definiteness, point, value) -> None:
+    """Hand-checked examples, each worked out in its comment: both twins give the kind, definiteness, point and
+    value.
+    """
     exact, numeric = both(A, b, c)
     assert (exact.kind, exact.definiteness) == (kind, definiteness)
     assert (numeric.kind, numeric.definiteness) == (kind, definiteness)
@@ -66,6 +69,7 @@ def test_boyd_vandenberghe_unconstrained_quadratic_minimum() -> None:
     # Boyd & Vandenberghe, Convex Optimization, A.5.4: inf ½xᵀPx + qᵀx + r = r − ½qᵀP⁻¹q at x = −P⁻¹q
     # for P ≻ 0. With P = [[4, 2], [2, 2]] (P⁻¹ = [[½, −½], [−½, 1]]), q = (2, −2), r = 1:
     # P⁻¹q = (2, −3), so x = (−2, 3) and the value is 1 − ½(4 + 6) = −4. Here A = P/2, b = q, c = r.
+    """Boyd & Vandenberghe, A.5.4: inf ½xᵀPx + qᵀx + r = r − ½qᵀP⁻¹q at x = −P⁻¹q for P ≻ 0, on a worked 2×2 example."""
     exact, numeric = both([[2, 1], [1, 1]], [2, -2], 1)
     assert exact.kind == numeric.kind == "minimum"
     assert list(exact.point) == [-2, 3] and exact.value == -4
@@ -76,6 +80,9 @@ def test_boyd_vandenberghe_unconstrained_quadratic_minimum() -> None:
 def test_boyd_vandenberghe_unbounded_when_q_not_in_range() -> None:
     # Boyd & Vandenberghe, A.5.4: with P ⪰ 0 singular and q ∉ range(P) the infimum is −∞.
     # f = x² + y: along (0, −t) it is −t.
+    """Boyd & Vandenberghe, A.5.4: with P ⪰ 0 singular and q outside the range of P, both twins report "unbounded"
+    along the null direction.
+    """
     exact, numeric = both([[1, 0], [0, 0]], [0, 1], 0)
     assert exact.kind == numeric.kind == "unbounded"
     assert exact.definiteness == numeric.definiteness == "positive semidefinite"

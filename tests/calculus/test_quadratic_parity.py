@@ -25,6 +25,7 @@ def f(A: np.ndarray, b: np.ndarray, c: float):  # noqa: ANN201
 
 @pytest.mark.parametrize("A, b, c", DEFINITE)
 def test_minimum_matches_scipy_minimize(A, b, c) -> None:
+    """The minimum matches SciPy's BFGS minimizer."""
     A, b = np.array(A), np.array(b)
     ours = quadratic_extremum(A, b, c)
     grad = lambda x: 2 * A @ x + b  # noqa: E731
@@ -43,6 +44,7 @@ def test_minimum_matches_scipy_minimize(A, b, c) -> None:
     ],
 )
 def test_least_norm_point_matches_scipy_pinvh(A, b) -> None:
+    """The least-norm stationary point matches SciPy's pinvh and NumPy's lstsq."""
     A, b = np.array(A), np.array(b)
     ours = quadratic_extremum(A, b, 0.0)
     np.testing.assert_allclose(ours.point, -scipy.linalg.pinvh(A) @ b / 2, atol=1e-13)
@@ -50,6 +52,7 @@ def test_least_norm_point_matches_scipy_pinvh(A, b) -> None:
 
 
 def test_gradient_vanishes_under_torch_autograd() -> None:
+    """PyTorch's autograd gradient of f vanishes at the reported point."""
     torch = pytest.importorskip("torch")
     A = np.array([[1.0, 3.0, 0.0], [-1.0, -2.0, 1.0], [2.0, 0.0, 1.5]])  # not symmetric: torch sees the raw A
     b, c = np.array([1.0, -1.0, 2.0]), 0.5

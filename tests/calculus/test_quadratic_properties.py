@@ -85,6 +85,10 @@ any_case = st.sampled_from(sorted(ROWS)).flatmap(case)
 @pytest.mark.parametrize("row", sorted(ROWS))
 def test_twins_classify_each_row_as_constructed(row: str) -> None:
     @given(case(row))
+    """Every row of the table, by construction: for A = BᵀDB with B an integer matrix of determinant ±1 (the inertia
+    of D, by Sylvester's law), and b in or out of the range, both twins report the constructed kind,
+    definiteness and null-space dimension.
+    """
     def check(ex: dict[str, Any]) -> None:
         signs, _, kind = ROWS[row]
         pos, neg = sum(s > 0 for s in signs), sum(s < 0 for s in signs)
@@ -99,6 +103,7 @@ def test_twins_classify_each_row_as_constructed(row: str) -> None:
 
 @given(any_case)
 def test_completed_square_expands_back_to_f(ex: dict[str, Any]) -> None:
+    """The completed square expands back to f exactly, whenever it exists."""
     r = quadratic_extremum_symbolic(ex["A"], ex["b"], ex["c"])
     assume(r.completed is not None)
     assert sp.expand(r.completed - f_of(ex, sp.Matrix(r.variables))) == 0
@@ -106,6 +111,9 @@ def test_completed_square_expands_back_to_f(ex: dict[str, Any]) -> None:
 
 @given(any_case)
 def test_stationary_point_is_stationary_and_of_least_norm(ex: dict[str, Any]) -> None:
+    """The stationary point is stationary and of least norm: 2Ax* + b = 0 and Nᵀx* = 0, exactly, and f(x*) equals
+    value.
+    """
     r = quadratic_extremum_symbolic(ex["A"], ex["b"], ex["c"])
     assume(r.point is not None)
     assert (ex["A"] + ex["A"].T) * r.point + ex["b"] == sp.zeros(3, 1)  # ∇f(x*) = 0
@@ -115,6 +123,7 @@ def test_stationary_point_is_stationary_and_of_least_norm(ex: dict[str, Any]) ->
 
 @given(any_case)
 def test_null_space_is_the_constructed_one(ex: dict[str, Any]) -> None:
+    """The null space is the constructed one, B⁻¹{e_k : D_k = 0}."""
     r = quadratic_extremum_symbolic(ex["A"], ex["b"], ex["c"])
     expected = ex["null"]
     expected = expected[:, [j for j in range(3) if any(expected[:, j])]]
@@ -123,6 +132,9 @@ def test_null_space_is_the_constructed_one(ex: dict[str, Any]) -> None:
 
 @given(any_case, st.lists(rationals(-4, 4), min_size=3, max_size=3))
 def test_f_is_constant_along_directions_and_linear_when_unbounded(ex: dict[str, Any], t: list[sp.Rational]) -> None:
+    """f is constant on the stationary set, and when kind is "unbounded", f(t d) = c + t bᵀd along null directions,
+    with bᵀd ≠ 0 for one of them.
+    """
     r = quadratic_extremum_symbolic(ex["A"], ex["b"], ex["c"])
     assume(r.directions.shape[1] > 0)
     d = r.directions * sp.Matrix(t[: r.directions.shape[1]])
@@ -139,6 +151,9 @@ def test_f_is_constant_along_directions_and_linear_when_unbounded(ex: dict[str, 
     st.lists(st.lists(rationals(-6, 6), min_size=3, max_size=3), min_size=1, max_size=5),
 )
 def test_definite_extremum_beats_every_sampled_point(ex: dict[str, Any], xs: list[list[sp.Rational]]) -> None:
+    """The extremum beats every sampled point: f(x*) ≤ f(x) for a positive definite A (strictly unless x = x*), ≥ for
+    a negative definite one, exactly and in float64.
+    """
     exact, num = quadratic_extremum_symbolic(ex["A"], ex["b"], ex["c"]), numeric(ex)
     sign = 1 if exact.kind == "minimum" else -1
     for x in xs:
@@ -151,6 +166,7 @@ def test_definite_extremum_beats_every_sampled_point(ex: dict[str, Any], xs: lis
 
 @given(st.sampled_from(["positive definite", "negative definite", "indefinite"]).flatmap(case))
 def test_value_is_c_minus_quarter_b_inverse_b(ex: dict[str, Any]) -> None:
+    """The value is c − ¼ bᵀA⁻¹b for invertible A, with A⁻¹ from the adjugate, exactly and in float64."""
     S = (ex["A"] + ex["A"].T) / 2
     b = ex["b"]
     golden = ex["c"] - (b.T * S.adjugate() * b)[0] / (4 * S.det())  # A⁻¹ = adj A / det A
@@ -161,6 +177,7 @@ def test_value_is_c_minus_quarter_b_inverse_b(ex: dict[str, Any]) -> None:
 
 @given(any_case, int_matrices(3, 3, -4, 4))
 def test_antisymmetric_part_changes_nothing(ex: dict[str, Any], k: list[list[int]]) -> None:
+    """An antisymmetric part changes nothing: A, (A + Aᵀ)/2 and (A + Aᵀ)/2 + K − Kᵀ give identical exact results."""
     K = sp.Matrix(k)
     S = (ex["A"] + ex["A"].T) / 2
     base = quadratic_extremum_symbolic(S, ex["b"], ex["c"])
