@@ -1,33 +1,24 @@
-r"""Optimal policies and the Bellman optimality equation (最优策略, 贝尔曼最优方程).
+r"""Optimal policies, the Bellman optimality equation and value iteration (最优策略, 贝尔曼最优方程).
 
-The Bellman optimality equation (BOE) is
+Conventions as in :mod:`refalgo.mdp.model` (``P[s, a, s']``, ``R[s, a]``, rewards are
+gains); Zhao (2025), ch. 3–4, and Sutton & Barto (2018), §3.6 and §4.4. The equations:
 
-.. math:: v(s) = \max_a \Big[r(s, a) + \gamma \sum_{s'} p(s' \mid s, a)\, v(s')\Big],
-   \qquad\text{in matrix form}\quad v = \max_\pi (r_\pi + \gamma P_\pi v) = f(v).
+.. math::
+   q(s, a) &= r(s, a) + \gamma \textstyle\sum_{s'} p(s' \mid s, a)\, v(s') \quad (1)\\
+   f(v)(s) &= \max_a q(s, a), \qquad v^* = f(v^*) \ \text{(the BOE)} \quad (2)\\
+   v_{k+1} &= f(v_k) \quad (3)
 
-For :math:`\gamma < 1` the map :math:`f` is a :math:`\gamma`-contraction in the max norm,
-so (Banach) it has exactly one fixed point :math:`v^*`, the iteration :math:`v_{k+1} =
-f(v_k)` converges to it from anywhere, and any policy greedy with respect to
-:math:`v^*` is optimal: :math:`v_{\pi^*} = v^* \ge v_\pi` for every :math:`\pi`.
+For :math:`\gamma < 1`, :math:`f` is a :math:`\gamma`-contraction in the max norm, so
+(2) has one solution :math:`v^*`, (3) converges to it from anywhere, and every policy
+greedy for :math:`v^*` is optimal. Value iteration stops by the span of
+:math:`v_{k+1} - v_k` (MacQueen's bounds) with a guaranteed accuracy.
 
-Algorithms (numeric twins, float64, dense or sparse models):
-
-* :func:`value_iteration` — :math:`v_{k+1} = f(v_k)`, one sweep per step, stopped by
-  the span of :math:`v_{k+1} - v_k` (MacQueen's bounds) with a guaranteed accuracy;
-* :func:`policy_iteration` — evaluation (exact LU, or BiCGSTAB certified to an accuracy
-  on large sparse models), greedy improvement, until stable;
-* :func:`truncated_policy_iteration` — evaluation cut to ``sweeps`` sweeps (``sweeps=1``
-  is value iteration, ``sweeps → ∞`` policy iteration).
-
-Symbolic twin: :func:`optimal_values_symbolic` runs policy iteration in exact rational
-arithmetic and reports, for every state, the *set* of optimal actions — ties are decided
-exactly. The numeric twins break ties toward the lowest action index (``np.argmax``), and
-policy iteration keeps its current action unless another is better by more than a slack
-that covers rounding and the evaluation error, so it cannot cycle between tied actions.
-
-The sweeps run through the engine (:mod:`refalgo.mdp._engine.sweep`): NumPy/SciPy, or
-compiled parallel kernels (numba, the ``fast`` extra) chosen by the ``backend`` keyword;
-tests hold them equal to :func:`bellman_optimality_operator`, the readable :math:`f`.
+Twins: :func:`optimal_values_symbolic` runs policy iteration in exact rational
+arithmetic and returns the *set* of optimal actions of every state (ties decided
+exactly); :func:`value_iteration` (and :mod:`~refalgo.mdp.policy_iteration`) in float64,
+ties toward the lowest action index (``np.argmax``). Its sweeps run through the engine
+(NumPy/SciPy, or numba kernels chosen by ``backend``); tests hold them equal to
+:func:`bellman_optimality_operator`, the readable :math:`f`.
 """
 
 from __future__ import annotations
@@ -122,12 +113,6 @@ def bellman_optimality_operator(mdp: MDP, values: ArrayLike) -> NDArray[np.float
     numpy.ndarray
         :math:`f(v)`, shape ``(S,)``.
 
-    Notes
-    -----
-    :math:`\|f(v_1) - f(v_2)\|_\infty \le \gamma \|v_1 - v_2\|_\infty`, because
-    :math:`|\max_a x_a - \max_a y_a| \le \max_a |x_a - y_a|` and each row of ``P`` is a
-    probability distribution.
-
     Examples
     --------
     >>> import numpy as np
@@ -136,7 +121,7 @@ def bellman_optimality_operator(mdp: MDP, values: ArrayLike) -> NDArray[np.float
     >>> bellman_optimality_operator(m, [0.0, 4.0]).tolist()
     [3.0, 4.0]
     """
-    return sweep.row_max(action_values(mdp, values))  # f(v)(s) = max_a q(s, a)
+    return sweep.row_max(action_values(mdp, values))  # (2) f(v)(s) = max_a q(s, a), q from (1)
 
 
 def greedy_policy(mdp: MDP, values: ArrayLike) -> NDArray[np.intp]:
@@ -241,7 +226,7 @@ def value_iteration(
     v = start_values(mdp, v0)
     history, residuals = [v] if record else [], []
     for k in range(1, max_sweeps + 1):
-        step = sweep.optimality_sweep(m, v)  # v_{k+1} = f(v_k), as bellman_optimality_operator
+        step = sweep.optimality_sweep(m, v)  # (3) v_{k+1} = f(v_k), as bellman_optimality_operator
         residuals.append(step.residual)
         v = step.values
         if record:

@@ -102,22 +102,10 @@ def policy_iteration(
     deterministic policies, so the loop ends — at a policy greedy with respect to its own
     values, i.e. a solution of the BOE.
 
-    Large sparse models are evaluated by BiCGSTAB (warm-started from the previous policy's
-    values) to a certified :math:`\|v_k - v_{\pi_k}\|_\infty \le \varepsilon` (see
-    :func:`~refalgo.mdp.values.state_values`). Then every computed :math:`q_k(s, a)` is
-    within :math:`\gamma\varepsilon` of the true :math:`q_{\pi_k}(s, a)`, so an action
-    that beats the current one by more than :math:`2\gamma\varepsilon` (plus rounding)
-    truly improves, and only such switches are made: the values still rise monotonically
-    and the loop cannot cycle. At a stable policy the returned :math:`v` satisfies
-    :math:`\|v - v^*\|_\infty \le \|f(v) - v\|_\infty / (1-\gamma)` (from :math:`v^* - v
-    = f(v^*) - f(v) + f(v) - v` and the contraction), which is reported as ``bound``;
-    :math:`\|f(v) - v\|_\infty` is at most the evaluation residual
-    :math:`(1-\gamma)\varepsilon` plus the switching slack, so the final accuracy
-    :math:`\varepsilon = \text{tol}\,(1-\gamma)/(1+\gamma)` meets ``tol``. Early
-    evaluations need less: each is certified to :math:`10^{-3}` times the last change of
-    the values (never below the final accuracy), which only makes the slack wider — a
-    policy that looks stable then is evaluated again at the final accuracy, and one
-    that is stable there without the certificate (rounding) again 16 times more tightly.
+    Large sparse models are evaluated by BiCGSTAB, warm-started and certified to an
+    accuracy :math:`\varepsilon`; an action then replaces the current one only when it
+    is better by more than :math:`2\gamma\varepsilon` plus rounding, so the values
+    still rise and the loop cannot cycle (the page gives the argument).
 
     Examples
     --------

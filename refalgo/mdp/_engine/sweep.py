@@ -18,16 +18,11 @@ numba is set to one thread): starting a parallel region costs a few hundred
 microseconds, which a sweep of fewer entries (a millisecond or two on one thread) does
 not repay.
 
-The span rule (MacQueen's bounds): for an operator :math:`T` that is monotone with
-:math:`T(v + c\mathbf 1) = Tv + \gamma c \mathbf 1` — the Bellman optimality operator and
-every policy's :math:`T_\pi` — and :math:`u = Tv`, :math:`d = u - v`,
-
-.. math:: u + \tfrac{\gamma}{1-\gamma}\min_s d(s) \;\le\; v^{\text{fix}} \;\le\; u + \tfrac{\gamma}{1-\gamma}\max_s d(s)
-
-elementwise, where :math:`v^{\text{fix}}` is the fixed point of :math:`T`. Proof: from
-:math:`u \ge v + \min d` monotonicity and the shift rule give :math:`T^{k+1}v \ge T^k v +
-\gamma^k \min d` for every :math:`k`; summing over :math:`k \ge 1` and letting
-:math:`k \to \infty` gives the lower bound, and the upper one likewise.
+The span rule (MacQueen's bounds, derived on the optimal-policies page): for an
+operator :math:`T` that is monotone with :math:`T(v + c\mathbf 1) = Tv + \gamma c
+\mathbf 1`, :math:`u = Tv` and :math:`d = u - v`, the fixed point lies between
+:math:`u + \tfrac{\gamma}{1-\gamma}\min_s d(s)` and :math:`u + \tfrac{\gamma}{1-\gamma}\max_s
+d(s)`; :func:`span_bound` is half that box, :func:`midpoint` its centre.
 """
 
 from __future__ import annotations
