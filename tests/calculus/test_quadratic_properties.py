@@ -84,11 +84,12 @@ any_case = st.sampled_from(sorted(ROWS)).flatmap(case)
 
 @pytest.mark.parametrize("row", sorted(ROWS))
 def test_twins_classify_each_row_as_constructed(row: str) -> None:
-    @given(case(row))
     """Every row of the table, by construction: for A = BᵀDB with B an integer matrix of determinant ±1 (the inertia
     of D, by Sylvester's law), and b in or out of the range, both twins report the constructed kind,
     definiteness and null-space dimension.
     """
+
+    @given(case(row))
     def check(ex: dict[str, Any]) -> None:
         signs, _, kind = ROWS[row]
         pos, neg = sum(s > 0 for s in signs), sum(s < 0 for s in signs)

@@ -18,10 +18,10 @@ CONCEPTS = discover()
 
 @pytest.mark.parametrize("concept", CONCEPTS, ids=lambda c: f"{c.area}/{c.name}")
 def test_twins_agree(concept: Concept) -> None:
-    @given(concept.inputs())
     """Every registered concept's symbolic and numeric twins agree within its documented tolerance on examples drawn
     from its own input strategy.
     """
+    @given(concept.inputs())
     def agree(example: object) -> None:
         concept.check(example)
 
