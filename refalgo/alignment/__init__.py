@@ -16,7 +16,14 @@ from .preference import (
     reward_model_loss,
     reward_model_loss_symbolic,
 )
-from .toy import ToyRun, bt_preference_weights, sample_preference_weights, toy_dpo_loss, train_toy_dpo
+from .toy import (
+    ToyRun,
+    bt_preference_weights,
+    sample_preference_weights,
+    toy_dpo_loss,
+    toy_dpo_loss_symbolic,
+    train_toy_dpo,
+)
 
 __all__ = [
     "DPOLoss",
@@ -37,5 +44,6 @@ __all__ = [
     "reward_model_loss_symbolic",
     "sample_preference_weights",
     "toy_dpo_loss",
+    "toy_dpo_loss_symbolic",
     "train_toy_dpo",
 ]

@@ -29,20 +29,30 @@ empirical preference frequencies. The DPO page shows both.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, log_softmax
 
+from .._exact import ExactNumber, ExactNumbers, exact_array, exact_distribution, exact_positive
 from .._validate import as_array, as_count, as_positive, probability_rows
+from ..derivation import Derivation, Step
+from ..functions import sigmoid
+from ..registry import Concept, Tolerance
 from ._engine.descent import descend, smoothness_step
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 __all__ = [
     "ToyRun",
     "bt_preference_weights",
+    "derivations",
     "sample_preference_weights",
     "toy_dpo_loss",
+    "toy_dpo_loss_symbolic",
     "train_toy_dpo",
 ]
 
@@ -61,16 +71,85 @@ class ToyRun(NamedTuple):
     implicit_rewards: NDArray[np.float64]
 
 
-def _as_table(x: ArrayLike, name: str) -> NDArray[np.float64]:
-    """``x`` as a ``(P, K)`` table with K ≥ 2 (a 1-D ``x`` is one prompt)."""
-    a = as_array(x, name, ndim=(1, 2))
+def _table(a: NDArray[Any], name: str) -> NDArray[Any]:
+    """``a`` as a ``(P, K)`` table with K ≥ 2 (a 1-D ``a`` is one prompt)."""
     a = a[None, :] if a.ndim == 1 else a
-    if a.shape[1] < 2:
-        raise ValueError(f"{name}: expected at least 2 responses per prompt; got shape {a.shape}")
+    if a.ndim != 2 or a.shape[1] < 2:
+        raise ValueError(f"{name}: expected at least 2 responses per prompt in shape (K,) or (P, K); got shape {a.shape}")
     return a
 
 
-# ---------------------------------------------------------------- the preference data
+def _as_table(x: ArrayLike, name: str) -> NDArray[np.float64]:
+    return _table(as_array(x, name, ndim=(1, 2)), name)
+
+
+def _require_positive(q: NDArray[Any], name: str) -> None:
+    """Every ``q[p, k]`` > 0: training starts at log π_ref (float or exact entries)."""
+    for (p, k), v in np.ndenumerate(q):
+        if not v > 0:
+            raise ValueError(f"{name}[{p}, {k}]: expected a probability > 0 (training starts at log π_ref); got {v}")
+
+
+# ---------------------------------------------------------------- symbolic twin
+def toy_dpo_loss_symbolic(
+    logits: ExactNumbers, reference: ExactNumbers, weights: ExactNumbers, *, beta: ExactNumber
+) -> sp.Expr:
+    r"""Exact toy DPO loss :math:`\mathcal{L}(\theta)`, with the log-softmax and softplus written out.
+
+    θ is ``logits``, :math:`\pi_\text{ref}` is ``reference``, :math:`W` is ``weights``, β is ``beta``.
+
+    Parameters
+    ----------
+    logits
+        θ, shape ``(P, K)`` (or ``(K,)``): exact numbers or real SymPy expressions (to
+        differentiate the loss).
+    reference
+        :math:`\pi_\text{ref}`, the same shape: exact positive numbers, each row summing to 1.
+    weights
+        :math:`W`, shape ``(P, K, K)``: exact numbers ≥ 0, each prompt summing to 1.
+    beta
+        β > 0, exact.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\frac{1}{P}\sum_p\sum_{i \ne j} W_{pij}\log\bigl(1 + e^{-\beta(h_{pi} - h_{pj})}\bigr)`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Non-numeric entries, shapes that do not match, a reference or weights that are
+        not exact distributions, a zero reference probability, β ≤ 0.
+
+    References
+    ----------
+    Rafailov et al. (2023), eq. (7).
+
+    Examples
+    --------
+    >>> toy_dpo_loss_symbolic([0, 0], ["1/2", "1/2"], [[[0, "1/2"], ["1/2", 0]]], beta=1)
+    log(2)
+    """
+    theta = _table(exact_array(logits, "logits", symbolic=True), "logits")
+    q = _table(exact_array(reference, "reference"), "reference")
+    if q.shape != theta.shape:
+        raise ValueError(f"reference: expected shape {theta.shape} (that of logits); got shape {q.shape}")
+    n, k = theta.shape
+    w = exact_array(weights, "weights", shape=(n, k, k))
+    for p in range(n):
+        exact_distribution(q[p], f"reference[{p}]")
+        exact_distribution(w[p].ravel(), f"weights[{p}] (flattened)")
+    _require_positive(q, "reference")
+    b = exact_positive(beta, "beta")
+    terms = []
+    for p in range(n):
+        log_z = sp.log(sp.Add(*[sp.exp(t) for t in theta[p]]))  # log Σ_j e^{θ_pj}
+        h = [theta[p, i] - log_z - sp.log(q[p, i]) for i in range(k)]  # h_pk = log π_θ(k|p) − log π_ref(k|p)
+        terms += [w[p, i, j] * sp.log(1 + sp.exp(-b * (h[i] - h[j]))) for i in range(k) for j in range(k) if i != j]
+    return sp.Add(*terms) / n  # (7) averaged over prompts
+
+
+# ---------------------------------------------------------------- numeric twins: the preference data
 def bt_preference_weights(reward: ArrayLike) -> NDArray[np.float64]:
     r"""Population preference weights :math:`W_{pij} = \sigma(r_{pi} - r_{pj}) / \binom{K}{2}` for i ≠ j.
 
@@ -158,16 +237,14 @@ def sample_preference_weights(reward: ArrayLike, *, comparisons: int, seed: int)
     return w / n
 
 
-# ---------------------------------------------------------------- the loss and training
+# ---------------------------------------------------------------- numeric twins: the loss and training
 def _problem(reference: ArrayLike, weights: ArrayLike, beta: float, shape: tuple[int, ...] | None) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
     b = as_positive(beta, "beta")
     q = _as_table(reference, "reference")
     if shape is not None and q.shape != shape:
         raise ValueError(f"reference: expected shape {shape} (that of logits); got shape {q.shape}")
     probability_rows(q, "reference")
-    if np.any(q <= 0):
-        bad = tuple(int(i) for i in np.argwhere(q <= 0)[0])
-        raise ValueError(f"reference[{bad[0]}, {bad[1]}]: expected a probability > 0 (training starts at log π_ref); got {q[bad]}")
+    _require_positive(q, "reference")
     w = as_array(weights, "weights", shape=(q.shape[0], q.shape[1], q.shape[1]))
     probability_rows(w, "weights", row_ndim=2)
     return q, w, b
@@ -290,3 +367,105 @@ def train_toy_dpo(
                              steps=n_steps, optimizer=optimizer, lr=rate)
     implicit_rewards = b * (log_softmax(thetas, axis=2) - log_q)  # β log π_θ/π_ref after each step
     return ToyRun(np.exp(log_softmax(thetas[-1], axis=1)), thetas[-1], losses, implicit_rewards)
+
+
+# ---------------------------------------------------------------- derivations
+_THETA = sp.symbols("theta_1:4", real=True)
+_Q = sp.symbols(r"\pi_{ref\,1} \pi_{ref\,2} \pi_{ref\,3}", positive=True)
+_U, _D = sp.Symbol("u", real=True), sp.Symbol("d", real=True)
+_W_IJ, _W_JI, _C = sp.Symbol("W_{ij}", positive=True), sp.Symbol("W_{ji}", positive=True), sp.Symbol("C", positive=True)
+
+
+def _normalizer_cancels() -> Derivation:
+    log_z = sp.log(sp.Add(*[sp.exp(t) for t in _THETA]))
+    return Derivation(
+        "The softmax normalizer cancels in h_1 − h_2 (K = 3)",
+        [
+            Step(sp.Eq(sp.Symbol("{h_1 - h_2}"), (_THETA[0] - log_z - sp.log(_Q[0])) - (_THETA[1] - log_z - sp.log(_Q[1]))),
+                 "h_k = log softmax(θ)_k − log π_ref(y_k)"),
+            Step((_THETA[0] - _THETA[1]) - (sp.log(_Q[0]) - sp.log(_Q[1])), "the two log Σ_j exp(θ_j) cancel"),
+        ],
+    )
+
+
+def _pull_vanishes_at_the_optimum() -> Derivation:
+    pair = _W_IJ * sp.log(1 + sp.exp(-_U)) + _W_JI * sp.log(1 + sp.exp(_U))
+    return Derivation(
+        "Population weights: each pair's pull vanishes where u = β(h_i − h_j) equals d = r_i − r_j",
+        [
+            Step(sp.Eq(sp.Symbol(r"\partial_u \ell_{ij}"), sp.Derivative(pair, _U)), "the pair's two terms of the loss"),
+            Step(-_W_IJ * sigmoid(-_U) + _W_JI * sigmoid(_U), "d/du log(1 + exp(±u)) = ±σ(±u)"),
+            Step((sigmoid(-_D) * sigmoid(_D) - sigmoid(_D) * sigmoid(-_D)) / _C,
+                 "W_ij = σ(d)/C, W_ji = σ(−d)/C with C = K(K − 1)/2 pairs, at u = d"),
+            Step(sp.Integer(0), "the two products cancel"),
+        ],
+        where={_W_IJ: sigmoid(_D) / _C, _W_JI: sigmoid(-_D) / _C, _U: _D},
+    )
+
+
+def derivations() -> tuple[Derivation, ...]:
+    """The verified derivations of the toy experiment: why the loss is convex in θ and minimized at π*.
+
+    Returns
+    -------
+    tuple of Derivation
+        The softmax normalizer cancelling in :math:`h_i - h_j`; each pair's gradient
+        vanishing at :math:`\beta(h_i - h_j) = r_i - r_j` under population weights.
+
+    Examples
+    --------
+    >>> [d.verify().ok for d in derivations()]
+    [True, True]
+    """
+    return (_normalizer_cancels(), _pull_vanishes_at_the_optimum())
+
+
+# ---------------------------------------------------------------- registry
+def _inputs() -> SearchStrategy[dict[str, Any]]:
+    from hypothesis import strategies as st
+
+    from ..testing import rationals
+
+    def problem(shape: tuple[int, int]) -> SearchStrategy[dict[str, Any]]:
+        n, k = shape
+        ints = lambda size: st.lists(st.integers(1, 9), min_size=size, max_size=size)  # noqa: E731
+        return st.fixed_dictionaries({
+            "logits": st.lists(rationals(-2, 2, 4), min_size=n * k, max_size=n * k),
+            "reference": ints(n * k), "weights": ints(n * k * k), "shape": st.just(shape),
+            "beta": st.sampled_from([sp.Rational(1, 10), sp.Rational(1, 2), sp.Integer(1), sp.Integer(3)]),
+        })
+
+    return st.tuples(st.integers(1, 2), st.integers(2, 3)).flatmap(problem)
+
+
+def _exact_example(ex: dict[str, Any]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+    n, k = ex["shape"]
+    theta = np.array(ex["logits"], dtype=object).reshape(n, k)
+    q = np.array([sp.Integer(v) for v in ex["reference"]], dtype=object).reshape(n, k)
+    w = np.array([sp.Integer(v) for v in ex["weights"]], dtype=object).reshape(n, k, k)
+    w[:, np.arange(k), np.arange(k)] = sp.Integer(0)
+    return theta, q / q.sum(axis=1, keepdims=True), w / w.sum(axis=(1, 2), keepdims=True)
+
+
+def _symbolic(ex: dict[str, Any]) -> float:
+    theta, q, w = _exact_example(ex)
+    return float(sp.N(toy_dpo_loss_symbolic(theta, q, w, beta=ex["beta"]), 30))
+
+
+def _numeric(ex: dict[str, Any]) -> float:
+    theta, q, w = (np.array(a, dtype=np.float64) for a in _exact_example(ex))
+    return toy_dpo_loss(theta, q, w, beta=float(ex["beta"]))[0]
+
+
+CONCEPTS = (
+    Concept(
+        name="toy-dpo-loss",
+        area="alignment",
+        symbolic=_symbolic,
+        numeric=_numeric,
+        inputs=_inputs,
+        tolerance=Tolerance(rtol=1e-12, atol=1e-14, why="entries round once to float64; log-softmax and softplus have condition number ≤ 1 here"),
+        references=REFERENCES,
+        page="alignment/dpo.md",
+    ),
+)

@@ -22,6 +22,7 @@ from refalgo.alignment import (
     kl_objective_symbolic,
     kl_optimum_symbolic,
     reward_model_loss_symbolic,
+    toy_dpo_loss_symbolic,
 )
 
 values = st.fractions(min_value=-5, max_value=5, max_denominator=12)
@@ -78,3 +79,20 @@ def test_dpo_loss(pair: tuple[Fraction, ...], beta: Fraction, eps: Fraction, los
     for b, e in zip(_scalar_forms(beta), _scalar_forms(eps)):
         _same_for_every_form(dpo_loss_symbolic, list(pair), [_scalar_forms] * 4,
                              beta=b, label_smoothing=e, loss_type=loss_type, reference_free=free)
+
+
+@given(_problem(), st.lists(values, min_size=4, max_size=4))
+def test_toy_dpo_loss(problem: tuple[list[Fraction], list[Fraction], list[Fraction], Fraction], logits: list[Fraction]) -> None:
+    # One prompt: the reference and the policy of the KL problem serve as π_ref and as the
+    # weights of the ordered pairs (i, i + 1 mod K), which sum to 1 like the policy.
+    reference, policy, _, beta = problem
+    k = len(reference)
+    pairs = [[policy[i] if j == (i + 1) % k else Fraction(0) for j in range(k)] for i in range(k)]
+    baseline = toy_dpo_loss_symbolic([[_rational(v) for v in logits[:k]]], [[_rational(v) for v in reference]],
+                                     [[[_rational(v) for v in row] for row in pairs]], beta=_rational(beta))
+    for form in range(3):
+        weights = np.array([[_vector_forms(row)[form] for row in pairs]], dtype=object) if form == 2 else \
+            [[_vector_forms(row)[form] for row in pairs]]
+        got = toy_dpo_loss_symbolic([_vector_forms(logits[:k])[form]], [_vector_forms(reference)[form]], weights,
+                                    beta=_scalar_forms(beta)[form])
+        assert got == baseline, form

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from refalgo.alignment import (
     kl_optimum,
     sample_preference_weights,
     toy_dpo_loss,
+    toy_dpo_loss_symbolic,
     train_toy_dpo,
 )
 from refalgo.alignment._engine.descent import smoothness_step
@@ -67,6 +69,24 @@ def test_gradient_matches_central_differences(problem: tuple) -> None:
         e[idx] = step
         fd = (toy_dpo_loss(theta + e, q, w, beta=beta)[0] - toy_dpo_loss(theta - e, q, w, beta=beta)[0]) / (2 * step)
         assert abs(fd - grad[idx]) <= 1e-7
+
+
+@given(st.integers(1, 2), st.integers(2, 3), st.integers(0, 2**32 - 1), st.sampled_from(["1/10", "1/2", "2"]))
+def test_gradient_matches_the_symbolic_derivative(p: int, k: int, seed: int, beta: str) -> None:
+    # The exact loss with symbolic logits, differentiated by SymPy, at rational logits.
+    rng = np.random.default_rng(seed)
+    q = [[sp.Rational(int(v), 10) for v in row] for row in rng.multinomial(10 - k, np.ones(k) / k, size=p) + 1]
+    raw = rng.integers(1, 6, size=(p, k, k)) * (1 - np.eye(k, dtype=int))
+    w = [[[sp.Rational(int(v), int(raw[i].sum())) for v in row] for row in raw[i]] for i in range(p)]
+    point = {(i, j): sp.Rational(int(rng.integers(-8, 9)), 4) for i in range(p) for j in range(k)}
+    thetas = {ij: sp.Symbol(f"t_{ij[0]}_{ij[1]}", real=True) for ij in point}
+    loss = toy_dpo_loss_symbolic([[thetas[i, j] for j in range(k)] for i in range(p)], q, w, beta=beta)
+    exact = np.array([[float(sp.N(sp.diff(loss, thetas[i, j]).subs({thetas[ij]: v for ij, v in point.items()}), 30))
+                       for j in range(k)] for i in range(p)])
+    theta = np.array([[float(point[i, j]) for j in range(k)] for i in range(p)])
+    as_float = lambda a: np.array(a, dtype=object).astype(np.float64)  # noqa: E731
+    _, grad = toy_dpo_loss(theta, as_float(q), as_float(w), beta=float(sp.Rational(beta)))
+    assert np.all(np.abs(grad - exact) <= 1e-13)
 
 
 @given(toy_problems())
