@@ -1,26 +1,17 @@
 r"""How large can one Adam step be? The tight bound on :math:`|\hat m_t|/\sqrt{\hat v_t}`.
 
-With :math:`\epsilon = 0` the Adam step on a coordinate is
-:math:`\Delta_t = -\alpha\,\hat m_t/\sqrt{\hat v_t}`. Kingma & Ba (2015, §2.1) state
-:math:`|\Delta_t| \le \alpha(1-\beta_1)/\sqrt{1-\beta_2}` when
-:math:`1-\beta_1 > \sqrt{1-\beta_2}` and :math:`|\Delta_t| \le \alpha` otherwise. Those
-values are attained or approached by the histories the paper has in mind (a single
-nonzero gradient; gradients of constant magnitude), but they are not upper bounds over
-*every* gradient history: gradients whose magnitude grows by the factor
-:math:`\beta_2/\beta_1` per step push the ratio higher.
-
-The exact supremum over all histories of length :math:`t` follows from the
-Cauchy–Schwarz inequality applied to the unrolled sums
-:math:`m_t = \sum_i a_i g_i` and :math:`v_t = \sum_i b_i g_i^2` with
-:math:`a_i = (1-\beta_1)\beta_1^{t-i}`, :math:`b_i = (1-\beta_2)\beta_2^{t-i}`:
+With :math:`\epsilon = 0` the Adam step on a coordinate is :math:`\Delta_t = -\alpha\,\hat m_t/\sqrt{\hat v_t}`,
+so :math:`|\Delta_t| \le \alpha B_t` with the supremum over all gradient histories of length :math:`t`
 
 .. math::
 
-    \frac{|\hat m_t|}{\sqrt{\hat v_t}} \le
-    \frac{1-\beta_1}{1-\beta_1^t}\sqrt{\frac{1-\beta_2^t}{1-\beta_2}}
+    B_t = \frac{1-\beta_1}{1-\beta_1^t}\sqrt{\frac{1-\beta_2^t}{1-\beta_2}}
     \sqrt{\sum_{k=0}^{t-1}\Big(\frac{\beta_1^2}{\beta_2}\Big)^k},
 
-with equality for :math:`g_i \propto a_i/b_i \propto (\beta_1/\beta_2)^{t-i}`.
+attained by :math:`g_i \propto (\beta_1/\beta_2)^{t-i}`. :math:`(\beta_1, \beta_2)` is ``betas``.
+Kingma & Ba (2015, §2.1) state :math:`(1-\beta_1)/\sqrt{1-\beta_2}` or 1, which hold for the
+histories they have in mind but not for every history; the page gives the
+Cauchy–Schwarz argument, and :func:`derivations` verifies the attainment.
 """
 
 from __future__ import annotations
@@ -69,11 +60,6 @@ def adam_step_bound_symbolic(t: int, betas: Sequence[Any]) -> sp.Expr:
     TypeError, ValueError
         A non-integer ``t < 1`` or betas out of range.
 
-    Notes
-    -----
-    The geometric sum is taken in closed form,
-    :math:`\sum_{k<t} r^k = (1-r^t)/(1-r)` with :math:`r = \beta_1^2/\beta_2` (or :math:`t` when :math:`r = 1`).
-
     Examples
     --------
     >>> adam_step_bound_symbolic(1, ("0.9", "0.999"))
@@ -86,7 +72,7 @@ def adam_step_bound_symbolic(t: int, betas: Sequence[Any]) -> sp.Expr:
     if not (0 <= beta1 < 1 and 0 < beta2 < 1):
         raise ValueError(f"betas: expected 0 <= beta1 < 1 and 0 < beta2 < 1; got ({beta1}, {beta2})")
     r = beta1**2 / beta2
-    geometric = sp.Integer(t) if r == 1 else (1 - r**t) / (1 - r)
+    geometric = sp.Integer(t) if r == 1 else (1 - r**t) / (1 - r)  # Σ_{k<t} r^k in closed form
     return (1 - beta1) / (1 - beta1**t) * sp.sqrt((1 - beta2**t) / (1 - beta2)) * sp.sqrt(geometric)
 
 
@@ -111,11 +97,6 @@ def adam_step_bound(t: int, *, betas: tuple[float, float] = (0.9, 0.999)) -> flo
     TypeError, ValueError
         A non-integer ``t < 1`` or betas out of range.
 
-    Notes
-    -----
-    See the module docstring. The sum :math:`\sum_{k<t}(\beta_1^2/\beta_2)^k` is evaluated
-    term by term in logarithms (no closed form), so it neither overflows nor cancels.
-
     References
     ----------
     Kingma & Ba (2015), §2.1, for the bounds this one corrects.
@@ -127,7 +108,7 @@ def adam_step_bound(t: int, *, betas: tuple[float, float] = (0.9, 0.999)) -> flo
     >>> round(adam_step_bound(10_000), 3)  # > (1 - 0.9)/sqrt(1 - 0.999) = 3.162
     7.27
     """
-    _check(t, betas)
+    _check(t, betas)  # the sum is taken term by term in logarithms: it neither overflows nor cancels
     beta1, beta2 = as_real(betas[0], "betas[0]"), as_real(betas[1], "betas[1]")
     if not (0 <= beta1 < 1 and 0 < beta2 < 1):
         raise ValueError(f"betas: expected 0 <= beta1 < 1 and 0 < beta2 < 1; got ({beta1}, {beta2})")
@@ -156,15 +137,38 @@ def _spike_ratio() -> Derivation:
     )
 
 
+def _attained(t: int = 4) -> Derivation:
+    """On the history g_i = (β₁/β₂)^{t−i} the ratio equals the bound B_t (shown at t = 4)."""
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    a = lambda j: (1 - b1) * b1**j  # noqa: E731  (weight of g_{t−j} in m_t)
+    b = lambda j: (1 - b2) * b2**j  # noqa: E731  (weight of g_{t−j}² in v_t)
+    g = lambda j: (b1 / b2) ** j  # noqa: E731
+    q = b1**2 / b2
+    m_hat = sp.Add(*[a(j) * g(j) for j in range(t)]) / (1 - b1**t)
+    v_hat = sp.Add(*[b(j) * g(j) ** 2 for j in range(t)]) / (1 - b2**t)
+    geometric = sp.Sum(q**k, (k, 0, t - 1))
+    return Derivation(
+        f"The bound is attained: gradients growing by beta_2/beta_1 per step (t = {t})",
+        [
+            Step(m_hat / sp.sqrt(v_hat), "unrolled sums at g_i = (beta_1/beta_2)^(t-i)"),
+            Step((1 - b1) / (1 - b1**t) * geometric / sp.sqrt((1 - b2) / (1 - b2**t) * geometric),
+                 "both sums are the geometric sum of beta_1^2/beta_2"),
+            Step((1 - b1) / (1 - b1**t) * sp.sqrt((1 - b2**t) / (1 - b2)) * sp.sqrt(geometric), "B_t"),
+        ],
+        assumptions=Assumptions.of(b1 < 1, b2 < 1),
+        lhs_latex=rf"\frac{{\hat m_{t}}}{{\sqrt{{\hat v_{t}}}}}",
+    )
+
+
 def derivations() -> tuple[Derivation, ...]:
-    """The step-size derivation the page shows: the ratio for a single nonzero gradient.
+    """The step-size derivations the page shows: a single nonzero gradient, and the history that attains the bound.
 
     Examples
     --------
-    >>> derivations()[0].title
-    'One nonzero gradient, at step t (the sparse case of Kingma & Ba §2.1)'
+    >>> [d.verify().ok for d in derivations()]
+    [True, True]
     """
-    return (_spike_ratio(),)
+    return (_spike_ratio(), _attained())
 
 
 def _inputs() -> Any:
