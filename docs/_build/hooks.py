@@ -1,4 +1,4 @@
-"""MkDocs hooks: vendor MathJax, give pages the build helpers, render docstring math.
+"""MkDocs hooks: vendor MathJax, give pages the build helpers, render docstring math, list what the tests check.
 
 MathJax comes from ``node_modules/mathjax`` (pinned in ``package.json``, installed by
 ``npm ci``) and its combined ``tex-svg-full.js`` (TeX input, SVG output, no web fonts)
@@ -12,6 +12,10 @@ Griffe extension registered by :func:`on_config`) rewrites them into the notatio
 before Markdown sees the text; the other cross-reference roles (``:func:``,
 ``:class:``…) become code spans. The rewrite works on Griffe's copy of each docstring,
 never on the source.
+
+A page's ``<!-- tests … -->`` comment becomes the list of what the named tests check,
+read from their docstrings (see ``testdoc``); a listed test without a docstring stops
+the build.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import griffe
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 HERE = Path(__file__).resolve().parent
@@ -153,7 +158,12 @@ def on_config(config: Any, **_: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
     _page_started[page.file.src_uri] = time.perf_counter()
-    return markdown
+    import testdoc  # on the path since on_config
+
+    try:
+        return testdoc.expand(markdown, page.file.src_uri)
+    except testdoc.TestListError as error:
+        raise PluginError(f"Properties the tests check: {error}") from None
 
 
 def on_page_content(html: str, page: Any, **_: Any) -> str:
