@@ -4,11 +4,13 @@ Conventions as in :mod:`refalgo.mdp.model` (``P[s, a, s']``, ``R[s, a]``, ``poli
 The equations, numbered as the code lines that compute them:
 
 .. math::
+   \begin{aligned}
    q(s, a) &= r(s, a) + \gamma \textstyle\sum_{s'} p(s' \mid s, a)\, v(s') \quad (1)\\
    r_\pi(s) &= \textstyle\sum_a \pi(a \mid s)\, r(s, a) \quad (2)\\
    P_\pi(s, s') &= \textstyle\sum_a \pi(a \mid s)\, p(s' \mid s, a) \quad (3)\\
    v(s) &= \textstyle\sum_a \pi(a \mid s)\, q(s, a) \quad (4)\\
    \rho &= r_\pi + \gamma P_\pi v - v \quad (5)
+   \end{aligned}
 
 Action values (1): exact twin :func:`action_values_symbolic`, numeric
 :func:`action_values`; the chain of a policy (2)–(3): :func:`policy_model`; (4):

@@ -4,9 +4,11 @@ Conventions as in :mod:`refalgo.mdp.model` (``P[s, a, s']``, ``R[s, a]``, reward
 gains); Zhao (2025), ch. 3–4, and Sutton & Barto (2018), §3.6 and §4.4. The equations:
 
 .. math::
+   \begin{aligned}
    q(s, a) &= r(s, a) + \gamma \textstyle\sum_{s'} p(s' \mid s, a)\, v(s') \quad (1)\\
    f(v)(s) &= \max_a q(s, a), \qquad v^* = f(v^*) \ \text{(the BOE)} \quad (2)\\
    v_{k+1} &= f(v_k) \quad (3)
+   \end{aligned}
 
 For :math:`\gamma < 1`, :math:`f` is a :math:`\gamma`-contraction in the max norm, so
 (2) has one solution :math:`v^*`, (3) converges to it from anywhere, and every policy
@@ -203,10 +205,9 @@ def value_iteration(
 
     Notes
     -----
-    The stopping rule is the span rule of MacQueen's bounds: with :math:`d = v_{k+1} -
-    v_k` and :math:`c = \gamma/(1-\gamma)`, :math:`v^*` lies in :math:`[v_{k+1} + c\min
-    d,\ v_{k+1} + c\max d]`; once half that box is at most ``tol``, its centre is
-    returned. The page derives the bounds and the greedy policy's guarantee.
+    The span rule of MacQueen's bounds stops the sweeps, as in
+    :func:`~refalgo.mdp.values.iterative_policy_evaluation`; the page derives the bounds
+    and the greedy policy's guarantee.
 
     References
     ----------

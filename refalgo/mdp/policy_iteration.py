@@ -1,10 +1,19 @@
 r"""Policy iteration and truncated policy iteration (策略迭代, 截断策略迭代).
 
-Policy iteration alternates evaluation :math:`v_k = (I - \gamma P_{\pi_k})^{-1}
-r_{\pi_k}` (exact LU, or BiCGSTAB to a certified accuracy on large sparse models) with
-greedy improvement :math:`\pi_{k+1}(s) \in \arg\max_a q_k(s, a)`;
-truncated policy iteration replaces the exact evaluation by a fixed number of sweeps
-:math:`v \leftarrow r_\pi + \gamma P_\pi v`. Both return a
+Conventions as in :mod:`refalgo.mdp.model`; Zhao (2025), §4.2–4.3, Puterman (1994),
+§6.4–6.5. The steps, numbered as the code lines that compute them:
+
+.. math::
+   \begin{aligned}
+   v_k &= (I - \gamma P_{\pi_k})^{-1} r_{\pi_k} \quad (1)\\
+   q_k(s, a) &= r(s, a) + \gamma \textstyle\sum_{s'} p(s' \mid s, a)\, v_k(s') \quad (2)\\
+   \pi_{k+1}(s) &\in \arg\max_a q_k(s, a) \quad (3)\\
+   v &\leftarrow r_\pi + \gamma P_\pi v \quad (4)
+   \end{aligned}
+
+Policy iteration evaluates exactly (1) — by LU, or by BiCGSTAB to a certified accuracy
+on large sparse models — and improves (2)–(3) until the policy is stable; truncated
+policy iteration replaces (1) by ``sweeps`` applications of (4). Both return a
 :class:`~refalgo.mdp.optimal.Solution`; the exact counterpart is
 :func:`~refalgo.mdp.optimal.optimal_values_symbolic`.
 
@@ -70,9 +79,8 @@ def policy_iteration(
         (:func:`~refalgo.mdp.model.proper_policy`), since evaluation needs one.
     tol
         Guaranteed accuracy :math:`\|v - v^*\|_\infty \le` ``tol`` when evaluation is by
-        BiCGSTAB (sparse models with more than
-        :data:`~refalgo.mdp.values.DIRECT_MAX_STATES` states and :math:`\gamma < 1`);
-        exact LU evaluation ignores it.
+        BiCGSTAB (sparse models of more than 500 states, :math:`\gamma < 1`); exact LU
+        evaluation ignores it.
     max_iter
         Safety limit on improvement steps.
     record
@@ -96,16 +104,11 @@ def policy_iteration(
 
     Notes
     -----
-    Evaluation solves :math:`(I - \gamma P_{\pi_k}) v_k = r_{\pi_k}`; improvement takes
-    :math:`\pi_{k+1}(s) \in \arg\max_a q_k(s, a)`. Each step satisfies
-    :math:`v_{\pi_{k+1}} \ge v_{\pi_k}` elementwise, there are finitely many
-    deterministic policies, so the loop ends — at a policy greedy with respect to its own
-    values, i.e. a solution of the BOE.
-
-    Large sparse models are evaluated by BiCGSTAB, warm-started and certified to an
-    accuracy :math:`\varepsilon`; an action then replaces the current one only when it
-    is better by more than :math:`2\gamma\varepsilon` plus rounding, so the values
-    still rise and the loop cannot cycle (the page gives the argument).
+    Each step gives :math:`v_{\pi_{k+1}} \ge v_{\pi_k}`, and there are finitely many
+    deterministic policies, so the loop ends at a solution of the BOE. With BiCGSTAB
+    evaluations certified to :math:`\varepsilon`, an action replaces the current one only
+    when better by more than :math:`2\gamma\varepsilon` plus rounding, so the loop cannot
+    cycle (the page gives the argument).
 
     Examples
     --------
@@ -126,14 +129,14 @@ def policy_iteration(
     history, residuals = [], []
     v_old: NDArray[np.float64] | None = None
     for k in range(1, max_iter + 1):
-        v, err = _evaluate(m, policy, terminal, eval_tol, v_old)  # v_k = (I − γP_{π_k})⁻¹ r_{π_k}
+        v, err = _evaluate(m, policy, terminal, eval_tol, v_old)  # (1) v_k = (I − γP_{π_k})⁻¹ r_{π_k}
         residuals.append(float(np.max(np.abs(v - v_old))) if v_old is not None else float(np.max(np.abs(v))))
         if record:
             history.append(v)
-        q = sweep.q_values(m, v)  # q_k(s, a) = r(s, a) + γ Σ_s' p(s'|s, a) v_k(s')
+        q = sweep.q_values(m, v)  # (2) q_k(s, a) = r(s, a) + γ Σ_s' p(s'|s, a) v_k(s')
         scale = 1.0 + float(np.max(np.abs(q)))
         slack = SWITCH_RTOL * scale if eval_tol is None else 2.0 * gamma * err + ROUNDING * scale
-        new = improve(q, policy, slack)  # π_{k+1}(s) ∈ argmax_a q_k(s, a), keeping ties
+        new = improve(q, policy, slack)  # (3) π_{k+1}(s) ∈ argmax_a q_k(s, a), keeping ties
         stable = bool(np.array_equal(new, policy))
         if stable and (final is None or (bound := certified(q, v, gamma)) <= tol):
             return Solution(v, policy, k, 0.0 if final is None else bound, np.array(residuals), tuple(history))
@@ -186,14 +189,9 @@ def truncated_policy_iteration(
 
     Notes
     -----
-    Step k: :math:`\pi_k = \text{greedy}(v_k)`, :math:`v_{k+1} = T_{\pi_k}^{\,j} v_k` with
-    :math:`T_\pi v = r_\pi + \gamma P_\pi v` and :math:`j` = ``sweeps``. With :math:`d =
-    f(v_k) - v_k` and :math:`c = \gamma/(1-\gamma)`, MacQueen's bounds :math:`f(v_k) +
-    c\min d \le v^* \le f(v_k) + c\max d` hold for any :math:`v_k` (MacQueen 1966; Puterman 1994,
-    §6.6); the loop stops when half their width is at most ``tol`` and returns
-    their centre, as :func:`~refalgo.mdp.optimal.value_iteration` does. The same theorem
-    bounds the greedy policy from below, :math:`v_{\pi_k} \ge f(v_k) + c\min d`, so
-    :math:`\|v^* - v_{\pi_k}\|_\infty \le c(\max d - \min d) \le 2\,` ``tol``.
+    The loop stops by MacQueen's bounds on :math:`f(v_k) - v_k`, as
+    :func:`~refalgo.mdp.optimal.value_iteration` does, and returns the centre of their
+    box; the same bounds make the greedy policy ``2·tol``-optimal.
 
     References
     ----------
@@ -214,7 +212,7 @@ def truncated_policy_iteration(
     v = np.full(mdp.n_states, float(mdp.R.min()) / (1.0 - mdp.gamma)) if v0 is None else start_values(mdp, v0)
     history, residuals = [v] if record else [], []
     for k in range(1, max_iter + 1):
-        step, policy = sweep.greedy_sweep(m, v)  # π_k = greedy(v_k), and f(v_k) = T_{π_k} v_k
+        step, policy = sweep.greedy_sweep(m, v)  # (2)–(3) π_k = greedy(v_k), and f(v_k) = T_{π_k} v_k
         residuals.append(step.residual)
         bound = sweep.span_bound(step, mdp.gamma)
         if bound <= tol:
@@ -222,7 +220,7 @@ def truncated_policy_iteration(
         chain = sweep.rows(m, policy)
         v = step.values
         for _ in range(sweeps - 1):
-            v = sweep.policy_sweep(chain, v).values  # v ← r_π + γ P_π v, sweeps − 1 more times
+            v = sweep.policy_sweep(chain, v).values  # (4) v ← r_π + γ P_π v, sweeps − 1 more times
         if record:
             history.append(v)
     raise ValueError(f"max_iter: truncated policy iteration did not reach tol = {tol:g} in {max_iter} steps")

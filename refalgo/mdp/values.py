@@ -6,11 +6,13 @@ returns (rewards are gains, not costs), following Zhao (2025), ch. 2, and Sutton
 (2018), §3.5. The equations, numbered as the code lines that compute them:
 
 .. math::
+   \begin{aligned}
    G_t &= \textstyle\sum_{k \ge 0} \gamma^k R_{t+k+1}, \qquad v_\pi(s) = \mathbb{E}[G_t \mid S_t = s] \quad (1)\\
    v_\pi(s) &= \textstyle\sum_a \pi(a \mid s)\big[r(s, a) + \gamma \sum_{s'} p(s' \mid s, a)\, v_\pi(s')\big] \quad (2)\\
    v_\pi &= r_\pi + \gamma P_\pi v_\pi \quad (3)\\
    v_\pi &= (I - \gamma P_\pi)^{-1} r_\pi \quad (4)\\
    v_{k+1} &= r_\pi + \gamma P_\pi v_k \quad (5)
+   \end{aligned}
 
 with :math:`r_\pi` and :math:`P_\pi` from :func:`~refalgo.mdp.bellman.policy_model`. With
 :math:`\gamma = 1` terminal states have value 0 and (4) is solved on the others, which
@@ -196,12 +198,11 @@ def iterative_policy_evaluation(
     record: bool = False,
     backend: str = "auto",
 ) -> PolicyEvaluation:
-    r"""Iterate :math:`v_{k+1} = r_\pi + \gamma P_\pi v_k` until :math:`v_\pi` is known within ``tol``.
+    r"""Iterate (5) :math:`v_{k+1} = r_\pi + \gamma P_\pi v_k` until :math:`v_\pi` is known within ``tol``.
 
-    The iteration stops by the span rule (MacQueen's bounds, derived on the page): with
-    :math:`d = v_{k+1} - v_k` and :math:`c = \gamma/(1-\gamma)`, :math:`v_\pi` lies in
-    :math:`[v_{k+1} + c\min d,\ v_{k+1} + c\max d]`; once half that box is at most
-    ``tol``, its centre is returned.
+    It stops by the span rule: with :math:`d = v_{k+1} - v_k` and :math:`c =
+    \gamma/(1-\gamma)`, :math:`v_\pi` lies in :math:`v_{k+1} + c\,[\min d, \max d]`
+    (MacQueen's bounds); once half that box is at most ``tol``, its centre is returned.
 
     Parameters
     ----------
@@ -224,15 +225,13 @@ def iterative_policy_evaluation(
     Returns
     -------
     PolicyEvaluation
-        Values within ``bound`` :math:`\le` ``tol`` of :math:`v_\pi`, sweeps, the bound and
-        the optional history of iterates.
+        Values within ``bound`` :math:`\le` ``tol`` of :math:`v_\pi`, sweeps, bound, history.
 
     Raises
     ------
     ValueError
-        :math:`\gamma = 1` (no contraction, hence no bound: use :func:`state_values`),
-        ``tol <= 0``, bad ``v0``, unknown ``backend``, or no convergence within
-        ``max_sweeps``.
+        :math:`\gamma = 1` (no bound: use :func:`state_values`), ``tol <= 0``, bad ``v0``,
+        unknown ``backend``, or no convergence within ``max_sweeps``.
     ImportError
         ``backend="numba"`` without numba installed.
 
