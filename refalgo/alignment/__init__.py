@@ -2,10 +2,11 @@
 
 The public names are re-exported here: Bradley–Terry, the reward-model loss and the
 preference metrics (:mod:`.preference`), the KL-regularized optimum
-(:mod:`.kl_regularized`), the DPO losses (:mod:`.dpo`) and the toy softmax experiment
-(:mod:`.toy`). Their machinery lives in :mod:`._engine`.
+(:mod:`.kl_regularized`), the DPO losses (:mod:`.dpo`), Bradley–Terry comparison data
+(:mod:`.comparisons`) and the toy softmax experiment (:mod:`.toy`). Their machinery lives in :mod:`._engine`.
 """
 
+from .comparisons import bt_preference_weights, bt_preference_weights_symbolic, sample_preference_weights
 from .dpo import DPOLoss, dpo_gradients, dpo_loss, dpo_loss_symbolic
 from .kl_regularized import kl_objective, kl_objective_symbolic, kl_optimum, kl_optimum_symbolic
 from .preference import (
@@ -18,8 +19,6 @@ from .preference import (
 )
 from .toy import (
     ToyRun,
-    bt_preference_weights,
-    sample_preference_weights,
     toy_dpo_loss,
     toy_dpo_loss_symbolic,
     train_toy_dpo,
@@ -32,6 +31,7 @@ __all__ = [
     "bradley_terry",
     "bradley_terry_symbolic",
     "bt_preference_weights",
+    "bt_preference_weights_symbolic",
     "dpo_gradients",
     "dpo_loss",
     "dpo_loss_symbolic",

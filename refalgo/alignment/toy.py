@@ -1,15 +1,14 @@
-r"""A complete toy DPO experiment: softmax policies over K responses, preferences from Bradley–Terry.
+r"""A complete toy DPO experiment: softmax policies over K responses, trained on Bradley–Terry comparisons.
 
 For each of P prompts the policy is a softmax over K responses,
-:math:`\pi_\theta(k \mid p) = e^{\theta_{pk}} / \sum_j e^{\theta_{pj}}`. A comparison for
-prompt p draws an unordered pair of distinct responses uniformly and labels it by
-Bradley–Terry with a known reward :math:`r_{pk}`. The data are summarized by weights
-:math:`W_{pij}`, the probability (population) or frequency (finite sample) that a
-comparison of prompt p is "i beats j". The DPO loss averaged over prompts is
+:math:`\pi_\theta(k \mid p) = e^{\theta_{pk}} / \sum_j e^{\theta_{pj}}`. The comparisons
+are summarized by weights :math:`W_{pij}`, the probability (population) or frequency
+(finite sample) that a comparison of prompt p is "i beats j"
+(:mod:`refalgo.alignment.comparisons` makes both). The DPO loss averaged over prompts is
 
 .. math::
 
-    \mathcal{L}(\theta) = \frac{1}{P}\sum_p \sum_{i \ne j} W_{pij}\,
+    \mathcal{L}(\theta) = \frac{1}{P}\sum_p \sum_{i, j} W_{pij}\,
     \mathrm{sp}\bigl(-\beta (h_{pi} - h_{pj})\bigr), \qquad
     h_{pk} = \log\pi_\theta(k\mid p) - \log\pi_\text{ref}(k\mid p).
 
@@ -19,9 +18,10 @@ empirical preference frequencies. The DPO page shows both.
 
 **Conventions** — the DPO paper's loss (Rafailov et al. 2023, eq. 7) on a tabular policy:
 
-* ``logits``, ``reference`` and ``reward`` have shape ``(P, K)`` (or ``(K,)`` for one
-  prompt), ``weights`` shape ``(P, K, K)``, ``weights[p, i, j]`` for "i beats j"; each
-  prompt's weights sum to 1 and every reference probability is positive;
+* ``logits`` and ``reference`` have shape ``(P, K)`` (or ``(K,)`` for one prompt),
+  ``weights`` shape ``(P, K, K)``, ``weights[p, i, j]`` for "i beats j"; each prompt's
+  weights sum to 1 and every reference probability is positive; a diagonal weight (not
+  a comparison) adds :math:`W_{pii}\log 2`, as :math:`h_{pi} - h_{pi} = 0`;
 * training starts at :math:`\theta = \log\pi_\text{ref}` (the policy starts as the
   reference, as DPO does) and takes Adam steps (:func:`refalgo.optim.adam_step`) or
   gradient-descent steps.
@@ -48,9 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ToyRun",
-    "bt_preference_weights",
     "derivations",
-    "sample_preference_weights",
     "toy_dpo_loss",
     "toy_dpo_loss_symbolic",
     "train_toy_dpo",
@@ -113,7 +111,7 @@ def toy_dpo_loss_symbolic(
     Returns
     -------
     sympy.Expr
-        :math:`\frac{1}{P}\sum_p\sum_{i \ne j} W_{pij}\log\bigl(1 + e^{-\beta(h_{pi} - h_{pj})}\bigr)`.
+        :math:`\frac{1}{P}\sum_p\sum_{i, j} W_{pij}\log\bigl(1 + e^{-\beta(h_{pi} - h_{pj})}\bigr)`.
 
     Raises
     ------
@@ -145,99 +143,11 @@ def toy_dpo_loss_symbolic(
     for p in range(n):
         log_z = sp.log(sp.Add(*[sp.exp(t) for t in theta[p]]))  # log Σ_j e^{θ_pj}
         h = [theta[p, i] - log_z - sp.log(q[p, i]) for i in range(k)]  # h_pk = log π_θ(k|p) − log π_ref(k|p)
-        terms += [w[p, i, j] * sp.log(1 + sp.exp(-b * (h[i] - h[j]))) for i in range(k) for j in range(k) if i != j]
+        terms += [w[p, i, j] * sp.log(1 + sp.exp(-b * (h[i] - h[j]))) for i in range(k) for j in range(k)]
     return sp.Add(*terms) / n  # (7) averaged over prompts
 
 
-# ---------------------------------------------------------------- numeric twins: the preference data
-def bt_preference_weights(reward: ArrayLike) -> NDArray[np.float64]:
-    r"""Population preference weights :math:`W_{pij} = \sigma(r_{pi} - r_{pj}) / \binom{K}{2}` for i ≠ j.
-
-    :math:`r` is ``reward``; a uniform pair of distinct responses, labelled by Bradley–Terry.
-
-    Parameters
-    ----------
-    reward
-        :math:`r`, shape ``(K,)`` or ``(P, K)``, finite.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(P, K, K)``: the probability that a comparison of prompt p is "i beats
-        j"; zero diagonal, each prompt sums to 1.
-
-    Raises
-    ------
-    TypeError, ValueError
-        Non-numeric or non-finite rewards, more than 2 dimensions, fewer than 2 responses.
-
-    References
-    ----------
-    Bradley & Terry (1952); Rafailov et al. (2023), eq. (1).
-
-    Examples
-    --------
-    >>> bt_preference_weights([0.0, 0.0])
-    array([[[0. , 0.5],
-            [0.5, 0. ]]])
-    """
-    r = _as_table(reward, "reward")
-    k = r.shape[1]
-    w = expit(r[:, :, None] - r[:, None, :]) / (k * (k - 1) / 2)  # (1) σ(r_i − r_j) per pair, pairs uniform
-    w[:, np.arange(k), np.arange(k)] = 0.0
-    return np.asarray(w, dtype=np.float64)
-
-
-def sample_preference_weights(reward: ArrayLike, *, comparisons: int, seed: int) -> NDArray[np.float64]:
-    r"""Empirical preference weights from ``comparisons`` Bradley–Terry comparisons per prompt.
-
-    :math:`r` is ``reward``; the frequencies estimate :func:`bt_preference_weights`.
-
-    Parameters
-    ----------
-    reward
-        :math:`r`, shape ``(K,)`` or ``(P, K)``.
-    comparisons
-        Number of labelled pairs drawn per prompt (≥ 1).
-    seed
-        Seed of :func:`numpy.random.default_rng`.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(P, K, K)``: the frequency of "i beats j" among the prompt's comparisons.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`bt_preference_weights`, or ``comparisons`` not a positive integer.
-
-    References
-    ----------
-    Bradley & Terry (1952).
-
-    Examples
-    --------
-    >>> w = sample_preference_weights([0.0, 1.0, 2.0], comparisons=1000, seed=0)
-    >>> round(float(w.sum()), 12), w.shape
-    (1.0, (1, 3, 3))
-    """
-    r = _as_table(reward, "reward")
-    n = as_count(comparisons, "comparisons")
-    rng = np.random.default_rng(seed)
-    p, k = r.shape
-    i, j = np.triu_indices(k, 1)
-    pick = rng.integers(0, i.size, size=(p, n))  # a uniform unordered pair per comparison
-    a, b = i[pick], j[pick]
-    rows = np.arange(p)[:, None]
-    a_wins = rng.random((p, n)) < expit(r[rows, a] - r[rows, b])  # (1) labelled by Bradley–Terry
-    winner, loser = np.where(a_wins, a, b), np.where(a_wins, b, a)
-    w = np.zeros((p, k, k))
-    np.add.at(w, (np.broadcast_to(rows, winner.shape), winner, loser), 1.0)
-    return w / n
-
-
-# ---------------------------------------------------------------- numeric twins: the loss and training
+# ---------------------------------------------------------------- numeric twins
 def _problem(reference: ArrayLike, weights: ArrayLike, beta: float, shape: tuple[int, ...] | None) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
     b = as_positive(beta, "beta")
     q = _as_table(reference, "reference")
@@ -273,7 +183,8 @@ def toy_dpo_loss(logits: ArrayLike, reference: ArrayLike, weights: ArrayLike, *,
         :math:`\pi_\text{ref}`, the same shape, positive rows summing to 1.
     weights
         :math:`W`, shape ``(P, K, K)``, each prompt a distribution over ordered pairs
-        (from :func:`bt_preference_weights` or :func:`sample_preference_weights`).
+        (from :func:`~refalgo.alignment.bt_preference_weights` or
+        :func:`~refalgo.alignment.sample_preference_weights`).
     beta
         β > 0.
 
@@ -295,7 +206,7 @@ def toy_dpo_loss(logits: ArrayLike, reference: ArrayLike, weights: ArrayLike, *,
 
     Examples
     --------
-    >>> loss, grad = toy_dpo_loss([0.0, 0.0], [0.5, 0.5], bt_preference_weights([0.0, 0.0]), beta=1.0)
+    >>> loss, grad = toy_dpo_loss([0.0, 0.0], [0.5, 0.5], [[[0.0, 0.5], [0.5, 0.0]]], beta=1.0)
     >>> round(loss, 6), grad                    # log 2; balanced preferences: no pull
     (0.693147, array([[0., 0.]]))
     """
@@ -349,7 +260,7 @@ def train_toy_dpo(
 
     Examples
     --------
-    >>> from refalgo.alignment import kl_optimum
+    >>> from refalgo.alignment import bt_preference_weights, kl_optimum
     >>> q, r = [0.5, 0.25, 0.25], [1.0, 0.0, -1.0]
     >>> run = train_toy_dpo(q, bt_preference_weights(r), beta=0.5, steps=1500)
     >>> bool(abs(run.policy - kl_optimum(q, r, beta=0.5)).max() < 1e-6)  # π* ∝ π_ref e^{r/β}

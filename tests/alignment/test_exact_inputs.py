@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from refalgo.alignment import (
     bradley_terry_symbolic,
+    bt_preference_weights_symbolic,
     dpo_loss_symbolic,
     kl_objective_symbolic,
     kl_optimum_symbolic,
@@ -54,6 +55,11 @@ def _same_for_every_form(twin: Callable[..., Any], args: list[Any], forms: list[
 def test_bradley_terry_and_reward_loss(rw: Fraction, rl: Fraction) -> None:
     for twin in (bradley_terry_symbolic, reward_model_loss_symbolic):
         _same_for_every_form(twin, [rw, rl], [_scalar_forms, _scalar_forms])
+
+
+@given(st.lists(values, min_size=2, max_size=4))
+def test_bt_preference_weights(reward: list[Fraction]) -> None:
+    _same_for_every_form(bt_preference_weights_symbolic, [reward], [_vector_forms])
 
 
 @st.composite

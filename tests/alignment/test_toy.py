@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from refalgo.alignment import (
     bt_preference_weights,
+    bt_preference_weights_symbolic,
     kl_optimum,
     sample_preference_weights,
     toy_dpo_loss,
@@ -143,6 +144,7 @@ def test_the_step_size_bounds_the_curvature(problem: tuple, seed: int) -> None:
     "call, exc, match",
     [
         (lambda: bt_preference_weights([1.0]), ValueError, "reward: expected at least 2 responses"),
+        (lambda: bt_preference_weights_symbolic([1]), ValueError, "reward: expected at least 2 responses"),
         (lambda: sample_preference_weights([0.0, 1.0], comparisons=0, seed=0), ValueError, "comparisons: expected a positive integer"),
         (lambda: toy_dpo_loss([0.0, 0.0], [1.0, 0.0], np.zeros((1, 2, 2)), beta=1.0), ValueError, r"reference\[0, 1\]: expected a probability > 0"),
         (lambda: toy_dpo_loss([0.0, 0.0], [0.5, 0.5], np.zeros((1, 3, 3)), beta=1.0), ValueError, "weights: expected shape"),
