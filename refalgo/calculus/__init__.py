@@ -1,7 +1,9 @@
 """Calculus: directional derivatives; the gradient and steepest ascent; quadratic forms and completing the square.
 
 Each concept lives in its own module with both twins side by side; the public names
-are re-exported here.
+are re-exported here, except ``quadratic_form``, the numeric twin of
+``quadratic_form_symbolic``, which would hide the module of the same name: import it as
+``from refalgo.calculus.quadratic_form import quadratic_form``.
 """
 
 __all__: list[str] = []

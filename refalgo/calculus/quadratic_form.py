@@ -11,8 +11,20 @@ Conventions
 * $A$ is symmetric: $A_{ii}$ is the coefficient of $x_i^2$, and the coefficient of
   $x_i x_j$ ($i \ne j$) is split evenly between $A_{ij}$ and $A_{ji}$. Only the
   symmetric part of a coefficient matrix matters, $x^\top A x = x^\top \tfrac{A + A^\top}{2} x$.
-* ``b`` is a column ``(n, 1)``; symbols other than ``variables`` are parameters and may
-  appear in the coefficients.
+* ``b`` is a column ``(n, 1)`` in the symbolic twin, whose symbols other than
+  ``variables`` are parameters and may appear in the coefficients; a 1-D array in the
+  numeric twin.
+
+Equations
+---------
+Each line of the twins is tagged with the equation it implements; $[m]\,f$ is the
+coefficient of the monomial $m$ in $f$, and $e_i$ the $i$-th axis.
+
+$$A_{ii} = [x_i^2]\,f, \quad A_{ij} = A_{ji} = \tfrac12 [x_i x_j]\,f, \quad b_i = [x_i]\,f, \quad c = [1]\,f \qquad (1)$$
+
+$$c = f(0), \qquad f(\pm e_i) = A_{ii} \pm b_i + c \qquad (2)$$
+
+$$f(e_i + e_j) = A_{ii} + A_{jj} + 2 A_{ij} + b_i + b_j + c \qquad (3)$$
 """
 
 from __future__ import annotations
@@ -20,15 +32,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+import numpy as np
 import sympy as sp
+from numpy.typing import NDArray
 
 from .._validate import as_symbols
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
+from ..registry import Concept
+from ._engine.differences import ScalarFunction, check_callable, value_at
+from ._engine.examples import FORM_TOLERANCE, as_callable, quadratic_polynomials
 from ._engine.expressions import as_expression
 from ._engine.forms import bilinear, symmetric_matrix
 
-__all__ = ["QuadraticForm", "derivations", "quadratic_form_symbolic"]
+__all__ = ["QuadraticForm", "derivations", "quadratic_form", "quadratic_form_symbolic"]
 
 
 class QuadraticForm(NamedTuple):
@@ -37,28 +54,29 @@ class QuadraticForm(NamedTuple):
     Attributes
     ----------
     A
-        Symmetric ``(n, n)`` ``sympy.Matrix``; $A_{ii}$ is the coefficient of
-        $x_i^2$ and $A_{ij} = A_{ji}$ half that of $x_i x_j$.
+        Symmetric ``(n, n)``; $A_{ii}$ is the coefficient of $x_i^2$ and
+        $A_{ij} = A_{ji}$ half that of $x_i x_j$. A ``sympy.Matrix`` (symbolic twin) or
+        a float array (numeric twin).
     b
-        ``(n, 1)`` ``sympy.Matrix`` of the linear coefficients.
+        The linear coefficients: an ``(n, 1)`` ``sympy.Matrix`` or an ``(n,)`` array.
     c
-        The constant term.
+        The constant term: a ``sympy.Expr`` or a float.
     """
 
-    A: sp.Matrix
-    b: sp.Matrix
-    c: sp.Expr
+    A: sp.Matrix | NDArray[np.float64]
+    b: sp.Matrix | NDArray[np.float64]
+    c: sp.Expr | float
 
 
 # ---------------------------------------------------------------------- symbolic twin
-def quadratic_form_symbolic(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> QuadraticForm:
+def quadratic_form_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol]) -> QuadraticForm:
     r"""The coefficients ``(A, b, c)`` of a polynomial of degree exactly 2 in ``variables``.
 
-    $x_1, \dots, x_n$ are ``variables``; $f$ is ``expr``.
+    $x_1, \dots, x_n$ are ``variables``.
 
     Parameters
     ----------
-    expr
+    f
         A SymPy expression, polynomial of total degree 2 in ``variables``.
     variables
         The distinct SymPy symbols $x_1, \dots, x_n$.
@@ -67,14 +85,14 @@ def quadratic_form_symbolic(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Qu
     -------
     QuadraticForm
         ``A`` symmetric ``(n, n)``, ``b`` ``(n, 1)`` and ``c`` with
-        ``expr == x.T*A*x + b.T*x + c``.
+        ``f == x.T*A*x + b.T*x + c``.
 
     Raises
     ------
     TypeError
-        If ``expr`` is not a SymPy expression or a variable is not a symbol.
+        If ``f`` is not a SymPy expression or a variable is not a symbol.
     ValueError
-        If ``variables`` is empty or repeats a symbol, or ``expr`` is not a polynomial
+        If ``variables`` is empty or repeats a symbol, or ``f`` is not a polynomial
         of degree exactly 2 in them.
 
     References
@@ -90,22 +108,78 @@ def quadratic_form_symbolic(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Qu
     [3/2,   0]])
     """
     xs = as_symbols(variables)
-    as_expression(expr, "expr")
+    as_expression(f)
     try:
-        poly = sp.Poly(expr, *xs)
+        poly = sp.Poly(f, *xs)
     except sp.PolynomialError as exc:
-        raise ValueError(f"expr: expected a polynomial in {list(xs)}; got {expr} ({exc})") from None
+        raise ValueError(f"f: expected a polynomial in {list(xs)}; got {f} ({exc})") from None
     if poly.total_degree() != 2:
-        raise ValueError(f"expr: expected a polynomial of degree exactly 2 in {list(xs)}; got degree {poly.total_degree()}")
+        raise ValueError(f"f: expected a polynomial of degree exactly 2 in {list(xs)}; got degree {poly.total_degree()}")
     n = len(xs)
 
     def coeff(*idx: int) -> sp.Expr:
         """The coefficient of the monomial that is the product of the variables at ``idx``."""
         return poly.coeff_monomial(tuple(sum(1 for i in idx if i == k) for k in range(n)))
 
-    A = sp.Matrix(n, n, lambda i, j: coeff(i, j) / (1 if i == j else 2))  # A_ij = A_ji = half the x_i x_j coefficient
-    b = sp.Matrix([coeff(k) for k in range(n)])
-    return QuadraticForm(A, b, coeff())
+    A = sp.Matrix(n, n, lambda i, j: coeff(i, j) / (1 if i == j else 2))  # (1) A_ij = A_ji = ½ [x_i x_j] f
+    b = sp.Matrix([coeff(k) for k in range(n)])  # (1) b_i = [x_i] f
+    return QuadraticForm(A, b, coeff())  # (1) c = [1] f
+
+
+# ---------------------------------------------------------------------- numeric twin
+def quadratic_form(f: ScalarFunction, n: int) -> QuadraticForm:
+    r"""The coefficients ``(A, b, c)`` of a quadratic function ``f`` of ``n`` variables, from its values.
+
+    $1 + 2n + n(n-1)/2$ values of ``f``, at $0$, $\pm e_i$ and $e_i + e_j$, determine a
+    polynomial of degree at most 2 (polarization); the coefficients are exact up to
+    rounding when ``f`` is one. Nothing checks that it is: for any other ``f`` the
+    result is the quadratic through those points.
+
+    Parameters
+    ----------
+    f
+        A function of a 1-D float array of length ``n`` returning a real number.
+    n
+        The number of variables, at least 1.
+
+    Returns
+    -------
+    QuadraticForm
+        ``A`` symmetric ``(n, n)``, ``b`` ``(n,)`` and ``c``, floats.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` is not callable or returns something that is not a real number, or
+        ``n`` is not an int.
+    ValueError
+        If ``n`` < 1, or ``f`` returns a non-scalar or a non-finite value.
+
+    References
+    ----------
+    R. A. Horn and C. R. Johnson, *Matrix Analysis*, 2nd ed., 2013, §4.1 (Hermitian and symmetric matrices).
+
+    Examples
+    --------
+    >>> quadratic_form(lambda p: p[0] ** 2 + 3 * p[0] * p[1] - p[1] + 5, 2).A
+    array([[1. , 1.5],
+           [1.5, 0. ]])
+    """
+    check_callable(f)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"n: expected an int; got {n!r}")
+    if n < 1:
+        raise ValueError(f"n: expected at least 1 variable; got {n}")
+    e = np.eye(n)
+    c = float(value_at(f, np.zeros(n), "0"))  # (2) c = f(0)
+    ahead = np.array([value_at(f, e[i], f"e_{i}") for i in range(n)], dtype=np.float64)
+    behind = np.array([value_at(f, -e[i], f"-e_{i}") for i in range(n)], dtype=np.float64)
+    b = (ahead - behind) / 2  # (2) f(±e_i) = A_ii ± b_i + c
+    A = np.diag((ahead + behind) / 2 - c)  # (2)
+    for i, j in zip(*np.triu_indices(n, 1)):
+        pair = float(value_at(f, e[i] + e[j], f"e_{i} + e_{j}"))
+        A[i, j] = A[j, i] = (pair - ahead[i] - ahead[j] + c) / 2  # (3) f(e_i + e_j) = A_ii + A_jj + 2A_ij + b_i + b_j + c
+    return QuadraticForm(A, b, c)
 
 
 # ---------------------------------------------------------------------- derivations
@@ -206,3 +280,24 @@ def derivations() -> tuple[Derivation, ...]:
     ['proven', 'proven', 'proven', 'proven']
     """
     return (_symmetrization(), _stationary_point(), _completed_square_2x2(), _completed_square_3x3())
+
+
+# ---------------------------------------------------------------------- registry
+def _coefficients(form: QuadraticForm) -> NDArray[np.float64]:
+    """``A``, ``b`` and ``c`` of either twin as one float vector, for the parity test."""
+    A, b = np.asarray(form.A, dtype=np.float64), np.asarray(form.b, dtype=np.float64)
+    return np.concatenate([A.ravel(), b.ravel(), [float(form.c)]])
+
+
+CONCEPTS = (
+    Concept(
+        name="quadratic-form",
+        area="calculus",
+        symbolic=lambda ex: _coefficients(quadratic_form_symbolic(ex["f"], ex["variables"])),
+        numeric=lambda ex: _coefficients(quadratic_form(as_callable(ex), len(ex["variables"]))),
+        inputs=quadratic_polynomials,
+        tolerance=FORM_TOLERANCE,
+        references=("R. A. Horn and C. R. Johnson, Matrix Analysis, 2nd ed., 2013, §4.1",),
+        page="calculus/quadratic-forms.md",
+    ),
+)

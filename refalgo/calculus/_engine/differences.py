@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -39,7 +39,7 @@ def central_steps(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return (x + h) - x
 
 
-def value_at(f: ScalarFunction, x: NDArray[Any], where: str, *, complex_input: bool = False) -> Any:
+def value_at(f: ScalarFunction, x: NDArray[Any], where: str, *, complex_input: bool = False) -> np.number[Any]:
     """``f(x)`` as a NumPy scalar, or an error saying what ``f`` returned at ``where``."""
     out = np.asarray(f(x))
     if out.dtype == object or not np.issubdtype(out.dtype, np.number):
@@ -50,7 +50,7 @@ def value_at(f: ScalarFunction, x: NDArray[Any], where: str, *, complex_input: b
         raise TypeError(f"f: expected a real value for real input; f({where}) returned {out}")
     if not np.isfinite(out):
         raise ValueError(f"f: f({where}) = {out}; f must be finite at and near the point")
-    return out[()]
+    return cast("np.number[Any]", out[()])
 
 
 def complex_value(f: ScalarFunction, z: NDArray[np.complex128], where: str) -> float:

@@ -6,13 +6,16 @@ Hypothesis is a test dependency, so the strategies import it only when called.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
 from numpy.typing import NDArray
 
 from ...registry import Tolerance
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
 
 VARIABLES = sp.symbols("x y z", real=True)
 DIFFERENCE_TOLERANCE = Tolerance(
@@ -22,6 +25,15 @@ DIFFERENCE_TOLERANCE = Tolerance(
         "central differences with h = eps^(1/3) max(1, |x|): truncation h²/6·|f'''| plus rounding "
         "about eps·|f|/h; for the drawn functions (|x| <= 2, |f| and |f'''| below about 1e4) that is "
         "below 1e-6 in total, a thousand times the typical 1e-10"
+    ),
+)
+FORM_TOLERANCE = Tolerance(
+    rtol=1e-12,
+    atol=1e-12,
+    why=(
+        "the drawn polynomials have integer coefficients of at most two digits, so every value the numeric "
+        "twin reads (at 0, ±e_i and e_i + e_j) is a small integer, exact in float64, and halving it is exact: "
+        "the twins agree to the last bit, and the bound only absorbs the conversion of the exact answer"
     ),
 )
 QUADRATIC_TOLERANCE = Tolerance(
@@ -36,7 +48,7 @@ QUADRATIC_TOLERANCE = Tolerance(
 )
 
 
-def random_functions(n: int, *, max_terms: int = 3, transcendental: bool = True) -> Any:
+def random_functions(n: int, *, max_terms: int = 3, transcendental: bool = True) -> SearchStrategy[sp.Expr]:
     """Hypothesis strategy of smooth expressions in the first ``n`` of x, y, z.
 
     Each is a sum of one to ``max_terms`` terms ``c · monomial · atom``: a monomial of
@@ -61,11 +73,11 @@ def random_functions(n: int, *, max_terms: int = 3, transcendental: bool = True)
     return st.lists(term, min_size=1, max_size=max_terms).map(lambda ts: sp.Add(*ts))
 
 
-def example_inputs() -> Any:
+def example_inputs() -> SearchStrategy[dict[str, Any]]:
     """Hypothesis strategy of ``{"f", "variables", "point", "direction"}`` for the registry."""
     from hypothesis import strategies as st
 
-    def draw_for(n: int) -> Any:
+    def draw_for(n: int) -> SearchStrategy[dict[str, Any]]:
         coordinate = st.fractions(-2, 2, max_denominator=4).map(lambda q: sp.Rational(q.numerator, q.denominator))
         nonzero = st.tuples(st.lists(st.integers(-4, 4), min_size=n, max_size=n), st.integers(0, n - 1), st.integers(1, 4)).map(
             lambda t: [t[2] if i == t[1] and not any(t[0]) else c for i, c in enumerate(t[0])]
@@ -88,7 +100,7 @@ def as_callable(example: dict[str, Any]) -> Callable[[NDArray[Any]], Any]:
     return lambda p: unpacked(*p) + 0 * p[0]
 
 
-def quadratic_examples() -> Any:
+def quadratic_examples() -> SearchStrategy[dict[str, Any]]:
     """Hypothesis strategy of ``{"A", "b", "c"}``: every row of the classification table.
 
     ``A = Bᵀ D B + K − Kᵀ`` with ``B`` an ``r × n`` integer matrix, ``D`` a diagonal of
@@ -99,7 +111,7 @@ def quadratic_examples() -> Any:
 
     from ...testing import int_matrices, int_vectors, nonzero_int_vectors
 
-    def build(n: int, r: int) -> Any:
+    def build(n: int, r: int) -> SearchStrategy[dict[str, Any]]:
         rows = st.lists(nonzero_int_vectors(n, -3, 3), min_size=r, max_size=r)
         signs = st.lists(st.sampled_from([1, -1]), min_size=r, max_size=r)
         return st.builds(_quadratic, rows, signs, int_matrices(n, n, -2, 2), int_vectors(n, -3, 3), st.booleans(), st.integers(-5, 5))
@@ -114,3 +126,15 @@ def _quadratic(rows: list[list[int]], signs: list[int], k: list[list[int]], y: l
         sym = B.T @ B  # opposite signs cancelled; with all signs + the rows cannot
     b = sym @ np.array(y) if in_range else np.array(y)
     return {"A": (sym + K - K.T).tolist(), "b": b.tolist(), "c": c}
+
+
+def quadratic_polynomials() -> SearchStrategy[dict[str, Any]]:
+    """Hypothesis strategy of ``{"f", "variables"}``: ``x^T A x + b^T x + c`` expanded, from :func:`quadratic_examples`."""
+
+    def expand(ex: dict[str, Any]) -> dict[str, Any]:
+        xs = list(VARIABLES[: len(ex["b"])])
+        x = sp.Matrix(xs)
+        f = (x.T * sp.Matrix(ex["A"]) * x)[0, 0] + (sp.Matrix(ex["b"]).T * x)[0, 0] + ex["c"]
+        return {"f": sp.expand(f), "variables": xs}
+
+    return quadratic_examples().map(expand)
