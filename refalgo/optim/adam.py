@@ -24,15 +24,11 @@ Given the gradient :math:`g_t` at step :math:`t = 1, 2, \dots` and :math:`m_0 = 
   when the state has none (PyTorch's habit) and refused later.
 * ``schedule_multiplier`` :math:`\eta_t` makes the step :math:`\eta_t\alpha`.
 
-Parameters are one array, a list/tuple of arrays or a dict of arrays, float32 or float64
-(other real dtypes become float64). **NaN policy:** non-finite parameters, gradients or
-state are refused with a ``ValueError`` naming the leaf and index, as are ``eps = 0``
-with :math:`\hat v_t = 0` (0/0) and an update that overflows.
-
-The exact twins evaluate the unrolled sums :math:`m_t = (1-\beta_1)\sum_{i\le t}\beta_1^{t-i} g_i`
-in rational arithmetic (square roots stay exact); the numeric twins run the recurrences
-as chains of transforms; the in-place steps run the efficient form in
-:mod:`refalgo.optim._engine`. The tests hold all three equal.
+Parameters are one array, a list/tuple or a dict of float32/float64 arrays. **NaN
+policy:** non-finite input is refused with a ``ValueError`` naming the leaf and index, as
+are 0/0 (``eps = 0`` with :math:`\hat v_t = 0`) and overflow. The exact twin sums the
+unrolled averages in rational arithmetic; the numeric twin runs the chain; the in-place
+step runs the efficient form in :mod:`refalgo.optim._engine`; the tests hold all three equal.
 """
 
 from __future__ import annotations
@@ -397,8 +393,8 @@ def derivations() -> tuple[Derivation, ...]:
 
 
 # ---------------------------------------------------------------------- registry
-def examples() -> Any:
-    """The registry's inputs for Adam and AdamW: short exact runs with every option."""
+def _examples() -> Any:
+    """Short exact runs with every option."""
     from hypothesis import strategies as st
 
     frac = lambda lo, hi, den: st.fractions(lo, hi, max_denominator=den)  # noqa: E731
@@ -414,8 +410,8 @@ def examples() -> Any:
     }))
 
 
-def numeric_trajectory(ex: dict[str, Any], step: Callable[..., tuple[Any, AdamState[Any]]]) -> NDArray[np.float64]:
-    """The float64 trajectory of ``step`` on one drawn example, row ``t - 1`` the parameters after step ``t``."""
+def _numeric(ex: dict[str, Any], step: Callable[..., tuple[Any, AdamState[Any]]]) -> NDArray[np.float64]:
+    """The float64 trajectory of ``step`` on one example: row ``t - 1`` holds the parameters after step ``t``."""
     p = np.array([float(x) for x in ex["params"]])
     state: AdamState[Any] = adam_init(p)
     kw = dict(lr=float(ex["lr"]), betas=(float(ex["betas"][0]), float(ex["betas"][1])), eps=float(ex["eps"]),
@@ -427,21 +423,18 @@ def numeric_trajectory(ex: dict[str, Any], step: Callable[..., tuple[Any, AdamSt
     return np.array(rows)
 
 
-def exact_kwargs(ex: dict[str, Any]) -> dict[str, Any]:
-    """The hyperparameters of one drawn example, as the exact twins take them."""
-    return {k: ex[k] for k in ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")}
+def optimizer_concept(name: str, symbolic: Callable[..., sp.ImmutableMatrix],
+                      step: Callable[..., tuple[Any, AdamState[Any]]]) -> Concept:
+    """The registry entry of an optimizer: its exact trajectory against ``step`` run in float64."""
+    keys = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
+    return Concept(
+        name=name, area="optim",
+        symbolic=lambda ex: symbolic(ex["params"], ex["grads"], **{k: ex[k] for k in keys}),
+        numeric=lambda ex: _numeric(ex, step),
+        inputs=_examples, references=REFERENCES, page="optim/adam.md",
+        tolerance=Tolerance(rtol=1e-9, atol=1e-12, why="at most three steps of well-conditioned arithmetic in float64 "
+                            "(the hyperparameters are rounded to the nearest double)"),
+    )
 
 
-TOLERANCE = Tolerance(
-    rtol=1e-9, atol=1e-12,
-    why="at most three steps of well-conditioned arithmetic in float64 (the hyperparameters are rounded to the nearest double)",
-)
-
-CONCEPTS = (
-    Concept(
-        name="adam", area="optim",
-        symbolic=lambda ex: adam_symbolic(ex["params"], ex["grads"], **exact_kwargs(ex)),
-        numeric=lambda ex: numeric_trajectory(ex, adam_step),
-        inputs=examples, tolerance=TOLERANCE, references=REFERENCES, page="optim/adam.md",
-    ),
-)
+CONCEPTS = (optimizer_concept("adam", adam_symbolic, adam_step),)

@@ -34,25 +34,9 @@ import sympy as sp
 from .._exact import ExactNumber, ExactNumbers
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
-from ..registry import Concept
 from ._engine.inplace import CHUNK, as_schedule_multiplier, step_inplace
 from ._engine.tree import run_chain
-from .adam import (
-    HORIZON,
-    REFERENCES,
-    TOLERANCE,
-    Params,
-    alpha,
-    b1,
-    epsilon,
-    exact_kwargs,
-    examples,
-    i,
-    lam,
-    maximize_first,
-    numeric_trajectory,
-    trajectory_symbolic,
-)
+from .adam import HORIZON, Params, alpha, b1, epsilon, i, lam, maximize_first, optimizer_concept, trajectory_symbolic
 from .transforms import AdamState, GradientTransformation, add_decayed_weights, chain, scale_by_adam, scale_by_learning_rate
 
 __all__ = ["adamw_chain", "adamw_step", "adamw_step_inplace", "adamw_symbolic", "derivations"]
@@ -219,11 +203,4 @@ def derivations() -> tuple[Derivation, ...]:
     return (_l2_split(), _l2_update(), _first_step_gap())
 
 
-CONCEPTS = (
-    Concept(
-        name="adamw", area="optim",
-        symbolic=lambda ex: adamw_symbolic(ex["params"], ex["grads"], **exact_kwargs(ex)),
-        numeric=lambda ex: numeric_trajectory(ex, adamw_step),
-        inputs=examples, tolerance=TOLERANCE, references=REFERENCES, page="optim/adam.md",
-    ),
-)
+CONCEPTS = (optimizer_concept("adamw", adamw_symbolic, adamw_step),)
