@@ -15,19 +15,15 @@ import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
 
+from ..._exact import exact
 from .tabular import Tabular
-
-
-def binary(x: float) -> sp.Rational:
-    """A float's exact binary value."""
-    return sp.Rational(*float(x).as_integer_ratio())
 
 
 def exact_rewards(mdp: Tabular) -> list[list[sp.Expr]]:
     """``R[s][a]`` exactly: the model's exact entries if it was given them, else its floats' binary values."""
     if mdp.R_exact is not None:
         return [list(row) for row in mdp.R_exact]
-    return [[binary(x) for x in row] for row in mdp.R.tolist()]
+    return [[exact(x, f"R[{s}, {a}]") for a, x in enumerate(row)] for s, row in enumerate(mdp.R.tolist())]
 
 
 def exact_transitions(mdp: Tabular) -> list[dict[int, sp.Expr]]:
@@ -39,7 +35,7 @@ def exact_transitions(mdp: Tabular) -> list[dict[int, sp.Expr]]:
     out: list[dict[int, sp.Expr]] = []
     for k in range(P2.shape[0]):
         lo, hi = P2.indptr[k], P2.indptr[k + 1]
-        out.append({int(j): binary(p) for j, p in zip(P2.indices[lo:hi], P2.data[lo:hi]) if p != 0})
+        out.append({int(j): exact(p, "P") for j, p in zip(P2.indices[lo:hi], P2.data[lo:hi]) if p != 0})
     return out
 
 
