@@ -22,17 +22,29 @@ Equations
 Each line of the twins is tagged with the equation it implements; $N$ is a basis of the
 null space of $S$.
 
-$$S = \tfrac12 (A + A^\top) \qquad (1)$$
+$$
+S = \tfrac12 (A + A^\top) \qquad (1)
+$$
 
-$$(n_+, n_-, n_0) = \text{the numbers of positive, negative and zero eigenvalues of } S \qquad (2)$$
+$$
+(n_+, n_-, n_0) = \text{the numbers of positive, negative and zero eigenvalues of } S \qquad (2)
+$$
 
-$$\text{a stationary point exists} \iff b \in \operatorname{range}(S) \iff N^\top b = 0 \qquad (3)$$
+$$
+\text{a stationary point exists} \iff b \in \operatorname{range}(S) \iff N^\top b = 0 \qquad (3)
+$$
 
-$$x^* = \operatorname*{arg\,min} \{\lVert x \rVert : 2 S x + b = 0\} = -\tfrac12 S^{+} b \qquad (4)$$
+$$
+x^* = \operatorname*{arg\,min} \{\lVert x \rVert : 2 S x + b = 0\} = -\tfrac12 S^{+} b \qquad (4)
+$$
 
-$$f(x^*) = x^{*\top} S x^* + b^\top x^* + c = c + \tfrac12 b^\top x^* \qquad (5)$$
+$$
+f(x^*) = x^{*\top} S x^* + b^\top x^* + c = c + \tfrac12 b^\top x^* \qquad (5)
+$$
 
-$$f(x) = (x - x^*)^\top S (x - x^*) + f(x^*) \qquad (6)$$
+$$
+f(x) = (x - x^*)^\top S (x - x^*) + f(x^*) \qquad (6)
+$$
 """
 
 from __future__ import annotations

@@ -49,18 +49,21 @@ TWINS: dict[str, Callable[[Any], Any]] = {
 
 @pytest.mark.parametrize("name", list(TWINS))
 def test_point_spellings_give_the_same_answer(name: str) -> None:
+    """A point (or direction) as Fractions, as "p/q" strings or as an object array of Rationals gives one exact answer."""
     values = DIRECTION if name.endswith("(direction)") else POINT
     answers = [TWINS[name](spelled) for spelled in spellings(values)]
     assert answers[0] == answers[1] == answers[2]
 
 
 def test_gradient_at_the_point_is_the_hand_value() -> None:
+    """Each spelling of the point gives the gradient worked out by hand."""
     # ∇F = (3x² − 3y, −3x + 8y); at (1/3, −5/2): (1/3 + 15/2, −1 − 20) = (47/6, −21).
     for spelled in spellings(POINT):
         assert list(gradient_symbolic(F, [x, y], spelled)) == [sp.Rational(47, 6), -21]
 
 
 def test_quadratic_coefficient_spellings_give_the_same_answer() -> None:
+    """A, b and c in each spelling give one exact classification, with the hand-computed stationary point."""
     # A = [[1/2, 1/4], [1/4, 3/2]], b = (−1/3, 2/5), c = 7/8, in each spelling (A as a nested list or a 2-D object array).
     A = [[Fraction(1, 2), Fraction(1, 4)], [Fraction(1, 4), Fraction(3, 2)]]
     b, c = [Fraction(-1, 3), Fraction(2, 5)], Fraction(7, 8)

@@ -54,6 +54,7 @@ def test_quadratic_form_bad_input(expr, variables, exc, message) -> None:
 
 # ---------------------------------------------------------------------- numeric twin
 def test_numeric_coefficients_from_values() -> None:
+    """The numeric twin reads the hand-split coefficients of a three-variable polynomial off its values."""
     # The same f = 2x² − 3xy + z² + 4yz − x + 5 as a function of one array: A_xy = −3/2, A_yz = 2.
     A, b, c = quadratic_form(lambda p: 2 * p[0] ** 2 - 3 * p[0] * p[1] + p[2] ** 2 + 4 * p[1] * p[2] - p[0] + 5, 3)
     assert A.tolist() == [[2.0, -1.5, 0.0], [-1.5, 0.0, 2.0], [0.0, 2.0, 1.0]]
@@ -61,6 +62,7 @@ def test_numeric_coefficients_from_values() -> None:
 
 
 def test_numeric_one_variable() -> None:
+    """One variable: the coefficients of 3x² − 6x + 1."""
     # f = 3x² − 6x + 1: A = [[3]], b = (−6), c = 1.
     A, b, c = quadratic_form(lambda p: 3 * p[0] ** 2 - 6 * p[0] + 1, 1)
     assert (A.tolist(), b.tolist(), c) == ([[3.0]], [-6.0], 1.0)
@@ -71,6 +73,7 @@ def test_numeric_one_variable() -> None:
     st.lists(st.floats(-3, 3), min_size=4, max_size=4),
 )
 def test_numeric_coefficients_give_back_f(abc: tuple[Any, ...], at: list[float]) -> None:
+    """For any integer A (symmetric or not), b and c the numeric twin returns the symmetric part, b and c exactly, and they rebuild f."""
     # Any A (not symmetric), b, c: the coefficients read off the values rebuild f everywhere, with A symmetrized.
     M, b0, c0 = np.array(abc[0], dtype=float), np.array(abc[1], dtype=float), float(abc[2])
     n = b0.size
@@ -94,5 +97,6 @@ def test_numeric_coefficients_give_back_f(abc: tuple[Any, ...], at: list[float])
     ],
 )
 def test_numeric_bad_input(f, n, exc, message) -> None:
+    """A non-callable f, a bad n, or an f that is not a finite scalar is refused with an error naming the argument."""
     with np.errstate(divide="ignore"), pytest.raises(exc, match=message):
         quadratic_form(f, n)
