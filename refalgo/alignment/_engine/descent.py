@@ -53,7 +53,8 @@ def descend(
         if step == steps:
             break
         if optimizer == "adam":
-            theta, state = adam_step(theta, grad, state, lr=lr)
+            stepped, state = adam_step(theta, grad, state, lr=lr)
+            theta = np.asarray(stepped, dtype=np.float64)
         else:
             theta = theta - lr * grad
         thetas.append(theta)
