@@ -135,12 +135,8 @@ def partial_derivative_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], poin
 
     Parameters
     ----------
-    f
-        A scalar SymPy expression in ``variables``.
-    variables
-        The distinct symbols of ``f``, in order.
-    point
-        :math:`P_0`, one exact number per variable.
+    f, variables, point
+        As in :func:`directional_derivative_symbolic`.
     index
         :math:`i`, the position of the variable in ``variables`` (0-based).
 
@@ -244,14 +240,10 @@ def partial_derivative(f: ScalarFunction, point: ArrayLike, index: int, *, metho
 
     Parameters
     ----------
-    f
-        A function of a 1-D float array returning a real number.
-    point
-        The point, shape ``(n,)``, finite.
+    f, point, method
+        As in :func:`directional_derivative`.
     index
         :math:`i`, 0-based position of the variable.
-    method
-        ``"central"`` (default) or ``"complex"``.
 
     Returns
     -------

@@ -90,14 +90,11 @@ def gradient_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: ExactNu
 
     Parameters
     ----------
-    f
-        A scalar SymPy expression in ``variables``.
-    variables
-        The distinct symbols of ``f``, in order.
+    f, variables
+        As in :func:`refalgo.calculus.directional_derivative_symbolic`.
     point
-        Optional :math:`P_0`, one exact number per variable (int, float at its binary
-        value, Fraction, ``"p/q"`` or decimal string, SymPy number). Without it the
-        result is a function of ``variables``.
+        Optional :math:`P_0`, exact numbers as there. Without it the result is a
+        function of ``variables``.
 
     Returns
     -------
@@ -141,12 +138,8 @@ def steepest_ascent_symbolic(f: sp.Expr, variables: Sequence[sp.Symbol], point: 
 
     Parameters
     ----------
-    f
-        A scalar SymPy expression in ``variables``.
-    variables
-        The distinct symbols of ``f``, in order.
-    point
-        :math:`P_0`, one exact number per variable.
+    f, variables, point
+        As in :func:`gradient_symbolic`; ``point`` is required.
 
     Returns
     -------
@@ -242,12 +235,8 @@ def steepest_ascent(f: ScalarFunction, point: ArrayLike, *, method: Method = "ce
 
     Parameters
     ----------
-    f
-        A function of a 1-D float array returning a real number.
-    point
-        The point, shape ``(n,)``, finite.
-    method
-        ``"central"`` (default) or ``"complex"``, as in :func:`gradient`.
+    f, point, method
+        As in :func:`gradient`.
 
     Returns
     -------

@@ -23,27 +23,14 @@ Each line of the twins is tagged with the equation it implements; $N$ is a basis
 null space of $S$.
 
 $$
-S = \tfrac12 (A + A^\top) \qquad (1)
-$$
-
-$$
-(n_+, n_-, n_0) = \text{the numbers of positive, negative and zero eigenvalues of } S \qquad (2)
-$$
-
-$$
-\text{a stationary point exists} \iff b \in \operatorname{range}(S) \iff N^\top b = 0 \qquad (3)
-$$
-
-$$
-x^* = \operatorname*{arg\,min} \{\lVert x \rVert : 2 S x + b = 0\} = -\tfrac12 S^{+} b \qquad (4)
-$$
-
-$$
-f(x^*) = x^{*\top} S x^* + b^\top x^* + c = c + \tfrac12 b^\top x^* \qquad (5)
-$$
-
-$$
-f(x) = (x - x^*)^\top S (x - x^*) + f(x^*) \qquad (6)
+\begin{aligned}
+& S = \tfrac12 (A + A^\top) && (1)\\
+& (n_+, n_-, n_0) = \text{numbers of positive, negative, zero eigenvalues of } S && (2)\\
+& \text{a stationary point exists} \iff b \in \operatorname{range}(S) \iff N^\top b = 0 && (3)\\
+& x^* = \operatorname*{arg\,min} \{\lVert x \rVert : 2 S x + b = 0\} = -\tfrac12 S^{+} b && (4)\\
+& f(x^*) = x^{*\top} S x^* + b^\top x^* + c = c + \tfrac12 b^\top x^* && (5)\\
+& f(x) = (x - x^*)^\top S (x - x^*) + f(x^*) && (6)
+\end{aligned}
 $$
 """
 

@@ -21,15 +21,11 @@ Each line of the twins is tagged with the equation it implements; $[m]\,f$ is th
 coefficient of the monomial $m$ in $f$, and $e_i$ the $i$-th axis.
 
 $$
-A_{ii} = [x_i^2]\,f, \quad A_{ij} = A_{ji} = \tfrac12 [x_i x_j]\,f, \quad b_i = [x_i]\,f, \quad c = [1]\,f \qquad (1)
-$$
-
-$$
-c = f(0), \qquad f(\pm e_i) = A_{ii} \pm b_i + c \qquad (2)
-$$
-
-$$
-f(e_i + e_j) = A_{ii} + A_{jj} + 2 A_{ij} + b_i + b_j + c \qquad (3)
+\begin{aligned}
+& A_{ii} = [x_i^2]\,f, \quad A_{ij} = A_{ji} = \tfrac12 [x_i x_j]\,f, \quad b_i = [x_i]\,f, \quad c = [1]\,f && (1)\\
+& c = f(0), \qquad f(\pm e_i) = A_{ii} \pm b_i + c && (2)\\
+& f(e_i + e_j) = A_{ii} + A_{jj} + 2 A_{ij} + b_i + b_j + c && (3)
+\end{aligned}
 $$
 """
 
