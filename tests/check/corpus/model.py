@@ -136,18 +136,44 @@ def _substituted(expr: Any, values: Mapping[str, Any]) -> Any:
             break
         outer = max(named, key=lambda f: (sp.count_ops(f), sp.default_sort_key(f)))
         expr = expr.replace(outer.func, values[outer.func.__name__]).doit()
+    if isinstance(expr, sp.MatrixExpr) and not isinstance(expr, sp.MatrixBase):
+        return _matrix_value(expr, values)
+    expr = expr.replace(lambda e: isinstance(e, sp.Determinant), lambda e: _matrix_value(e.arg, values).det())
     swap: dict[Any, Any] = {}
-    for m in expr.atoms(sp.MatrixSymbol):
-        if m.name in values:
-            swap[m] = sp.ImmutableMatrix(values[m.name])
     for s in expr.free_symbols:
         if isinstance(s, sp.Symbol) and s.name in values:
             swap[s] = sp.sympify(values[s.name])
-    expr = expr.xreplace(swap)
-    expr = expr.doit()
-    if isinstance(expr, sp.MatrixExpr) and not isinstance(expr, sp.MatrixBase):
-        expr = expr.as_explicit()
-    return expr
+    return expr.xreplace(swap).doit()
+
+
+def _matrix_value(expr: Any, values: Mapping[str, Any]) -> Any:
+    """An explicit matrix for a matrix expression, built operation by operation from ``values``."""
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: _substituted(e, values))
+    if isinstance(expr, sp.MatrixSymbol):
+        return sp.Matrix(values[expr.name])
+    if isinstance(expr, sp.Identity):
+        return sp.eye(int(_substituted(expr.rows, values)))
+    parts = [_matrix_value(a, values) if isinstance(a, sp.MatrixExpr) else _substituted(a, values) for a in expr.args]
+    if isinstance(expr, sp.MatAdd):
+        return sum(parts[1:], parts[0])
+    if isinstance(expr, sp.MatMul):
+        out = parts[0]
+        for part in parts[1:]:
+            out = out * part
+        return out
+    if isinstance(expr, sp.MatPow):
+        return parts[0] ** int(parts[1])
+    if isinstance(expr, sp.Inverse):
+        return parts[0].inv()
+    if isinstance(expr, sp.Transpose):
+        return parts[0].T
+    if isinstance(expr, sp.HadamardProduct):
+        out = parts[0]
+        for part in parts[1:]:
+            out = out.multiply_elementwise(part)
+        return out
+    raise TypeError(f"no explicit value for {type(expr).__name__}: {expr}")
 
 
 def _entries(value: Any) -> list[Any]:
@@ -160,12 +186,14 @@ def is_zero(expr: Any) -> bool:
         expr = expr.doit()
         if isinstance(expr, sp.ZeroMatrix):
             return True
-        expr = expr.as_explicit()
+        if isinstance(expr, sp.MatrixExpr):
+            return False  # a symbolic matrix identity is confirmed on explicit instances instead
     for entry in _entries(expr):
         entry = sp.sympify(entry).doit()
-        if entry == 0 or sp.expand(entry) == 0 or sp.simplify(entry) == 0:
+        if entry == 0 or sp.expand(entry) == 0:
             continue
-        if sp.simplify(sp.expand_log(sp.expand(entry), force=True)) == 0:
+        logs = sp.expand_log(sp.expand(entry), force=True)
+        if sp.cancel(sp.together(logs)) == 0 or sp.simplify(entry) == 0 or sp.simplify(logs) == 0:
             continue
         return False
     return True

@@ -302,7 +302,7 @@ items.right("7.2-n-step-td", f"{SB}, §7.1, eq. 7.2",
 
 # §9.4 linear semi-gradient TD(0), eqs. 9.9-9.10 (x_t, x_{t+1}, w column vectors)
 X0, X1, Wv = (sp.Matrix(sp.symbols(f"{name}_1:4", real=True)) for name in ("x", "y", "w"))
-VEC = {"vectors": ("x_t", "x_{t+1}", "w")}
+VEC = {"vectors": ("x_t", "x_{t+1}", "w"), "scalars": ("R_{t+1}", r"\gamma")}
 td_vec = X0 * (R + g * (X1.T * Wv)[0] - (X0.T * Wv)[0])
 items.right("9.10-linear-td", f"{SB}, §9.4, eq. 9.10",
             r"x_t (R_{t+1} + \gamma x_{t+1}^\top w - x_t^\top w)", r"R_{t+1} x_t - x_t (x_t - \gamma x_{t+1})^\top w",

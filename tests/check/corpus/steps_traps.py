@@ -143,6 +143,17 @@ items.right("hadamard-commutes", f"{C1} (\\odot, the elementwise product of Adam
                                          {"n": 2, "a": [[sp.Symbol("u_1")], [sp.Symbol("u_2")]], "b": [[sp.Symbol("w_1")], [sp.Symbol("w_2")]]})),
             notation=vec)
 
+th, a_ = real("theta a")
+pth = fn("pi_theta", positive=True)
+items.wrong("pi-theta-gradient", f"{C1} (pi_theta depends on theta: the gradient of the policy)",
+            r"\nabla_\theta \pi_\theta(a|s)", r"\nabla_\theta \log \pi_\theta(a|s)",
+            lambda: Reference(sp.diff(pth(a_, s, th), th), sp.diff(sp.log(pth(a_, s, th)), th),
+                              witness={"pi_theta": lam("a s theta", lambda a, s, t: t / 2), "a": 0, "s": 0, "theta": 1}),
+            "the factor pi_theta(a|s) dropped from the log-derivative trick")
+items.right("pi-theta-log-derivative", f"{C1} (pi_theta depends on theta: the gradient of the policy)",
+            r"\nabla_\theta \pi_\theta(a|s)", r"\pi_\theta(a|s) \nabla_\theta \log \pi_\theta(a|s)",
+            lambda: Reference(sp.diff(pth(a_, s, th), th), pth(a_, s, th) * sp.diff(sp.log(pth(a_, s, th)), th)))
+
 # class 2: sampling and tolerance traps
 items.wrong("sigmoid-100", f"{C2} (a tolerance calls it equal)",
             r"\sigma(100)", "1", lambda: Reference(1 / (1 + sp.exp(-100)), sp.Integer(1), witness={}), "sigma(100) is 1 - 3.7e-44, not 1")
