@@ -1,13 +1,16 @@
 """Hostile input is refused quickly, with a clear error, and nothing of it runs.
 
 Each input of ``hostile_inputs.txt`` (plus generated oversized ones) must raise
-:class:`refalgo.parsing.ParseError`. A generous alarm guards against a hang (it fails
-the test only if an input takes over 20 s); the marker file named in the inputs must
-never appear.
+:class:`refalgo.parsing.ParseError`. Each claim of ``hostile_claims.txt`` is run through
+``refalgo check`` and must end with its stated exit status (1 a wrong step reported
+wrong, 2 refused, 3 undecided, 4 ambiguous) and no traceback. A generous alarm guards
+against a hang (it fails the test only if an input takes over 20 s); the marker file
+named in the inputs must never appear.
 """
 
 from __future__ import annotations
 
+import io
 import signal
 import subprocess
 import sys
@@ -17,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from refalgo.check import equivalent
+from refalgo.cli import main
 from refalgo.parsing import ParseError, parse
 
 HERE = Path(__file__).resolve().parent
@@ -24,6 +28,11 @@ LITERAL = [
     line
     for line in (HERE / "hostile_inputs.txt").read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("# ")
+]
+CLAIMS = [
+    line
+    for line in (HERE / "hostile_claims.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 ]
 GENERATED = {
     "deep parentheses": "(" * 5000 + "x" + ")" * 5000,
@@ -112,3 +121,21 @@ def test_cli_refuses_with_exit_2_and_no_traceback(marker: Path) -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "only calls of plain function names" in proc.stderr
+
+
+def test_claims_corpus_covers_every_exit_status() -> None:
+    assert len(CLAIMS) >= 50
+    assert {line.split(" ;; ")[0] for line in CLAIMS} == {"1", "2", "3", "4"}
+
+
+@pytest.mark.parametrize("line", CLAIMS)
+def test_hostile_claim_ends_with_its_exit_status(line: str, marker: Path, hang_guard: None) -> None:
+    expected, *args = [part.strip() for part in line.split(" ;; ")]
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", *(a.replace("MARKER", str(marker)) for a in args)], stdout=out, stderr=err)
+    assert code == int(expected), out.getvalue() + err.getvalue()
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+    if code == 1:
+        assert "FAILS" in out.getvalue() and "hold:" not in out.getvalue()
+    if code in (2, 4):
+        assert out.getvalue() == "" and err.getvalue().startswith("refalgo check: ")
