@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._exact import exact_array, exact_discount, exact_distribution, is_exact_input
 from .._validate import as_array, probability_rows
-from ._engine.reach import reach_backward
+from ._engine.reach import almost_sure_set, layered_policy
 
 __all__ = ["MDP", "almost_sure_reach", "as_actions", "as_policy", "exact_policy", "proper_policy", "terminal_states"]
 
@@ -244,17 +244,7 @@ def almost_sure_reach(mdp: MDP, targets: NDArray[np.bool_]) -> tuple[NDArray[np.
     >>> W.tolist()
     [True, True, False]
     """
-    S, A = mdp.n_states, mdp.n_actions
-    P2 = sps.csr_array(mdp.transition_matrix())
-    W = np.ones(S, dtype=bool)  # the candidate set, shrunk to its fixed point
-    while True:
-        leaks = np.asarray(P2 @ (~W).astype(np.float64)).ravel() > 0  # an action is allowed when it never leaves W
-        allowed = ~leaks.reshape(S, A) & W[:, None]
-        pick = sps.csr_array((allowed.ravel().astype(np.float64), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
-        new = reach_backward(pick @ P2, targets & W) & W
-        if np.array_equal(new, W):
-            return W, allowed
-        W = new
+    return almost_sure_set(sps.csr_array(mdp.transition_matrix()), mdp.n_actions, targets)
 
 
 def _require_episodic(mdp: MDP) -> None:
@@ -399,17 +389,8 @@ def proper_policy(mdp: MDP) -> NDArray[np.intp]:
     >>> proper_policy(MDP(P, [[-1.0, -1.0], [0.0, 0.0]], 1.0)).tolist()
     [1, 0]
     """
-    S, A = mdp.n_states, mdp.n_actions
     term = terminal_states(mdp)
     W, allowed = almost_sure_reach(mdp, term)
     if not W.all():
         raise ValueError(f"mdp: states {np.flatnonzero(~W)[:10].tolist()} cannot reach a terminal state with probability 1")
-    P2 = sps.csr_array(mdp.transition_matrix())
-    policy = np.zeros(S, dtype=np.intp)
-    done = term.copy()
-    while not done.all():
-        hits = (np.asarray(P2 @ done.astype(np.float64)).reshape(S, A) > 0) & allowed & ~done[:, None]
-        fresh = hits.any(axis=1)
-        policy[fresh] = np.argmax(hits[fresh], axis=1)
-        done |= fresh
-    return policy
+    return layered_policy(sps.csr_array(mdp.transition_matrix()), allowed, term)

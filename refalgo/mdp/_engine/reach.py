@@ -1,4 +1,4 @@
-"""Reachability on the support of a transition matrix, by one breadth-first search."""
+"""Reachability on the support of a transition matrix: breadth-first searches and the almost-sure fixed point."""
 
 from __future__ import annotations
 
@@ -37,3 +37,35 @@ def proper_states(P_pi: Any, terminal: NDArray[np.bool_]) -> NDArray[np.bool_]:
             f"states {bad[:10].tolist()} it never does, so their values are not finite"
         )
     return ~terminal
+
+
+def almost_sure_set(P2: sps.csr_array, n_actions: int, targets: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """The nested fixed point behind :func:`refalgo.mdp.model.almost_sure_reach`, on the ``(S·A, S)`` support.
+
+    Keep a candidate set W; an action is allowed when all its successors stay in W;
+    shrink W to the states that reach ``targets`` by allowed actions; repeat until W is
+    stable.
+    """
+    S, A = P2.shape[1], n_actions
+    W = np.ones(S, dtype=bool)
+    while True:
+        leaks = np.asarray(P2 @ (~W).astype(np.float64)).ravel() > 0
+        allowed = ~leaks.reshape(S, A) & W[:, None]
+        pick = sps.csr_array((allowed.ravel().astype(np.float64), (np.repeat(np.arange(S), A), np.arange(S * A))), shape=(S, S * A))
+        new = reach_backward(pick @ P2, targets & W) & W
+        if np.array_equal(new, W):
+            return W, allowed
+        W = new
+
+
+def layered_policy(P2: sps.csr_array, allowed: NDArray[np.bool_], terminal: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """Breadth-first layers from the terminal states; each state takes its lowest allowed action into an earlier layer."""
+    S, A = allowed.shape
+    policy = np.zeros(S, dtype=np.intp)
+    done = terminal.copy()
+    while not done.all():
+        hits = (np.asarray(P2 @ done.astype(np.float64)).reshape(S, A) > 0) & allowed & ~done[:, None]
+        fresh = hits.any(axis=1)
+        policy[fresh] = np.argmax(hits[fresh], axis=1)
+        done |= fresh
+    return policy
