@@ -35,7 +35,7 @@ from .._validate import as_array, as_positive
 from ..registry import Concept, Tolerance
 from ._engine import sweep
 from ._engine.exact import exact_policy_model, exact_rewards, exact_solve, exact_transitions
-from ._engine.solve import SWITCH_RTOL, direct, improve
+from ._engine.solve import stable_policy
 from .bellman import action_values
 from .model import MDP, as_actions, proper_policy, terminal_states
 
@@ -240,26 +240,8 @@ def value_iteration(
     if mdp.gamma < 1.0:
         v = sweep.midpoint(step, mdp.gamma)  # the centre of MacQueen's box
         return Solution(v, sweep.greedy_sweep(m, v)[1], k, bound, np.array(residuals), tuple(history))
-    v, policy, steps = _stable_greedy(mdp, m, sweep.greedy_sweep(m, v)[1])
+    v, policy, steps = stable_policy(m, sweep.greedy_sweep(m, v)[1], terminal_states(mdp))  # exact evaluations
     return Solution(v, policy, k + steps, 0.0, np.array(residuals), tuple(history))
-
-
-def _stable_greedy(mdp: MDP, m: sweep.Model, policy: NDArray[np.intp]) -> tuple[NDArray[np.float64], NDArray[np.intp], int]:
-    r"""Policy iteration with exact (LU) evaluation from ``policy``: ``(v, policy, evaluations)`` once stable.
-
-    How value iteration ends with :math:`\gamma = 1`, where its sweeps give no bound;
-    :func:`~refalgo.mdp.policy_iteration.policy_iteration` takes the same steps.
-    """
-    terminal = terminal_states(mdp)
-    for k in range(1, 10_001):
-        chain = sweep.rows(m, policy)
-        v = direct(chain.P, chain.r, 1.0, terminal)  # v_π = (I − P_π)⁻¹ r_π on the non-terminal states
-        q = sweep.q_values(m, v)
-        new = improve(q, policy, SWITCH_RTOL * (1.0 + float(np.max(np.abs(q)))))
-        if np.array_equal(new, policy):
-            return v, policy, k
-        policy = new
-    raise ValueError("max_iter: policy iteration did not stabilize in 10000 steps")
 
 
 def optimal_values_symbolic(mdp: MDP, *, policy0: ArrayLike | None = None) -> ExactSolution:

@@ -4,7 +4,9 @@ r"""Linear solves for :math:`(I - \gamma P_\pi) v = r_\pi`, and the slack of pol
   :math:`\gamma = 1` only on the non-terminal states, after :func:`~.reach.proper_states`;
 * :func:`krylov` — BiCGSTAB with an a-posteriori certificate of its accuracy;
 * :func:`improve`, :func:`certified` and :func:`next_accuracy` — what keeps policy
-  iteration from cycling when its evaluations carry rounding or a certified error.
+  iteration from cycling when its evaluations carry rounding or a certified error;
+* :func:`stable_policy` — policy iteration with LU evaluations, how value iteration
+  ends when :math:`\gamma = 1` gives its sweeps no bound.
 
 The certificate: for any :math:`v`, with :math:`\rho = r_\pi + \gamma P_\pi v - v`,
 :math:`v_\pi - v = (I - \gamma P_\pi)^{-1}\rho` and :math:`\|(I - \gamma
@@ -138,3 +140,18 @@ def next_accuracy(eval_tol: float, final: float, change: float, stable: bool) ->
     if stable:
         return final if eval_tol > final else eval_tol / 16.0
     return max(final, min(eval_tol, LOOSE * change))
+
+
+def stable_policy(
+    m: sweep.Model, policy: NDArray[np.intp], terminal: NDArray[np.bool_] | None, max_iter: int = 10_000
+) -> tuple[NDArray[np.float64], NDArray[np.intp], int]:
+    """Evaluate by LU and improve from ``policy`` until stable: ``(values, policy, evaluations)``."""
+    for k in range(1, max_iter + 1):
+        chain = sweep.rows(m, policy)
+        v = direct(chain.P, chain.r, m.gamma, terminal)
+        q = sweep.q_values(m, v)
+        new = improve(q, policy, SWITCH_RTOL * (1.0 + float(np.max(np.abs(q)))))
+        if np.array_equal(new, policy):
+            return v, policy, k
+        policy = new
+    raise ValueError(f"max_iter: policy iteration did not stabilize in {max_iter} steps")
