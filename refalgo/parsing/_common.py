@@ -214,6 +214,7 @@ class Builder:
 
     def times(self, a: Any, b: Any, position: int) -> Any:
         self.count(position)
+        a, b = _fit_identity(a, b)
         if is_matrix(a) and is_matrix(b):
             if not _same(a.shape[1], b.shape[0]):
                 if a.shape == (1, 1) or b.shape == (1, 1):  # (x^T y) z: a 1 x 1 product is a number
@@ -245,6 +246,7 @@ class Builder:
 
     def plus(self, a: Any, b: Any, position: int) -> Any:
         self.count(position)
+        a, b = _fit_identity(a, b)
         if is_matrix(a) != is_matrix(b):
             a, b = self.scalar(a, "a term of a sum with a number", position), self.scalar(b, "a term of a sum with a number", position)
         elif is_matrix(a) and not (_same(a.shape[0], b.shape[0]) and _same(a.shape[1], b.shape[1])):
@@ -293,6 +295,25 @@ class Builder:
 def is_matrix(value: Any) -> bool:
     """Whether ``value`` is a matrix or vector (symbolic or explicit)."""
     return isinstance(value, (sp.MatrixExpr, sp.MatrixBase))
+
+
+def _identity_of(value: Any) -> Any:
+    """The identity matrix inside ``value`` (I or c I), or None."""
+    if isinstance(value, sp.Identity):
+        return value
+    if isinstance(value, sp.MatMul) and any(isinstance(f, sp.Identity) for f in value.args):
+        return next(f for f in value.args if isinstance(f, sp.Identity))
+    return None
+
+
+def _fit_identity(a: Any, b: Any) -> tuple[Any, Any]:
+    """An identity I of the default size takes the size of the square matrix it meets."""
+    eye_a, eye_b = _identity_of(a), _identity_of(b)
+    if eye_a is not None and eye_b is None and is_matrix(b) and b.shape[0] == b.shape[1] and eye_a.shape != b.shape:
+        a = a.xreplace({eye_a: sp.Identity(b.shape[0])})
+    elif eye_b is not None and eye_a is None and is_matrix(a) and a.shape[0] == a.shape[1] and eye_b.shape != a.shape:
+        b = b.xreplace({eye_b: sp.Identity(a.shape[0])})
+    return a, b
 
 
 def _same(a: Any, b: Any) -> bool:

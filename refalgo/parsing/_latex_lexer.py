@@ -21,7 +21,7 @@ _SKIP = {
 _DELIMITERS = {"(", ")", "[", "]", "|", ".", r"\|", r"\{", r"\}", r"\lvert", r"\rvert", r"\lVert", r"\rVert",
                r"\vert", r"\Vert", r"\langle", r"\rangle"}
 _CANONICAL = {r"\lvert": "|", r"\rvert": "|", r"\vert": "|", r"\lVert": r"\|", r"\rVert": r"\|", r"\Vert": r"\|"}
-_PUNCT = set("+-*/^_()[]{}|,;=<>!'")
+_PUNCT = set("+-*/^_()[]{}|,;:=<>!'")
 _ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{([A-Za-z]*\*?)\}")
 _TOKEN = re.compile(r"\s+|\\(?:begin|end)\s*\{[A-Za-z]*\*?\}|\d+(?:\.\d+)?|\.\d+|\\[A-Za-z]+|\\.|<=|>=|!=|.", re.S)
 MATRIX_ENVIRONMENTS = ("pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix")

@@ -20,6 +20,7 @@ import sympy as sp
 
 from ._common import AmbiguousNotation, function, is_matrix, sigmoid, symbol
 from ._latex import GREEK_NAMES, Parser
+from ._notation import DIMENSION
 
 DECORATIONS = {r"\hat": "hat", r"\widehat": "hat", r"\bar": "bar", r"\overline": "bar", r"\tilde": "tilde",
                r"\widetilde": "tilde", r"\check": "check", r"\dot": "dot", r"\ddot": "ddot", r"\breve": "breve"}
@@ -147,7 +148,7 @@ class NameParser(Parser):
         if t.text == "{":
             close = self.matching(self.i)
             inner = self.tokens[self.i + 1 : close]
-            if any(u.text in NAME_GROUPS or u.text in STARS or u.text == "'" for u in inner):
+            if any(u.text in NAME_GROUPS or u.text in STARS or u.text in ("'", ":") for u in inner):
                 ref.sub = self.span_text(self.i + 1, close)
                 self.i = close + 1
                 return
@@ -249,6 +250,11 @@ class NameParser(Parser):
             if ref.bold:
                 self.usage.bold.add(name)
         shape = self.notation.shape(name)
+        identity = ref.bold or (bool(self.notation.matrices) and "I" not in self.notation.scalars)
+        if name == "I" and shape is None and identity and not self.survey:
+            self.note(start, "the identity matrix I (the derivation has matrices)")
+            self.last_name = (ref, self.i)
+            return sp.Identity(DIMENSION)
         if shape is not None and not self.survey:
             kind = "vector" if shape[1] == 1 else "matrix"
             self.note(start, f"the {kind} {ref.latex()} of shape {sp.latex(shape[0])} \\times {sp.latex(shape[1])}")

@@ -18,7 +18,7 @@ from ._latex import FRACS, FUNCTIONS, PLACEHOLDER
 from ._latex_commands import CommandParser
 from ._latex_lexer import Token, tokenize
 from ._latex_names import NameRef
-from ._notation import Notation
+from ._notation import DIMENSION, Notation
 
 _DOTS = {r"\cdots", r"\ldots", r"\dots", r"\dotsb", r"\dotsc", r"\dotsm", r"\vdots", r"\ddots"}
 _ARROWS = {r"\to", r"\rightarrow", r"\longrightarrow"}
@@ -147,6 +147,9 @@ class OperatorParser(CommandParser):
         letter = self.next()
         if braced:
             self.expect("}")
+        if letter.text == "I":
+            self.note(t.pos, "the identity matrix")
+            return sp.Identity(DIMENSION) if not self.survey else symbol("I")
         if letter.text != "E":
             raise self.b.fail(rf"\mathbb{{{letter.text}}} (a set of numbers) is not read; the expectation is "
                               r"written \mathbb{E}_{a \sim \pi}[...]", t.pos)

@@ -32,7 +32,7 @@ DEFAULT_FUNCTIONS = frozenset(
 MAX_INDEX_SET = 50  # values in one declared index set
 _DECORATIONS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
                 "widetilde": "tilde", "check": "check", "dot": "dot", "ddot": "ddot", "breve": "breve"}
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9*]+)?(\^[A-Za-z0-9*()]+)?'*")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9*+\-,:]+)?(\^[A-Za-z0-9*()]+)?'*")
 
 
 def name_of(text: str, what: str = "name") -> str:

@@ -27,7 +27,7 @@ Syntax = Literal["auto", "python", "latex"]
 FUNCTION_LETTERS = frozenset(n for n in DEFAULT_FUNCTIONS if len(n) == 1)
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
-_LATEX_HINT = re.compile(r"![^=]|!$|\d[A-DF-Za-df-z(]|\d[eE](?![\d+-])|\)\s*\(")
+_LATEX_HINT = re.compile(r"![^=]|!$|\d[A-DF-Za-df-z(]|\d[eE](?![\d+-])|\)[ \t]*[(A-Za-z]")
 _LATEX_MARKS = re.compile(r"[\\{}^|]")
 _PRIME = re.compile(r"[\w})]'")  # s', \hat{v}': a prime, when no quote opens a Python string
 _QUOTE = re.compile(r"(^|[^\w}')])['\"]")
@@ -39,7 +39,7 @@ def detect_syntax(text: str, notation: Notation | None = None) -> Literal["pytho
 
     Python syntax when the text holds ``**``; otherwise LaTeX when it holds any of
     ``\ { } ^ | '``, a ``!`` that is not ``!=``, or an implicit product such as ``2x``,
-    ``2(x+1)``, ``(a)(b)`` or ``x(x+1)`` (a single letter that is not a function name of
+    ``2(x+1)``, ``(a)(b)``, ``(a)b`` or ``x(x+1)`` (a single letter that is not a function name of
     the notation — by default ``f g h p q r v F G H J L P Q R V Z`` — before a
     parenthesis); otherwise Python syntax.
 
@@ -248,7 +248,7 @@ def _located(read: Any, piece: Piece, texts: list[str]) -> Any:
 
 def chain_syntax(pieces: list[Piece], texts: list[str], notation: Notation) -> Literal["python", "latex"]:
     """One syntax for all the pieces; a chain that mixes ``**`` with LaTeX marks is refused."""
-    joined = "\n".join(p.text for p in pieces)
+    joined = " = ".join(p.text for p in pieces)
     if "**" in joined and _LATEX_MARKS.search(joined):
         p = next(p for p in pieces if "**" in p.text)
         raise ParseError("the derivation mixes Python syntax (**) with LaTeX (\\, ^, { } or |); write every "
@@ -260,7 +260,7 @@ def resolve(notation: Notation, usage: Usage) -> Notation:
     """The notation with what the first reading inferred: functions and matrices."""
     matrices = {}
     for name in usage.bold | usage.transposed:
-        if notation.shape(name) is None:
+        if notation.shape(name) is None and name != "I":  # I, \mathbf{I}: the identity matrix
             vector = name[0].islower()
             matrices[name] = (DIMENSION, sp.Integer(1)) if vector else (DIMENSION, DIMENSION)
     return notation.extended(functions=usage.separated - notation.scalars, matrices=matrices)
