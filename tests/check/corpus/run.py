@@ -23,7 +23,7 @@ from refalgo.parsing import AmbiguousNotation, Notation, ParseError
 
 from .model import Item
 
-TIMEOUT = 2.0  # seconds per step; the checker answers "undecided" when it runs out
+TIMEOUT = 1.0  # seconds per step; the checker answers "undecided" when it runs out
 HOLDS = ("proven", "checked")
 
 
