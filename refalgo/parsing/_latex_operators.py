@@ -219,8 +219,14 @@ class OperatorParser(CommandParser):
         if braced:
             self.next()
         ref = self.read_name()
+        more = []
+        while braced and self.tok.text == ",":
+            self.next()
+            more.append(self.read_name())
         if braced:
-            self.expect("}")
+            self.expect("}", r" (write \nabla_{\theta} or \nabla_{x, y})")
+        if more:
+            return self.partials([ref, *more], t)
         shape = self.notation.shape(ref.name)
         variable = sp.MatrixSymbol(ref.name, *shape) if shape is not None and not self.survey else symbol(ref.name)
         body = self.term()
@@ -234,6 +240,13 @@ class OperatorParser(CommandParser):
                               rf"{ref.latex()}; write it with {ref.latex()}^\top and matrices", t.pos) from None
         self.note(t.pos, f"the gradient with respect to the vector {ref.latex()}")
         return value
+
+    def partials(self, refs: list[NameRef], t: Token) -> Any:
+        r"""``\nabla_{x, y} f``: the column of the partial derivatives of f."""
+        body = self.b.scalar(self.term(), "differentiated", t.pos)
+        names = ", ".join(r.latex() for r in refs)
+        self.note(t.pos, f"the gradient with respect to ({names}), a column of partial derivatives")
+        return sp.ImmutableMatrix([sp.Derivative(body, symbol(r.name)) for r in refs])
 
     def integral(self) -> Any:
         t = self.next()

@@ -30,7 +30,7 @@ from ._common import (
     sigmoid,
     symbol,
 )
-from ._notation import Notation
+from ._notation import DIMENSION, Notation
 
 _Fn = Callable[..., Any]
 
@@ -200,6 +200,9 @@ class _Reader:
             name = greek_name(name) or name
             return sp.pi if name == "pi" else symbol(name)
         shape = self.notation.shape(name)
+        if name == "I" and shape is None and self.notation.matrices and "I" not in self.notation.scalars:
+            self.notes.append((name, "the identity matrix I (the derivation has matrices)"))
+            return sp.Identity(DIMENSION)
         if shape is not None:
             self.notes.append((name, f"the matrix {name} of shape {sp.latex(shape[0])} \\times {sp.latex(shape[1])}"))
             return sp.MatrixSymbol(name, *shape)

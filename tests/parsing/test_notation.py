@@ -297,3 +297,26 @@ def test_a_single_letter_subscript_takes_one_token() -> None:
     assert parse(r"\pi_r(y|x)") == sp.Function("pi_r", **R)(y, x)
     assert parse(r"x_12", syntax="latex") == 2 * sym("x_1")  # TeX: x_1 followed by 2
     assert parse(r"r_t(1 + \gamma)", notation=Notation(scalars=("r",))) == sym("r_t") * (1 + gamma)
+
+
+def test_identity_matrix_in_a_derivation_with_matrices() -> None:
+    P = sp.MatrixSymbol("P_pi", n, n)
+    v_pi = sp.MatrixSymbol("v_pi", n, 1)
+    decl = Notation(matrices=("P_pi",), vectors=("v_pi",))
+    got = parse_chain(r"v_\pi - \gamma P_\pi v_\pi = (I - \gamma P_\pi) v_\pi", notation=decl)
+    assert got == [v_pi - gamma * P * v_pi, (sp.Identity(n) - gamma * P) * v_pi]
+    small = Notation(matrices={"A": (2, 2)})
+    assert parse(r"I - A", notation=small) == sp.Identity(2) - sp.MatrixSymbol("A", 2, 2)
+    assert parse(r"\mathbb{I} + \mathbf{I}", notation=decl) == 2 * sp.Identity(n)
+    assert parse(r"I + 1") == sym("I") + 1  # no matrices: I is a number
+
+
+def test_subscripts_with_a_colon_and_declared_expression_subscripts() -> None:
+    assert parse(r"G_{t:t+n}") == sym("G_t:t+n")
+    x_next = sp.MatrixSymbol("x_t+1", n, 1)
+    assert parse(r"x_{t+1}^\top x_{t+1}", notation=Notation(vectors=("x_{t+1}",))) == x_next.T * x_next
+
+
+def test_gradient_with_respect_to_several_scalars() -> None:
+    f = x**2 * y**3 - 4 * y
+    assert parse(r"\nabla_{x, y} (x^2 y^3 - 4y)") == sp.ImmutableMatrix([sp.Derivative(f, x), sp.Derivative(f, y)])
