@@ -267,10 +267,26 @@ class Builder:
         if not (exponent.is_Integer and abs(exponent) <= 64):
             raise self.fail(f"a matrix power needs a whole exponent from -64 to 64; got {exponent}", position)
         if isinstance(base, sp.MatrixBase):
+            self.explicit_work(base, "a power of", position)
+            numeric = all(e.is_Rational for e in base)
+            bits = max((_bits(e) for e in base if e.is_Rational), default=1) + base.rows.bit_length()
+            if numeric and bits * abs(int(exponent)) * (2 if exponent < 0 else 1) * base.rows > MAX_BITS:
+                raise self.fail(f"the entries of this matrix power would have more than {MAX_BITS} bits", position)
+            if not numeric and abs(exponent) > 8:
+                raise self.fail("a matrix written out with symbols is raised to powers from -8 to 8 only", position)
             if exponent < 0 and base.det() == 0:
                 raise self.fail("the matrix is singular: it has no inverse", position)
             return sp.ImmutableMatrix(base**exponent)
         return sp.Inverse(base) if exponent == -1 else base**exponent
+
+    def explicit_work(self, m: Any, what: str, position: int) -> None:
+        """Refuse a determinant, inverse or power of a written-out matrix that would be costly."""
+        numeric = all(e.is_Rational for e in m)
+        limit = 12 if numeric else 4
+        if m.rows > limit:
+            kind = "numbers" if numeric else "symbols"
+            raise self.fail(f"{what} a {m.rows} x {m.cols} matrix of {kind} is out of range (at most {limit} x {limit})",
+                            position)
 
     def relation(self, rel: Any, a: Any, b: Any, position: int) -> Any:
         """The relation ``rel(a, b)``, refusing one that is already decided (no symbols)."""

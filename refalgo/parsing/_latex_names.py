@@ -90,6 +90,12 @@ class NameParser(Parser):
         return self.value_of(ref, start)
 
     def read_name(self) -> NameRef:
+        self.enter()
+        ref = self.decorated_name()
+        self.depth -= 1
+        return ref
+
+    def decorated_name(self) -> NameRef:
         t = self.tok
         if t.text in DECORATIONS or t.text in BOLD or t.text in LETTERFORMS:
             self.next()

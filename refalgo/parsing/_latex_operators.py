@@ -353,6 +353,8 @@ class OperatorParser(CommandParser):
     def determinant(self) -> Any:
         t = self.next()
         m = self.matrix_argument(t)
+        if isinstance(m, sp.MatrixBase):
+            self.b.explicit_work(m, "the determinant of", t.pos)
         self.note(t.pos, f"the determinant of {sp.latex(m)}")
         return m.det() if isinstance(m, sp.MatrixBase) else sp.Determinant(m)
 
@@ -364,9 +366,7 @@ class OperatorParser(CommandParser):
             return m.trace() if isinstance(m, sp.MatrixBase) else sp.Trace(m)
         if name in ("argmax", "argmin"):
             return self.argmax(Token("cmd", "\\" + name[3:], t.pos), t.pos)
-        if name == "det":
-            m = self.matrix_argument(t)
-            return m.det() if isinstance(m, sp.MatrixBase) else sp.Determinant(m)
+
         return None
 
     def matrix_literal(self) -> Any:
@@ -395,6 +395,7 @@ class OperatorParser(CommandParser):
         if env == "vmatrix":
             if m.rows != m.cols:
                 raise self.b.fail("a determinant (vmatrix) needs a square matrix", t.pos)
+            self.b.explicit_work(m, "the determinant of", t.pos)
             return m.det()
         return m
 
