@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from .._exact import exact
+from .._exact import ExactNumber, exact
 from .._validate import as_real
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
@@ -33,14 +33,14 @@ from .adam import REFERENCES, b1, b2, c1, c2
 __all__ = ["adam_step_bound", "adam_step_bound_symbolic", "derivations"]
 
 
-def _check(t: Any, betas: Any) -> None:
+def _check(t: int, betas: Sequence[object]) -> None:
     if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 1:
         raise ValueError(f"t: expected a step number >= 1; got {t!r}")
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise TypeError(f"betas: expected a pair (beta1, beta2); got {betas!r}")
 
 
-def adam_step_bound_symbolic(t: int, betas: Sequence[Any]) -> sp.Expr:
+def adam_step_bound_symbolic(t: int, betas: Sequence[ExactNumber]) -> sp.Expr:
     r"""Exact supremum of :math:`|\hat m_t|/\sqrt{\hat v_t}` over all gradient histories of length ``t``.
 
     Parameters
