@@ -216,13 +216,14 @@ def gradient(f: ScalarFunction, point: ArrayLike, *, method: Method = "central")
     check_method(method)
     x = as_array(point, "point", ndim=1)
     value_at(f, x, "point")
-    axes = np.eye(x.size)
     if method == "complex":
-        parts = [complex_value(f, x + 1j * COMPLEX_STEP * e, f"point + ih·e_{i}") for i, e in enumerate(axes)]
+        z = x + 1j * COMPLEX_STEP * np.eye(x.size)  # row i: x + ih e_i
+        parts = [complex_value(f, z[i], f"point + ih·e_{i}") for i in range(x.size)]
         return np.array(parts) / COMPLEX_STEP  # (3) Im f(x + ih e_i) / h
     h = central_steps(x)  # (2) h_i = ε^{1/3} max(1, |x_i|)
-    plus = np.array([value_at(f, x + h[i] * e, f"point + h·e_{i}") for i, e in enumerate(axes)], dtype=np.float64)
-    minus = np.array([value_at(f, x - h[i] * e, f"point - h·e_{i}") for i, e in enumerate(axes)], dtype=np.float64)
+    shifts = np.diag(h)  # row i: h_i e_i
+    plus = np.array([value_at(f, x + shifts[i], f"point + h·e_{i}") for i in range(x.size)], dtype=np.float64)
+    minus = np.array([value_at(f, x - shifts[i], f"point - h·e_{i}") for i in range(x.size)], dtype=np.float64)
     return (plus - minus) / (2 * h)  # (2) (f(x + h_i e_i) − f(x − h_i e_i)) / 2h_i
 
 
