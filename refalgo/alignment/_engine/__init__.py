@@ -3,7 +3,8 @@
 * :mod:`.stable` — the softplus kernel that keeps the DPO losses finite for any margin;
 * :mod:`.search` — a BFGS search for the KL-regularized optimum that never uses its
   closed form (the registry's independent numeric side);
-* :mod:`.descent` — the toy experiment's step size from a curvature bound.
+* :mod:`.descent` — the toy experiment's optimizer loop, and its gradient-descent step
+  size from a curvature bound.
 
 Tests hold each of them equal to the readable formulas of the concept modules.
 """
