@@ -30,7 +30,7 @@ from .._exact import exact_discount, exact_vector
 from .._validate import as_array
 from ._engine.exact import exact_rewards, exact_transitions
 from ._engine.sweep import policy_matrix
-from .model import MDP, as_policy
+from .model import MDP, Number, as_policy
 
 __all__ = [
     "action_values",
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-def action_values_symbolic(mdp: MDP, values: ArrayLike, *, gamma: Any = None) -> sp.Matrix:
+def action_values_symbolic(mdp: MDP, values: ArrayLike, *, gamma: Number | sp.Symbol | None = None) -> sp.Matrix:
     r"""Exact action values :math:`q(s, a) = r(s, a) + \gamma \sum_{s'} p(s' \mid s, a) v(s')`.
 
     Parameters

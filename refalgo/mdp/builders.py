@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sps
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .._validate import as_real
-from .model import MDP
+from .model import MDP, Number
 
 __all__ = [
     "ACTIONS",
@@ -83,7 +83,7 @@ class GridWorld:
         """The ``(row, col)`` of a state index."""
         return divmod(int(state), self.shape[1])
 
-    def grid(self, values: Any) -> NDArray[Any]:
+    def grid(self, values: ArrayLike) -> NDArray[Any]:
         """Per-state values reshaped to the grid, ``(nrows, ncols)``."""
         return np.asarray(values).reshape(self.shape)
 
@@ -124,7 +124,7 @@ def _moves(shape: tuple[int, int], actions: tuple[str, ...]) -> tuple[NDArray[An
     return nxt, inside
 
 
-def _assemble(nxt: NDArray[np.integer[Any]], reward: NDArray[np.float64], gamma: Any, sparse: bool | None) -> MDP:
+def _assemble(nxt: NDArray[np.integer[Any]], reward: NDArray[np.float64], gamma: Number, sparse: bool | None) -> MDP:
     S, A = nxt.shape
     if sparse is None:
         sparse = S * A * S > DENSE_LIMIT
@@ -165,7 +165,7 @@ def grid_world(
     r_target: float = 1.0,
     r_step: float = 0.0,
     actions: Sequence[str] = ACTIONS,
-    gamma: Any = 0.9,
+    gamma: Number = 0.9,
     sparse: bool | None = None,
 ) -> GridWorld:
     """A deterministic grid world with the conventions of the module docstring.
@@ -240,7 +240,7 @@ def zhao_grid_world(
     r_forbidden: float = -1.0,
     r_target: float = 1.0,
     actions: Sequence[str] = ACTIONS,
-    gamma: Any = "0.9",
+    gamma: Number = "0.9",
 ) -> GridWorld:
     r"""The 5×5 grid world of Zhao's book (chapters 2–4): six forbidden cells and one target.
 
@@ -291,7 +291,7 @@ def zhao_grid_world(
     )
 
 
-def sutton_barto_gridworld(*, gamma: Any = "0.9") -> GridWorld:
+def sutton_barto_gridworld(*, gamma: Number = "0.9") -> GridWorld:
     """Sutton & Barto's Example 3.5 grid world: A → A′ with +10, B → B′ with +5.
 
     A 5×5 grid, four actions (up, right, down, left), −1 for bumping into the edge, 0 for
@@ -323,7 +323,7 @@ def sutton_barto_gridworld(*, gamma: Any = "0.9") -> GridWorld:
     )
 
 
-def sutton_barto_small_gridworld(*, gamma: Any = 1) -> GridWorld:
+def sutton_barto_small_gridworld(*, gamma: Number = 1) -> GridWorld:
     """Sutton & Barto's Example 4.1: a 4×4 grid, −1 per step, terminal corners, undiscounted.
 
     Parameters
@@ -350,7 +350,7 @@ def sutton_barto_small_gridworld(*, gamma: Any = 1) -> GridWorld:
     return grid_world((4, 4), terminal=[(0, 0), (3, 3)], r_boundary=-1.0, r_step=-1.0, actions=ACTIONS[:4], gamma=gamma)
 
 
-def from_gymnasium(env: Any, gamma: Any) -> MDP:
+def from_gymnasium(env: Any, gamma: Number) -> MDP:
     """The transition table of a Gymnasium toy-text environment as an :class:`MDP`.
 
     Parameters

@@ -32,6 +32,8 @@ import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
 from .._validate import as_array, as_positive
+from ..assumptions import Assumptions
+from ..derivation import Derivation
 from ..registry import Concept, Tolerance
 from ._engine import sweep
 from ._engine.exact import exact_policy_model, exact_rewards, exact_solve, exact_transitions
@@ -327,10 +329,8 @@ CONCEPTS = (
 
 
 # ---------------------------------------------------------------------- derivations
-def derivations() -> list[Any]:
+def derivations() -> list[Derivation]:
     r"""The verified derivations shown on the optimal-policies page."""
-    from ..assumptions import Assumptions
-    from ..derivation import Derivation
 
     g = sp.Symbol("gamma", positive=True)
     f, h = sp.symbols("f_1:3", real=True), sp.symbols("g_1:3", real=True)
@@ -368,10 +368,8 @@ def derivations() -> list[Any]:
     return [key, diff, average, series, *_affine()]
 
 
-def _affine() -> list[Any]:
+def _affine() -> list[Derivation]:
     """Rewards αr + β: α v* + β/(1−γ) solves the new BOE with the same maximizing actions."""
-    from ..assumptions import Assumptions
-    from ..derivation import Derivation
 
     g = sp.Symbol("gamma", positive=True)
     alpha, beta = sp.Symbol("alpha", positive=True), sp.Symbol("beta", real=True)

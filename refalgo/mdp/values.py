@@ -34,12 +34,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._exact import exact_discount
 from .._validate import as_array, as_positive
+from ..assumptions import Assumptions
+from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
 from ._engine import sweep
 from ._engine.exact import exact_policy_model, exact_solve
 from ._engine.solve import direct, krylov, krylov_products, uses_krylov
 from .bellman import policy_model
-from .model import MDP, exact_policy, terminal_states
+from .model import MDP, Number, exact_policy, terminal_states
 
 __all__ = [
     "PolicyEvaluation",
@@ -50,7 +52,9 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------- exact twin
-def state_values_symbolic(mdp: MDP, policy: ArrayLike, *, gamma: Any = None) -> sp.Matrix:
+def state_values_symbolic(
+    mdp: MDP, policy: ArrayLike, *, gamma: Number | sp.Symbol | None = None
+) -> sp.Matrix:
     r"""Exact state values :math:`v_\pi = (I - \gamma P_\pi)^{-1} r_\pi` as a SymPy column.
 
     Parameters
@@ -305,10 +309,8 @@ def _two_state_symbols() -> tuple[Any, ...]:
     return pi, r, p, v
 
 
-def derivations() -> list[Any]:
+def derivations() -> list[Derivation]:
     r"""The verified derivations shown on the state-values page."""
-    from ..assumptions import Assumptions
-    from ..derivation import Derivation
 
     g = sp.Symbol("gamma", positive=True)
     between = Assumptions.of(g < 1)
@@ -365,10 +367,8 @@ def derivations() -> list[Any]:
     return [ret, matrix, example, error, q_of_v]
 
 
-def _closed_form_example(g: sp.Symbol) -> Any:
+def _closed_form_example(g: sp.Symbol) -> Derivation:
     """Zhao's Figure 2.4 policy: the Bellman equation at the target, solved for v(s4)."""
-    from ..assumptions import Assumptions
-    from ..derivation import Derivation, Step
 
     v4 = sp.Symbol("v_pi(s_4)", real=True)
     return Derivation(
