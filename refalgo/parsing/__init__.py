@@ -41,7 +41,8 @@ default, and where two readings stay plausible the reader raises `AmbiguousNotat
    used as a plain value in the derivation: then ``r(1 + \gamma)`` next to ``r + …`` is
    ambiguous; declare ``functions=("r",)`` or ``scalars=("r",)``.
 
-Otherwise a name used as a value elsewhere multiplies the parenthesis (``x(x + 1)`` is
+A name whose letter is declared a scalar (``scalars=("r",)``: also ``r_t``, ``\hat{r}``) always
+multiplies a parenthesis. Otherwise a name used as a value elsewhere multiplies the parenthesis (``x(x + 1)`` is
 ``x \cdot (x + 1)``, ``a(b + c) = ab + ac``), and a name that is only ever written before
 a parenthesis (``u(s_1) + u(s_2) = u(s_1 + s_2)``) is ambiguous. So
 ``v(s_1) + v(s_2) = v(s_1 + s_2)`` compares applications of an undefined function v (a
@@ -49,12 +50,14 @@ claim that can be refuted), ``r + \gamma v(s_2)`` is never ``v(\gamma s_2)``, an
 ``V^{\pi}(s)`` is the function ``V^\pi`` applied to s. ``\sigma(z)`` is the logistic
 sigmoid; ``f'(x)``, ``g'``, ``h'``, ``\sigma'(z)`` are derivatives; ``e`` is Euler's number
 and ``\pi`` alone the circle constant. ``\operatorname{name}(x)`` always applies ``name``.
+Inside an argument list, ``y_w \succ y_l`` (or ``y_l \prec y_w``) is the preference event
+``succ(y_w, y_l)``: ``p^*(y_1 \succ y_2 | x)`` is the function ``p^*`` applied to it and x.
 
 **Names.** Each spelling is its own real symbol: ``\hat{v}`` (SymPy name ``vhat``),
 ``\bar{x}`` (``xbar``), ``\tilde{\pi}`` (``pitilde``), ``\mathcal{L}`` (``Lcal``), ``s'``
 and ``a'`` (``s'``, ``a'``), ``v_*`` and ``\pi^*`` (``v_*``, ``pi^*``) are all distinct
 from ``v``, ``x``, ``\pi``, ``s``. ``\pi_{\text{ref}}``, ``\pi_{\mathrm{ref}}`` and
-``\pi_{ref}`` are one name, ``pi_ref``. A superscript in parentheses is an index, not a
+``\pi_{ref}`` are one name, ``pi_ref``; ``G_{t:t+n}`` is the name ``G_t:t+n``. A superscript in parentheses is an index, not a
 power: ``x^{(i)}`` is the symbol ``x^(i)``, so ``x^{(1)} x^{(2)} = x^{(3)}`` is a claim
 about three different numbers. Letters side by side multiply (``xy`` is ``x y``); three
 or more in a row are refused as a word (write ``\mathrm{KL}`` or a subscript).
@@ -73,8 +76,12 @@ undeclared Latin letter unless T is used as a value elsewhere (then a power). ``
 is the inverse, ``\det A`` the determinant, ``\operatorname{tr}(A)`` the trace,
 ``\langle u, v \rangle`` the inner product ``u^\top v``, ``\|x\|`` the Euclidean norm,
 ``A \odot B`` the elementwise product. ``\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}``
-(or ``bmatrix``) is an explicit matrix, ``vmatrix`` its determinant. A 1 × 1 product
-such as ``x^\top A x`` added to a number is that number (SymPy ``Trace``).
+(or ``bmatrix``) is an explicit matrix, ``vmatrix`` its determinant. In a derivation that
+has matrices, ``I`` (also ``\mathbb{I}``, ``\mathbf{I}``) is the identity matrix, sized to the
+matrix it meets. An undeclared capital letter written beside a matrix or vector
+(``\mathbf{x}^\top A \mathbf{x}``) is ambiguous — as a number it would commute with the
+matrices — until it is declared a matrix or a scalar. A 1 × 1 product such as
+``x^\top A x`` added to a number is that number (SymPy ``Trace``).
 
 **Finite sets.** ``index_sets={"a": ["a1", "a2"]}`` (or ``{"a": 3}`` for ``a_1, a_2,
 a_3``) declares what an index runs over; ``s'`` and ``a'`` run over the set of ``s`` and
@@ -86,13 +93,18 @@ value where f is largest (a ``Piecewise``), ``\mathbb{E}_{a \sim \pi}[X]`` is
 ``\sum_x p(x) \log(p(x)/q(x))`` (also ``\pi(\cdot|s)`` as a side).
 
 **Calculus.** ``\frac{d}{dx}``, ``\frac{\partial f}{\partial x}``, ``\nabla_\theta f`` (a
-scalar θ: the derivative; a declared vector θ: the gradient), ``\int_a^b f(x)\,dx`` (a
+scalar θ: the derivative; a declared vector θ: the gradient; ``\nabla_{x, y} f``: the column
+of partial derivatives), ``\int_a^b f(x)\,dx`` (a
 definite ``Integral``, left for the checker to evaluate), ``\lim_{x \to a} f`` (also
 ``x \to 0^{+}``), and the evaluation bar ``\left. f \right|_{x=1}`` (a ``Subs``).
 
 **Real analysis.** Symbols are real; ``\sqrt[3]{x}`` and ``root(x, 3)`` are the *real* cube
 root (``\sqrt[3]{-8} = -2``, SymPy ``real_root``), as in a real-analysis text; even roots
 are the principal root.
+
+**Declaring.** ``Notation(functions=..., scalars=..., matrices=..., vectors=..., index_sets=...,
+distributions=...)``, or `Notation.from_strings` with command-line style strings
+(``matrices=["A,B"]``, ``index_sets=["a=a1,a2", "s=3"]``, ``distributions=["pi=a"]``).
 
 **Refused, with the accepted form named**: ``\cdots`` and other elisions (write the sum
 with limits), ``\sum_a`` over an undeclared set, unknown commands and environments, a
