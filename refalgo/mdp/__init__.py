@@ -6,7 +6,10 @@ Modules: :mod:`~refalgo.mdp.model` (the :class:`MDP`, policies, terminal states)
 :mod:`~refalgo.mdp.values` (state values, both twins), :mod:`~refalgo.mdp.optimal` (the
 Bellman optimality operator, value iteration, the exact solver) and
 :mod:`~refalgo.mdp.policy_iteration` (policy iteration, truncated policy iteration).
-The public names are re-exported here.
+The public names are re-exported here. What exists for speed or numerical machinery —
+compiled sweeps, sparse chains, LU and certified Krylov solves, exact LU over the
+rationals, reachability — lives in the private package ``refalgo.mdp._engine``, which
+only these modules import.
 """
 
 from .builders import (
