@@ -74,7 +74,7 @@ class DPOLoss(NamedTuple):
     rejected_rewards: NDArray[Any]
 
 
-def _check_options(eps: Any, loss_type: object) -> str:
+def _check_options(eps: float | sp.Expr, loss_type: object) -> str:
     """``loss_type`` checked, and ε in [0, 1/2) (0 for IPO), for both twins."""
     if not 0 <= eps < sp.Rational(1, 2):
         raise ValueError(f"label_smoothing: expected a number in [0, 0.5); got {eps}")
