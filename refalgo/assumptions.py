@@ -198,9 +198,9 @@ class Assumptions:
         for name in self.distributions:
             if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
                 raise ValueError(f"distributions: expected names such as 'p' or 'pi'; got {name!r}")
-        for pair in self.supports:
-            if len(pair) != 2 or not isinstance(pair[0], str) or not isinstance(pair[1], tuple) or len(pair[1]) < 1:
-                raise TypeError(f"supports: expected (function name, non-empty tuple of values); got {pair!r}")
+        for support in self.supports:
+            if len(support) != 2 or not isinstance(support[0], str) or not isinstance(support[1], tuple) or not support[1]:
+                raise TypeError(f"supports: expected (function name, non-empty tuple of values); got {support!r}")
 
     @classmethod
     def of(
@@ -356,8 +356,9 @@ class _Plan:
             if isinstance(m, sp.MatrixBase):
                 values.update(_entries(m, _draw_matrix(m.shape, kind, rng)))
             else:
-                shape = tuple(int(dims.get(d, d)) for d in m.shape)
-                concrete = sp.MatrixSymbol(m.name, *shape)
+                rows, cols = (int(dims.get(d, d)) for d in m.shape)
+                shape = (rows, cols)
+                concrete = sp.MatrixSymbol(m.name, rows, cols)
                 mats[concrete] = sp.ImmutableMatrix(_draw_matrix(shape, kind, rng))
         fmap = {f: _random_function(n, rng, kind) for f, n, kind in self.functions}
         tables = {f: (support, rng.randrange(2**32), positive) for f, support, positive in self.tables}

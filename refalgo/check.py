@@ -455,6 +455,7 @@ def _steps(steps: Iterable[str | sp.Basic], syntax: Syntax, notation: Notation |
     for item, name in zip(items, names):
         if not isinstance(item, str):
             _as_expr(item, name, syntax)
+    used: Notation | None = notation
     if items and all(isinstance(item, str) for item in items):
         reading = read_chain(items, syntax=syntax, notation=notation)
         out, used = list(reading.exprs), reading.notation
@@ -462,7 +463,6 @@ def _steps(steps: Iterable[str | sp.Basic], syntax: Syntax, notation: Notation |
         out = []
         for item, name in zip(items, names):
             out.extend(_read([item], [name], syntax, notation)[0] if isinstance(item, str) else [_as_expr(item, name, syntax)])
-        used = notation
     if len(out) < 2:
         raise ValueError(f"steps: expected at least 2 steps; got {len(out)}")
     return out, used

@@ -113,7 +113,7 @@ def _count(low: int, high: int) -> Callable[[str], int]:
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of printing and exiting on a usage error."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise _InputError(f"{message}\n{self.format_usage().strip()}")
 
 

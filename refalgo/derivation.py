@@ -32,7 +32,7 @@ from typing import Any
 import sympy as sp
 
 from .assumptions import Assumptions
-from .equality import Comparison, compare
+from .equality import Comparison, compare, show
 
 __all__ = ["Derivation", "DerivationError", "Step", "StepResult", "Verification"]
 
@@ -130,7 +130,7 @@ def _failure(r: StepResult) -> str:
     if not c and c.counterexample is not None:
         ce = c.counterexample
         at = ", ".join(f"{k} = {v}" for k, v in ce.values.items()) or "every point"
-        return f"at {at} this step gives {ce.lhs} but the previous one gives {ce.rhs}"
+        return f"at {at} this step gives {show(ce.lhs)} but the previous one gives {show(ce.rhs)}"
     if not c:
         return c.describe()
     return r.factor_check.describe() if r.factor_check is not None else "failed"

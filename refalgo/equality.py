@@ -46,11 +46,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import mpmath
 import sympy as sp
-from mpmath.libmp import fzero, from_int, mpf_abs, mpf_add, mpf_lt, mpf_mul, mpf_pow_int, mpf_sub
 
 from ._cost import digits_of, expanded_terms, refusal
+from ._pointwise import NONREAL, differ, explicit, value
 from .assumptions import Assumptions, Point
 
 __all__ = ["Comparison", "Counterexample", "compare", "show", "Status"]
@@ -59,9 +58,6 @@ Status = Literal["proven", "checked", "failed", "undecided"]
 
 _SIMPLIFY_MAX_OPS = 400
 _EXPAND_MAX_TERMS = 20_000
-_PRECISIONS = (64, 256, 1024)  # bits of the interval evaluations, tried in turn
-_ZERO_TEST_MAX_OPS = 300
-_NONREAL = "not real"
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ def show(v: Any) -> str:
         return "[" + ", ".join("[" + ", ".join(show(x) for x in row) + "]" for row in v.tolist()) + "]"
     if isinstance(v, sp.Rational) and digits_of(v) > 60:
         kind = f"an integer of {len(str(abs(v.p))) if abs(v.p).bit_length() < 13000 else _digits(v.p)} digits" if v.q == 1 else "a fraction"
-        return f"≈ {sp.Float(v, 12)} ({kind})"
+        return f"≈ {str(sp.Float(v, 12)).replace('E', 'e')} ({kind})"
     try:
         text = sp.sstr(v)
     except (ValueError, RecursionError):
@@ -204,210 +200,14 @@ def _zero_by(expr: Any, assumptions: Assumptions) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------------- exact values at a point
-class _Unsupported(Exception):
-    pass
-
-
-def _iv(e: Any) -> Any:
-    """An mpmath interval enclosing the real number ``e`` at the current ``iv.prec``."""
-    iv = mpmath.iv
-    if e.is_Integer:
-        return iv.mpf(int(e))
-    if e.is_Rational:
-        return iv.mpf(int(e.p)) / iv.mpf(int(e.q))
-    if e is sp.pi:
-        return iv.pi
-    if e is sp.E:
-        return iv.e
-    if isinstance(e, sp.Add):
-        out = iv.mpf(0)
-        for a in e.args:
-            out = out + _iv(a)
-        return out
-    if isinstance(e, sp.Mul):
-        out = iv.mpf(1)
-        for a in e.args:
-            out = out * _iv(a)
-        return out
-    if isinstance(e, sp.Pow):
-        base = _iv(e.base)
-        if e.exp.is_Integer:
-            return base ** int(e.exp)
-        if e.exp == sp.Rational(1, 2):
-            return iv.sqrt(base)
-        if e.exp == sp.Rational(-1, 2):
-            return 1 / iv.sqrt(base)
-        if e.base.is_positive:
-            return iv.exp(_iv(e.exp) * iv.log(base))
-        raise _Unsupported
-    table = {sp.exp: iv.exp, sp.log: iv.log, sp.sin: iv.sin, sp.cos: iv.cos, sp.tan: iv.tan, sp.Abs: iv.fabs}
-    fn = table.get(type(e))  # type: ignore[call-overload]
-    if fn is not None and len(e.args) == 1:
-        if isinstance(e, sp.log) and not e.args[0].is_positive:
-            raise _Unsupported
-        return fn(_iv(e.args[0]))
-    raise _Unsupported
-
-
-def _enclosure(e: Any, bits: int) -> tuple[Any, Any] | None:
-    """Lower and upper bounds (raw mpf tuples) of the real number ``e``, or None when none is known."""
-    saved = mpmath.iv.prec
-    try:
-        mpmath.iv.prec = bits
-        box = _iv(e)
-        return box._mpi_  # exact endpoints (raw mpf tuples)
-    except (_Unsupported, ValueError, ZeroDivisionError, TypeError, OverflowError):
-        pass
-    finally:
-        mpmath.iv.prec = saved
-    digits = int(bits * math.log10(2))
-    try:
-        v = sp.N(e, digits, strict=True)
-    except (sp.PrecisionExhausted, ValueError, TypeError, ZeroDivisionError, OverflowError):
-        return None
-    if not v.is_Float or v == 0:
-        return None
-    mid = v._mpf_
-    err = mpf_mul(mpf_abs(mid), mpf_pow_int(from_int(10), 2 - digits, bits + 20), bits + 20, "u")
-    return mpf_sub(mid, err, bits + 20, "d"), mpf_add(mid, err, bits + 20, "u")
-
-
-def _realness(v: Any) -> bool | None:
-    """Whether the number ``v`` is real: True, False, or None when it cannot be told."""
-    if v.is_real is not None:
-        return bool(v.is_real)
-    try:
-        im = sp.im(v)
-    except (TypeError, ValueError, RecursionError):
-        return None
-    if im == 0:
-        return True
-    box = _enclosure(im, 256)
-    if box is not None and (mpf_lt(fzero, box[0]) or mpf_lt(box[1], fzero)):
-        return False
-    return None
-
-
-def _exactly_zero(d: Any) -> bool:
-    """Whether an exact rewrite reduces the constant ``d`` to 0 (a proof of d = 0)."""
-    if d == 0:
-        return True
-    try:
-        if sp.count_ops(d) > _ZERO_TEST_MAX_OPS:
-            return False
-        if not d.has(sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.pi, sp.E, sp.Abs, sp.sign, sp.Function):
-            return bool(sp.minimal_polynomial(d, sp.Dummy("t")).is_Symbol)
-        if sp.expand(d) == 0:
-            return True
-        logs = d.atoms(sp.log)
-        if logs and all(a.args[0].is_positive for a in logs) and sp.expand(sp.expand_log(d, force=True)) == 0:
-            return True  # expand_log is exact for logarithms of positive numbers
-        return bool(sp.simplify(d) == 0)
-    except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError, sp.PolynomialError):
-        return False
-
-
-def _differ(a: Any, b: Any) -> bool | None:
-    """True when the numbers differ, False when they are exactly equal, None when it cannot be told."""
-    if isinstance(a, str) or isinstance(b, str):
-        if a == b == _NONREAL:
-            return None
-        return True  # one side real, the other not: the domain changed
-    if a.is_Rational and b.is_Rational:
-        return bool(a != b)
-    d = a - b
-    if d.is_Rational:
-        return bool(d != 0)
-    for bits in _PRECISIONS:
-        la, lb, ld = _enclosure(a, bits), _enclosure(b, bits), _enclosure(d, bits)
-        if la is not None and lb is not None and (mpf_lt(la[1], lb[0]) or mpf_lt(lb[1], la[0])):
-            return True
-        if ld is not None and (mpf_lt(fzero, ld[0]) or mpf_lt(ld[1], fzero)):
-            return True
-    return False if _exactly_zero(sp.expand(d) if sp.count_ops(d) < 200 else d) else None
-
-
-def _scalar(v: Any) -> Any:
-    """A value at a point: a real number, ``_NONREAL``, or None (pole or not evaluable)."""
-    if not isinstance(v, sp.Basic) or v.free_symbols:
-        return None
-    if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        return None
-    if v.has(sp.Limit, sp.Derivative, sp.Integral, sp.Sum, sp.Product, sp.core.function.AppliedUndef):
-        return None
-    if isinstance(v, sp.logic.boolalg.BooleanAtom) or not v.is_number:
-        return None
-    if v.has(sp.I):
-        return _NONREAL  # an imaginary part on the way (log or even root of a negative), even if it cancels
-    real = _realness(v)
-    if real is None:
-        return None
-    return v if real else _NONREAL
-
-
-def _outside_real_domain(point: Point, expr: Any) -> bool:
-    """Whether a logarithm or even root in ``expr`` has a negative argument at ``point``."""
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.log):
-            arg = node.args[0]
-        elif isinstance(node, sp.Pow) and node.exp.is_Rational and node.exp.q % 2 == 0:
-            arg = node.base
-        else:
-            continue
-        try:
-            v = point.apply(arg)
-        except MemoryError:
-            raise
-        except Exception:
-            continue
-        if isinstance(v, sp.Basic) and v.is_number and not v.has(sp.I) and v.is_negative:
-            return True
-    return False
-
-
-def _value(point: Point, expr: Any) -> list[Any] | None:
-    """The entries of ``expr`` at ``point`` (one for a scalar), or None where not evaluable."""
-    if not isinstance(expr, sp.MatrixBase) and _outside_real_domain(point, expr):
-        return [_NONREAL]
-    try:
-        v = point.apply(expr)
-    except MemoryError:
-        raise
-    except Exception:  # SymPy raises many kinds on poles and unevaluable forms
-        return None
-    if isinstance(v, sp.MatrixExpr) and not isinstance(v, sp.MatrixBase):
-        try:
-            v = v.as_explicit()
-        except Exception:
-            return None
-    entries = list(v) if isinstance(v, sp.MatrixBase) else [v]
-    out = [_scalar(e) for e in entries]
-    if any(e is None for e in out):
-        return None
-    return out
-
-
 def _shape(v: Any) -> Any:
-    if isinstance(v, sp.MatrixBase):
-        return v.shape
-    if isinstance(v, sp.MatrixExpr):
+    if isinstance(v, (sp.MatrixBase, sp.MatrixExpr)):
         return v.shape
     return None
-
-
-def _explicit(point: Point, expr: Any) -> Any:
-    try:
-        v = point.apply(expr)
-        return v.as_explicit() if isinstance(v, sp.MatrixExpr) and not isinstance(v, sp.MatrixBase) else v
-    except MemoryError:
-        raise
-    except Exception:
-        return expr
 
 
 def _shown(v: Any) -> Any:
-    return _NONREAL if v == _NONREAL else v
+    return NONREAL if v == NONREAL else v
 
 
 # ---------------------------------------------------------------------- deciding
@@ -419,7 +219,7 @@ def _refused(lhs: Any, rhs: Any) -> Comparison | None:
     return None
 
 
-def _shapes_differ(lhs: Any, rhs: Any) -> str | None:
+def _shapesdiffer(lhs: Any, rhs: Any) -> str | None:
     ls, rs = _shape(lhs), _shape(rhs)
     if ls is None and rs is None:
         return None
@@ -445,14 +245,14 @@ def _is_constant(lhs: Any, rhs: Any) -> bool:
 def _constant(lhs: Any, rhs: Any) -> Comparison:
     """Decide a claim without symbols exactly, or call it undecided."""
     point = Point({})
-    va, vb = _value(point, lhs), _value(point, rhs)
+    va, vb = value(point, lhs), value(point, rhs)
     if va is None or vb is None:
         return Comparison("undecided", "constants", detail="a side has no finite real value")
     if len(va) != len(vb):
         return Comparison("failed", "shape", detail="the sides have different shapes")
-    verdicts = [_differ(a, b) for a, b in zip(va, vb)]
+    verdicts = [differ(a, b) for a, b in zip(va, vb)]
     if any(verdicts):
-        return Comparison("failed", "exact evaluation", Counterexample({}, _explicit(point, lhs), _explicit(point, rhs)))
+        return Comparison("failed", "exact evaluation", Counterexample({}, explicit(point, lhs), explicit(point, rhs)))
     if all(v is False for v in verdicts):
         return Comparison("proven", "exact evaluation")
     return Comparison(
@@ -465,12 +265,12 @@ def _constant(lhs: Any, rhs: Any) -> Comparison:
 
 def _confirmed(point: Point, lhs: Any, rhs: Any) -> bool:
     """Re-evaluate both sides at ``point`` from the original expressions: do they differ?"""
-    va, vb = _value(point, lhs), _value(point, rhs)
+    va, vb = value(point, lhs), value(point, rhs)
     if va is None or vb is None:
         return False
     if len(va) == 1 and len(vb) == 1:
-        return bool(_differ(va[0], vb[0]))
-    return len(va) != len(vb) or any(_differ(a, b) for a, b in zip(va, vb))
+        return bool(differ(va[0], vb[0]))
+    return len(va) != len(vb) or any(differ(a, b) for a, b in zip(va, vb))
 
 
 def _sampled(lhs: Any, rhs: Any, assumptions: Assumptions) -> Comparison:
@@ -482,12 +282,12 @@ def _sampled(lhs: Any, rhs: Any, assumptions: Assumptions) -> Comparison:
             costly += 1
             last_refusal = msg
             continue
-        va, vb = _value(point, lhs), _value(point, rhs)
+        va, vb = value(point, lhs), value(point, rhs)
         if va is None or vb is None:
             continue
         if len(va) != len(vb):
             return Comparison("failed", "shape", detail=f"the sides have different shapes at {point.describe()}")
-        verdicts = [_differ(a, b) for a, b in zip(va, vb)]
+        verdicts = [differ(a, b) for a, b in zip(va, vb)]
         if any(verdicts) and _confirmed(point, lhs, rhs):
             ce = Counterexample(point.describe(), _side(point, lhs, va), _side(point, rhs, vb))
             return Comparison("failed", f"exact evaluation at point {agreed + inconclusive + 1}", ce, agreed)
@@ -511,7 +311,7 @@ def _sampled(lhs: Any, rhs: Any, assumptions: Assumptions) -> Comparison:
 def _side(point: Point, expr: Any, values: list[Any]) -> Any:
     if len(values) == 1 and not isinstance(expr, (sp.MatrixBase, sp.MatrixExpr)):
         return _shown(values[0])
-    return _explicit(point, expr)
+    return explicit(point, expr)
 
 
 def compare(lhs: Any, rhs: Any, assumptions: Assumptions | None = None) -> Comparison:
@@ -546,7 +346,7 @@ def compare(lhs: Any, rhs: Any, assumptions: Assumptions | None = None) -> Compa
     if refused is not None:
         return refused
     lhs, rhs = _real_roots(lhs), _real_roots(rhs)
-    mismatch = _shapes_differ(lhs, rhs)
+    mismatch = _shapesdiffer(lhs, rhs)
     if mismatch is not None:
         return Comparison("failed", "shape", detail=mismatch)
     try:
