@@ -169,7 +169,7 @@ def value_iteration(
     record: bool = False,
     backend: str = "auto",
 ) -> Solution:
-    r"""Value iteration :math:`v_{k+1} = f(v_k)` with a guaranteed (span) stopping rule.
+    r"""Value iteration (3) :math:`v_{k+1} = f(v_k)`, stopped by the span of :math:`v_{k+1} - v_k` (MacQueen's bounds).
 
     Parameters
     ----------
@@ -178,11 +178,9 @@ def value_iteration(
     tol
         Guaranteed accuracy: on return :math:`\|v - v^*\|_\infty \le` ``tol``.
     v0
-        Initial values (default zeros).
-    max_sweeps
-        Safety limit.
-    record
-        Keep every iterate in ``history``.
+        Initial values :math:`v_0` (default zeros).
+    max_sweeps, record
+        Safety limit on the sweeps; keep every iterate in ``history``.
     backend
         ``"auto"``, ``"numba"`` (compiled parallel sweeps of a sparse model; the ``fast``
         extra) or ``"numpy"``.
@@ -190,12 +188,10 @@ def value_iteration(
     Returns
     -------
     Solution
-        ``values`` within ``bound`` :math:`\le` ``tol`` of :math:`v^*`, a ``policy`` greedy
-        with respect to them that is ``2·γ·tol``-optimal (:math:`\|v_\pi - v^*\|_\infty
-        \le 2\gamma\,` ``tol``), the residuals :math:`\|v_{k+1} - v_k\|_\infty` and the
-        iterates. With :math:`\gamma = 1` the sweeps run until :math:`\|v_{k+1} -
-        v_k\|_\infty \le` ``tol`` and the greedy policy is then evaluated exactly and
-        improved until stable, so ``values`` are :math:`v^*` up to rounding (``bound`` 0).
+        ``values`` within ``bound`` :math:`\le` ``tol`` of :math:`v^*`, a greedy ``policy``
+        that is ``2·γ·tol``-optimal, the residuals :math:`\|v_{k+1} - v_k\|_\infty` and the
+        iterates. With :math:`\gamma = 1` the sweeps stop at a residual of ``tol`` and the
+        greedy policy is improved with exact evaluations until stable (``bound`` 0).
 
     Raises
     ------
@@ -205,17 +201,10 @@ def value_iteration(
     ImportError
         ``backend="numba"`` without numba installed.
 
-    Notes
-    -----
-    The span rule of MacQueen's bounds stops the sweeps, as in
-    :func:`~refalgo.mdp.values.iterative_policy_evaluation`; the page derives the bounds
-    and the greedy policy's guarantee.
-
     References
     ----------
-    Zhao (2025), §4.1; Sutton & Barto (2018), §4.4; M. L. Puterman, *Markov Decision
-    Processes*, Wiley 1994, Theorem 6.3.1 and §6.6; J. MacQueen, "A modified dynamic
-    programming method for Markovian decision problems", *J. Math. Anal. Appl.* 14 (1966) 38–43.
+    Zhao (2025), §4.1; Sutton & Barto (2018), §4.4; Puterman, *Markov Decision Processes*
+    (1994), Theorem 6.3.1 and §6.6; MacQueen, *J. Math. Anal. Appl.* 14 (1966) 38–43.
 
     Examples
     --------

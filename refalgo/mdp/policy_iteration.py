@@ -81,14 +81,11 @@ def policy_iteration(
         Guaranteed accuracy :math:`\|v - v^*\|_\infty \le` ``tol`` when evaluation is by
         BiCGSTAB (sparse models of more than 500 states, :math:`\gamma < 1`); exact LU
         evaluation ignores it.
-    max_iter
-        Safety limit on improvement steps.
-    record
-        Keep the value of every evaluated policy in ``history``.
+    max_iter, record
+        Safety limit on improvement steps; keep the value of every evaluated policy in ``history``.
     backend
-        Products of the BiCGSTAB evaluation: ``"numba"`` (compiled, parallel; the ``fast``
-        extra) or ``"numpy"``; ``"auto"`` takes SciPy's CSR product, which is as fast on
-        one thread, as there is nothing to fuse in a plain product.
+        Products of the BiCGSTAB evaluation: ``"numba"`` (the ``fast`` extra) or
+        ``"numpy"``; ``"auto"`` takes SciPy's CSR product, as fast for a plain product.
 
     Returns
     -------
@@ -169,10 +166,8 @@ def truncated_policy_iteration(
     v0
         Initial values. Default :math:`\min R / (1-\gamma)` in every state, a lower bound
         on :math:`v^*` from which the iterates increase monotonically.
-    max_iter
-        Safety limit on improvement steps.
-    record
-        Keep every outer iterate in ``history``.
+    max_iter, record
+        Safety limit on improvement steps; keep every outer iterate in ``history``.
     backend
         ``"auto"``, ``"numba"`` or ``"numpy"``, as :func:`~refalgo.mdp.optimal.value_iteration`.
 

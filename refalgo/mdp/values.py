@@ -218,10 +218,8 @@ def iterative_policy_evaluation(
         Guaranteed accuracy, > 0.
     v0
         Initial values :math:`v_0` (default zeros).
-    max_sweeps
-        Safety limit on the number of sweeps.
-    record
-        Keep every iterate in ``history`` (for plots; costs ``S`` floats per sweep).
+    max_sweeps, record
+        Safety limit on the sweeps; keep every iterate in ``history`` (``S`` floats per sweep).
     backend
         ``"auto"``, ``"numba"`` (compiled parallel sweeps of a sparse model; the ``fast``
         extra) or ``"numpy"``.
