@@ -19,14 +19,14 @@ import numpy as np
 import sympy as sp
 
 from ._build import Collection
-from .model import Reference, lam, real
+from .model import Reference, real
 
 ST = "Stewart, Calculus 8th ed."
 STRANG = "Strang, Introduction to Linear Algebra 5th ed."
 COOK = "Petersen & Pedersen, The Matrix Cookbook (2012)"
 items = Collection("calc")
 
-x, y, t, a, b, c, h, theta = real("x y t a b c h theta")
+x, y, t, a, b, c, h = real("x y t a b c h")
 
 # §14.6 Example 2: f = x^3 - 3xy + 4y^2 in the direction of angle pi/6
 f2 = x**3 - 3 * x * y + 4 * y**2

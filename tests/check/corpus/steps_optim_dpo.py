@@ -40,7 +40,6 @@ def sigma(t: sp.Expr) -> sp.Expr:
 
 
 W = {"x": 0, "y": 0, "y_1": 1, "y_2": 2, "y_w": 1, "y_l": 2, "beta": 1, "theta": 1}
-POS_REF = [r"\pi_{\text{ref}}(y|x) > 0"]
 POS = [r"\pi_r(y|x) > 0", r"\pi_{\text{ref}}(y|x) > 0", r"Z(x) > 0", r"\beta > 0"]
 
 # eq. 1: Bradley-Terry
@@ -219,7 +218,7 @@ items.wrong("kl-split-ratio", "Cover & Thomas, Elements of Information Theory, e
 
 # Adam, Algorithm 1 and §2-3
 b1, b2 = real("beta_1 beta_2")
-g1, g2, g3, g_, m0, mprev, vprev, gt, m_t, v_t, alpha, eps, th = real("g_1 g_2 g_3 g m_0 m_tm1 v_tm1 g_t m_t v_t alpha epsilon theta_tm1")
+g1, g2, g3, g_, mprev, vprev, gt, alpha, eps, th = real("g_1 g_2 g_3 g m_tm1 v_tm1 g_t alpha epsilon theta_tm1")
 t = sp.Symbol("t", integer=True, positive=True)
 i_ = sp.Symbol("i", integer=True)
 m3 = b1 * (b1 * (1 - b1) * g1 + (1 - b1) * g2) + (1 - b1) * g3
@@ -338,7 +337,7 @@ items.wrong("adam-3-correction-limit", f"{ADAM}, §3 (the correction fades with 
             "the limit of beta^t taken as 1", assume=[r"0 < \beta_1 < 1"])
 
 # AdamW, Algorithm 2, and Proposition 1
-eta, lam_, lam2, mh, vh = real("eta lambda lambda' mhat vhat")
+eta, lam_, lam2, mh = real("eta lambda lambda' mhat")
 vhp = sp.Symbol("vhat", positive=True)
 adamw = th - eta * (alpha * mh / (sp.sqrt(vhp) + eps) + lam_ * th)
 W_LHS = r"\theta_{t-1} - \eta_t \left(\alpha \frac{\hat{m}_t}{\sqrt{\hat{v}_t} + \epsilon} + \lambda \theta_{t-1}\right)"

@@ -23,7 +23,7 @@ from .model import Reference, fn, lam, orderings, real
 ZH = "Zhao, Mathematical Foundations of RL"
 items = Collection("zh")
 
-g, alpha, c, r_, k_ = real("gamma alpha c r k")
+g, c = real("gamma c")
 s, sp1, s1, s2, a1, a2, theta, x_, w_ = real("s s' s_1 s_2 a_1 a_2 theta x w")
 pi, p, v, q, u, d, phi, mu = (fn(name) for name in ("pi", "p", "v_pi", "q", "u", "d_pi", "phi", "mu"))
 n_, m_ = sp.symbols("n m", integer=True, positive=True)
