@@ -31,7 +31,7 @@ FORM_TOLERANCE = Tolerance(
     rtol=1e-12,
     atol=1e-12,
     why=(
-        "the drawn polynomials have integer coefficients of at most two digits, so every value the numeric "
+        "the drawn polynomials have integer coefficients below 300 in size, so every value the numeric "
         "twin reads (at 0, ±e_i and e_i + e_j) is a small integer, exact in float64, and halving it is exact: "
         "the twins agree to the last bit, and the bound only absorbs the conversion of the exact answer"
     ),
