@@ -124,7 +124,7 @@ class Parser:
                 self.notes.append(entry)
 
     def matching(self, k: int) -> int:
-        """Index of the token closing the bracket opened at token ``k`` (or of the end)."""
+        """Index of the token closing the bracket opened at token ``k``; a ParseError if there is none."""
         depth = 0
         for j in range(k, len(self.tokens)):
             text = self.tokens[j].text
@@ -134,7 +134,8 @@ class Parser:
                 depth -= 1
                 if depth == 0:
                     return j
-        return len(self.tokens) - 1
+        opened = self.tokens[k]
+        raise self.fail(f"{opened.text} opened at column {opened.pos + 1} is never closed", opened)
 
     # ---------------------------------------------------------------- grammar
     def parse(self, relation: bool) -> Any:

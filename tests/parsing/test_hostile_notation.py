@@ -10,8 +10,10 @@ import signal
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from refalgo.parsing import Notation, ParseError, parse
+from refalgo.parsing import Notation, ParseError, parse, read_chain
 
 LARGE_SETS = Notation(index_sets={"a": 50, "b": 50, "c": 50}, distributions={"p": "a", "q": "a"})
 _NINES = r"\begin{pmatrix}" + r" \\ ".join(" & ".join("9" * 9 for _ in range(13)) for _ in range(13)) + r"\end{pmatrix}"
@@ -70,3 +72,21 @@ def test_bounded_constructs_within_the_limits_are_read(hang_guard: None) -> None
     rows = [" & ".join("2" if i == j else "0" for j in range(12)) for i in range(12)]
     diagonal = r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
     assert parse(r"\det " + diagonal) == 2**12
+
+
+_VOCABULARY = ["x", "y", "A", "v", "u", "s'", "a", "T", "2", "12", "(", ")", "{", "}", "[", "]", "+", "-", "/", "^",
+               "_", "'", ",", "|", "*", r"\top", r"\hat", r"\mathbf", r"\sum", r"\max", r"\arg", r"\mathbb", "E", r"\sim",
+               r"\pi", r"\cdot", r"\|", r"\nabla", r"\int", "d", r"\lim", r"\to", r"\left.", r"\right|", r"\langle",
+               r"\rangle", r"\det", r"\odot", r"\begin{pmatrix}", r"\end{pmatrix}", "&", r"\\", r"\frac", r"\sqrt",
+               r"\operatorname{tr}", r"\mathcal", r"\sigma", r"\in", r"\text{ref}", r"\succ", r"D_{KL}", r"\left(",
+               r"\right)", "!", "e", "I", r"\mathbb{I}", r"\log", "0", "1"]
+_DECLARED = Notation(matrices=("A",), index_sets={"a": 2, "s": 2}, distributions={"pi": "a", "q": "a"})
+
+
+@given(st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=14), st.booleans())
+def test_any_token_sequence_is_read_or_refused_with_a_parse_error(tokens: list[str], declared: bool) -> None:
+    """No sequence of known tokens makes the reader fail with anything but a ParseError."""
+    try:
+        read_chain(" ".join(tokens), syntax="latex", notation=_DECLARED if declared else None)
+    except ParseError as exc:
+        assert exc.message
