@@ -53,12 +53,14 @@ def _same_for_every_form(twin: Callable[..., Any], args: list[Any], forms: list[
 
 @given(values, values)
 def test_bradley_terry_and_reward_loss(rw: Fraction, rl: Fraction) -> None:
+    """Bradley–Terry and the reward-model loss read Fractions, "p/q" strings and 0-D object arrays as SymPy Rationals."""
     for twin in (bradley_terry_symbolic, reward_model_loss_symbolic):
         _same_for_every_form(twin, [rw, rl], [_scalar_forms, _scalar_forms])
 
 
 @given(st.lists(values, min_size=2, max_size=4))
 def test_bt_preference_weights(reward: list[Fraction]) -> None:
+    """The exact population weights read every written form of the rewards alike."""
     _same_for_every_form(bt_preference_weights_symbolic, [reward], [_vector_forms])
 
 
@@ -72,6 +74,7 @@ def _problem(draw: st.DrawFn) -> tuple[list[Fraction], list[Fraction], list[Frac
 
 @given(_problem())
 def test_kl_optimum_and_objective(problem: tuple[list[Fraction], list[Fraction], list[Fraction], Fraction]) -> None:
+    """The KL-regularized optimum and objective read every written form of the reference, policy, reward and β alike."""
     reference, policy, reward, beta = problem
     for b in _scalar_forms(beta):
         _same_for_every_form(kl_optimum_symbolic, [reference, reward], [_vector_forms] * 2, beta=b)
@@ -81,6 +84,7 @@ def test_kl_optimum_and_objective(problem: tuple[list[Fraction], list[Fraction],
 @given(st.tuples(logps, logps, logps, logps), positive, st.sampled_from([Fraction(0), Fraction(1, 10), Fraction(1, 4)]),
        st.sampled_from(["sigmoid", "ipo", "robust"]), st.booleans())
 def test_dpo_loss(pair: tuple[Fraction, ...], beta: Fraction, eps: Fraction, loss_type: str, free: bool) -> None:
+    """The exact DPO loss reads every written form of the four log-probabilities, β and ε alike, for each loss type."""
     eps = Fraction(0) if loss_type == "ipo" else eps
     for b, e in zip(_scalar_forms(beta), _scalar_forms(eps)):
         _same_for_every_form(dpo_loss_symbolic, list(pair), [_scalar_forms] * 4,
@@ -89,8 +93,11 @@ def test_dpo_loss(pair: tuple[Fraction, ...], beta: Fraction, eps: Fraction, los
 
 @given(_problem(), st.lists(values, min_size=4, max_size=4))
 def test_toy_dpo_loss(problem: tuple[list[Fraction], list[Fraction], list[Fraction], Fraction], logits: list[Fraction]) -> None:
-    # One prompt: the reference and the policy of the KL problem serve as π_ref and as the
-    # weights of the ordered pairs (i, i + 1 mod K), which sum to 1 like the policy.
+    """The exact toy loss reads every written form of the logits, reference, weights and β alike.
+
+    One prompt: the reference and the policy of the KL problem serve as π_ref and as the
+    weights of the ordered pairs (i, i + 1 mod K), which sum to 1 like the policy.
+    """
     reference, policy, _, beta = problem
     k = len(reference)
     pairs = [[policy[i] if j == (i + 1) % k else Fraction(0) for j in range(k)] for i in range(k)]

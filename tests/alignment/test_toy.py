@@ -74,7 +74,7 @@ def test_gradient_matches_central_differences(problem: tuple) -> None:
 
 @given(st.integers(1, 2), st.integers(2, 3), st.integers(0, 2**32 - 1), st.sampled_from(["1/10", "1/2", "2"]))
 def test_gradient_matches_the_symbolic_derivative(p: int, k: int, seed: int, beta: str) -> None:
-    # The exact loss with symbolic logits, differentiated by SymPy, at rational logits.
+    """The toy loss's gradient matches SymPy's derivative of the exact loss at rational logits, to 1e-13."""
     rng = np.random.default_rng(seed)
     q = [[sp.Rational(int(v), 10) for v in row] for row in rng.multinomial(10 - k, np.ones(k) / k, size=p) + 1]
     raw = rng.integers(1, 6, size=(p, k, k)) * (1 - np.eye(k, dtype=int))
@@ -123,8 +123,7 @@ def test_sampled_weights_approach_the_population() -> None:
 
 @given(toy_problems(), st.integers(0, 2**32 - 1))
 def test_the_step_size_bounds_the_curvature(problem: tuple, seed: int) -> None:
-    # 1/smoothness_step must bound the largest Hessian eigenvalue at any θ; the Hessian
-    # here is the central difference of the analytic gradient.
+    """The gradient-descent step 1/L bounds the curvature: L is at least the largest Hessian eigenvalue (central differences of the gradient) at random logits."""
     q, r, beta = problem
     w = bt_preference_weights(r)
     theta = np.log(q) + np.random.default_rng(seed).normal(size=q.shape)
