@@ -88,9 +88,18 @@ def entries(body: str) -> list[str]:
     return [line for line in lines if line]
 
 
+_LITERAL = re.compile(r"(`+[^`]*`+|\$[^$]+\$)")
+
+
+def markdown(text: str) -> str:
+    """Docstring text for a Markdown list item: ``*`` kept literal (as in ``v*``) outside code spans and ``$…$`` math."""
+    parts = _LITERAL.split(text)
+    return "".join(part if i % 2 else part.replace("*", r"\*") for i, part in enumerate(parts))
+
+
 def bullets(claims: list[Claim]) -> str:
     """The Markdown list: each claim, then its test in a code span."""
-    return "\n".join(f"- {c.text} <small>`{c.entry}`</small>" for c in claims)
+    return "\n".join(f"- {markdown(c.text)} <small>`{c.entry}`</small>" for c in claims)
 
 
 def expand(markdown: str, page: str = "", root: Path = ROOT) -> str:

@@ -99,6 +99,11 @@ def test_expand_replaces_each_marker_and_nothing_else(root: Path) -> None:
     assert testdoc.expand("No marker here.\n<!-- a comment -->\n", "p.md", root) == "No marker here.\n<!-- a comment -->\n"
 
 
+def test_stars_stay_literal_outside_code_and_math() -> None:
+    """A ``*`` in a docstring (v*, π*) is printed as a star, not read as emphasis; code spans and math are untouched."""
+    assert testdoc.markdown("f(x*) ≤ f(x) at x*, `a*b` and $v^*$") == r"f(x\*) ≤ f(x) at x\*, `a*b` and $v^*$"
+
+
 def test_an_empty_marker_is_an_error(root: Path) -> None:
     """A marker that names no test is an error naming the page."""
     with pytest.raises(testdoc.TestListError, match="p.md: a test list names no test"):
