@@ -1,4 +1,4 @@
-"""Every symbolic twin of the calculus chapter takes the same exact numbers in every container.
+"""Every symbolic twin of the calculus chapter takes the same exact numbers in every container, and refuses huge ones.
 
 The same point as a list of Fractions, a list of "p/q" strings and a NumPy object array
 of SymPy Rationals gives the same exact answer. (``quadratic_form_symbolic`` takes an
@@ -17,8 +17,10 @@ import sympy as sp
 
 from refalgo.calculus import (
     directional_derivative_symbolic,
+    gradient,
     gradient_symbolic,
     partial_derivative_symbolic,
+    quadratic_extremum,
     quadratic_extremum_symbolic,
     steepest_ascent_symbolic,
 )
@@ -76,3 +78,40 @@ def test_quadratic_coefficient_spellings_give_the_same_answer() -> None:
     # 2Ax* = −b: x* = −½A⁻¹b with A⁻¹ = (1/(3/4 − 1/16)) [[3/2, −1/4], [−1/4, 1/2]] = (16/11) [[3/2, −1/4], [−1/4, 1/2]].
     inverse = sp.Rational(16, 11) * sp.Matrix([[sp.Rational(3, 2), sp.Rational(-1, 4)], [sp.Rational(-1, 4), sp.Rational(1, 2)]])
     assert answers[0].point == -inverse * sp.Matrix([sp.Rational(-1, 3), sp.Rational(2, 5)]) / 2
+
+
+HUGE = [
+    ("1e-99999999", r"expected a decimal exponent of at most four digits"),
+    ("9" * 10**6, r"expected a number string of at most"),
+    ("1/" + "7" * 10**6, r"expected a number string of at most"),
+]
+
+
+@pytest.mark.parametrize("text, message", HUGE, ids=["long exponent", "million digits", "million-digit ratio"])
+def test_huge_numbers_are_refused_by_name(text: str, message: str) -> None:
+    """A huge exponent or a million-digit number is refused before it is built, with the entry's name."""
+    with pytest.raises(ValueError, match=rf"point\[1\]: {message}"):
+        gradient_symbolic(F, [x, y], ["1/2", text])
+    with pytest.raises(ValueError, match=rf"direction\[0\]: {message}"):
+        directional_derivative_symbolic(F, [x, y], [1, 2], np.array([text, 1], dtype=object))
+    with pytest.raises(ValueError, match=rf"A\[0, 1\]: {message}"):
+        quadratic_extremum_symbolic([[1, text], [0, 1]], [0, 0], 0)
+    with pytest.raises(ValueError, match=rf"c: {message}"):
+        quadratic_extremum_symbolic([[1, 0], [0, 1]], [0, 0], text)
+
+
+def test_nan_inside_an_object_array_is_refused_by_name() -> None:
+    """A NaN inside an object array is refused by the symbolic and the numeric twins, naming the entry."""
+    point = np.array([sp.Rational(1, 2), float("nan")], dtype=object)
+    with pytest.raises(ValueError, match=r"point\[1\]: expected a finite number; got nan"):
+        steepest_ascent_symbolic(F, [x, y], point)
+    with pytest.raises(ValueError, match=r"point\[1\]: expected a finite number; got nan"):
+        gradient(lambda p: p @ p, point)
+    with pytest.raises(ValueError, match=r"b\[1\]: expected a finite number; got nan"):
+        quadratic_extremum(np.eye(2), np.array([Fraction(1, 3), float("nan")], dtype=object), 0.0)
+
+
+def test_numeric_twins_take_exact_numbers_as_floats() -> None:
+    """The numeric twins read Fractions, "p/q" strings and object arrays of Rationals as the floats they round to."""
+    for spelled in spellings(POINT):
+        assert np.array_equal(gradient(lambda p: p @ p, spelled, method="complex"), 2 * np.array([1 / 3, -2.5]))
