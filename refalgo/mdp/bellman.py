@@ -59,6 +59,10 @@ def action_values_symbolic(mdp: MDP, values: ArrayLike, *, gamma: Number | sp.Sy
     sympy.Matrix
         ``S × A`` matrix of exact action values.
 
+    References
+    ----------
+    Zhao (2025), ch. 2 (action values); Sutton & Barto (2018), §3.5.
+
     Examples
     --------
     >>> import numpy as np
@@ -91,6 +95,10 @@ def policy_model(mdp: MDP, policy: ArrayLike) -> tuple[Any, NDArray[np.float64]]
         ``(P_pi, r_pi)``: ``P_pi`` is a dense ``(S, S)`` array for a dense model and a
         CSR matrix for a sparse one; ``r_pi`` has shape ``(S,)``.
 
+    References
+    ----------
+    Zhao (2025), ch. 2 (the matrix-vector form of the Bellman equation).
+
     Examples
     --------
     >>> import numpy as np
@@ -122,6 +130,10 @@ def action_values(mdp: MDP, values: ArrayLike) -> NDArray[np.float64]:
     numpy.ndarray
         Shape ``(S, A)``.
 
+    References
+    ----------
+    Zhao (2025), ch. 2 (action values); Sutton & Barto (2018), §3.5.
+
     Examples
     --------
     >>> import numpy as np
@@ -152,6 +164,10 @@ def state_values_from_action_values(mdp: MDP, policy: ArrayLike, q: ArrayLike) -
     numpy.ndarray
         Shape ``(S,)``.
 
+    References
+    ----------
+    Zhao (2025), ch. 2 (action values).
+
     Examples
     --------
     >>> import numpy as np
@@ -181,6 +197,10 @@ def bellman_residual(mdp: MDP, policy: ArrayLike, values: ArrayLike) -> NDArray[
     -------
     numpy.ndarray
         Shape ``(S,)``.
+
+    References
+    ----------
+    Zhao (2025), ch. 2; Puterman (1994), §6.6.
 
     Examples
     --------

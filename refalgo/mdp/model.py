@@ -145,6 +145,10 @@ class MDP:
         (exactly 1 for exact entries), ``gamma`` outside [0, 1] or too long a number, or
         :math:`\gamma = 1` when some state cannot reach a terminal state with probability 1.
 
+    References
+    ----------
+    Zhao (2025), ch. 1; Sutton & Barto (2018), §3.1.
+
     Examples
     --------
     >>> m = MDP([[["3/10", "7/10"], [0, 1]], [[0, 1], [0, 1]]], [[0.0, 1.0], [2.0, 2.0]], "0.9")
@@ -206,6 +210,10 @@ def terminal_states(mdp: MDP) -> NDArray[np.bool_]:
     numpy.ndarray
         Boolean array of shape ``(S,)``.
 
+    References
+    ----------
+    D. P. Bertsekas and J. N. Tsitsiklis, *Neuro-Dynamic Programming*, 1996, ch. 2 (stochastic shortest paths).
+
     Examples
     --------
     >>> import numpy as np
@@ -235,6 +243,10 @@ def almost_sure_reach(mdp: MDP, targets: NDArray[np.bool_]) -> tuple[NDArray[np.
     tuple
         ``(W, allowed)``: the mask of states that reach ``targets`` almost surely under
         some policy, and the ``(S, A)`` mask of actions that never leave ``W``.
+
+    References
+    ----------
+    C. Baier and J.-P. Katoen, *Principles of Model Checking*, MIT Press 2008, ch. 10 (reachability in MDPs).
 
     Examples
     --------
@@ -381,6 +393,10 @@ def proper_policy(mdp: MDP) -> NDArray[np.intp]:
     ------
     ValueError
         Some state cannot reach a terminal state with probability 1.
+
+    References
+    ----------
+    Bertsekas and Tsitsiklis (1996), ch. 2 (proper policies).
 
     Examples
     --------

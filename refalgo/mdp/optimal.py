@@ -117,6 +117,10 @@ def bellman_optimality_operator(mdp: MDP, values: ArrayLike) -> NDArray[np.float
     numpy.ndarray
         :math:`f(v)`, shape ``(S,)``.
 
+    References
+    ----------
+    Zhao (2025), ch. 3 (the BOE and its contraction); Puterman (1994), §6.2.
+
     Examples
     --------
     >>> import numpy as np
@@ -143,6 +147,10 @@ def greedy_policy(mdp: MDP, values: ArrayLike) -> NDArray[np.intp]:
     numpy.ndarray
         ``S`` action indices; ties go to the lowest index (``np.argmax``), decided in
         floating point.
+
+    References
+    ----------
+    Zhao (2025), ch. 3; Sutton & Barto (2018), §4.2.
 
     Examples
     --------
@@ -259,6 +267,10 @@ def optimal_values_symbolic(mdp: MDP, *, policy0: ArrayLike | None = None) -> Ex
     better in exact arithmetic, so the loop ends at a policy greedy for its own values —
     the BOE holds exactly, and :math:`\{a : q^*(s, a) = v^*(s)\}` is the exact set of
     optimal actions.
+
+    References
+    ----------
+    Zhao (2025), §4.2; Puterman (1994), §6.4 (policy iteration).
 
     Examples
     --------
