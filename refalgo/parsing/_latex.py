@@ -59,6 +59,7 @@ class Usage:
     transposed: set[str] = field(default_factory=set)  # names carrying ^\top
     bold: set[str] = field(default_factory=set)  # names written \mathbf{x}, \boldsymbol{x}
     sequences: set[str] = field(default_factory=set)  # x in x_i with i a summation index
+    differentiated: set[str] = field(default_factory=set)  # theta in \nabla_\theta, x in \partial x
 
 
 class Parser:

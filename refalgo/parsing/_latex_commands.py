@@ -196,6 +196,8 @@ class CommandParser(NameParser):
             else:
                 raise self.fail(f"expected a variable after {mark}", v_tok)
         self.expect("}")
+        for variable in variables:
+            self.differentiates_by(str(variable))
         if order is not None and order != len(variables):
             raise self.fail(f"the order {order} does not match the {len(variables)} variable(s) below", frac)
         if target is None:

@@ -338,9 +338,28 @@ class NameParser(Parser):
 
     def application(self, ref: NameRef, start: int) -> Any:
         args = self.arguments()
+        parameter = self.parameter_of(ref)
+        if parameter is not None and parameter not in args:
+            args.append(parameter)
+            self.note(start, f"{ref.latex()} depends on its subscript {sp.latex(parameter)}, which the derivation "
+                      "differentiates by: an argument of its own")
         value = function(ref.name)(*args)
         self.note(start, f"the function {ref.latex()} applied to {', '.join(sp.latex(a) for a in args)}")
         return value
+
+    def parameter_of(self, ref: NameRef) -> Any:
+        r"""θ for ``\pi_\theta`` when the derivation differentiates by θ: then π_θ(a|s) is π_θ(a, s, θ)."""
+        sub = ref.sub
+        if self.survey or not sub.isalpha() or sub == "pi" or sub not in self.usage.differentiated:
+            return None
+        if not (len(sub) == 1 or "\\" + sub in GREEK_NAMES):
+            return None
+        return symbol(sub)
+
+    def differentiates_by(self, name: str) -> None:
+        """Record that the derivation differentiates by ``name`` (see `parameter_of`)."""
+        if self.survey:
+            self.usage.differentiated.add(name)
 
     def sigmoid(self, start: int) -> Any:
         args = self.arguments()

@@ -51,6 +51,8 @@ class OperatorParser(SetParser):
             more.append(self.read_name())
         if braced:
             self.expect("}", r" (write \nabla_{\theta} or \nabla_{x, y})")
+        for r in (ref, *more):
+            self.differentiates_by(r.name)
         if more:
             return self.partials([ref, *more], t)
         shape = self.notation.shape(ref.name)

@@ -320,3 +320,15 @@ def test_subscripts_with_a_colon_and_declared_expression_subscripts() -> None:
 def test_gradient_with_respect_to_several_scalars() -> None:
     f = x**2 * y**3 - 4 * y
     assert parse(r"\nabla_{x, y} (x^2 y^3 - 4y)") == sp.ImmutableMatrix([sp.Derivative(f, x), sp.Derivative(f, y)])
+
+
+def test_a_subscript_differentiated_by_is_an_argument() -> None:
+    pi_theta = sp.Function("pi_theta", **R)
+    got = parse_chain(r"\nabla_\theta \pi_\theta(a|s) = \pi_\theta(a|s) \nabla_\theta \log \pi_\theta(a|s)")
+    assert got == [sp.Derivative(pi_theta(a, s, theta), theta),
+                   pi_theta(a, s, theta) * sp.Derivative(sp.log(pi_theta(a, s, theta)), theta)]
+    # nothing differentiates by theta: pi_theta is a function of (a, s) alone
+    assert parse(r"\pi_\theta(a|s)") == pi_theta(a, s)
+    v_w = sp.Function("vhat_w", **R)
+    w = sym("w")
+    assert parse(r"\frac{\partial}{\partial w} \hat{v}_w(s)") == sp.Derivative(v_w(s, w), w)
