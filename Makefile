@@ -2,6 +2,7 @@
 #   make docs   set up, build the site strictly, serve it at http://127.0.0.1:8000
 #   make test   set up, run everything (unit, property, published numbers, parity,
 #               executed docs, strict site build, browser check, type check)
+#   make new-chapter AREA=<name>   start a chapter from the template of CONTRIBUTING.md
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +15,7 @@ PYTEST := HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup docs site test test-fast test-thorough test-parity typecheck bench chromium clean
+.PHONY: setup docs site test test-fast test-thorough test-parity typecheck bench chromium clean new-chapter
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -58,6 +59,17 @@ typecheck: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks
+
+# Start a chapter: the area's package, engine, tests and docs folders, then the chapter
+# shape test, whose failures list what the new area still lacks (see CONTRIBUTING.md).
+new-chapter: setup
+	@test -n "$(AREA)" || { echo "usage: make new-chapter AREA=<name>"; exit 2; }
+	@echo "$(AREA)" | grep -Eq '^[a-z][a-z0-9_]*$$' || { echo "AREA must be a lowercase Python name; got '$(AREA)'"; exit 2; }
+	@test ! -e refalgo/$(AREA) || { echo "refalgo/$(AREA) already exists"; exit 2; }
+	mkdir -p refalgo/$(AREA)/_engine tests/$(AREA) docs/$(AREA)
+	printf '"""The $(AREA) chapter: one module per concept (see CONTRIBUTING.md)."""\n' > refalgo/$(AREA)/__init__.py
+	printf '"""The $(AREA) chapter\x27s machinery, imported only by its concept modules."""\n' > refalgo/$(AREA)/_engine/__init__.py
+	-$(PYTEST) -n 0 -q -p no:cacheprovider tests/test_chapter_shape.py
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .hypothesis
