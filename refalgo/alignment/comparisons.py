@@ -185,14 +185,16 @@ def sample_preference_weights(reward: ArrayLike, *, comparisons: int, seed: int)
 # ---------------------------------------------------------------- derivations
 def _weights_sum_to_one() -> Derivation:
     r = sp.symbols("r_1:4", real=True)
-    w = bt_preference_weights_symbolic(list(r))
+    pairs = ((0, 1), (0, 2), (1, 2))
+    third = sp.Rational(1, 3)
+    grouped = [sp.Mul(third, sp.Add(sigmoid(r[i] - r[j]), sigmoid(r[j] - r[i]), evaluate=False), evaluate=False) for i, j in pairs]
     return Derivation(
         "The population weights of a prompt sum to 1 (K = 3, C = 3 pairs)",
         [
-            Step(sp.Eq(sp.Symbol(r"\sum_{i \ne j} W_{ij}"), sp.Add(*w)), "W_ij = σ(r_i − r_j)/C"),
-            Step(sp.Add(*[(sigmoid(r[i] - r[j]) + sigmoid(r[j] - r[i])) / 3 for i, j in ((0, 1), (0, 2), (1, 2))]),
-                 "group each unordered pair"),
-            Step(sp.Integer(1), "σ(d) + σ(−d) = 1 for each of the C pairs"),
+            Step(sp.Eq(sp.Symbol(r"\sum_{i \ne j} W_{ij}"), sp.Add(*grouped, evaluate=False)),
+                 "W_ij = σ(r_i − r_j)/C, the two orders of each unordered pair together"),
+            Step(sp.Add(*[sp.Mul(third, 1, evaluate=False)] * 3, evaluate=False), "σ(d) + σ(−d) = 1 for each of the C pairs"),
+            Step(sp.Integer(1), "C terms of 1/C"),
         ],
     )
 

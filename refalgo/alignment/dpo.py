@@ -313,14 +313,14 @@ def _reparametrization() -> Derivation:
 
 
 def _z_cancels() -> Derivation:
-    rw = _BETA * sp.log(_PW / _QW) + _BETA * sp.log(_Z)
-    rl = _BETA * sp.log(_PL / _QL) + _BETA * sp.log(_Z)
+    r_w, r_l = sp.symbols("r_w r_l", real=True)
     return Derivation(
         "Z(x) cancels inside Bradley–Terry",
         [
-            Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sigmoid(rw - rl)), "BT with r = β log(π/π_ref) + β log Z"),
+            Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sigmoid(r_w - r_l)), "BT with r = β log(π/π_ref) + β log Z"),
             Step(sigmoid(_BETA * sp.log(_PW / _QW) - _BETA * sp.log(_PL / _QL)), "β log Z(x) − β log Z(x) = 0"),
         ],
+        where={r_w: _BETA * sp.log(_PW / _QW) + _BETA * sp.log(_Z), r_l: _BETA * sp.log(_PL / _QL) + _BETA * sp.log(_Z)},
     )
 
 

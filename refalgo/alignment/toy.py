@@ -289,10 +289,11 @@ _W_IJ, _W_JI, _C = sp.Symbol("W_{ij}", positive=True), sp.Symbol("W_{ji}", posit
 
 def _normalizer_cancels() -> Derivation:
     log_z = sp.log(sp.Add(*[sp.exp(t) for t in _THETA]))
+    h = [sp.Add(_THETA[i], -log_z, -sp.log(_Q[i]), evaluate=False) for i in range(2)]
     return Derivation(
         "The softmax normalizer cancels in h_1 − h_2 (K = 3)",
         [
-            Step(sp.Eq(sp.Symbol("{h_1 - h_2}"), (_THETA[0] - log_z - sp.log(_Q[0])) - (_THETA[1] - log_z - sp.log(_Q[1]))),
+            Step(sp.Eq(sp.Symbol("{h_1 - h_2}"), sp.Add(h[0], sp.Mul(-1, h[1], evaluate=False), evaluate=False)),
                  "h_k = log softmax(θ)_k − log π_ref(y_k)"),
             Step((_THETA[0] - _THETA[1]) - (sp.log(_Q[0]) - sp.log(_Q[1])), "the two log Σ_j exp(θ_j) cancel"),
         ],
@@ -301,12 +302,14 @@ def _normalizer_cancels() -> Derivation:
 
 def _pull_vanishes_at_the_optimum() -> Derivation:
     pair = _W_IJ * sp.log(1 + sp.exp(-_U)) + _W_JI * sp.log(1 + sp.exp(_U))
+    products = sp.Add(sp.Mul(sigmoid(-_D), sigmoid(_D), evaluate=False),
+                      sp.Mul(-1, sigmoid(_D), sigmoid(-_D), evaluate=False), evaluate=False)
     return Derivation(
         "Population weights: each pair's pull vanishes where u = β(h_i − h_j) equals d = r_i − r_j",
         [
             Step(sp.Eq(sp.Symbol(r"\partial_u \ell_{ij}"), sp.Derivative(pair, _U)), "the pair's two terms of the loss"),
             Step(-_W_IJ * sigmoid(-_U) + _W_JI * sigmoid(_U), "d/du log(1 + exp(±u)) = ±σ(±u)"),
-            Step((sigmoid(-_D) * sigmoid(_D) - sigmoid(_D) * sigmoid(-_D)) / _C,
+            Step(sp.Mul(1 / _C, products, evaluate=False),
                  "W_ij = σ(d)/C, W_ji = σ(−d)/C with C = K(K − 1)/2 pairs, at u = d"),
             Step(sp.Integer(0), "the two products cancel"),
         ],
