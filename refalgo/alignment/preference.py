@@ -269,11 +269,14 @@ def _bt_as_sigmoid() -> Derivation:
 
 def _bt_shift_invariance() -> Derivation:
     shifted_w, shifted_l = sp.exp(_R_W + _F_X), sp.exp(_R_L + _F_X)
+    numerator = sp.Mul(sp.exp(_F_X), sp.exp(_R_W), evaluate=False)
+    denominator = sp.Mul(sp.exp(_F_X), sp.exp(_R_W) + sp.exp(_R_L), evaluate=False)
+    factored = sp.Mul(numerator, sp.Pow(denominator, -1, evaluate=False), evaluate=False)  # shown before exp(f(x)) cancels
     return Derivation(
         "Bradley–Terry is unchanged by r(x, y) → r(x, y) + f(x)",
         [
             Step(shifted_w / (shifted_w + shifted_l), "shifted rewards"),
-            Step(sp.exp(_F_X) * sp.exp(_R_W) / (sp.exp(_F_X) * (sp.exp(_R_W) + sp.exp(_R_L))), "factor exp(f(x))"),
+            Step(factored, "factor exp(f(x))"),
             Step(sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L)), "exp(f(x)) > 0 cancels"),
         ],
         lhs_latex=r"P_{r + f}(y_w \succ y_l \mid x)",
