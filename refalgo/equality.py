@@ -9,6 +9,8 @@ whose evaluation would build enormous numbers, degrees or sums is *undecided*
 1. **Symbolic.** The difference of the two sides is put through increasingly strong
    SymPy rewrites (``doit``, ``expand``, ``cancel``, ``simplify`` on expressions of
    moderate size). If one of them returns exactly zero, the identity is **proven**.
+   The slow ``simplify`` runs only after the first four sample points (stage 3) showed
+   no counterexample, since a counterexample settles the claim at once.
 2. **Constants.** A claim without symbols, functions or matrices has one value on each
    side: it is **proven** when an exact rewrite of the difference gives 0, **failed**
    when interval arithmetic separates the two values, and **undecided** otherwise —
@@ -58,6 +60,7 @@ Status = Literal["proven", "checked", "failed", "undecided"]
 
 _SIMPLIFY_MAX_OPS = 400
 _EXPAND_MAX_TERMS = 20_000
+_EARLY_POINTS = 4  # points tried for a counterexample before the slow rewrites
 
 
 @dataclass(frozen=True)
@@ -174,19 +177,23 @@ def _is_zero(out: Any) -> bool:
     return bool(out == 0 or isinstance(out, sp.ZeroMatrix))
 
 
-def _zero_by(expr: Any, assumptions: Assumptions) -> str | None:
-    """Name of the first rewrite that turns ``expr`` into exactly 0, if any."""
+def _zero_by(expr: Any, assumptions: Assumptions, strong: bool) -> str | None:
+    """Name of the first rewrite that turns ``expr`` into exactly 0, if any.
+
+    The cheap rewrites (evaluation, expansion, cancellation) come first; ``strong`` adds
+    simplification, also under the conditions, which can take seconds.
+    """
     facts = sp.And(*assumptions.conditions) if assumptions.conditions else None
-    rewrites: list[tuple[str, Callable[[Any], Any]]] = [
-        ("identical", lambda e: e),
-        ("evaluation", lambda e: e.doit()),
-    ]
+    rewrites: list[tuple[str, Callable[[Any], Any]]] = []
+    if not strong:
+        rewrites += [("identical", lambda e: e), ("evaluation", lambda e: e.doit())]
     if expanded_terms(expr) <= _EXPAND_MAX_TERMS:
-        rewrites += [
-            ("expansion", lambda e: sp.expand(e.doit())),
-            ("cancellation", lambda e: sp.cancel(sp.together(e.doit())) if not isinstance(e, sp.MatrixExpr) else e.doit()),
-        ]
-        if sp.count_ops(expr) <= _SIMPLIFY_MAX_OPS:
+        if not strong:
+            rewrites += [
+                ("expansion", lambda e: sp.expand(e.doit())),
+                ("cancellation", lambda e: sp.cancel(sp.together(e.doit())) if not isinstance(e, sp.MatrixExpr) else e.doit()),
+            ]
+        elif sp.count_ops(expr) <= _SIMPLIFY_MAX_OPS:
             rewrites.append(("simplification", lambda e: sp.simplify(e.doit())))
             if facts is not None and not isinstance(expr, sp.MatrixExpr):
                 rewrites.append(("simplification under the conditions", lambda e: sp.simplify(sp.refine(e.doit(), facts))))
@@ -219,7 +226,7 @@ def _refused(lhs: Any, rhs: Any) -> Comparison | None:
     return None
 
 
-def _shapesdiffer(lhs: Any, rhs: Any) -> str | None:
+def _shape_mismatch(lhs: Any, rhs: Any) -> str | None:
     ls, rs = _shape(lhs), _shape(rhs)
     if ls is None and rs is None:
         return None
@@ -273,10 +280,13 @@ def _confirmed(point: Point, lhs: Any, rhs: Any) -> bool:
     return len(va) != len(vb) or any(differ(a, b) for a, b in zip(va, vb))
 
 
-def _sampled(lhs: Any, rhs: Any, assumptions: Assumptions) -> Comparison:
+def _sampled(lhs: Any, rhs: Any, assumptions: Assumptions, limit: int | None = None) -> Comparison:
+    """Compare at distinct sample points; with ``limit``, only look for a counterexample there."""
     agreed = inconclusive = costly = 0
     last_refusal = ""
-    for point in assumptions.points([lhs, rhs]):
+    for k, point in enumerate(assumptions.points([lhs, rhs])):
+        if limit is not None and k >= limit:
+            break
         msg = refusal(point.concrete(lhs), point.values) or refusal(point.concrete(rhs), point.values)
         if msg is not None:
             costly += 1
@@ -346,21 +356,32 @@ def compare(lhs: Any, rhs: Any, assumptions: Assumptions | None = None) -> Compa
     if refused is not None:
         return refused
     lhs, rhs = _real_roots(lhs), _real_roots(rhs)
-    mismatch = _shapesdiffer(lhs, rhs)
+    mismatch = _shape_mismatch(lhs, rhs)
     if mismatch is not None:
         return Comparison("failed", "shape", detail=mismatch)
     try:
         difference = lhs - rhs
     except (TypeError, ValueError, sp.ShapeError):
         difference = None
+    proof = _proof(difference, assumptions, strong=False)
+    if proof is not None:
+        return proof
+    if _is_constant(lhs, rhs):
+        return _constant(lhs, rhs)
+    early = _sampled(lhs, rhs, assumptions, limit=_EARLY_POINTS)  # a counterexample ends it cheaply
+    if early.status == "failed":
+        return early
+    return _proof(difference, assumptions, strong=True) or _sampled(lhs, rhs, assumptions)
+
+
+def _proof(difference: Any, assumptions: Assumptions, strong: bool) -> Comparison | None:
+    """``proven`` when a rewrite reduces the difference (every entry of it) to 0."""
     if isinstance(difference, sp.MatrixBase):
-        methods = [_zero_by(d, assumptions) for d in difference]
+        methods = [_zero_by(d, assumptions, strong) for d in difference]
         if all(m is not None for m in methods):
             return Comparison("proven", ", ".join(sorted({m for m in methods if m})))
     elif difference is not None:
-        method = _zero_by(difference, assumptions)
+        method = _zero_by(difference, assumptions, strong)
         if method is not None:
             return Comparison("proven", method)
-    if _is_constant(lhs, rhs):
-        return _constant(lhs, rhs)
-    return _sampled(lhs, rhs, assumptions)
+    return None
