@@ -60,6 +60,7 @@ class Usage:
     bold: set[str] = field(default_factory=set)  # names written \mathbf{x}, \boldsymbol{x}
     sequences: set[str] = field(default_factory=set)  # x in x_i with i a summation index
     differentiated: set[str] = field(default_factory=set)  # theta in \nabla_\theta, x in \partial x
+    declared: frozenset[str] = frozenset()  # the function names the user declared (not inferred)
 
 
 class Parser:

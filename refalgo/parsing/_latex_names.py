@@ -47,6 +47,7 @@ class NameRef:
     primes: int = 0
     bold: bool = False
     index: Any = None  # a script holding a summation index: x_i in \sum_i is term i of x
+    sub_value: Any = None  # the subscript read as an expression (t + 1 for R_{t+1}), when it is one
     index_kind: str = ""
 
     @property
@@ -64,6 +65,17 @@ class NameRef:
 
     def latex(self) -> str:
         return sp.latex(sp.Symbol(self.name))
+
+
+def _counts(value: Any) -> bool:
+    """Whether a subscript counts terms: a whole number, or a sum of one-letter names and whole numbers (t + 1)."""
+    if value is None or not isinstance(value, sp.Expr) or isinstance(value, sp.MatrixExpr):
+        return False
+    if value.is_Integer:
+        return True
+    names = value.free_symbols
+    return bool(names) and all(len(str(n)) == 1 and str(n).isalpha() for n in names) and value.is_polynomial() and all(
+        c.is_Integer for c in sp.Poly(value, *sorted(names, key=str)).coeffs())
 
 
 class NameParser(Parser):
@@ -167,9 +179,9 @@ class NameParser(Parser):
         if {str(k) for k in self.bound} & {str(s) for s in getattr(sub, "free_symbols", ())}:
             ref.index, ref.index_kind = sub, "_"
         elif t.text == "{":
-            ref.sub = self.span_text(first, self.i)
+            ref.sub, ref.sub_value = self.span_text(first, self.i), sub
         else:
-            ref.sub = sub.name if isinstance(sub, sp.Symbol) else str(sub)
+            ref.sub, ref.sub_value = (sub.name if isinstance(sub, sp.Symbol) else str(sub)), sub
 
     def single_script(self) -> Any:
         r"""One digit, letter or Greek letter after ``_``: only that token (``q_\pi(s, a)`` is q_π applied)."""
@@ -278,14 +290,14 @@ class NameParser(Parser):
         if self.survey:
             return None
         plain = ref.base + ref.mods
-        if ref.sub.isdigit() and not ref.sup and plain in self.usage.sequences:
-            index = ref.sub
+        if _counts(ref.sub_value) and not ref.sup and not ref.primes and plain in self.usage.sequences:
+            index = ref.sub_value
         elif ref.sup[1:-1].isdigit() and ref.sup.startswith("(") and not ref.sub and plain + "^()" in self.usage.sequences:
-            index, plain = ref.sup[1:-1], plain + "^()"
+            index, plain = sp.Integer(int(ref.sup[1:-1])), plain + "^()"
         else:
             return None
-        self.note(start, f"term {index} of the sequence {ref.base}, which is summed over elsewhere")
-        return function(plain)(sp.Integer(int(index)))
+        self.note(start, f"term {sp.latex(index)} of the sequence {ref.base}, which is summed over elsewhere")
+        return function(plain)(index)
 
     def note_name(self, ref: NameRef, start: int) -> None:
         if ref.sup.startswith("("):

@@ -9,7 +9,9 @@ from typing import Any
 
 import sympy as sp
 
-from ._common import ParseError, is_matrix, symbol
+from sympy.core.function import AppliedUndef
+
+from ._common import AmbiguousNotation, ParseError, is_matrix, symbol
 from ._latex import FRACS, FUNCTIONS
 from ._latex_lexer import Token, tokenize
 from ._latex_names import NameRef
@@ -58,6 +60,7 @@ class OperatorParser(SetParser):
         shape = self.notation.shape(ref.name)
         variable = sp.MatrixSymbol(ref.name, *shape) if shape is not None and not self.survey else symbol(ref.name)
         body = self.term()
+        self.refuse_hidden_dependence(body, variable, ref, t)
         if not is_matrix(variable):
             self.note(t.pos, f"the derivative with respect to {ref.latex()}")
             return sp.Derivative(self.b.scalar(body, "differentiated", t.pos), variable)
@@ -68,6 +71,22 @@ class OperatorParser(SetParser):
                               rf"{ref.latex()}; write it with {ref.latex()}^\top and matrices", t.pos) from None
         self.note(t.pos, f"the gradient with respect to the vector {ref.latex()}")
         return value
+
+    def refuse_hidden_dependence(self, body: Any, variable: Any, ref: NameRef, t: Token) -> None:
+        r"""``\nabla_\theta \log \pi(a|s)``: π(a|s) as written does not depend on θ, so its gradient
+        would be 0 — almost surely not what is meant; ask instead."""
+        if self.survey:
+            return
+        for f in sorted(body.atoms(AppliedUndef), key=str):
+            name = str(f.func)
+            if not f.has(variable) and "_" not in name and name not in self.usage.declared:
+                name = sp.latex(sp.Symbol(str(f.func)))
+                written = f"{name}({', '.join(sp.latex(a) for a in f.args)})"
+                with_parameter = f"{name}({', '.join(sp.latex(a) for a in (*f.args, variable))})"
+                raise AmbiguousNotation(
+                    f"{written} does not depend on {ref.latex()} as written, so its gradient would be 0; if it "
+                    f"depends on {ref.latex()}, write it as {with_parameter} (or with the subscript, as "
+                    f"\\pi_\\theta(a|s))", self.text, t.pos, (f"{written} (constant in {ref.latex()})", with_parameter))
 
     def partials(self, refs: list[NameRef], t: Token) -> Any:
         r"""``\nabla_{x, y} f``: the column of the partial derivatives of f."""

@@ -226,7 +226,7 @@ def read_pieces(pieces: list[Piece], texts: list[str], syntax: Syntax, notation:
         called = {str(f.func) for value, _ in results for f in value.atoms(sp.core.function.AppliedUndef)}
         resolved = notation.extended(functions=called - set(PY_FUNCTIONS))
     else:
-        usage = Usage()
+        usage = Usage(declared=notation.functions)
         for p in pieces:
             try:
                 read_latex(p.text, notation=notation, usage=usage, survey=True)

@@ -332,3 +332,16 @@ def test_a_subscript_differentiated_by_is_an_argument() -> None:
     v_w = sp.Function("vhat_w", **R)
     w = sym("w")
     assert parse(r"\frac{\partial}{\partial w} \hat{v}_w(s)") == sp.Derivative(v_w(s, w), w)
+
+
+def test_every_counted_term_of_a_summed_sequence_is_a_term() -> None:
+    k = sp.Symbol("k", integer=True)
+    t, n_ = sym("t"), sym("n")
+    R_ = sp.Function("R", **R)
+    lhs, rhs = parse_chain(r"\sum_{k=0}^{n-1} \gamma^k R_{t+k+1} = R_{t+1} + \gamma \sum_{k=0}^{n-2} \gamma^k R_{t+k+2}")
+    n_int = sp.Symbol("n", integer=True)
+    assert lhs == sp.Sum(gamma**k * R_(t + k + 1), (k, 0, n_int - 1))
+    assert rhs == R_(t + 1) + gamma * sp.Sum(gamma**k * R_(t + k + 2), (k, 0, n_int - 2))
+    assert n_ != n_int
+    # a subscript that names rather than counts stays a name
+    assert parse_chain(r"\sum_{k=1}^{2} r_k = r_\pi")[1] == sym("r_pi")

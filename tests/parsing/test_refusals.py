@@ -3,6 +3,7 @@ r"""Refusals name what was not understood and the accepted form; ambiguity is as
 from __future__ import annotations
 
 import pytest
+import sympy as sp
 
 from refalgo.parsing import AmbiguousNotation, Notation, ParseError, parse, parse_chain, parse_condition, read_chain
 
@@ -119,3 +120,19 @@ def test_ambiguity_error_is_located_in_the_chain() -> None:
     with pytest.raises(AmbiguousNotation) as info:
         read_chain(["x + 1", r"= u(x + 1)"])
     assert info.value.text == r"= u(x + 1)" and info.value.position == 2
+
+
+def test_a_gradient_of_a_function_that_does_not_mention_the_variable_is_asked() -> None:
+    with pytest.raises(AmbiguousNotation) as info:
+        parse(r"\nabla_\theta \log \pi(a|s)")
+    assert info.value.readings == (r"\pi(a, s) (constant in \theta)", r"\pi(a, s, \theta)")
+    assert r"its gradient would be 0; if it depends on \theta, write it as \pi(a, s, \theta)" in info.value.message
+
+
+def test_subscripted_or_declared_functions_are_taken_as_written_under_a_gradient() -> None:
+    pi_theta, pi_ref = sp.Function("pi_theta", real=True), sp.Function("pi_ref", real=True)
+    y, x, theta = sp.symbols("y x theta", real=True)
+    assert parse(r"\nabla_\theta \log \frac{\pi_\theta(y|x)}{\pi_{ref}(y|x)}") == sp.Derivative(
+        sp.log(pi_theta(y, x, theta) / pi_ref(y, x)), theta)
+    Z = sp.Function("Z", real=True)
+    assert parse(r"\nabla_\theta \log Z(x)", notation=Notation(functions=("Z",))) == sp.Derivative(sp.log(Z(x)), theta)
