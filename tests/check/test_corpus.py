@@ -35,8 +35,6 @@ RIGHT_TIMEOUT = 20.0  # the checker's own default
 # Right or wrong steps the checker cannot read yet: refused with a ParseError (or an
 # AmbiguousNotation), never misread. Remove an entry when the checker learns to read it.
 EXPECTED_UNREADABLE = {
-    "calc-14.6-gradient": r"\nabla_{x, y}: a gradient over several variables",
-    "calc-14.6-gradient-constant": r"\nabla_{x, y}: a gradient over several variables",
     "trap-transpose-commute-undeclared": "A^T with A undeclared: a power or a transpose (the checker asks)",
 }
 
