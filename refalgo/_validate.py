@@ -139,7 +139,8 @@ def probability_rows(
     With ``row_ndim=2`` a row of a dense ``p`` is the block of its last two axes (a
     distribution over pairs, e.g. ``W[p, i, j]``). Messages name the first offending entry or row, e.g.
     ``P[1, 0] sums to 0.97, expected 1 (tolerance 2e-09)``. ``p`` may also be a SciPy
-    sparse matrix, whose stored entries are checked; ``rows`` then names its row ``k`` by
+    sparse matrix, whose stored entries are checked (``tol`` per stored entry of a row);
+    ``rows`` then names its row ``k`` by
     ``np.unravel_index(k, rows)``, so an ``(S·A, S)`` matrix with ``rows=(S, A)`` gets the
     messages of the ``(S, A, S)`` array.
     """
@@ -170,8 +171,8 @@ def _sparse_probability_rows(p: Any, name: str, tol: float, rows: tuple[int, ...
         k = int(np.searchsorted(p.indptr, neg[0], side="right") - 1)
         raise ValueError(f"{where(k, int(p.indices[neg[0]]))}: expected a probability >= 0; got {p.data[neg[0]]}")
     sums = np.asarray(p.sum(axis=1)).ravel()
-    limit = tol * p.shape[-1]
+    limit = tol * np.maximum(np.diff(p.indptr), 1)  # per stored entry: only those are summed
     err = np.abs(sums - 1.0)
     if np.any(err > limit):
-        k = int(np.argmax(err))
-        raise ValueError(f"{where(k)} sums to {float(sums[k]):.12g}, expected 1 (tolerance {limit:.1g})")
+        k = int(np.argmax(np.where(err > limit, err, -1.0)))
+        raise ValueError(f"{where(k)} sums to {float(sums[k]):.12g}, expected 1 (tolerance {limit[k]:.1g})")

@@ -74,6 +74,9 @@ def test_sparse_probability_rows_are_named_like_the_dense_array() -> None:
         with pytest.raises(ValueError, match=r"^P\[1, 0, 1\]: expected a probability >= 0; got -0.5$"):
             probability_rows(p, "P", **kwargs)
     probability_rows(sps.csr_array(np.eye(3)), "P")
+    # the tolerance counts a row's stored entries, not its length: one entry allows 1e-9
+    with pytest.raises(ValueError, match=r"^P\[1\] sums to 0.999999998, expected 1 \(tolerance 1e-09\)$"):
+        probability_rows(sps.csr_array(np.array([[1.0, 0.0, 0.0], [0.0, 0.999999998, 0.0], [0.0, 0.0, 1.0]])), "P")
 
 
 @pytest.mark.parametrize("bad", [0, 1, "yes", None, 1.0])
