@@ -116,6 +116,36 @@ items.wrong("ex3.15-constant-infinite-square", f"{SB}, Exercise 3.15 (adding a c
                               witness={"gamma": sp.Rational(1, 2), "c": 1}),
             "the closed form of sum k gamma^k used for sum gamma^k", assume=[r"0 < \gamma < 1"])
 
+# §3.5 the Bellman equation for q_pi (Exercise 3.17), two states and two actions
+sa1, sa2 = real("s_1 s_2")
+qp, pp, rf = fn("q_pi"), fn("p"), fn("r")
+a_ = real("a")
+QDECL = {"index_sets": {"s": ["s_1", "s_2"], "a": 2}}
+
+
+def _q_backup(next_state_of: object = None) -> sp.Expr:
+    total = 0
+    for nxt in (sa1, sa2):
+        base = nxt if next_state_of is None else s
+        total += pp(nxt, s, a_) * (rf(s, a_, nxt) + g * sum(pi(b_, base) * qp(base, b_) for b_ in (a1, a2)))
+    return total
+
+
+items.right("3.17-bellman-q", f"{SB}, §3.5, Exercise 3.17",
+            r"\sum_{s'} p(s'|s, a) \left[r(s, a, s') + \gamma \sum_{a'} \pi(a'|s') q_\pi(s', a')\right]",
+            r"\sum_{s'} p(s'|s, a) r(s, a, s') + \gamma \sum_{s'} \sum_{a'} p(s'|s, a) \pi(a'|s') q_\pi(s', a')",
+            lambda: Reference(_q_backup(), sum(pp(n, s, a_) * rf(s, a_, n) for n in (sa1, sa2))
+                              + g * sum(pp(n, s, a_) * pi(b_, n) * qp(n, b_) for n in (sa1, sa2) for b_ in (a1, a2))),
+            notation=QDECL)
+items.wrong("3.17-bellman-q-current-state", f"{SB}, §3.5, Exercise 3.17",
+            r"\sum_{s'} p(s'|s, a) \left[r(s, a, s') + \gamma \sum_{a'} \pi(a'|s') q_\pi(s', a')\right]",
+            r"\sum_{s'} p(s'|s, a) \left[r(s, a, s') + \gamma \sum_{a'} \pi(a'|s) q_\pi(s, a')\right]",
+            lambda: Reference(_q_backup(), _q_backup(next_state_of=s),
+                              witness={"p": lam("x s a", lambda x, s, a: sp.Rational(1, 2)), "r": lam("s a x", lambda s, a, x: 0),
+                                       "pi": lam("b s", lambda b, s: sp.Rational(1, 2)), "q_pi": lam("s b", lambda s, b: s),
+                                       "s": 0, "a": 0, "s_1": 1, "s_2": 2, "a_1": 1, "a_2": 2, "gamma": sp.Rational(1, 2)}),
+            "the bootstrap taken at the current state s instead of the next state s'", notation=QDECL)
+
 # §2.4 incremental mean, eq. 2.3
 n = n_
 S_prev = sp.Sum(Rf(k_), (k_, 1, n - 1))

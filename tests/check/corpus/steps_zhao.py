@@ -198,6 +198,25 @@ items.wrong("3.contraction-example-entry", f"{ZH}, ch. 3, the contraction proper
                               witness={}),
             "the first entry's magnitude taken for the max-norm")
 
+# chapter 4: value iteration and policy iteration on numbers (gamma = 0.9)
+Q09 = sp.Rational(9, 10)
+items.right("4.value-iteration-step", f"{ZH}, ch. 4, §4.1 (one value-iteration update, two actions)",
+            r"\max(0 + 0.9 \cdot 1, -1 + 0.9 \cdot 2)", "0.9",
+            lambda: Reference(sp.Max(0 + Q09 * 1, -1 + Q09 * 2), Q09))
+items.wrong("4.value-iteration-step-other", f"{ZH}, ch. 4, §4.1 (one value-iteration update, two actions)",
+            r"\max(0 + 0.9 \cdot 1, -1 + 0.9 \cdot 2)", "0.8",
+            lambda: Reference(sp.Max(0 + Q09 * 1, -1 + Q09 * 2), sp.Rational(4, 5), witness={}),
+            "the q-value of the other action taken as the max")
+items.right("4.policy-evaluation", f"{ZH}, ch. 4, §4.2 (policy evaluation solves v = r + gamma P v)",
+            r"\begin{pmatrix} 1 & 0 \\ -0.9 & 1 \end{pmatrix}^{-1} \begin{pmatrix} 1 \\ 0 \end{pmatrix}",
+            r"\begin{pmatrix} 1 \\ 0.9 \end{pmatrix}",
+            lambda: Reference(sp.Matrix([[1, 0], [-Q09, 1]]).inv() * sp.Matrix([1, 0]), sp.Matrix([1, Q09])))
+items.wrong("4.policy-evaluation-sign", f"{ZH}, ch. 4, §4.2 (policy evaluation solves v = r + gamma P v)",
+            r"\begin{pmatrix} 1 & 0 \\ -0.9 & 1 \end{pmatrix}^{-1} \begin{pmatrix} 1 \\ 0 \end{pmatrix}",
+            r"\begin{pmatrix} 1 \\ -0.9 \end{pmatrix}",
+            lambda: Reference(sp.Matrix([[1, 0], [-Q09, 1]]).inv() * sp.Matrix([1, 0]), sp.Matrix([1, -Q09]), witness={}),
+            "the inverse taken entry by entry")
+
 # chapter 6: stochastic approximation, mean estimation
 wk, xk = real("w_k x_k")
 kk = sp.Symbol("k", integer=True, positive=True)
