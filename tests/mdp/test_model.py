@@ -219,6 +219,7 @@ def test_exact_rows_must_sum_to_exactly_one() -> None:
 
 
 def test_exact_reward_table_is_reduced_exactly() -> None:
+    """An exact reward table R[s, a, s'] is reduced to R[s, a] = Σ_s' p(s'|s, a) r(s, a, s') in exact arithmetic."""
     m = MDP([[["1/3", "2/3"]], [["0", "1"]]], [[["3", "3/2"]], [["0", "0"]]], "1/2")
     assert m.R_exact is not None and m.R_exact[0, 0] == sp.Rational(2)  # 1/3·3 + 2/3·3/2
 
@@ -229,11 +230,13 @@ def test_exact_reward_table_is_reduced_exactly() -> None:
     ids=["long-exponent", "million-digits", "million-digit-ratio"],
 )
 def test_huge_gamma_strings_are_refused_by_the_size_guard(gamma: str) -> None:
+    """A discount string too long to convert cheaply is refused with an error naming gamma, not parsed."""
     with pytest.raises(ValueError, match="^gamma: expected"):
         MDP(*two_state(), gamma)
 
 
 def test_nan_inside_an_object_array_is_named() -> None:
+    """A NaN among exact entries is refused with the entry's index, not read as a number."""
     P = np.array([[[Fraction(1, 2), float("nan")]], [[0, 1]]], dtype=object)
     with pytest.raises(ValueError, match=r"P\[0, 0, 1\]: expected a finite number; got nan"):
         MDP(P, [[0], [0]], "1/2")

@@ -215,6 +215,7 @@ def test_symbolic_twins_accept_the_same_exact_inputs() -> None:
 
 
 def test_symbolic_gamma_override_takes_strings_and_is_guarded() -> None:
+    """The exact twin's gamma override takes the number strings MDP takes, behind the same size guard."""
     w = zhao_grid_world(shape=(2, 2), forbidden=[(0, 1)], target=(1, 1))
     assert state_values_symbolic(w.mdp, [2, 2, 1, 4], gamma="1/2")[3] == 2  # 1/(1 − 1/2)
     with pytest.raises(ValueError, match="^gamma: expected"):
