@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from ._exact import exact
@@ -192,8 +193,8 @@ def _budget(seconds: float | None) -> Iterator[None]:
 def _as_expr(value: Any, name: str, syntax: Syntax) -> Any:
     if isinstance(value, str):
         return parse(value, syntax=syntax)
-    if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
-        return exact(value, name)
+    if isinstance(value, (int, float, Fraction, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        return exact(value, name)  # the core converter: a float enters at its exact binary value
     if isinstance(value, sp.MatrixBase) or (isinstance(value, sp.Expr) and not isinstance(value, sp.Equality)):
         return value
     raise TypeError(f"{name}: expected a string or a SymPy expression; got {type(value).__name__} {value!r}"[:200])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import signal
+from fractions import Fraction
 
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import assume, given
@@ -179,6 +181,11 @@ def test_bad_inputs_are_clear_errors() -> None:
 def test_numbers_enter_exactly() -> None:
     assert equivalent("1/2", 0.5).status == "proven"
     assert equivalent("0.1", 0.1).status == "failed"  # 0.1 the float is not 1/10
+    assert equivalent("1/3", Fraction(1, 3)).status == "proven"
+    assert equivalent("3/4", np.float32(0.75)).status == "proven"
+    assert equivalent("7", np.int64(7)).status == "proven"
+    with pytest.raises(TypeError, match="rhs: expected a string or a SymPy expression"):
+        equivalent("1", True)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------ properties
