@@ -19,15 +19,10 @@ Conventions
   nearest 3/10, and an exact twin given it computes with that number.
 * A policy is an ``(S, A)`` row-stochastic array :math:`\pi(a \mid s)`; for a
   deterministic policy an array of ``S`` action indices is accepted.
-
-Undiscounted problems
----------------------
-With :math:`\gamma = 1` the return :math:`\sum_k R_{t+k+1}` is a finite sum only if the
-episode ends. A state is *terminal* when every action keeps it there with probability 1
-and reward 0; from then on nothing more is collected. ``MDP`` accepts :math:`\gamma = 1`
-only when every state can reach a terminal state with probability 1 under some policy
-(the almost-sure reachability set is the whole state space); otherwise no policy has
-finite values everywhere and construction fails with a ``ValueError``.
+* With :math:`\gamma = 1` a state is *terminal* when every action keeps it there with
+  probability 1 and reward 0; ``MDP`` accepts :math:`\gamma = 1` only when every state
+  can reach a terminal state with probability 1 under some policy, so that returns are
+  finite sums (the state-values page explains why).
 """
 
 from __future__ import annotations
