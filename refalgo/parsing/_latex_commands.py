@@ -11,7 +11,7 @@ from typing import Any
 
 import sympy as sp
 
-from ._common import MAX_EXPONENT, function, integer_bounds, symbol
+from ._common import MAX_EXPONENT, AmbiguousNotation, function, integer_bounds, symbol
 from ._latex import FUNCTIONS, GREEK_NAMES
 from ._latex_lexer import Token
 from ._latex_names import NameParser, NameRef
@@ -29,8 +29,15 @@ class CommandParser(NameParser):
             base = self.script()
         power = None
         if self.tok.text == "^":
-            self.next()
+            at = self.next()
             power = self.script()
+            if power.is_number and power.is_negative:
+                inverse = {r"\sin": r"\arcsin", r"\cos": r"\arccos", r"\tan": r"\arctan"}.get(t.text, "the inverse function")
+                written = self.text[t.pos : self.tokens[self.i - 1].end]
+                raise AmbiguousNotation(
+                    f"{written} is ambiguous: the inverse function ({inverse}) or a power of {t.text}; write "
+                    f"{inverse} x for the inverse, or ({t.text} x)^{{{sp.latex(power)}}} for the power",
+                    self.text, at.pos, (f"{inverse}", f"({t.text} x)^{{{sp.latex(power)}}}"))
         if self.tok.text == "(":
             arg = self.bracketed()
         elif self.starts_factor(functions=False):

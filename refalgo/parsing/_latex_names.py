@@ -422,6 +422,7 @@ class NameParser(Parser):
     def superscript(self, base: Any, name: Any, start: Any) -> Any:
         kind, length = self.transpose_mark()
         if kind is None:
+            self.refuse_function_power(name, start)
             return super().superscript(base, name, start)
         if kind == "top" or is_matrix(base):
             self.i += length
@@ -438,6 +439,18 @@ class NameParser(Parser):
             f"write ^{{\\top}} or declare {written} a matrix (matrices=...) for the transpose, or declare T a "
             "scalar (scalars=...) for the power",
             self.text, start.pos, readings)
+
+    def refuse_function_power(self, name: Any, start: Any) -> None:
+        """``f^{-1}(x)``, ``f^2(x)``: an inverse or an iterate, not a power of a number; refused."""
+        if self.survey or not isinstance(name, NameRef) or not self.is_function_name(name) or self.usage.values[name.name] > 1:
+            return  # p^2(1 - p): p is a value (the one before the parenthesis counts once)
+        after = self.matching(self.i + 1) + 1 if self.peek().text == "{" else self.i + 2
+        if self.tokens[min(after, len(self.tokens) - 1)].text != "(":
+            return
+        written = self.text[start.pos : self.tokens[after - 1].end]
+        raise self.b.fail(f"{written}(...) is not read: {name.latex()} is a function, and a superscript before its "
+                          f"argument means an inverse or an iterate; write {name.latex()}(x)^{{2}} for a power of "
+                          "its value", start.pos)
 
     def transpose_mark(self) -> tuple[str | None, int]:
         """``("top", k)`` for ``^\\top`` and its spellings, ``("T", k)`` for ``^T``; k tokens with the ^."""

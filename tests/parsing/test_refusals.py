@@ -136,3 +136,25 @@ def test_subscripted_or_declared_functions_are_taken_as_written_under_a_gradient
         sp.log(pi_theta(y, x, theta) / pi_ref(y, x)), theta)
     Z = sp.Function("Z", real=True)
     assert parse(r"\nabla_\theta \log Z(x)", notation=Notation(functions=("Z",))) == sp.Derivative(sp.log(Z(x)), theta)
+
+
+@pytest.mark.parametrize("text,words", [
+    (r"\sin^{-1} x", r"the inverse function (\arcsin) or a power of \sin"),
+    (r"\cos^{-1}(x)", r"write \arccos x for the inverse, or (\cos x)^{-1} for the power"),
+])
+def test_inverse_trigonometric_superscripts_are_asked(text: str, words: str) -> None:
+    with pytest.raises(AmbiguousNotation) as info:
+        parse(text)
+    assert words in info.value.message
+
+
+@pytest.mark.parametrize("text", [r"f^{-1}(x)", r"f^2(x)", r"\sigma^2(z)", r"Q^{2}(s, a)"])
+def test_a_superscript_between_a_function_and_its_argument_is_refused(text: str) -> None:
+    with pytest.raises(ParseError, match=r"a superscript before its argument means an inverse or an iterate"):
+        parse(text, syntax="latex")
+
+
+def test_a_power_of_a_function_name_used_as_a_value_multiplies() -> None:
+    p = sp.Symbol("p", real=True)
+    assert parse(r"p^2(1 - p)") == p**2 * (1 - p)
+    assert parse(r"\sin^2 x") == sp.sin(sp.Symbol("x", real=True)) ** 2
