@@ -96,7 +96,8 @@ class Parser:
 
     def next(self) -> Token:
         t = self.tok
-        self.i += 1
+        if t.kind != "end":  # the end token stays current: reading past it is an error, not an IndexError
+            self.i += 1
         return t
 
     def fail(self, message: str, tok: Token | None = None) -> ParseError:
