@@ -53,7 +53,7 @@ class CommandParser(NameParser):
         index = None
         if self.tok.text == "[":
             self.next()
-            index = self.expr()
+            index = self.b.scalar(self.expr(), "the order of a root", t.pos)
             self.expect("]")
         radicand = self.group() if self.tok.text == "{" else self.scripted()
         radicand = self.b.scalar(radicand, "under a root", t.pos)

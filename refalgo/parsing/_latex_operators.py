@@ -26,7 +26,13 @@ def read_latex(text: str, *, relation: bool = False, notation: Notation | None =
                survey: bool = False) -> tuple[Any, list[tuple[str, str]]]:
     """The SymPy object for a LaTeX expression (or relations) and the notes on how it was read."""
     parser = OperatorParser(text, tokenize(text), notation, usage, survey)
-    return parser.parse(relation), parser.notes
+    try:
+        return parser.parse(relation), parser.notes
+    except ParseError:
+        raise
+    except (TypeError, ValueError, NotImplementedError) as exc:  # SymPy refusing to combine two objects
+        why = str(exc)[:80] or "a matrix where a number is expected?"
+        raise parser.fail(f"these parts cannot be combined ({type(exc).__name__}: {why})") from None
 
 
 def parse_latex(text: str, *, relation: bool = False) -> Any:
