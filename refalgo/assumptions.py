@@ -31,7 +31,9 @@ drawn from the whole domain the assumptions allow, each point at most once:
 1. simple values (0, 1, −1, 2, 1/2, …), so that a counterexample is easy to read;
 2. the boundaries: a closed end of a domain itself, an open end approached to within
    1/10, 1/1000 and 10⁻⁶;
-3. large magnitudes, ±10² to ±10⁹ with a fractional part;
+3. large magnitudes, ±10² to ±10⁹ with a fractional part (and beyond, up to 100 times
+   the largest number written in the claim); next to each number written in the claim
+   (|c| > 3), so that a threshold such as ``min(x, 10**12)`` is straddled;
 4. random rationals with small denominators across the domain.
 
 Integer symbols get integers (small ones mostly, and some up to ±10⁶). Every undefined
@@ -45,6 +47,7 @@ dimension ``n`` takes the sizes 2 and 3 in turn.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -303,6 +306,7 @@ class _Plan:
     matrices: tuple[tuple[Any, str], ...]
     dimensions: tuple[sp.Symbol, ...]
     tables: tuple[tuple[Any, tuple[Any, ...], bool], ...]  # (function, support, strictly positive)
+    landmarks: tuple[sp.Rational, ...] = ()  # the numbers written in the claim: thresholds to straddle
 
     @classmethod
     def of(cls, assumptions: Assumptions, exprs: Sequence[Any]) -> _Plan:
@@ -340,13 +344,14 @@ class _Plan:
         )
         mats = tuple(sorted(((m, k) for m, k in msyms.items()), key=lambda p: str(p[0])))
         explicit = tuple((m, k) for m, k in assumptions.matrices if isinstance(m, sp.MatrixBase))
-        return cls(symbols, tuple(families), funcs, explicit + mats, tuple(sorted(dims, key=str)), tables)
+        return cls(symbols, tuple(families), funcs, explicit + mats, tuple(sorted(dims, key=str)), tables, _landmarks(exprs))
 
     def draw(self, rng: random.Random, attempt: int, count: int) -> Point:
-        simple = attempt < min(2 * count // 3, 12)
-        phase = attempt % 4 if not simple else -1
+        first = min(2 * count // 3, 12)
+        simple = attempt < first
+        phase = -1 if simple else (4, 0, 1, 2, 3)[(attempt - first) % 5]
         values: dict[sp.Symbol, sp.Expr] = {
-            s: _draw(dom, s, rng, phase, attempt + 3 * k) for k, (s, dom) in enumerate(self.symbols)
+            s: _draw(dom, s, rng, phase, attempt + 3 * k, self.landmarks) for k, (s, dom) in enumerate(self.symbols)
         }
         for fam in self.families:
             values.update(_draw_family(fam, rng, simple and attempt % 2 == 1))
@@ -363,6 +368,20 @@ class _Plan:
         fmap = {f: _random_function(n, rng, kind) for f, n, kind in self.functions}
         tables = {f: (support, rng.randrange(2**32), positive) for f, support, positive in self.tables}
         return Point(values, fmap, mats, dims, tables)
+
+
+def _landmarks(exprs: Sequence[Any]) -> tuple[sp.Rational, ...]:
+    """The numbers written in ``exprs`` beyond the simple ones (|c| > 3), at most 8, largest first.
+
+    A claim such as ``min(x, 10**12) = x`` differs only beyond its threshold: points are
+    also drawn next to each such number and beyond the largest.
+    """
+    found: set[sp.Rational] = set()
+    for e in exprs:
+        for a in getattr(e, "atoms", lambda *_: set())(sp.Rational):
+            if abs(a) > 3 and abs(a) < sp.Integer(10) ** 60:
+                found.add(abs(a))
+    return tuple(sorted(found, reverse=True)[:8])
 
 
 def _families(symbols: Sequence[sp.Symbol], names: Sequence[str]) -> list[tuple[sp.Symbol, ...]]:
@@ -404,27 +423,44 @@ def _interval_parts(dom: sp.Set) -> list[sp.Interval]:
     return out
 
 
-def _draw(dom: sp.Set, s: sp.Symbol, rng: random.Random, phase: int, attempt: int) -> sp.Expr:
-    """An exact value of symbol ``s`` in ``dom``; ``phase`` -1 simple, 0 boundary, 1 large, 2-3 random."""
+def _draw(
+    dom: sp.Set, s: sp.Symbol, rng: random.Random, phase: int, attempt: int, landmarks: Sequence[sp.Rational] = ()
+) -> sp.Expr:
+    """An exact value of symbol ``s`` in ``dom``.
+
+    ``phase``: -1 simple, 0 a boundary of ``dom``, 1 large, 2-3 random, 4 next to a number
+    written in the claim (in turn just beyond it, beyond its negative, inside, inside).
+    """
     integer = bool(s.is_integer)
     if phase == -1:
         cands = [v for v in _SIMPLE if dom.contains(v) is sp.true and (not integer or v.is_integer)]
         if cands:
             return cands[attempt % len(cands)]
         phase = 0
+    if phase == 4 and landmarks:
+        turn = attempt // 5
+        c = landmarks[turn % len(landmarks)]
+        outward, sign = [(1, 1), (1, -1), (-1, 1), (-1, -1)][(turn // len(landmarks)) % 4]
+        gap = sp.Integer(1) if integer else rng.choice(_OPEN_GAPS[:2])
+        v = sign * (c + outward * gap)
+        if dom.contains(v) is sp.true:
+            return v
+    if phase == 4:
+        phase = 0
     parts = _interval_parts(dom)
     if not parts:
         return sp.Integer(1)
     iv = rng.choice(parts)
+    top = max(6 if integer else 9, min(int(math.log10(float(landmarks[0]))) + 2, 60) if landmarks else 0)
     for _ in range(20):
-        v = _candidate(iv, rng, phase, integer)
+        v = _candidate(iv, rng, phase, integer, top)
         if v is not None and dom.contains(v) is sp.true:
             return v
         phase = 2
     return _midpoint(iv, integer)
 
 
-def _candidate(iv: sp.Interval, rng: random.Random, phase: int, integer: bool) -> sp.Expr | None:
+def _candidate(iv: sp.Interval, rng: random.Random, phase: int, integer: bool, top: int) -> sp.Expr | None:
     lo, hi = iv.start, iv.end
     if phase == 0:  # a boundary, or a point near an open end
         ends = [(e, d) for e, d in ((lo, 1), (hi, -1)) if e.is_finite]
@@ -439,7 +475,7 @@ def _candidate(iv: sp.Interval, rng: random.Random, phase: int, integer: bool) -
             v = end + direction * gap
             return sp.Integer(sp.ceiling(v) if direction > 0 else sp.floor(v)) if integer else v
     if phase == 1:  # a large magnitude
-        k = rng.randint(2, 6 if integer else 9)
+        k = rng.randint(2, top)
         magnitude = sp.Integer(rng.randint(10 ** (k - 1), 10**k))
         sign = rng.choice((-1, 1))
         if not integer:

@@ -154,3 +154,12 @@ def test_expectation_over_a_declared_distribution() -> None:
     assert ce is not None
     weights = [sp.Rational(v) for k, v in ce.values.items() if k.startswith("pi(")]
     assert len(weights) == 3 and sum(weights) == 1 and all(w >= 0 for w in weights)
+
+
+def test_thresholds_written_in_the_claim_are_straddled() -> None:
+    r = equivalent(r"\min(x, 10^{12})", "x")
+    assert r.status == "failed"
+    assert sp.Rational(r.counterexample.values["x"]) > 10**12  # type: ignore[union-attr]
+    r = equivalent(r"\max(x - 10^{40}, 0)", "0")
+    assert r.status == "failed"
+    assert sp.Rational(r.counterexample.values["x"]) > 10**40  # type: ignore[union-attr]
