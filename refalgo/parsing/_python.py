@@ -149,7 +149,13 @@ def _parse_stripped(text: str, relation: bool, notation: Notation) -> tuple[Any,
     if relation and not isinstance(tree.body, ast.Compare):
         raise ParseError("expected a condition such as x > 0 or 0 < gamma < 1", text, 0)
     reader = _Reader(text, Builder(text), relation, notation)
-    return reader.read(tree.body, 0), reader.notes
+    try:
+        return reader.read(tree.body, 0), reader.notes
+    except ParseError:
+        raise
+    except (TypeError, ValueError, NotImplementedError) as exc:  # SymPy refusing to combine two objects
+        why = str(exc)[:80] or "a matrix where a number is expected?"
+        raise ParseError(f"these parts cannot be combined ({type(exc).__name__}: {why})", text, 0) from None
 
 
 class _Reader:
@@ -266,6 +272,7 @@ class _Reader:
             if len(args) not in arities:
                 want = " or ".join(str(a) for a in arities[:2]) + (" or more" if len(arities) > 2 else "")
                 raise self.fail(f"{name}(...) takes {want} argument(s); got {len(args)}", node)
+            args = [self.b.scalar(a, f"an argument of {name}", self.pos(node)) for a in args]
             if name in _COUNTED:
                 args = [self.b.count_argument(a, name, self.pos(node)) for a in args]
             return self.b.checked(fn(*args), self.pos(node))

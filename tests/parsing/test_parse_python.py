@@ -106,3 +106,20 @@ def test_bad_argument_types() -> None:
         parse("x", syntax="tex")  # type: ignore[arg-type]
     with pytest.raises(ParseError, match="empty expression"):
         parse("   ")
+
+
+def test_declared_matrices_in_python_syntax() -> None:
+    from refalgo.parsing import DIMENSION, Notation
+
+    n = DIMENSION
+    A, B = sp.MatrixSymbol("A", n, n), sp.MatrixSymbol("B", n, n)
+    decl = Notation(matrices=("A", "B"))
+    assert parse("A.T * B.T", syntax="python", notation=decl) == A.T * B.T
+    assert parse("A @ B", syntax="python", notation=decl) == A * B
+    assert parse("(I - A) * B", syntax="python", notation=decl) == (sp.Identity(n) - A) * B
+    with pytest.raises(ParseError, match="cannot be an argument of sin"):
+        parse("sin(A)", syntax="python", notation=decl)
+    with pytest.raises(ParseError, match="@ multiplies declared matrices"):
+        parse("x @ y", syntax="python")
+    with pytest.raises(ParseError, match="only M.T, the transpose of a declared matrix"):
+        parse("x.T", syntax="python")
