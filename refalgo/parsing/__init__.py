@@ -50,6 +50,8 @@ claim that can be refuted), ``r + \gamma v(s_2)`` is never ``v(\gamma s_2)``, an
 ``V^{\pi}(s)`` is the function ``V^\pi`` applied to s. ``\sigma(z)`` is the logistic
 sigmoid; ``f'(x)``, ``g'``, ``h'``, ``\sigma'(z)`` are derivatives; ``e`` is Euler's number
 and ``\pi`` alone the circle constant. ``\operatorname{name}(x)`` always applies ``name``.
+A superscript between a function and its argument (``f^{-1}(x)``, ``f^2(x)``) is refused: it
+means an inverse or an iterate; ``\sin^{-1} x`` is ambiguous (arcsin or a power) and asked.
 Inside an argument list, ``y_w \succ y_l`` (or ``y_l \prec y_w``) is the preference event
 ``succ(y_w, y_l)``: ``p^*(y_1 \succ y_2 | x)`` is the function ``p^*`` applied to it and x.
 
@@ -94,9 +96,15 @@ value where f is largest (a ``Piecewise``), ``\mathbb{E}_{a \sim \pi}[X]`` is
 
 **Calculus.** ``\frac{d}{dx}``, ``\frac{\partial f}{\partial x}``, ``\nabla_\theta f`` (a
 scalar θ: the derivative; a declared vector θ: the gradient; ``\nabla_{x, y} f``: the column
-of partial derivatives), ``\int_a^b f(x)\,dx`` (a
-definite ``Integral``, left for the checker to evaluate), ``\lim_{x \to a} f`` (also
-``x \to 0^{+}``), and the evaluation bar ``\left. f \right|_{x=1}`` (a ``Subs``).
+of partial derivatives). A function whose subscript the derivation differentiates by
+depends on it: beside ``\nabla_\theta``, ``\pi_\theta(a|s)`` is ``pi_theta(a, s, theta)``, so its
+gradient is not 0. Under ``\nabla_\theta``, an undeclared function without a subscript that
+does not mention θ (``\nabla_\theta \log \pi(a|s)``) is ambiguous — its gradient would
+silently be 0 — until it is written ``\pi(a|s, \theta)`` or ``\pi_\theta(a|s)``, or declared
+(then it is taken as written, constant in θ); subscripted names such as ``\pi_{\text{ref}}``
+are taken as written. Also ``\int_a^b f(x)\,dx`` (a definite ``Integral``, left for the
+checker to evaluate), ``\lim_{x \to a} f`` (also ``x \to 0^{+}``), and the evaluation bar
+``\left. f \right|_{x=1}`` (a ``Subs``).
 
 **Real analysis.** Symbols are real; ``\sqrt[3]{x}`` and ``root(x, 3)`` are the *real* cube
 root (``\sqrt[3]{-8} = -2``, SymPy ``real_root``), as in a real-analysis text; even roots
