@@ -140,3 +140,28 @@ def test_steps_from_stdin() -> None:
         timeout=120,
     )
     assert proc.returncode == 0 and "All 2 steps hold: proven." in proc.stdout
+
+
+def test_explain_prints_the_reading_in_latex() -> None:
+    code, out, _ = run("check", "--explain", "v(s_1) + v(s_2)", "v(s_1 + s_2)")
+    assert code == 1
+    head = out.split("\n\n")[0]
+    assert head.startswith("How the steps were read:")
+    assert "syntax: Python" in head  # no LaTeX mark in either piece
+    assert r"\quad\text{read as}\quad v{\left(s_{1} \right)} + v{\left(s_{2} \right)}" in head
+    assert "v(s_1): the function v applied to s_{1}" in head
+
+
+def test_declared_index_set_and_distribution() -> None:
+    args = ("check", "--index", "a=3", "--distribution", "pi:a")
+    assert run(*args, r"\mathbb{E}_{a \sim \pi}[c]", "c")[0] == 0
+    code, out, _ = run(*args, r"\sum_a \pi(a) q(a)", "q(a_1)")
+    assert code == 1 and "pi(a_1) = " in out
+
+
+def test_value_and_family_assumptions() -> None:
+    assert run("check", "--assume", r"\gamma = 0.9", r"\frac{1}{1 - \gamma}", "10")[0] == 0
+    assert run("check", r"\log(p_1 p_2)", r"\log p_1 + \log p_2")[0] == 1
+    assert run("check", "--assume", "p_i > 0", r"\log(p_1 p_2)", r"\log p_1 + \log p_2")[0] == 0
+    code, out, _ = run("check", "--distribution", "p", "p_1 + p_2", "1")
+    assert code == 0 and "checked at 24 distinct exact points" in out
