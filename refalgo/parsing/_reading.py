@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import sympy as sp
 
-from ._common import MAX_CHARS, ParseError, is_matrix, refuse_characters
+from ._common import MAX_CHARS, Builder, ParseError, is_matrix, refuse_characters
 from ._latex import Usage
 from ._latex_operators import read_latex
 from ._notation import DEFAULT_FUNCTIONS, DIMENSION, Notation
@@ -141,6 +141,50 @@ class Reading:
     syntax: str
     notes: tuple[tuple[tuple[str, str], ...], ...]
     locations: tuple[tuple[int, int], ...] = ()
+    usage: Usage = field(default_factory=Usage, repr=False, compare=False)
+
+    def condition(self, text: str) -> tuple[Any, ...]:
+        r"""Read an assumption about this derivation, with its syntax, notation and names.
+
+        ``x_1 > 0`` then speaks of the same ``x_1`` as the derivation (term 1 of the sequence
+        x when ``x_i`` is summed over there); ``\gamma = 0.9`` gives ``sympy.Eq``.
+
+        Examples
+        --------
+        >>> r = read_chain(r"\sum_{i=1}^{2} x_i = x_1 + x_2")
+        >>> r.condition("x_1 > 0")
+        (x(1) > 0,)
+        """
+        text = checked_text(text, "condition")
+        refuse_characters(text)
+        pieces = split_chain(text)
+        detected = detect_syntax(text, self.notation)
+        if self.syntax == "latex" and detected == "python" and "**" not in text:
+            try:  # x_1 > 0 beside a LaTeX derivation: its names, as the derivation reads them
+                return self._condition(text, pieces, "latex")
+            except ParseError:
+                pass  # "0 < gamma < 1": plain Python syntax
+        return self._condition(text, pieces, detected)
+
+    def _condition(self, text: str, pieces: list[tuple[int, str]], syntax: str) -> tuple[Any, ...]:
+        if len(pieces) > 1:
+            for offset, piece in pieces:
+                if not piece:
+                    raise ParseError("empty expression (check the = signs)", text, offset)
+            exprs = [self._read(piece, text, offset, syntax) for offset, piece in pieces]
+            builder = Builder(text)
+            return tuple(builder.relation(sp.Eq, a, b, o) for (o, _), a, b in zip(pieces[1:], exprs, exprs[1:]))
+        if syntax == "python":
+            return tuple(read_python(text, relation=True, notation=self.notation)[0])
+        return tuple(read_latex(text, relation=True, notation=self.notation, usage=self.usage)[0])
+
+    def _read(self, piece: str, text: str, offset: int, syntax: str) -> Any:
+        try:
+            if syntax == "python":
+                return read_python(piece, notation=self.notation)[0]
+            return read_latex(piece, notation=self.notation, usage=self.usage)[0]
+        except ParseError as exc:
+            raise exc.shifted(text, offset) from None
 
     def explain(self) -> list[str]:
         r"""How each piece was read, one line each, in LaTeX.
@@ -222,6 +266,7 @@ def read_pieces(pieces: list[Piece], texts: list[str], syntax: Syntax, notation:
         _located(lambda p=p: refuse_characters(p.text), p, texts)
     chosen = syntax if syntax != "auto" else chain_syntax(pieces, texts, notation)
     if chosen == "python":
+        usage = Usage(declared=notation.functions)
         results = [_located(lambda p=p: read_python(p.text, notation=notation), p, texts) for p in pieces]
         called = {str(f.func) for value, _ in results for f in value.atoms(sp.core.function.AppliedUndef)}
         resolved = notation.extended(functions=called - set(PY_FUNCTIONS))
@@ -236,7 +281,7 @@ def read_pieces(pieces: list[Piece], texts: list[str], syntax: Syntax, notation:
         results = [_located(lambda p=p: read_latex(p.text, notation=resolved, usage=usage), p, texts) for p in pieces]
     exprs = harmonized([value for value, _ in results])
     return Reading(tuple(exprs), tuple(p.text for p in pieces), resolved, chosen, tuple(tuple(n) for _, n in results),
-                   tuple((p.source, p.offset) for p in pieces))
+                   tuple((p.source, p.offset) for p in pieces), usage)
 
 
 def _located(read: Any, piece: Piece, texts: list[str]) -> Any:

@@ -166,3 +166,15 @@ _args = st.sampled_from([x, y, s, x + 1, 2 * s, x * y])
 def test_printed_applications_read_back(name: str, args: list, k: int) -> None:
     expr = k * sp.Function(name, **R)(*args) + x
     assert parse(sp.latex(expr), syntax="latex") == expr
+
+
+def test_conditions_read_with_the_derivation() -> None:
+    r = read_chain(r"\sum_{i=1}^{2} x_i = x_1 + x_2")
+    xs = sp.Function("x", **R)
+    assert r.condition("x_1 > 0") == (xs(1) > 0,)
+    assert r.condition("0 < gamma < 1") == (sp.Lt(0, sp.Symbol("gamma", **R)), sp.Lt(sp.Symbol("gamma", **R), 1))
+    assert r.condition(r"\gamma = 0.9") == (sp.Eq(sp.Symbol("gamma", **R), sp.Rational(9, 10)),)
+    with pytest.raises(ParseError, match="holds no symbol"):
+        r.condition("1 = 1")
+    m = read_chain(r"A^\top A", notation=Notation(matrices={"A": (2, 2)}))
+    assert m.condition("a > 0") == (sp.Symbol("a", **R) > 0,)
