@@ -388,6 +388,8 @@ class Parser:
                 raise self.fail(r"norms \|v\|_p are read for p = 1, 2 and \infty", p_tok)
             p = p_value
         if len(items) == 1 and is_matrix(items[0]):
+            self.note(open_tok.pos, f"the {'Euclidean ' if p == 2 else ''}norm of a vector"
+                      + (f" (p = {sp.latex(p)})" if p != 2 else ""))
             return self.vector_norm(items[0], p, open_tok)
         items = [self.b.scalar(v, "inside \\| \\|", open_tok.pos) for v in items]
         if p == 1:
