@@ -221,6 +221,9 @@ class Parser:
                 return False  # the differential d x that ends an integrand
         if t.kind in ("num", "letter"):
             return True
+        closes = bool(self.bars) and self.bars[-1] in ("abs", "sep")
+        if t.text == "|" and self.peek().text in ("_", "^") and not t.side and not closes:
+            raise self.fail(r"an evaluation bar is written \left. f(x) \right|_{x=1}, with \left. where it starts")
         if t.text in ("|", r"\|"):
             closing = {"|": ("abs", "sep"), r"\|": ("norm",)}[t.text]
             if t.side:
