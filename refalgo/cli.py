@@ -41,7 +41,8 @@ import sympy as sp
 
 from ._cost import refusal
 from .assumptions import Assumptions
-from .check import MAX_TIMEOUT, MIN_TIMEOUT, StepsCheck, _conditions, check_steps
+from ._prepare import conditions
+from .check import MAX_TIMEOUT, MIN_TIMEOUT, StepsCheck, check_steps
 from .equality import show
 from .parsing import AmbiguousNotation, Notation, ParseError, Reading, read_chain, split_chain
 
@@ -268,7 +269,7 @@ def _assumptions(args: argparse.Namespace, reading: Reading) -> list[Any]:
         raise _InputError(f"--distribution: {exc}") from None
     for cond in args.assume:
         try:
-            _conditions(cond, args.syntax, reading.notation)
+            conditions(cond, args.syntax, reading.notation)
         except AmbiguousNotation as exc:
             raise _InputError(f"ambiguous notation in --assume {cond!r}: {exc.pretty()}", EXIT_AMBIGUOUS) from None
         except ParseError as exc:
