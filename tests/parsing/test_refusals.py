@@ -22,7 +22,7 @@ REFUSALS = [
     (r"\lim_{x} x", 7, r"\lim_{x \to a}", ""),
     (r"\nabla f(x)", 7, r"\nabla_\theta", ""),
     (r"\left. x^2 \right|", 18, r"\left. f(x) \right|_{x=1}", ""),
-    (r"x^2 \Big|_{x=1}", 9, r"an evaluation bar is written \left. f(x) \right|_{x=1}", "expected |"),
+    (r"x^2 \Big|_{x=1}", 8, r"an evaluation bar is written \left. f(x) \right|_{x=1}", "expected |"),
     (r"\hat{xy}", 6, r"\hat{...} holds one name", ""),
     (r"\pi(\cdot|s)", 0, r"\cdot as an argument is read only in \mathbb{E}", ""),
     (r"\begin{align} x \end{align}", 0, r"the environment 'align' is not read; matrices are written \begin{pmatrix}", "form a word"),
