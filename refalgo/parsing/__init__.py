@@ -94,6 +94,14 @@ value where f is largest (a ``Piecewise``), ``\mathbb{E}_{a \sim \pi}[X]`` is
 ``distributions={"p": "x", "q": "x"}`` makes ``D_{\mathrm{KL}}(p \,\|\, q)`` the sum
 ``\sum_x p(x) \log(p(x)/q(x))`` (also ``\pi(\cdot|s)`` as a side).
 
+**Other functions.** ``\lfloor x \rfloor``, ``\lceil x \rceil``; ``\operatorname{ReLU}(x)`` is
+``\max(0, x)``, ``\operatorname{sgn}``/``\operatorname{sign}`` the sign, ``\operatorname{softplus}(x)``
+is ``\log(1 + e^x)`` (each unless declared a function of one's own).
+
+**Chains.** A chain splits at top-level ``=`` and at the definitional ``:=``, ``\triangleq``,
+``\doteq``, ``\coloneqq``; ``\approx``, ``\propto``, ``\equiv`` are refused (a step is checked only
+where it is written with ``=``).
+
 **Calculus.** ``\frac{d}{dx}``, ``\frac{\partial f}{\partial x}``, ``\nabla_\theta f`` (a
 scalar θ: the derivative; a declared vector θ: the gradient; ``\nabla_{x, y} f``: the column
 of partial derivatives). A function whose subscript the derivation differentiates by

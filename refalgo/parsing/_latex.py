@@ -155,6 +155,8 @@ class Parser:
             second = self.expr()
             relations.append(self.b.relation(RELATIONS[op.text], first, second, op.pos))
             first = second
+        if self.tok.text in (r"\approx", r"\simeq", r"\propto", r"\equiv", r"\sim"):
+            raise self.fail(f"{self.tok.text} is not an equality: a step is checked only where it is written with =")
         if self.tok.kind != "end":
             raise self.fail(f"unexpected {self.tok.text}")
         if relation and not relations:
@@ -296,6 +298,8 @@ class Parser:
             return handler(self)
         if t.kind == "end":
             raise self.fail("the expression ends too early")
+        if t.text in (r"\approx", r"\sim", r"\simeq", r"\propto", r"\equiv"):
+            raise self.fail(f"{t.text} is not an equality: a step is checked only where it is written with =")
         if t.text in ("}", ")", "]"):
             raise self.fail(f"expected an expression before {t.text}")
         if t.kind == "cmd":
@@ -329,6 +333,8 @@ class Parser:
             self.next()
             args.append(self.argument())
         self.bars.pop()
+        if self.tok.text == "=":
+            raise self.fail("an event such as P(X = x) is not read; write the probability as a function, p(x)")
         self.expect(")")
         if len(args) > 8:
             raise self.fail(f"{len(args)} arguments; at most 8 are accepted")

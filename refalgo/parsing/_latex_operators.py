@@ -22,6 +22,17 @@ _DOTS = {r"\cdots", r"\ldots", r"\dots", r"\dotsb", r"\dotsc", r"\dotsm", r"\vdo
 _ARROWS = {r"\to", r"\rightarrow", r"\longrightarrow"}
 
 
+# Upright names with a fixed meaning when applied (unless declared as functions of one's own).
+_NAMED = {
+    "ReLU": ("the rectifier ReLU(x) = max(0, x)", lambda x: sp.Max(0, x)),
+    "relu": ("the rectifier ReLU(x) = max(0, x)", lambda x: sp.Max(0, x)),
+    "sgn": ("the sign function", sp.sign),
+    "sign": ("the sign function", sp.sign),
+    "softplus": ("softplus(x) = log(1 + e^x)", lambda x: sp.log(1 + sp.exp(x))),
+    "sigmoid": ("the logistic sigmoid 1 / (1 + e^{-x})", lambda x: 1 / (1 + sp.exp(-x))),
+}
+
+
 def read_latex(text: str, *, relation: bool = False, notation: Notation | None = None, usage: Any = None,
                survey: bool = False) -> tuple[Any, list[tuple[str, str]]]:
     """The SymPy object for a LaTeX expression (or relations) and the notes on how it was read."""
@@ -219,8 +230,23 @@ class OperatorParser(SetParser):
             return m.trace() if isinstance(m, sp.MatrixBase) else sp.Trace(m)
         if name in ("argmax", "argmin"):
             return self.argmax(Token("cmd", "\\" + name[3:], t.pos), t.pos)
+        known = _NAMED.get(name)
+        if known is None or self.tok.text != "(" or name in self.usage.declared:
+            return None
+        meaning, fn = known
+        args = self.arguments()
+        if len(args) != 1:
+            raise self.b.fail(f"{t.text}(x) takes one argument", t.pos)
+        self.note(t.pos, meaning)
+        return fn(self.b.scalar(args[0], f"the argument of {t.text}", t.pos))
 
-        return None
+    def floor(self) -> Any:
+        r"""``\lfloor x \rfloor`` and ``\lceil x \rceil``."""
+        t = self.next()
+        close, fn = (r"\rfloor", sp.floor) if t.text == r"\lfloor" else (r"\rceil", sp.ceiling)
+        value = self.b.scalar(self.expr(), f"inside {t.text}", t.pos)
+        self.expect(close, f" (to close the {t.text} at column {t.pos + 1})")
+        return fn(value)
 
     def matrix_literal(self) -> Any:
         r"""``\begin{pmatrix} a & b \\ c & d \end{pmatrix}``: an explicit matrix (vmatrix: its determinant)."""
@@ -280,6 +306,8 @@ OperatorParser.commands = {
     r"\left.": OperatorParser.evaluation_bar,
     r"\langle": OperatorParser.inner_product,
     r"\det": OperatorParser.determinant,
+    r"\lfloor": OperatorParser.floor,
+    r"\lceil": OperatorParser.floor,
     **{rf"\begin{{{env}}}": OperatorParser.matrix_literal for env in ("pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix")},
     **{name: OperatorParser.dots for name in _DOTS},
 }

@@ -26,6 +26,7 @@ Syntax = Literal["auto", "python", "latex"]
 # Letters that name a function when followed by "(" in the default notation.
 FUNCTION_LETTERS = frozenset(n for n in DEFAULT_FUNCTIONS if len(n) == 1)
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
+_DEFINES = re.compile(r"\\(triangleq|doteq|coloneqq)(?![A-Za-z])")
 _CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
 _LATEX_HINT = re.compile(r"![^=]|!$|\d[A-DF-Za-df-z(]|\d[eE](?![\d+-])|\)[ \t]*[(A-Za-z]")
 _LATEX_MARKS = re.compile(r"[\\{}^|]")
@@ -75,24 +76,39 @@ def checked_text(text: Any, name: str) -> str:
 def split_chain(text: str) -> list[tuple[int, str]]:
     r"""Split ``"a = b = c"`` at its top-level ``=`` signs into ``(offset, piece)`` pairs.
 
-    ``=`` inside brackets (``\sum_{k=0}``) and in ``<= >= != ==`` does not split. LaTeX
+    ``=`` inside brackets (``\sum_{k=0}``) and in ``<= >= != ==`` does not split; the
+    definitional ``:=``, ``\triangleq``, ``\doteq`` and ``\coloneqq`` split like ``=``. LaTeX
     alignment marks (``&``, a trailing ``\\``) around the pieces are dropped.
 
     Examples
     --------
     >>> split_chain(r"(x+1)^2 &= x^2 + 2x + 1 \\")
     [(0, '(x+1)^2'), (11, 'x^2 + 2x + 1')]
+    >>> split_chain(r"G_t \doteq R_{t+1} + \gamma G_{t+1}")
+    [(0, 'G_t'), (11, 'R_{t+1} + \\gamma G_{t+1}')]
     """
     pieces: list[tuple[int, str]] = []
-    depth, start = 0, 0
-    for i, ch in enumerate(text):
+    depth, start, i = 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        width = 0
         if ch in _PAIRS:
             depth += 1
         elif ch in _PAIRS.values():
             depth -= 1
-        elif ch == "=" and depth == 0 and text[i - 1 : i] not in ("<", ">", "!", "=") and text[i + 1 : i + 2] != "=":
+        elif depth == 0 and ch == "=" and text[i - 1 : i] not in ("<", ">", "!", "=", ":") and text[i + 1 : i + 2] != "=":
+            width = 1
+        elif depth == 0 and text.startswith(":=", i):
+            width = 2
+        elif depth == 0 and ch == "\\":
+            m = _DEFINES.match(text, i)
+            width = m.end() - i if m else 0
+        if width:
             pieces.append((start, text[start:i]))
-            start = i + 1
+            start = i + width
+            i += width
+            continue
+        i += 1
     pieces.append((start, text[start:]))
     return [_trim(offset, piece) for offset, piece in pieces]
 

@@ -345,3 +345,17 @@ def test_every_counted_term_of_a_summed_sequence_is_a_term() -> None:
     assert n_ != n_int
     # a subscript that names rather than counts stays a name
     assert parse_chain(r"\sum_{k=1}^{2} r_k = r_\pi")[1] == sym("r_pi")
+
+
+def test_floor_ceiling_and_named_functions() -> None:
+    assert parse(r"\lfloor x \rfloor + \lceil \frac{5}{2} \rceil") == sp.floor(x) + 3
+    assert parse(r"\operatorname{ReLU}(x)") == sp.Max(0, x)
+    assert parse(r"\mathrm{sgn}(x) + \operatorname{softplus}(y)") == sp.sign(x) + sp.log(1 + sp.exp(y))
+    relu = sp.Function("ReLU", **R)
+    assert parse(r"\operatorname{ReLU}(x)", notation=Notation(functions=("ReLU",))) == relu(x)
+
+
+def test_definitional_equals_split_the_chain() -> None:
+    G_t, R_next, G_next = sym("G_t"), sym("R_t+1"), sym("G_t+1")
+    assert parse_chain(r"G_t \doteq R_{t+1} + \gamma G_{t+1}") == [G_t, R_next + gamma * G_next]
+    assert parse_chain(r"G_t \triangleq R_{t+1} := R_{t+1}") == [G_t, R_next, R_next]

@@ -35,6 +35,9 @@ REFUSALS = [
     (r"\operatorname{tr}(x)", 0, r"\operatorname{tr} takes a square matrix", ""),
     (r"(x + 1)'", 7, r"a prime is read on a name (s', \pi')", r"write \frac{d}{dx} f(x)"),
     (r"\frac{}{1}", 6, "expected an expression before }", ""),
+    (r"x \approx y", 2, r"\approx is not an equality: a step is checked only where it is written with =", ""),
+    (r"P(X = x)", 4, "an event such as P(X = x) is not read", "expected )"),
+    (r"\lfloor x", 9, r"expected \rfloor but found the end of the input", ""),
     (r"\sum_{k=1} k", 11, r"a sum \sum_{k=1}^{n} with a lower limit needs an upper limit", ""),
 ]
 
