@@ -69,7 +69,7 @@ Inside ``\sum_{i=1}^{n}``, ``x_i`` (or ``x^{(i)}``) is term i of the sequence x,
 **Matrices and vectors.** Declared names (``matrices=("A", "B")``: each ``n × n``;
 ``vectors=("x",)``: ``n × 1``; or explicit shapes ``matrices={"A": (2, 3)}``), names in
 ``\mathbf{…}``, ``\boldsymbol{…}`` or ``\vec{…}``, and names that carry ``^\top``
-anywhere in the derivation are SymPy ``MatrixSymbol``\ s (capitals square, lower case
+anywhere in the derivation are SymPy ``MatrixSymbol`` objects (capitals square, lower case
 column vectors; ``n`` is the positive integer symbol `DIMENSION`). Their products do not
 commute: ``A^\top B^\top = B^\top A^\top`` is a claim about matrices. ``^\top``,
 ``^{\top}``, ``^\intercal``, ``^{\mathsf{T}}`` are always the transpose; ``^T`` is the

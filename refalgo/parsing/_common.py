@@ -354,6 +354,8 @@ GREEK = (
 
 def greek_name(char: str) -> str | None:
     """``"gamma"`` for ``"γ"``, ``"Gamma"`` for ``"Γ"``; None for any other character."""
+    if len(char) != 1:
+        return None
     try:
         words = unicodedata.name(char).split()
     except ValueError:

@@ -153,3 +153,8 @@ def test_latex_errors_point_at_the_problem(text: str, column: int, words: str) -
 def test_multi_letter_names_are_allowed_in_subscripts_and_mathrm() -> None:
     assert parse(r"\pi_{ref}") == sp.Symbol("pi_ref", real=True)
     assert parse(r"x_{max} + \mathrm{lr}") == sp.Symbol("x_max", real=True) + sp.Symbol("lr", real=True)
+
+
+def test_two_character_comparisons_in_latex_conditions() -> None:
+    assert parse_condition(r"x != 1", syntax="latex") == (sp.Ne(x, 1),)
+    assert parse_condition(r"x <= 1", syntax="latex") == (x <= 1,)
