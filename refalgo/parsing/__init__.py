@@ -122,8 +122,13 @@ are the principal root.
 distributions=...)``, or `Notation.from_strings` with command-line style strings
 (``matrices=["A,B"]``, ``index_sets=["a=a1,a2", "s=3"]``, ``distributions=["pi=a"]``).
 
-**Refused, with the accepted form named**: ``\cdots`` and other elisions (write the sum
-with limits), ``\sum_a`` over an undeclared set, unknown commands and environments, a
+**Elisions.** ``\cdots`` (``\dots``, ``\ldots``) is read in two unambiguous patterns only:
+after at least two consecutive terms of a sequence, ``x_1 + x_2 + \cdots + x_n`` is
+``\sum_{k=1}^{n} x_k`` (and x is then a sequence throughout the derivation), and after at
+least three powers, ``1 + \gamma + \gamma^2 + \cdots`` is ``\sum_{k=0}^{\infty} \gamma^k`` (or up to
+a last term ``\gamma^n``). Anything else is refused.
+
+**Refused, with the accepted form named**: other elisions (write the sum with limits), ``\sum_a`` over an undeclared set, unknown commands and environments, a
 ``\mathbb{R}``-style set, and letters of other scripts that look like Latin ones (a
 Cyrillic ``х`` is refused as "U+0445 CYRILLIC SMALL LETTER HA looks like the Latin x;
 type x"; Greek letters other than omicron and the Latin-looking capitals are accepted).

@@ -45,6 +45,7 @@ _PRODUCT_OPS = {"*", "/", r"\cdot", r"\times", r"\div", r"\odot"}
 FRACS = {r"\frac", r"\dfrac", r"\tfrac"}
 OPENERS = {"(": ")", "[": "]", "{": "}", r"\{": r"\}"}
 SEPARATORS = (",", ";", "|", r"\mid")
+DOTS = {r"\cdots", r"\ldots", r"\dots", r"\dotsb", r"\dotsc", r"\dotsm", r"\vdots", r"\ddots"}
 # A placeholder argument: \pi(\cdot | s) inside an expectation or a KL divergence.
 PLACEHOLDER = sp.Symbol("placeholder_cdot", real=True)
 
@@ -176,14 +177,24 @@ class Parser:
         value = self.term()
         if sign < 0:
             value = self.b.times(sp.Integer(-1), value, start.pos)
+        terms = [value]
         while self.tok.kind == "punct" and self.tok.text in ("+", "-"):
             op = self.next()
+            if op.text == "+" and self.tok.text in DOTS:
+                terms = self.elided(terms)
+                value = sp.Add(*terms)
+                continue
             rhs = self.term()
             if op.text == "-":
                 rhs = self.b.times(sp.Integer(-1), rhs, op.pos)
+            terms.append(rhs)
             value = self.b.plus(value, rhs, op.pos)
         self.depth -= 1
         return value
+
+    def elided(self, terms: list[Any]) -> list[Any]:
+        """``x_1 + x_2 + \\cdots + x_n``: the terms with the elided run read as a sum (see _latex_operators)."""
+        raise self.fail(f"{self.tok.text} is not read")
 
     def term(self, explicit: bool = True) -> Any:
         value = self.signed()

@@ -11,14 +11,13 @@ import sympy as sp
 
 from sympy.core.function import AppliedUndef
 
-from ._common import AmbiguousNotation, ParseError, is_matrix, symbol
-from ._latex import FRACS, FUNCTIONS
+from ._common import AmbiguousNotation, ParseError, integer_bounds, is_matrix, symbol
+from ._latex import DOTS, FRACS, FUNCTIONS
 from ._latex_lexer import Token, tokenize
 from ._latex_names import NameRef
 from ._latex_sets import SetParser
 from ._notation import Notation
 
-_DOTS = {r"\cdots", r"\ldots", r"\dots", r"\dotsb", r"\dotsc", r"\dotsm", r"\vdots", r"\ddots"}
 _ARROWS = {r"\to", r"\rightarrow", r"\longrightarrow"}
 
 
@@ -31,6 +30,38 @@ _NAMED = {
     "softplus": ("softplus(x) = log(1 + e^x)", lambda x: sp.log(1 + sp.exp(x))),
     "sigmoid": ("the logistic sigmoid 1 / (1 + e^{-x})", lambda x: 1 / (1 + sp.exp(-x))),
 }
+
+
+def _size(expr: Any) -> int:
+    return sum(1 for _ in sp.preorder_traversal(expr))
+
+
+def series(terms: list[Any], last: Any) -> Any:
+    """The sum that ``terms + ... + last`` (``last`` None: endless) spells, or None.
+
+    Two patterns are read: consecutive terms of one sequence, ``x(c), x(c + 1), ...`` (at least
+    two), ending at ``x(e)``; and powers ``1, b, b^2, ...`` of one symbol (at least three),
+    ending at ``b^e``. Anything else is refused by the caller.
+    """
+    k = sp.Symbol("k", integer=True)
+    if len(terms) >= 2 and all(isinstance(t, AppliedUndef) and len(t.args) == 1 for t in terms):
+        f, start = terms[0].func, terms[0].args[0]
+        if start.is_Integer and all(t.func == f and t.args[0] == start + j for j, t in enumerate(terms)):
+            if last is None:
+                return sp.Sum(f(k), (k, start, sp.oo))
+            if isinstance(last, AppliedUndef) and last.func == f and len(last.args) == 1:
+                end = last.args[0]
+                if not (end.is_Integer and end < start + len(terms)):
+                    return sp.Sum(f(k), (k, start, integer_bounds(end)))
+        return None
+    if len(terms) >= 3 and terms[0] == 1 and isinstance(terms[1], sp.Symbol):
+        b = terms[1]
+        if all(t == b**j for j, t in enumerate(terms)):
+            if last is None:
+                return sp.Sum(b**k, (k, 0, sp.oo))
+            if isinstance(last, sp.Pow) and last.base == b and not (last.exp.is_Integer and last.exp < len(terms)):
+                return sp.Sum(b**k, (k, 0, integer_bounds(last.exp)))
+    return None
 
 
 def read_latex(text: str, *, relation: bool = False, notation: Notation | None = None, usage: Any = None,
@@ -278,6 +309,35 @@ class OperatorParser(SetParser):
             return m.det()
         return m
 
+    def elided(self, terms: list[Any]) -> list[Any]:
+        r"""``x_1 + x_2 + \cdots + x_n`` or ``1 + \gamma + \gamma^2 + \cdots``: the run before the dots
+        read as a sum, where the pattern is one of two unambiguous ones (see `series`)."""
+        dots = self.next()
+        last = None
+        if self.tok.kind == "punct" and self.tok.text == "+":
+            self.next()
+            last = self.term()
+        if self.survey:
+            self.survey_sequence([*terms, last])
+            return [*terms, *([last] if last is not None else [])]
+        for first in range(len(terms) - 1):
+            value = series(terms[first:], last)
+            if value is not None:
+                self.note(dots.pos, f"the elided terms read as {sp.latex(value)}")
+                self.b.count(dots.pos, _size(value))
+                return [*terms[:first], value]
+        raise self.b.fail(rf"{dots.text} (a pattern left to the reader) is read only after terms of a sequence "
+                          r"(x_1 + x_2 + \cdots + x_n) or after 1 + \gamma + \gamma^2 + \cdots; otherwise write the sum "
+                          r"with its limits, such as \sum_{k=0}^{n} \gamma^k", dots.pos)
+
+    def survey_sequence(self, terms: list[Any]) -> None:
+        """In the first reading, ``x_1 + x_2 + \\cdots + x_n`` makes x a sequence (x_1 is then x(1))."""
+        for term in terms:
+            if isinstance(term, sp.Symbol) and "_" in term.name:
+                base, _, sub = term.name.partition("_")
+                if sub.isdigit() or (len(sub) == 1 and sub.isalpha()):
+                    self.usage.sequences.add(base)
+
     def dots(self) -> Any:
         t = self.tok
         raise self.fail(rf"{t.text} (a pattern left to the reader) is not read; write the sum or product with its "
@@ -309,7 +369,7 @@ OperatorParser.commands = {
     r"\lfloor": OperatorParser.floor,
     r"\lceil": OperatorParser.floor,
     **{rf"\begin{{{env}}}": OperatorParser.matrix_literal for env in ("pmatrix", "bmatrix", "matrix", "Bmatrix", "vmatrix")},
-    **{name: OperatorParser.dots for name in _DOTS},
+    **{name: OperatorParser.dots for name in DOTS},
 }
 for _name in ("hat", "widehat", "bar", "overline", "tilde", "widetilde", "check", "dot", "ddot", "breve",
               "mathbf", "boldsymbol", "bm", "vec", "mathbfit", "mathcal", "mathscr", "mathfrak"):

@@ -359,3 +359,14 @@ def test_definitional_equals_split_the_chain() -> None:
     G_t, R_next, G_next = sym("G_t"), sym("R_t+1"), sym("G_t+1")
     assert parse_chain(r"G_t \doteq R_{t+1} + \gamma G_{t+1}") == [G_t, R_next + gamma * G_next]
     assert parse_chain(r"G_t \triangleq R_{t+1} := R_{t+1}") == [G_t, R_next, R_next]
+
+
+def test_elided_sums_in_the_two_unambiguous_patterns() -> None:
+    k = sp.Symbol("k", integer=True)
+    n_int, i = sp.Symbol("n", integer=True), sp.Symbol("i", integer=True)
+    xs = sp.Function("x", **R)
+    assert parse(r"1 + \gamma + \gamma^2 + \cdots") == sp.Sum(gamma**k, (k, 0, sp.oo))
+    assert parse(r"1 + \gamma + \gamma^2 + \dots + \gamma^n") == sp.Sum(gamma**k, (k, 0, n_int))
+    assert parse_chain(r"x_1 + x_2 + \cdots + x_n = \sum_{i=1}^{n} x_i") == [sp.Sum(xs(k), (k, 1, n_int)),
+                                                                            sp.Sum(xs(i), (i, 1, n_int))]
+    assert parse(r"a + x_1 + x_2 + \cdots") == a + sp.Sum(xs(k), (k, 1, sp.oo))
