@@ -280,10 +280,10 @@ def _limit_is_gradient_formula() -> Derivation:
     fy = sp.Subs(sp.Derivative(f(x, y), y), (x, y), (x0, y0))
     quotient = (f(x0 + h * u1, y0 + h * u2) - f(x0, y0)) / h
     steps = [
-        Step(sp.Eq(sp.Symbol(r"D_{u} f(x_0, y_0)"), sp.Limit(quotient, h, 0, dir="+-")), "definition, u = v/|v|"),
-        Step(sp.Subs(sp.Derivative(f(x0 + t * u1, y0 + t * u2), t), t, 0), "the limit is g'(0) for g(t) = f(P0 + t u)"),
+        Step(sp.Eq(sp.Symbol(r"D_{u} f(x_0, y_0)"), sp.Limit(quotient, h, 0, dir="+-")), "definition, with u = v/‖v‖"),
+        Step(sp.Subs(sp.Derivative(f(x0 + t * u1, y0 + t * u2), t), t, 0), "the limit is g′(0), for g(t) = f(x₀ + t u₁, y₀ + t u₂)"),
         Step(u1 * fx + u2 * fy, "chain rule"),
-        Step((v1 * fx + v2 * fy) / norm, "u = v/|v|: the gradient dotted with v/|v|"),
+        Step((v1 * fx + v2 * fy) / norm, "u = v/‖v‖: the gradient dotted with v/‖v‖"),
     ]
     return Derivation(
         "The limit definition equals the gradient formula",

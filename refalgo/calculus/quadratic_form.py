@@ -197,8 +197,8 @@ def _symmetrization() -> Derivation:
         "Only the symmetric part of A counts (2×2, A not symmetric)",
         [
             Step(bilinear(a, x), "expand the product"),
-            Step(grouped, "x1 x2 = x2 x1, so only a12 + a21 multiplies x1 x2"),
-            Step(bilinear(s, x), "split a12 + a21 evenly between the two positions"),
+            Step(grouped, "x₁x₂ = x₂x₁, so only a₁₂ + a₂₁ multiplies x₁x₂"),
+            Step(bilinear(s, x), "split a₁₂ + a₂₁ evenly between the two positions"),
         ],
         where={half[(i, j)]: (a[i, j] + a[j, i]) / 2 for i, j in half},
         lhs_latex=r"x^\top A x",
