@@ -41,10 +41,10 @@ default, and where two readings stay plausible the reader raises `AmbiguousNotat
    used as a plain value in the derivation: then ``r(1 + \gamma)`` next to ``r + …`` is
    ambiguous; declare ``functions=("r",)`` or ``scalars=("r",)``.
 
-A name whose letter is declared a scalar (``scalars=("r",)``: also ``r_t``, ``\hat{r}``) always
-multiplies a parenthesis. Otherwise a name used as a value elsewhere multiplies the parenthesis (``x(x + 1)`` is
-``x \cdot (x + 1)``, ``a(b + c) = ab + ac``), and a name that is only ever written before
-a parenthesis (``u(s_1) + u(s_2) = u(s_1 + s_2)``) is ambiguous. So
+A name whose letter is declared a scalar (``scalars=("r",)``: also ``r_t``, ``\hat{r}``)
+always multiplies a parenthesis. Otherwise a name used as a value elsewhere multiplies the
+parenthesis (``x(x + 1)`` is ``x \cdot (x + 1)``, ``a(b + c) = ab + ac``), and a name that
+is only ever written before a parenthesis (``u(s_1) + u(s_2) = u(s_1 + s_2)``) is ambiguous. So
 ``v(s_1) + v(s_2) = v(s_1 + s_2)`` compares applications of an undefined function v (a
 claim that can be refuted), ``r + \gamma v(s_2)`` is never ``v(\gamma s_2)``, and
 ``V^{\pi}(s)`` is the function ``V^\pi`` applied to s. ``\sigma(z)`` is the logistic
@@ -59,12 +59,13 @@ Inside an argument list, ``y_w \succ y_l`` (or ``y_l \prec y_w``) is the prefere
 ``\bar{x}`` (``xbar``), ``\tilde{\pi}`` (``pitilde``), ``\mathcal{L}`` (``Lcal``), ``s'``
 and ``a'`` (``s'``, ``a'``), ``v_*`` and ``\pi^*`` (``v_*``, ``pi^*``) are all distinct
 from ``v``, ``x``, ``\pi``, ``s``. ``\pi_{\text{ref}}``, ``\pi_{\mathrm{ref}}`` and
-``\pi_{ref}`` are one name, ``pi_ref``; ``G_{t:t+n}`` is the name ``G_t:t+n``. A superscript in parentheses is an index, not a
-power: ``x^{(i)}`` is the symbol ``x^(i)``, so ``x^{(1)} x^{(2)} = x^{(3)}`` is a claim
+``\pi_{ref}`` are one name, ``pi_ref``; ``G_{t:t+n}`` is the name ``G_t:t+n``. A
+superscript in parentheses is an index, not a power: ``x^{(i)}`` is the symbol ``x^(i)``, so ``x^{(1)} x^{(2)} = x^{(3)}`` is a claim
 about three different numbers. Letters side by side multiply (``xy`` is ``x y``); three
 or more in a row are refused as a word (write ``\mathrm{KL}`` or a subscript).
-Inside ``\sum_{i=1}^{n}``, ``x_i`` (or ``x^{(i)}``) is term i of the sequence x, and then
-``x_1`` elsewhere in the derivation is the same term 1.
+Inside ``\sum_{i=1}^{n}`` (or ``\sum_i`` over a declared set), ``x_i`` (or ``x^{(i)}``) is term
+i of the sequence x; then a counting subscript elsewhere in the derivation (``x_1``,
+``R_{t+1}``) is a term of the same sequence.
 
 **Matrices and vectors.** Declared names (``matrices=("A", "B")``: each ``n × n``;
 ``vectors=("x",)``: ``n × 1``; or explicit shapes ``matrices={"A": (2, 3)}``), names in
@@ -95,12 +96,12 @@ value where f is largest (a ``Piecewise``), ``\mathbb{E}_{a \sim \pi}[X]`` is
 ``\sum_x p(x) \log(p(x)/q(x))`` (also ``\pi(\cdot|s)`` as a side).
 
 **Other functions.** ``\lfloor x \rfloor``, ``\lceil x \rceil``; ``\operatorname{ReLU}(x)`` is
-``\max(0, x)``, ``\operatorname{sgn}``/``\operatorname{sign}`` the sign, ``\operatorname{softplus}(x)``
-is ``\log(1 + e^x)`` (each unless declared a function of one's own).
+``\max(0, x)``, ``\operatorname{sgn}`` (or ``sign``) the sign, ``\operatorname{softplus}(x)`` is
+``\log(1 + e^x)`` (each unless declared a function of one's own).
 
-**Chains.** A chain splits at top-level ``=`` and at the definitional ``:=``, ``\triangleq``,
-``\doteq``, ``\coloneqq``; ``\approx``, ``\propto``, ``\equiv`` are refused (a step is checked only
-where it is written with ``=``).
+**Chains.** A chain splits at top-level ``=`` and at the definitional ``:=``,
+``\triangleq``, ``\doteq``, ``\coloneqq``; ``\approx``, ``\propto``, ``\equiv`` are refused (a
+step is checked only where it is written with ``=``).
 
 **Calculus.** ``\frac{d}{dx}``, ``\frac{\partial f}{\partial x}``, ``\nabla_\theta f`` (a
 scalar θ: the derivative; a declared vector θ: the gradient; ``\nabla_{x, y} f``: the column
@@ -118,18 +119,19 @@ checker to evaluate), ``\lim_{x \to a} f`` (also ``x \to 0^{+}``), and the evalu
 root (``\sqrt[3]{-8} = -2``, SymPy ``real_root``), as in a real-analysis text; even roots
 are the principal root.
 
-**Declaring.** ``Notation(functions=..., scalars=..., matrices=..., vectors=..., index_sets=...,
-distributions=...)``, or `Notation.from_strings` with command-line style strings
+**Declaring.** ``Notation(functions=..., scalars=..., matrices=..., vectors=...,
+index_sets=..., distributions=...)``, or `Notation.from_strings` with command-line style strings
 (``matrices=["A,B"]``, ``index_sets=["a=a1,a2", "s=3"]``, ``distributions=["pi=a"]``).
 
 **Elisions.** ``\cdots`` (``\dots``, ``\ldots``) is read in two unambiguous patterns only:
 after at least two consecutive terms of a sequence, ``x_1 + x_2 + \cdots + x_n`` is
 ``\sum_{k=1}^{n} x_k`` (and x is then a sequence throughout the derivation), and after at
-least three powers, ``1 + \gamma + \gamma^2 + \cdots`` is ``\sum_{k=0}^{\infty} \gamma^k`` (or up to
-a last term ``\gamma^n``). Anything else is refused.
+least three powers, ``1 + \gamma + \gamma^2 + \cdots`` is ``\sum_{k=0}^{\infty} \gamma^k`` (or
+up to a last term ``\gamma^n``). Anything else is refused.
 
-**Refused, with the accepted form named**: other elisions (write the sum with limits), ``\sum_a`` over an undeclared set, unknown commands and environments, a
-``\mathbb{R}``-style set, and letters of other scripts that look like Latin ones (a
+**Refused, with the accepted form named**: other elisions (write the sum with limits),
+``\sum_a`` over an undeclared set, unknown commands and environments, a ``\mathbb{R}``-style
+set, and letters of other scripts that look like Latin ones (a
 Cyrillic ``х`` is refused as "U+0445 CYRILLIC SMALL LETTER HA looks like the Latin x;
 type x"; Greek letters other than omicron and the Latin-looking capitals are accepted).
 
