@@ -129,8 +129,9 @@ def _exactly_zero(d: Any) -> bool:
         if sp.expand(d) == 0:
             return True
         logs = d.atoms(sp.log)
-        if logs and all(a.args[0].is_positive for a in logs) and sp.expand(sp.expand_log(d, force=True)) == 0:
-            return True  # expand_log is exact for logarithms of positive numbers
+        if logs and all(a.args[0].is_positive for a in logs):  # both rewrites are exact for positive arguments
+            if sp.expand(sp.expand_log(d, force=True, factor=True)) == 0 or sp.logcombine(d, force=True) == 0:
+                return True
         return bool(sp.simplify(d) == 0)
     except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError, sp.PolynomialError):
         return False

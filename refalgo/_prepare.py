@@ -23,7 +23,7 @@ import sympy as sp
 
 from ._exact import exact
 from .assumptions import Assumptions
-from .parsing import Notation, ParseError, Syntax, parse, parse_condition, read_chain
+from .parsing import Notation, ParseError, Reading, Syntax, parse, parse_condition, read_chain
 
 __all__ = ["as_expr", "conditions", "prepared", "read", "steps_of"]
 
@@ -38,7 +38,14 @@ def as_expr(value: Any, name: str, syntax: Syntax) -> Any:
     raise TypeError(f"{name}: expected a string or a SymPy expression; got {type(value).__name__} {value!r}"[:200])
 
 
-def conditions(assumptions: Any, syntax: Syntax, notation: Notation | None = None) -> tuple[Assumptions, list[Any]]:
+Context = Reading | Notation | None  # how the steps were read: a whole Reading, or just a notation
+
+
+def _notation_of(context: Context) -> Notation | None:
+    return context.notation if isinstance(context, Reading) else context
+
+
+def conditions(assumptions: Any, syntax: Syntax, context: Context = None) -> tuple[Assumptions, list[Any]]:
     """Split ``assumptions`` into an Assumptions object and extra relations (and value equations)."""
     if assumptions is None:
         return Assumptions(), []
@@ -50,10 +57,12 @@ def conditions(assumptions: Any, syntax: Syntax, notation: Notation | None = Non
         if isinstance(item, Assumptions):
             base = item if base == Assumptions() else base.merged(item)
         elif isinstance(item, str):
-            extra.extend(
-                _checked_value(c, item) if isinstance(c, sp.Equality) else c
-                for c in parse_condition(item, syntax=syntax, notation=notation)
+            read_as = (
+                context.condition(item)  # with the derivation's own names, notation and syntax
+                if isinstance(context, Reading)
+                else parse_condition(item, syntax=syntax, notation=context)
             )
+            extra.extend(_checked_value(c, item) if isinstance(c, sp.Equality) else c for c in read_as)
         elif isinstance(item, sp.Equality):
             extra.append(_checked_value(item, str(item)))
         elif isinstance(item, sp.Basic) and (item.is_Relational or isinstance(item, sp.And)):
@@ -153,13 +162,11 @@ def _supports(notation: Notation | None) -> dict[str, tuple[Any, ...]]:
     return out
 
 
-def prepared(
-    exprs: list[Any], assumptions: Any, syntax: Syntax, notation: Notation | None = None
-) -> tuple[list[Any], Assumptions]:
+def prepared(exprs: list[Any], assumptions: Any, syntax: Syntax, context: Context = None) -> tuple[list[Any], Assumptions]:
     """``exprs`` with one symbol per name, the assumed values substituted and the signs the
     conditions state; and the assumptions with family conditions spread and supports added."""
-    base, extra = conditions(assumptions, syntax, notation)
-    supports = _supports(notation)
+    base, extra = conditions(assumptions, syntax, context)
+    supports = _supports(_notation_of(context))
     if supports:
         base = base.merged(Assumptions(samples=base.samples, seed=base.seed, supports=tuple(supports.items())))
     unified = _unify([*exprs, *extra, *base.conditions])
@@ -178,23 +185,24 @@ def prepared(
     return exprs_out, merged
 
 
-def read(items: Sequence[Any], names: Sequence[str], syntax: Syntax, notation: Notation | None) -> tuple[list[Any], Notation | None]:
+def read(items: Sequence[Any], names: Sequence[str], syntax: Syntax, notation: Notation | None) -> tuple[list[Any], Context]:
     """The items as SymPy objects: strings read together, with one syntax and one notation.
 
-    Returns the objects and the notation in force (the declared one with what the reading
-    inferred), so that declared distributions reach the sampling.
+    Returns the objects and how they were read: the `Reading` when strings were read
+    together (its notation, with what it inferred, gives declared distributions to the
+    sampling, and assumptions are read with its names), else the declared notation.
     """
     texts = [item for item in items if isinstance(item, str)]
     if texts and len(texts) == len(items):
         reading = read_chain(texts, syntax=syntax, notation=notation)
-        return list(reading.exprs), reading.notation
+        return list(reading.exprs), reading
     out = []
     for item, name in zip(items, names):
         out.append(parse(item, syntax=syntax, notation=notation) if isinstance(item, str) else as_expr(item, name, syntax))
     return out, notation
 
 
-def steps_of(steps: Iterable[str | sp.Basic], syntax: Syntax, notation: Notation | None) -> tuple[list[Any], Notation | None]:
+def steps_of(steps: Iterable[str | sp.Basic], syntax: Syntax, notation: Notation | None) -> tuple[list[Any], Context]:
     if isinstance(steps, (str, sp.Basic)):
         raise TypeError("steps: expected a list of steps (strings or SymPy expressions); got a single one")
     items = list(steps)
@@ -202,10 +210,10 @@ def steps_of(steps: Iterable[str | sp.Basic], syntax: Syntax, notation: Notation
     for item, name in zip(items, names):
         if not isinstance(item, str):
             as_expr(item, name, syntax)
-    used: Notation | None = notation
+    used: Context = notation
     if items and all(isinstance(item, str) for item in items):
         reading = read_chain(items, syntax=syntax, notation=notation)
-        out, used = list(reading.exprs), reading.notation
+        out, used = list(reading.exprs), reading
     else:
         out = []
         for item, name in zip(items, names):

@@ -83,6 +83,8 @@ class Point:
                 and e.args[0] in support,
                 self._weight,
             )
+        if self.functions:
+            out = _written_out(out, self.values)  # so that stand-ins meet numbers, not a symbolic index
         for fn, lam in self.functions.items():
             # replace() reaches inside Sum and other containers, where subs() of a
             # function class fails.
@@ -117,6 +119,32 @@ class Point:
             tuple(sorted((str(k), v) for k, v in self.dimensions.items())),
             tuple(sorted((str(k), v[1]) for k, v in self.tables.items())),
         )
+
+
+_MAX_WRITTEN_OUT = 1000  # terms of one finite sum or product written out before the stand-ins
+
+
+def _written_out(expr: Any, values: Mapping[sp.Symbol, sp.Expr]) -> Any:
+    """``expr`` with each one-index sum or product over a numeric range written out term by term.
+
+    The range may depend on symbols that ``values`` fixes. Other sums (infinite, reversed,
+    too long, several indices) are left to SymPy.
+    """
+
+    def finite(e: Any) -> bool:
+        if not isinstance(e, (sp.Sum, sp.Product)) or len(e.limits) != 1 or len(e.limits[0]) != 3:
+            return False
+        _, lo, hi = e.limits[0]
+        lo, hi = lo.xreplace(dict(values)), hi.xreplace(dict(values))
+        return bool(lo.is_Integer and hi.is_Integer and lo - 1 <= hi <= lo + _MAX_WRITTEN_OUT)
+
+    def write(e: Any) -> Any:
+        i, lo, hi = e.limits[0]
+        lo, hi = int(lo.xreplace(dict(values))), int(hi.xreplace(dict(values)))
+        terms = [e.function.xreplace({i: sp.Integer(k)}) for k in range(lo, hi + 1)]
+        return sp.Add(*terms) if isinstance(e, sp.Sum) else sp.Mul(*terms)
+
+    return expr.replace(finite, write) if expr.has(sp.Sum, sp.Product) else expr
 
 
 def domain(s: sp.Symbol, conditions: Sequence[Any]) -> sp.Set:

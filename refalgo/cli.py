@@ -269,12 +269,11 @@ def _assumptions(args: argparse.Namespace, reading: Reading) -> list[Any]:
         raise _InputError(f"--distribution: {exc}") from None
     for cond in args.assume:
         try:
-            conditions(cond, args.syntax, reading.notation)
+            out.extend(conditions(cond, args.syntax, reading)[1])  # read with the derivation's names
         except AmbiguousNotation as exc:
             raise _InputError(f"ambiguous notation in --assume {cond!r}: {exc.pretty()}", EXIT_AMBIGUOUS) from None
         except ParseError as exc:
             raise _InputError(_caret(f"--assume {cond!r}", exc)) from None
-        out.append(cond)
     return out
 
 

@@ -163,3 +163,10 @@ def test_thresholds_written_in_the_claim_are_straddled() -> None:
     r = equivalent(r"\max(x - 10^{40}, 0)", "0")
     assert r.status == "failed"
     assert sp.Rational(r.counterexample.values["x"]) > 10**40  # type: ignore[union-attr]
+
+
+def test_assumptions_speak_of_the_derivation_s_own_names() -> None:
+    # x_1 beside a sum over x_i is term 1 of the sequence x, in the steps and in the assumptions
+    steps = [r"\sum_{i=1}^{3} \log x_i", r"\log(x_1 x_2 x_3)"]
+    assert check_steps(steps).status == "failed"
+    assert check_steps(steps, ["x_1 > 0", "x_2 > 0", "x_3 > 0"])
