@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
-from ._common import GREEK, MAX_DEPTH, Builder, ParseError, is_matrix
+from ._common import GREEK, MAX_DEPTH, Builder, ParseError, is_matrix, symbol
 from ._latex_lexer import Token
 from ._notation import Notation
 
@@ -278,12 +278,24 @@ class Parser:
             # TeX reads x^23 as x^2 followed by 3.
             self.tokens[self.i] = Token("num", t.text[1:], t.pos + 1)
             return self.b.number(t.text[0], t.pos)
-        if t.kind in ("num", "letter") or t.text in GREEK_NAMES or t.text == r"\infty":
+        if t.kind == "letter" or t.text in GREEK_NAMES:
+            return self.script_letter()
+        if t.kind == "num" or t.text == r"\infty":
             return self.primary()
         if t.text == "-" and self.peek().kind in ("num", "letter"):
             self.next()
-            return -self.primary()
+            return -self.script()
         raise self.fail("expected a group {...}, a digit or a letter after ^ or _")
+
+    def script_letter(self) -> Any:
+        """One letter as a script, as TeX reads it: ``p^x(1 - p)`` is p^x times (1 - p)."""
+        t = self.next()
+        name = GREEK_NAMES.get(t.text, t.text)
+        if self.survey:
+            self.usage.values[name] += 1
+        if name in ("e", "pi"):
+            return sp.E if name == "e" else sp.pi
+        return symbol(name)
 
     def group(self) -> Any:
         self.expect("{")

@@ -215,20 +215,39 @@ class NameParser(Parser):
                 return self.index_superscript(ref, close)
         if not self.is_function_name(ref):
             return False
+        end = None
         if after.kind == "letter" and after.text != "T" or after.text in GREEK_NAMES:
-            self.i += 2
-            ref.sup = GREEK_NAMES.get(after.text, after.text)
-            return True
-        if after.text == "{":
+            end = self.i + 2
+        elif after.text == "{":
             close = self.matching(self.i + 1)
             inner = self.tokens[self.i + 2 : close]
             texts = [u.text for u in inner]
             namelike = all(u.kind == "letter" or u.text in GREEK_NAMES or u.text in STARS or u.text in "_'{}" for u in inner)
             if inner and namelike and texts != ["T"] and (inner[0].kind == "letter" or inner[0].text in GREEK_NAMES):
-                ref.sup = self.span_text(self.i + 2, close)
-                self.i = close + 1
-                return True
-        return False
+                end = close + 1
+        if end is None or not self.variant_superscript(ref, end):
+            return False
+        ref.sup = self.span_text(self.i + 1, end)
+        self.i = end
+        return True
+
+    def variant_superscript(self, ref: NameRef, end: int) -> bool:
+        r"""Whether ``V^{\pi}`` names a variant of the function V (not a power of the value V).
+
+        It does, unless the derivation also uses V as a plain value: then ``V^{\pi}`` (or
+        ``p^x`` in ``p^x (1 - p)^{1 - x}``) may be a power as well, and the reader asks."""
+        if self.survey or self.usage.values[ref.name] == 0 or ref.name in self.usage.declared:
+            return True
+        if ref.name in self.notation.scalars or ref.base in self.notation.scalars:
+            return False
+        written = self.text[ref.pos : self.tokens[end - 1].end]
+        sup = self.text[self.tokens[self.i].end : self.tokens[end - 1].end]
+        readings = (f"{ref.latex()}^{{{sup.strip('{}')}}} (a power)", f"{written} (a name of its own)")
+        raise AmbiguousNotation(
+            f"{written} is ambiguous: {ref.latex()} is a function name but is also used as a value in this "
+            f"derivation, so {written} may be a power of that value or a function of its own; declare "
+            f"{ref.latex()} a function (functions=...) for the name, or a scalar (scalars=...) for the power",
+            self.text, ref.pos, readings)
 
     def index_superscript(self, ref: NameRef, close: int) -> bool:
         r"""``x^{(i)}``: the i-th example, a name (or a term of a sequence inside \sum_i)."""

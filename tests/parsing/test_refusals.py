@@ -163,3 +163,15 @@ def test_a_power_of_a_function_name_used_as_a_value_multiplies() -> None:
     p = sp.Symbol("p", real=True)
     assert parse(r"p^2(1 - p)") == p**2 * (1 - p)
     assert parse(r"\sin^2 x") == sp.sin(sp.Symbol("x", real=True)) ** 2
+
+
+def test_a_superscript_on_a_function_name_used_as_a_value_is_asked() -> None:
+    with pytest.raises(AmbiguousNotation) as info:
+        parse_chain(r"V^\pi(s) + V")
+    assert info.value.readings == (r"V^{\pi} (a power)", r"V^\pi (a name of its own)")
+    with pytest.raises(AmbiguousNotation, match=r"p\^x is ambiguous"):
+        parse(r"p^x (1 - p)^{1 - x}")
+    p, x = sp.symbols("p x", real=True)
+    assert parse(r"p^x(1 - p)^{1 - x}", notation=Notation(scalars=("p",))) == p**x * (1 - p) ** (1 - x)
+    V, V_pi = sp.Symbol("V", real=True), sp.Symbol("V^pi", real=True)
+    assert parse(r"V^\pi + V", notation=Notation(functions=("V",))) == V_pi + V
