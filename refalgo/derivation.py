@@ -21,20 +21,59 @@ is *proven* when a SymPy rewrite reduces the difference to 0, *checked* when the
 sides agree at random exact points (not a proof), and *failed* with a counterexample
 otherwise. :meth:`Derivation.to_latex` and :meth:`Derivation.to_markdown` render only
 a derivation that passed, so a page can never show an unverified chain.
+
+Rendering in the author's notation
+----------------------------------
+The verified SymPy object stays the source of truth; what the page prints is produced
+from it or checked against it.
+
+* ``Step(expr, why, display=r"\theta_{t-1} - \alpha \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}")``
+  prints the step as the author writes it. While the derivation is verified, the display
+  form is read back by refalgo's own safe parser (:func:`refalgo.parsing.read_chain`,
+  every display of the derivation in one reading, with the derivation's ``notation``) and
+  compared with the step's expression by :func:`refalgo.equality.compare` under the
+  derivation's assumptions; a display form that differs fails the verification with the
+  point where it differs. An equation step's display is ``lhs = rhs`` (each side compared);
+  an expression step's display is one expression.
+* Names the parser reads differently from the step's symbols are matched in three ways:
+  a symbol or an undefined function of the same name (the parser's ``\hat m_t`` is
+  ``mhat_t``, ``\theta_{t-1}`` is ``theta_t-1``, ``v(s)`` is the function ``v``); or a
+  declared ``names={symbol: r"latex"}`` mapping, which also tells the LaTeX printer how to
+  write the symbol when a step has no display form (``names={x: r"v_*(s_1)"}`` for a
+  symbol ``x`` that stands for a value); a display name that matches nothing is refused
+  with a message naming it.
+* Without a display form a step is printed by SymPy's LaTeX printer with a textbook term
+  order: in a sum, positive terms before negative ones (``\theta_{t-1} - \alpha \dots``,
+  ``t - i``, ``1 - \gamma``); in a product, numbers, then Greek letters, then the rest
+  (``\gamma G``, ``\beta_1^{t-i} g_i``).
+* ``why`` is text with math: ``"divide by $1 - \gamma$"``; the text is set in ``\text{}``
+  and the ``$…$`` parts as math. Titles follow the same rule: their text reaches the page
+  literally (``*``, ``_`` and ``\`` escaped for Markdown) and ``$…$`` is math.
+* ``symbols={r"\hat m_t": "bias-corrected first moment"}`` is the reader's "where" line,
+  printed under the chain.
+* ``argument=`` (on a :class:`Step` or on the whole :class:`Derivation`) is a short written
+  proof in Markdown with ``$…$`` math, shown under the chain. A step that is only
+  *checked* by sampling should carry one; :meth:`Derivation.marks` says, link by link,
+  ``"proven"``, ``"checked"`` or ``"argued"`` (checked, with a written argument).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter
 
 from .assumptions import Assumptions
 from .equality import Comparison, compare, show
+from .parsing import Notation, ParseError, parse, read_chain
 
-__all__ = ["Derivation", "DerivationError", "Step", "StepResult", "Verification"]
+__all__ = ["Derivation", "DerivationError", "DisplayResult", "Step", "StepResult", "Verification",
+           "latex", "markdown_text", "text_latex"]
 
 
 class DerivationError(AssertionError):
@@ -53,11 +92,19 @@ class Step:
         One-line justification shown beside the step ("chain rule").
     factor
         For an equation step: the nonzero factor relating it to the previous equation.
+    display
+        LaTeX of the step in the author's notation (``lhs = rhs`` for an equation step);
+        read back and compared with ``expr`` when the derivation is verified.
+    argument
+        A short written proof of this step (Markdown, ``$…$`` math), shown under the chain;
+        expected when the step is only checked by sampling.
     """
 
     expr: Any
     why: str = ""
     factor: Any = None
+    display: str | None = None
+    argument: str | None = None
 
     @property
     def is_equation(self) -> bool:
@@ -85,38 +132,65 @@ class StepResult:
 
 
 @dataclass(frozen=True)
-class Verification:
-    """The verdicts on every link of a derivation."""
+class DisplayResult:
+    """The verdict on a step's display form: is what the page prints the verified step?"""
 
-    title: str
-    results: tuple[StepResult, ...]
+    index: int
+    comparison: Comparison
+    display: str = ""
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        return bool(self.comparison)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The verdicts on every link of a derivation, and on every display form."""
+
+    title: str
+    results: tuple[StepResult, ...]
+    displays: tuple[DisplayResult, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results) and all(d.ok for d in self.displays)
 
     @property
     def status(self) -> str:
         """``"proven"`` if every link is proven, ``"checked"`` if some were only sampled, else ``"failed"``."""
         if not self.ok:
             return "failed"
-        return "checked" if any(r.status == "checked" for r in self.results) else "proven"
+        return "checked" if "checked" in self.link_statuses() else "proven"
+
+    def link_statuses(self) -> list[str]:
+        """Each link's status; a link is only *checked* when a display form at either end was sampled."""
+        sampled = {d.index for d in self.displays if d.comparison.status == "checked"}
+        return [
+            "checked" if r.status == "proven" and ({r.index - 1, r.index} & sampled) else r.status
+            for r in self.results
+        ]
 
     def first_failure(self) -> StepResult | None:
         return next((r for r in self.results if not r.ok), None)
 
     def summary(self) -> str:
         """A readable sentence on how each step was verified."""
-        proven = [r.index for r in self.results if r.status == "proven"]
-        checked = [r for r in self.results if r.status == "checked"]
         failed = self.first_failure()
         if failed is not None:
             return f"Step {failed.index} of “{self.title}” does not follow from step {failed.index - 1}: {_failure(failed)}."
+        shown = next((d for d in self.displays if not d.ok), None)
+        if shown is not None:
+            return (f"The display form of step {shown.index} of “{self.title}” is not the verified step: "
+                    f"{_display_failure(shown)}.")
+        statuses = self.link_statuses()
+        proven = [r.index for r, s in zip(self.results, statuses) if s == "proven"]
+        checked = [r for r, s in zip(self.results, statuses) if s == "checked"]
         parts = []
         if proven:
             parts.append(f"{_steps(proven)} proven symbolically")
         if checked:
-            pts = min(r.comparison.points or (r.factor_check.points if r.factor_check else 0) for r in checked)
+            pts = min(_points(r, self.displays) for r in checked)
             parts.append(f"{_steps([r.index for r in checked])} checked at {pts}+ random exact points (evidence, not proof)")
         return "; ".join(parts) + "." if parts else "Nothing to verify."
 
@@ -134,6 +208,22 @@ def _failure(r: StepResult) -> str:
     if not c:
         return c.describe()
     return r.factor_check.describe() if r.factor_check is not None else "failed"
+
+
+def _display_failure(d: DisplayResult) -> str:
+    c = d.comparison
+    if c.counterexample is not None:
+        ce = c.counterexample
+        at = ", ".join(f"{k} = {v}" for k, v in ce.values.items()) or "every point"
+        return f"at {at} the display {d.display} gives {show(ce.lhs)} but the step gives {show(ce.rhs)}"
+    return f"{d.display}: {c.describe()}"
+
+
+def _points(r: StepResult, displays: tuple[DisplayResult, ...]) -> int:
+    """The fewest sample points behind a checked link (its comparison, factor, or a display at either end)."""
+    counts = [c.points for c in (r.comparison, r.factor_check) if c is not None and c.status == "checked"]
+    counts += [d.comparison.points for d in displays if d.index in (r.index - 1, r.index) and d.comparison.status == "checked"]
+    return min(counts) if counts else 0
 
 
 def _steps(idx: list[int]) -> str:
@@ -156,6 +246,17 @@ class Derivation:
     lhs_latex
         Optional LaTeX for the left-hand side of an expression chain that does not
         start with an ``Eq`` (the first expression is then shown after it).
+    symbols
+        The reader's "where" line: LaTeX of a symbol → what it is (text, ``$…$`` math),
+        printed under the chain.
+    names
+        SymPy symbol → its LaTeX on the page: used to print steps without a display form
+        and to match the names of display forms to the step's symbols.
+    notation
+        The :class:`refalgo.parsing.Notation` the display forms are read with.
+    argument
+        A short written proof of the whole derivation (Markdown, ``$…$`` math), shown under
+        the chain; it covers every step that is only checked by sampling.
 
     Examples
     --------
@@ -174,12 +275,20 @@ class Derivation:
         assumptions: Assumptions | None = None,
         where: Mapping[sp.Symbol, Any] | None = None,
         lhs_latex: str | None = None,
+        symbols: Mapping[str, str] | None = None,
+        names: Mapping[sp.Symbol, str] | None = None,
+        notation: Notation | None = None,
+        argument: str | None = None,
     ) -> None:
         self.title = title
         self.steps: tuple[Step, ...] = tuple(s if isinstance(s, Step) else Step(*s) for s in steps)
         self.assumptions = assumptions
         self.where: Mapping[sp.Symbol, Any] = dict(where or {})
         self.lhs_latex = lhs_latex
+        self.symbols: Mapping[str, str] = dict(symbols or {})
+        self.names: Mapping[sp.Symbol, str] = dict(names or {})
+        self.notation = notation
+        self.argument = argument
         self._verification: Verification | None = None
         self._validate()
 
@@ -195,6 +304,16 @@ class Derivation:
                     f"steps: step {i} is {s.expr}, an equation SymPy already decided; "
                     "build it with sp.Eq(lhs, rhs, evaluate=False)"
                 )
+        for i, s in enumerate(self.steps):
+            for field_name, text in (("why", s.why), ("argument", s.argument)):
+                if text and _unbalanced(text):
+                    raise ValueError(f"steps: the {field_name} of step {i} has an unmatched $: {text!r}")
+        for field_name, text in (("title", self.title), ("argument", self.argument), *self.symbols.items()):
+            if text and _unbalanced(text):
+                raise ValueError(f"{field_name}: unmatched $ in {text!r}")
+        for sym in self.names:
+            if not isinstance(sym, sp.Symbol):
+                raise TypeError(f"names: keys must be SymPy symbols; got {sym!r}")
         kinds = [s.is_equation for s in self.steps]
         if any(kinds[1:]) and not all(kinds):
             bad = next(i for i in range(1, len(kinds)) if kinds[i] != kinds[0] or not kinds[0])
@@ -225,46 +344,146 @@ class Derivation:
         return StepResult(i, compare(self._sub(cur.expr), self._sub(before), self.assumptions))
 
     def verify(self) -> Verification:
-        """Check every link of the chain; cached after the first call."""
+        """Check every link of the chain and every display form; cached after the first call."""
         if self._verification is None:
             results = tuple(self._link(i) for i in range(1, len(self.steps)))
-            self._verification = Verification(self.title, results)
+            self._verification = Verification(self.title, results, self._displays())
         return self._verification
 
+    def marks(self) -> list[str]:
+        """Each link's mark: ``"proven"``, ``"checked"``, or ``"argued"`` (checked, with a written argument)."""
+        v = self.verify()
+        v.raise_for_failure()
+        return [
+            "argued" if status == "checked" and (self.argument or self.steps[r.index].argument) else status
+            for r, status in zip(v.results, v.link_statuses())
+        ]
+
+    # --------------------------------------------------------------- display forms
+    def _displays(self) -> tuple[DisplayResult, ...]:
+        shown = [(i, s.display) for i, s in enumerate(self.steps) if s.display is not None]
+        if not shown:
+            return ()
+        try:
+            reading = read_chain([text for _, text in shown], syntax="latex", notation=self.notation)
+            pieces: dict[int, list[Any]] = {}
+            for (source, _), expr in zip(reading.locations, reading.exprs):
+                pieces.setdefault(source, []).append(expr)
+            read = [(i, text, pieces.get(k, []), reading.notation) for k, (i, text) in enumerate(shown)]
+        except ParseError:
+            read = [self._read_alone(i, text) for i, text in shown]
+        return tuple(self._display(i, text, exprs, notation) for i, text, exprs, notation in read)
+
+    def _read_alone(self, i: int, text: str) -> tuple[int, str, Any, Any]:
+        try:
+            reading = read_chain(text, syntax="latex", notation=self.notation)
+        except ParseError as exc:
+            return i, text, exc, None
+        return i, text, list(reading.exprs), reading.notation
+
+    def _display(self, i: int, text: str, exprs: Any, notation: Notation | None) -> DisplayResult:
+        step = self.steps[i]
+        if isinstance(exprs, ParseError):
+            return DisplayResult(i, Comparison("undecided", "display", detail=f"it cannot be read: {exprs}"), text)
+        targets = [step.expr.lhs, step.expr.rhs] if step.is_equation else [step.expr]
+        if len(exprs) != len(targets):
+            want = "an equation lhs = rhs" if step.is_equation else "one expression, without ="
+            return DisplayResult(i, Comparison("failed", "display", detail=f"expected {want}"), text)
+        try:
+            mine = [self._renamed(e, notation) for e in exprs]
+        except ValueError as exc:
+            return DisplayResult(i, Comparison("undecided", "display", detail=str(exc)), text)
+        outcomes = [compare(self._sub(a), self._sub(b), self.assumptions) for a, b in zip(mine, targets)]
+        rank = {"failed": 0, "undecided": 1, "checked": 2, "proven": 3}
+        return DisplayResult(i, min(outcomes, key=lambda c: rank[c.status]), text)
+
+    def _renamed(self, expr: Any, notation: Notation | None) -> Any:
+        """A parsed display expression in the derivation's own symbols and functions."""
+        pool: dict[str, Any] = {}
+        funcs: dict[str, Any] = {}
+        everything = [s.expr for s in self.steps] + [s.factor for s in self.steps if s.factor is not None]
+        everything += list(self.where) + list(self.where.values()) + list(self.names)
+        for e in everything:
+            for sym in getattr(e, "free_symbols", ()):
+                if isinstance(sym, sp.Symbol):
+                    pool.setdefault(sym.name, sym)
+            for f in getattr(e, "atoms", lambda *_: ())(AppliedUndef):
+                funcs.setdefault(f.func.__name__, f.func)
+        declared = {parse(tex, syntax="latex", notation=notation): sym for sym, tex in self.names.items()}
+        expr = expr.xreplace(declared) if declared else expr
+        expr = expr.replace(
+            lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in funcs and e.func != funcs[e.func.__name__],
+            lambda e: funcs[e.func.__name__](*e.args),
+        )
+        unknown = sorted(s.name for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.name not in pool)
+        if unknown:
+            raise ValueError(f"it names {', '.join(unknown)}, which no symbol of the derivation is called; "
+                             "declare the symbol in names={symbol: latex}")
+        return expr.xreplace({s: pool[s.name] for s in expr.free_symbols if isinstance(s, sp.Symbol)})
+
     # ------------------------------------------------------------------ rendering
+    def _tex(self, expr: Any) -> str:
+        return latex(expr, names=self.names)
+
+    def _sides(self, s: Step) -> tuple[str, str]:
+        """The two sides of an equation step as printed: its display form, else SymPy's LaTeX."""
+        if s.display is not None:
+            pieces = split_display(s.display)
+            return pieces[0], pieces[1]
+        return self._tex(s.expr.lhs), self._tex(s.expr.rhs)
+
+    def _shown(self, s: Step) -> str:
+        return s.display.strip() if s.display is not None else self._tex(s.expr)
+
     def to_latex(self) -> str:
         """The verified chain as a LaTeX ``aligned`` block; raises DerivationError if unverified."""
         self.verify().raise_for_failure()
         lines = []
-        tag = lambda s: rf" && \text{{{_tex_text(s.why)}}}" if s.why else ""  # noqa: E731
+        tag = lambda s: rf" && {text_latex(s.why)}" if s.why else ""  # noqa: E731
         if self.is_equation_chain:
             for s in self.steps:
-                lines.append(f"{sp.latex(s.expr.lhs)} &= {sp.latex(s.expr.rhs)}{tag(s)}")
+                lhs, rhs = self._sides(s)
+                lines.append(f"{lhs} &= {rhs}{tag(s)}")
         else:
             first = self.steps[0]
             if first.is_equation:
-                lines.append(f"{sp.latex(first.expr.lhs)} &= {sp.latex(first.expr.rhs)}{tag(first)}")
+                lhs, rhs = self._sides(first)
+                lines.append(f"{lhs} &= {rhs}{tag(first)}")
             elif self.lhs_latex:
-                lines.append(f"{self.lhs_latex} &= {sp.latex(first.expr)}{tag(first)}")
+                lines.append(f"{self.lhs_latex} &= {self._shown(first)}{tag(first)}")
             else:
-                lines.append(f"& {sp.latex(first.expr)}{tag(first)}")
+                lines.append(f"& {self._shown(first)}{tag(first)}")
             for s in self.steps[1:]:
-                lines.append(f"&= {sp.latex(s.expr)}{tag(s)}")
+                lines.append(f"&= {self._shown(s)}{tag(s)}")
         body = r" \\" + "\n"
         out = r"\begin{aligned}" + "\n" + body.join(lines) + "\n" + r"\end{aligned}"
         if self.where:
             # MathJax breaks lines only inside an environment, so the definitions go in a
             # gathered block below the chain rather than after it.
-            defs = r",\quad ".join(f"{sp.latex(k)} = {sp.latex(v)}" for k, v in self.where.items())
+            defs = r",\quad ".join(f"{self._tex(k)} = {self._tex(v)}" for k, v in self.where.items())
             out = r"\begin{gathered}" + "\n" + out + r" \\[4pt]" + "\n" + rf"\text{{where }} {defs}" + "\n" + r"\end{gathered}"
         return out
 
     def to_markdown(self) -> str:
-        """Title, the rendered chain and how it was verified, as Markdown for the docs."""
+        """Title, the rendered chain, its symbols, written arguments and how it was verified, as Markdown."""
         v = self.verify()
-        latex = self.to_latex()
+        latex_block = self.to_latex()
         mark = "✓ proven" if v.status == "proven" else "✓ checked"
-        return f"**{self.title}** — *{mark}*\n\n$$\n{latex}\n$$\n\n<small>{v.summary()}</small>\n"
+        parts = [f"**{markdown_text(self.title)}** — *{mark}*", f"$$\n{latex_block}\n$$"]
+        if self.symbols:
+            defs = [f"${tex.strip()}$ is {markdown_text(what)}" for tex, what in self.symbols.items()]
+            joined = defs[0] if len(defs) == 1 else ", ".join(defs[:-1]) + " and " + defs[-1]
+            parts.append(f"where {joined}.")
+        if self.argument:
+            parts.append(f"*Argument.* {self.argument.strip()}")
+        for i, s in enumerate(self.steps):
+            if s.argument:
+                parts.append(f"*Why step {i} holds.* {s.argument.strip()}")
+        summary = v.summary()
+        if "argued" in self.marks():
+            summary += " The sampled steps carry the written argument above."
+        parts.append(f"<small>{summary}</small>")
+        return "\n\n".join(parts) + "\n"
 
 
 # MathJax's \text{} mode rejects ^ ~ and \textbackslash; \unicode{} draws them literally.
@@ -285,6 +504,111 @@ _TEXT_ESCAPES = {
 def _tex_text(s: str) -> str:
     """``s`` escaped for a LaTeX ``\\text{}`` group as MathJax reads it."""
     return "".join(_TEXT_ESCAPES.get(c, c) for c in s)
+
+
+# ----------------------------------------------------------------------- text with math
+_MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.S)
+# Characters that Python-Markdown would read as markup inside a line of text.
+_MD_ESCAPES = {c: "\\" + c for c in "\\`*_{}[]#|"} | {"<": "&lt;", "&": "&amp;"}
+
+
+def _unbalanced(text: str) -> bool:
+    return len(re.findall(r"(?<!\\)\$", text)) % 2 == 1
+
+
+def _spans(text: str) -> list[tuple[bool, str]]:
+    r"""``text`` cut into ``(is_math, piece)`` at its ``$…$`` spans; ``\$`` is a literal dollar."""
+    out, at = [], 0
+    for m in _MATH.finditer(text):
+        out.append((False, text[at : m.start()]))
+        out.append((True, m.group(1).strip()))
+        at = m.end()
+    out.append((False, text[at:]))
+    return [(math, piece) for math, piece in out if piece]
+
+
+def text_latex(text: str) -> str:
+    r"""Text with ``$…$`` math as LaTeX for a math block: ``\text{…}`` around the text, the math as is.
+
+    Examples
+    --------
+    >>> text_latex(r"divide by $1 - \gamma$")
+    '\\text{divide by }1 - \\gamma'
+    """
+    return "".join(piece if math else r"\text{" + _tex_text(piece.replace(r"\$", "$")) + "}" for math, piece in _spans(text))
+
+
+def markdown_text(text: str) -> str:
+    r"""Text with ``$…$`` math as Markdown: every other character reaches the page literally.
+
+    ``*``, ``_``, ``\``, backquotes, brackets and ``<`` are escaped, so ``J(π*) − J(π*)`` is
+    not read as emphasis; a ``$…$`` span is left to the math extension.
+
+    Examples
+    --------
+    >>> markdown_text(r"J(π*) − J(π_ref), with $\beta > 0$")
+    'J(π\\*) − J(π\\_ref), with $\\beta > 0$'
+    """
+    return "".join(f"${piece}$" if math else _md_escaped(piece) for math, piece in _spans(text))
+
+
+def _md_escaped(piece: str) -> str:
+    # A written \$ stays \$: the math extension prints it as a literal dollar.
+    return r"\$".join("".join(_MD_ESCAPES.get(c, c) for c in part) for part in piece.split(r"\$"))
+
+
+def split_display(text: str) -> list[str]:
+    """The sides of a display form at its top-level ``=`` signs, as written."""
+    from .parsing import split_chain
+
+    return [piece for _, piece in split_chain(text)]
+
+
+# --------------------------------------------------------------------- term order
+_GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho "
+    "sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
+)
+
+
+def _greek(factor: Any) -> bool:
+    base = factor.base if isinstance(factor, sp.Pow) else factor
+    if not isinstance(base, sp.Symbol):
+        return False
+    head = re.split(r"[_^']", base.name.lstrip("\\"), maxsplit=1)[0]
+    return head in _GREEK
+
+
+class _TextbookPrinter(LatexPrinter):
+    """SymPy's LaTeX with a textbook term order (see the module docstring)."""
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
+        terms = super()._as_ordered_terms(expr, order="lex")
+        positive = [t for t in terms if not t.could_extract_minus_sign()]
+        return positive + [t for t in terms if t.could_extract_minus_sign()] if positive else terms
+
+    def _print_Mul(self, expr: Any) -> str:
+        factors = list(expr.as_ordered_factors())
+        ranked = sorted(factors, key=lambda f: 0 if f.is_number else (1 if _greek(f) else 2))
+        if ranked == factors or self._settings["order"] == "none":
+            return super()._print_Mul(expr)
+        self._settings["order"] = "none"
+        try:
+            return super()._print_Mul(sp.Mul(*ranked, evaluate=False))
+        finally:
+            self._settings["order"] = None
+
+
+def latex(expr: Any, names: Mapping[sp.Symbol, str] | None = None) -> str:
+    r"""``expr`` in LaTeX with a textbook term order; ``names`` says how to write some symbols.
+
+    Examples
+    --------
+    >>> t, i, b = sp.symbols("t i beta_1")
+    >>> latex(b ** (t - i)), latex(1 - b)
+    ('\\beta_{1}^{t - i}', '1 - \\beta_{1}')
+    """
+    return _TextbookPrinter({"symbol_names": dict(names or {})}).doprint(expr)
 
 
 def _as_factor(factor: Any, index: int) -> sp.Expr:

@@ -62,13 +62,26 @@ def _out(*texts: Any, end: str = "\n") -> None:
 # derivations index is verified once per build. Verification is a pure function of the
 # chain (steps, factors, definitions, assumptions and their seed), so equal keys mean
 # equal verdicts.
-_rendered: dict[tuple[Any, ...], tuple[str, str]] = {}
+_rendered: dict[tuple[Any, ...], tuple[str, str, tuple[str, ...]]] = {}
 
 
 def _key(d: Derivation) -> tuple[Any, ...]:
-    steps = tuple((sp.srepr(s.expr), s.why, None if s.factor is None else sp.srepr(s.factor)) for s in d.steps)
+    steps = tuple(
+        (sp.srepr(s.expr), s.why, None if s.factor is None else sp.srepr(s.factor), s.display, s.argument)
+        for s in d.steps
+    )
     where = tuple((sp.srepr(k), sp.srepr(v)) for k, v in d.where.items())
-    return (d.title, steps, repr(d.assumptions), where, d.lhs_latex)
+    names = tuple((sp.srepr(k), v) for k, v in d.names.items())
+    extra = (tuple(d.symbols.items()), names, repr(d.notation), d.argument)
+    return (d.title, steps, repr(d.assumptions), where, d.lhs_latex, extra)
+
+
+def _verified(d: Derivation) -> tuple[str, str, tuple[str, ...]]:
+    key = _key(d)
+    if key not in _rendered:
+        markdown = d.to_markdown()  # verifies, and raises when a step or a display form fails
+        _rendered[key] = (d.verify().status, markdown, tuple(d.marks()))
+    return _rendered[key]
 
 
 def verified(d: Derivation) -> tuple[str, str]:
@@ -77,11 +90,13 @@ def verified(d: Derivation) -> tuple[str, str]:
     ``status`` is ``"proven"`` or ``"checked"``; the markdown is what :func:`derivation`
     prints. A chain with the same content as one already rendered is not verified again.
     """
-    key = _key(d)
-    if key not in _rendered:
-        markdown = d.to_markdown()  # verifies, and raises when a step fails
-        _rendered[key] = (d.verify().status, markdown)
-    return _rendered[key]
+    status, markdown, _ = _verified(d)
+    return status, markdown
+
+
+def step_marks(d: Derivation) -> tuple[str, ...]:
+    """Each link's mark: ``"proven"``, ``"checked"`` or ``"argued"`` (checked, with a written argument)."""
+    return _verified(d)[2]
 
 
 def derivation(d: Derivation) -> None:
@@ -199,8 +214,10 @@ def chapters(modules: Iterable[ModuleType] | None = None) -> Iterator[Chapter]:
         yield Chapter(parts[1], module.__name__, doc.split("\n", 1)[0], tuple(fn()))
 
 
-def _counts(marks: list[str]) -> tuple[int, int, int]:
-    return len(marks), marks.count("proven"), marks.count("checked")
+def _counts(chains: list[tuple[str, ...]]) -> tuple[int, int, int, int, int]:
+    """Derivations, steps, and the steps proven, checked with a written argument, and only checked."""
+    steps = [mark for chain in chains for mark in chain]
+    return len(chains), len(steps), steps.count("proven"), steps.count("argued"), steps.count("checked")
 
 
 def derivation_index(*, page: str, modules: Iterable[ModuleType] | None = None) -> None:
@@ -213,16 +230,17 @@ def derivation_index(*, page: str, modules: Iterable[ModuleType] | None = None) 
     if not found:
         _out("No chapter module defines derivations.")
         return
-    marks = [[verified(d)[0] for d in ch.derivations] for ch in found]
+    marks = [[step_marks(d) for d in ch.derivations] for ch in found]
     pages: dict[str, dict[str, list[str]]] = {}
     for c in discover():
         pages.setdefault(c.area, {}).setdefault(c.page, []).append(c.name)
     rows = [
         (cell(area_title(ch.area)), f"`{ch.module}`", *(str(n) for n in _counts(m))) for ch, m in zip(found, marks)
     ]
-    every = [mark for m in marks for mark in m]
+    every = [chain for m in marks for chain in m]
     rows.append(("**All**", "", *(f"**{n}**" for n in _counts(every))))
-    table(["Area", "Module", "Derivations", "Proven", "Checked"], rows)
+    table(["Area", "Module", "Derivations", "Steps", "Proven", "Checked, with a written argument",
+           "Checked only"], rows)
     _out()
     for area, group in itertools.groupby(found, key=lambda ch: ch.area):
         _out(f"## {area_title(area)}\n")

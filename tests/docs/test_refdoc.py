@@ -112,20 +112,28 @@ CHECKED = Derivation(
     [(sp.Limit((1 - gamma**n) / (1 - gamma), n, sp.oo), ""), (1 / (1 - gamma), "the powers vanish")],
     assumptions=Assumptions.of(gamma < 1, samples=4),
 )
+ARGUED = Derivation(
+    "limit of the partial sums, with its argument",
+    [(sp.Limit((1 - gamma**n) / (1 - gamma), n, sp.oo), ""), (1 / (1 - gamma), "the powers vanish")],
+    assumptions=Assumptions.of(gamma < 1, samples=4),
+    argument=r"$\gamma^n \to 0$ because $0 < \gamma < 1$.",
+)
 WRONG = Derivation("a wrong square", [((x + 1) ** 2, ""), (x**2 + 1, "forgot 2x")])
 
 
 def test_derivation_index_groups_by_area_and_counts_each_mark() -> None:
     modules = [
         _chapter_module("refalgo.optim.made_up", (PROVEN,)),
-        _chapter_module("refalgo.calculus.made_up", (PROVEN, CHECKED)),
+        _chapter_module("refalgo.calculus.made_up", (PROVEN, CHECKED, ARGUED)),
         types.ModuleType("refalgo.calculus.no_derivations"),
     ]
     text = _run_block_with(refdoc.derivation_index, page="reference/derivations.md", modules=modules)
-    assert "| Calculus | `refalgo.calculus.made_up` | 2 | 1 | 1 |" in text
-    assert "| Optimizers | `refalgo.optim.made_up` | 1 | 1 | 0 |" in text
-    assert "| **All** |  | **3** | **2** | **1** |" in text
+    # derivations, steps, proven, checked with a written argument, checked only
+    assert "| Calculus | `refalgo.calculus.made_up` | 3 | 3 | 1 | 1 | 1 |" in text
+    assert "| Optimizers | `refalgo.optim.made_up` | 1 | 1 | 1 | 0 | 0 |" in text
+    assert "| **All** |  | **4** | **4** | **2** | **1** | **1** |" in text
     assert "*✓ checked*" in text and "*✓ proven*" in text
+    assert "*Argument.* $\\gamma^n \\to 0$" in text
     assert text.index("## Calculus") < text.index("## Optimizers")
     assert "A made-up chapter." in text and "More text." not in text
     assert text.count("**square of a sum**") == 2
