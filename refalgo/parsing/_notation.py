@@ -206,6 +206,10 @@ class Notation:
         object.__setattr__(self, "distributions", MappingProxyType(dists))
         object.__setattr__(self, "defaults", defaults)
 
+    def __hash__(self) -> int:
+        return hash((self.functions, self.scalars, frozenset(self.matrices.items()), frozenset(self.index_sets.items()),
+                     frozenset(self.distributions.items()), self.defaults))
+
     @classmethod
     def from_strings(
         cls,

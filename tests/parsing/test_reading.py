@@ -178,3 +178,9 @@ def test_conditions_read_with_the_derivation() -> None:
         r.condition("1 = 1")
     m = read_chain(r"A^\top A", notation=Notation(matrices={"A": (2, 2)}))
     assert m.condition("a > 0") == (sp.Symbol("a", **R) > 0,)
+
+
+def test_notations_compare_and_hash_by_their_declarations() -> None:
+    a = Notation(matrices=("A",), index_sets={"a": 2})
+    assert a == Notation(matrices=("A",), index_sets={"a": 2}) and hash(a) == hash(Notation(matrices=("A",), index_sets={"a": 2}))
+    assert a != Notation(matrices=("B",), index_sets={"a": 2})
