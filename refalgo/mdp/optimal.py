@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validate import as_array, as_positive
 from ..assumptions import Assumptions
-from ..derivation import Derivation
+from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
 from ._engine import sweep
 from ._engine.exact import exact_policy_model, exact_rewards, exact_solve, exact_transitions
@@ -337,8 +337,30 @@ def derivations() -> list[Derivation]:
     f, h = sp.symbols("f_1:3", real=True), sp.symbols("g_1:3", real=True)
     gap = sp.Max(*(sp.Abs(a - b) for a, b in zip(f, h)))
     key = Derivation(
-        "Key inequality |max_a f(a) − max_a g(a)| ≤ max_a |f(a) − g(a)|, written as max(left, right) = right (two actions)",
+        r"Key inequality $|\max_a f(a) - \max_a g(a)| \le \max_a |f(a) - g(a)|$, written as "
+        r"$\max(\text{left}, \text{right}) = \text{right}$ (two actions)",
         [(sp.Max(sp.Abs(sp.Max(*f) - sp.Max(*h)), gap), "the larger of the two sides"), (gap, "is always the right side")],
+        argument=(
+            r"Swap the names $f$ and $g$ if needed so that $\max_a f(a) \ge \max_a g(a)$; the left side is then "
+            r"$\max_a f(a) - \max_a g(a)$. Let $a^*$ maximize $f$. Since $\max_a g(a) \ge g(a^*)$, "
+            r"$\max_a f(a) - \max_a g(a) \le f(a^*) - g(a^*) \le |f(a^*) - g(a^*)| \le \max_a |f(a) - g(a)|$. "
+            r"The next chain writes the gap between the two sides as a sum of exactly these three nonnegative "
+            r"slacks, and is proven."
+        ),
+    )
+    slack = Derivation(
+        r"The slack of the key inequality is a sum of three nonnegative terms ($a^* = 1$ maximizes $f$, "
+        r"$\max_a f(a) \ge \max_a g(a)$)",
+        [
+            Step(gap - (f[0] - sp.Max(*h)), r"right side minus left side, with $\max_a f(a) = f(a^*)$"),
+            Step(sp.Add(gap - sp.Abs(f[0] - h[0]), sp.Abs(f[0] - h[0]) - (f[0] - h[0]), sp.Max(*h) - h[0],
+                        evaluate=False),
+                 r"add and subtract $|f(a^*) - g(a^*)|$ and $g(a^*)$"),
+        ],
+        argument=(
+            r"Each term is at least 0: a maximum is at least each of its entries (the first and the third term), "
+            r"and $|x| \ge x$ (the second). So the right side is at least the left side."
+        ),
     )
     v1, v2 = sp.symbols("v_1:4", real=True), sp.symbols("w_1:4", real=True)
     p = sp.symbols("p_1:3", nonnegative=True)
@@ -356,9 +378,14 @@ def derivations() -> list[Derivation]:
     d = sp.symbols("d_1:3", real=True)
     biggest = sp.Max(*(sp.Abs(x) for x in d))
     average = Derivation(
-        "An average is at most the largest magnitude: |p d₁ + (1 − p) d₂| ≤ max |d|, as max(left, right) = right",
-        [(sp.Max(sp.Abs(p[0] * d[0] + (1 - p[0]) * d[1]), biggest), "0 ≤ p ≤ 1"), (biggest, "")],
+        r"An average is at most the largest magnitude: $|p d_1 + (1 - p) d_2| \le \max_i |d_i|$, written as "
+        r"$\max(\text{left}, \text{right}) = \text{right}$",
+        [(sp.Max(sp.Abs(p[0] * d[0] + (1 - p[0]) * d[1]), biggest), r"$0 \le p \le 1$"), (biggest, "")],
         assumptions=Assumptions.of(p[0] <= 1),
+        argument=(
+            r"By the triangle inequality and $p, 1 - p \ge 0$: $|p d_1 + (1 - p) d_2| \le p |d_1| + (1 - p) |d_2| "
+            r"\le (p + 1 - p) \max_i |d_i| = \max_i |d_i|$."
+        ),
     )
     series = Derivation(
         "The tail of the geometric series bounds value iteration's remaining error",
@@ -366,7 +393,7 @@ def derivations() -> list[Derivation]:
          (g / (1 - g), "0 < γ < 1")],
         assumptions=Assumptions.of(g < 1),
     )
-    return [key, diff, average, series, *_affine()]
+    return [key, slack, diff, average, series, *_affine()]
 
 
 def _affine() -> list[Derivation]:
@@ -377,20 +404,30 @@ def _affine() -> list[Derivation]:
     shift = beta / (1 - g)
     q1, q2 = sp.symbols("q_1 q_2", real=True)
     through_max = Derivation(
-        "A positive scale and a shift pass through the max and keep its maximizer (α > 0)",
-        [(alpha * sp.Max(q1, q2) + shift, "α·max_a q(s, a) + β/(1 − γ)"), (sp.Max(alpha * q1 + shift, alpha * q2 + shift), "")],
+        r"A positive scale and a shift pass through the max and keep its maximizer ($\alpha > 0$)",
+        [(alpha * sp.Max(q1, q2) + shift, r"$\alpha \max_a q(s, a) + \beta/(1 - \gamma)$"),
+         (sp.Max(alpha * q1 + shift, alpha * q2 + shift), "")],
         assumptions=Assumptions.of(g < 1),
+        argument=(
+            r"For $\alpha > 0$ the map $x \mapsto \alpha x + c$ is increasing, so it keeps the order of the "
+            r"action values: the action with the largest $q$ has the largest $\alpha q + c$, and "
+            r"$\max_a (\alpha q(s, a) + c) = \alpha \max_a q(s, a) + c$, with $c = \beta/(1 - \gamma)$."
+        ),
     )
     r, p = sp.Symbol("r", real=True), sp.Symbol("p", nonnegative=True)
     x, y = sp.Symbol("v^*(s_1)", real=True), sp.Symbol("v^*(s_2)", real=True)
     wx, wy = sp.Symbol("w(s_1)", real=True), sp.Symbol("w(s_2)", real=True)
     per_action = Derivation(
-        "Each scaled action value is the new reward plus γ times the new values w = αv* + β/(1 − γ)",
+        r"Each scaled action value is the new reward plus $\gamma$ times the new values "
+        r"$w = \alpha v^* + \beta/(1 - \gamma)$",
         [
-            (alpha * (r + g * (p * x + (1 - p) * y)) + shift, "α q*(s, a) + β/(1 − γ), two next states"),
-            (alpha * r + beta + g * (p * wx + (1 - p) * wy), "β/(1 − γ) = β + γ·β/(1 − γ); the p's sum to 1"),
+            (alpha * (r + g * (p * x + (1 - p) * y)) + shift, r"$\alpha q^*(s, a) + \beta/(1 - \gamma)$, two next states"),
+            (alpha * r + beta + g * (p * wx + (1 - p) * wy),
+             r"$\frac{\beta}{1 - \gamma} = \beta + \gamma \frac{\beta}{1 - \gamma}$; the $p$'s sum to 1"),
         ],
         assumptions=Assumptions.of(g < 1, p <= 1),
         where={wx: alpha * x + shift, wy: alpha * y + shift},
+        names={x: r"v^*(s_1)", y: r"v^*(s_2)", wx: r"w(s_1)", wy: r"w(s_2)"},
+        symbols={"p": r"the probability of moving to $s_1$ (and $1 - p$ of moving to $s_2$)"},
     )
     return [through_max, per_action]
