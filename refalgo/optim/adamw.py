@@ -152,7 +152,8 @@ def _l2_split() -> Derivation:
     return Derivation(
         f"Adam with L2: the decay term passes through the first moment (t = {HORIZON})",
         [
-            Step(c * ema(gs[i] + lam * ths[i - 1]), "bias-corrected average of the gradients g_i + lambda theta_(i-1)"),
+            Step(c * ema(gs[i] + lam * ths[i - 1]),
+                 r"bias-corrected average of the gradients $g_i + \lambda \theta_{i-1}$"),
             Step(c * ema(gs[i]) + lam * c * ema(ths[i - 1]), "linearity of the sum"),
         ],
         assumptions=Assumptions.of(b1 < 1),
@@ -167,7 +168,7 @@ def _l2_update() -> Derivation:
     return Derivation(
         "Adam with L2: the decay is rescaled by the adaptive denominator",
         [
-            Step(sp.Eq(sp.Symbol(r"\Delta\theta_t"), -alpha * mp / (sp.sqrt(vp) + epsilon)), "equation (5) on g + lambda theta"),
+            Step(sp.Eq(sp.Symbol(r"\Delta\theta_t"), -alpha * mp / (sp.sqrt(vp) + epsilon)), r"equation (5) on $g + \lambda \theta$"),
             Step(-alpha * (mg + lam * thbar) / (sp.sqrt(vp) + epsilon), "the split of the first moment"),
             Step(-alpha * mg / (sp.sqrt(vp) + epsilon) - alpha * lam * thbar / (sp.sqrt(vp) + epsilon), "distribute"),
         ],
@@ -183,12 +184,26 @@ def _first_step_gap() -> Derivation:
     return Derivation(
         "Adam with L2 against AdamW: one step from rest, eps = 0",
         [
-            Step(adam_l2 - adamw, "t = 1: the bias-corrected moments are g and its square"),
-            Step(th0 - alpha - ((1 - alpha * lam) * th0 - alpha), "g_1 > 0 and g_1 + lambda theta_0 > 0: each normalized gradient is 1"),
+            Step(adam_l2 - adamw, r"$t = 1$: the bias-corrected moments are $g$ and $g^2$",
+                 display=r"\Bigl(\theta_0 - \alpha \frac{g_1 + \lambda \theta_0}{\sqrt{(g_1 + \lambda \theta_0)^2}}\Bigr)"
+                         r" - \Bigl((1 - \alpha \lambda) \theta_0 - \alpha \frac{g_1}{\sqrt{g_1^2}}\Bigr)"),
+            Step(th0 - alpha - ((1 - alpha * lam) * th0 - alpha),
+                 r"$g_1 > 0$ and $g_1 + \lambda \theta_0 > 0$: each normalized gradient is 1",
+                 display=r"(\theta_0 - \alpha) - \bigl((1 - \alpha \lambda) \theta_0 - \alpha\bigr)"),
             Step(alpha * lam * th0, "collect"),
         ],
         assumptions=Assumptions.of(g1 + lam * th0 > 0),
         lhs_latex=r"\theta_1^{\mathrm{L2}} - \theta_1^{\mathrm{W}}",
+        symbols={r"\theta_1^{\mathrm{L2}}": r"the parameter after one step of Adam with the L2 term $\lambda \theta$ "
+                 r"added to the gradient", r"\theta_1^{\mathrm{W}}": "the parameter after one step of AdamW"},
+        argument=(
+            r"From $m_0 = v_0 = 0$, one step gives $\hat m_1 = g$ and $\hat v_1 = g^2$ for whatever gradient $g$ "
+            r"the optimizer sees, so with $\epsilon = 0$ the step is $-\alpha g / \sqrt{g^2} = -\alpha g / |g|$, "
+            r"which is $-\alpha$ whenever $g > 0$. Adam with L2 sees $g = g_1 + \lambda \theta_0 > 0$: "
+            r"$\theta_1^{\mathrm{L2}} = \theta_0 - \alpha$. AdamW sees $g = g_1 > 0$ and decays the parameter "
+            r"separately: $\theta_1^{\mathrm{W}} = (1 - \alpha \lambda) \theta_0 - \alpha$. The difference is "
+            r"$\alpha \lambda \theta_0$: the L2 term's effect is swallowed by the normalization, AdamW's decay is not."
+        ),
     )
 
 
