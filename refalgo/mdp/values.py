@@ -307,6 +307,15 @@ def _two_state_symbols() -> tuple[Any, ...]:
     return pi, r, p, v
 
 
+# What the component symbols of the two-state expansions stand for (the "where" line under them).
+_TWO_STATE_SYMBOLS = {
+    r"\pi_{as}": r"the probability $\pi(a|s)$ of action $a$ in state $s$",
+    r"r_{sa}": r"the expected reward $r(s, a)$",
+    r"p_{sat}": r"the probability $p(s_t|s, a)$ of moving from $s$ to $s_t$ under $a$",
+    r"v_s": r"the value $v(s)$ (states and actions numbered 1, 2)",
+}
+
+
 def derivations() -> list[Derivation]:
     r"""The verified derivations shown on the state-values page."""
 
@@ -317,12 +326,18 @@ def derivations() -> list[Derivation]:
     ret = Derivation(
         "The return splits into the first reward and the discounted return from the next step",
         [
-            (sp.Eq(G_t, sum((g**k * Rs[k] for k in range(4)), sp.Integer(0)), evaluate=False), "definition, an episode of four rewards"),
-            (Rs[0] + g * (Rs[1] + g * Rs[2] + g**2 * Rs[3]), "factor γ out of the later terms"),
-            (Rs[0] + g * G_next, "the bracket is the return from t + 1"),
+            Step(sp.Eq(G_t, sum((g**k * Rs[k] for k in range(4)), sp.Integer(0)), evaluate=False),
+                 "definition, an episode of four rewards",
+                 display=r"G_t = R_{t+1} + \gamma R_{t+2} + \gamma^2 R_{t+3} + \gamma^3 R_{t+4}"),
+            Step(Rs[0] + g * (Rs[1] + g * Rs[2] + g**2 * Rs[3]), r"factor $\gamma$ out of the later terms",
+                 display=r"R_{t+1} + \gamma \left(R_{t+2} + \gamma R_{t+3} + \gamma^2 R_{t+4}\right)"),
+            Step(Rs[0] + g * G_next, r"the bracket is the return from $t + 1$", display=r"R_{t+1} + \gamma G_{t+1}"),
         ],
         assumptions=between,
         where={G_next: Rs[1] + g * Rs[2] + g**2 * Rs[3]},
+        names={**{R: f"R_{{t+{k + 1}}}" for k, R in enumerate(Rs)}, G_next: "G_{t+1}"},
+        symbols={"R_{t+k}": r"the reward received at step $t + k$", "G_t": r"the discounted return from step $t$",
+                 r"\gamma": "the discount rate"},
     )
     pi, r, p, v = _two_state_symbols()
     elementwise = sp.Matrix([
@@ -332,35 +347,43 @@ def derivations() -> list[Derivation]:
     r_pi_m = sp.Matrix([sum((pi[s, a] * r[s, a] for a in range(2)), sp.Integer(0)) for s in range(2)])
     P_pi_m = sp.Matrix(2, 2, lambda s, t: sum((pi[s, a] * p[s][a][t] for a in range(2)), sp.Integer(0)))
     matrix = Derivation(
-        "The elementwise Bellman equation is the matrix equation v = r_π + γP_π v (two states, two actions)",
+        r"The elementwise Bellman equation is the matrix equation $v = r_\pi + \gamma P_\pi v$ (two states, two actions)",
         [
-            (elementwise, "Σ_a π(a|s)[r(s,a) + γ Σ_s' p(s'|s,a) v(s')] for s = 1, 2"),
-            (r_pi_m + g * P_pi_m * v, "collect the terms without v and the coefficients of each v(s')"),
+            (elementwise, r"$\sum_a \pi(a|s)\bigl[r(s,a) + \gamma \sum_{s'} p(s'|s,a) v(s')\bigr]$ for $s = s_1, s_2$"),
+            (r_pi_m + g * P_pi_m * v, r"collect the terms without $v$ and the coefficients of each $v(s')$"),
         ],
         assumptions=between,
         lhs_latex=r"\begin{bmatrix} v(s_1) \\ v(s_2) \end{bmatrix}",
+        symbols=_TWO_STATE_SYMBOLS,
     )
     example = _closed_form_example(g)
     e_k, v_k, v_pi = sp.Symbol("e_{k+1}"), sp.Matrix(sp.symbols("x_1 x_2", real=True)), sp.Matrix(sp.symbols("u_1 u_2", real=True))
     r_vec = sp.Matrix(sp.symbols("b_1 b_2", real=True))
     M = sp.Matrix(2, 2, sp.symbols("m_11 m_12 m_21 m_22", nonnegative=True))
     error = Derivation(
-        "Each sweep multiplies the error by γP_π",
+        r"Each sweep multiplies the error by $\gamma P_\pi$",
         [
-            (sp.Eq(e_k, (r_vec + g * M * v_k) - (r_vec + g * M * v_pi), evaluate=False), "v_{k+1} − v_π, both sides of the Bellman equation"),
-            (g * M * (v_k - v_pi), "r_π cancels; factor γP_π"),
+            (sp.Eq(e_k, (r_vec + g * M * v_k) - (r_vec + g * M * v_pi), evaluate=False),
+             r"$v_{k+1} - v_\pi$, both sides of the Bellman equation"),
+            (g * M * (v_k - v_pi), r"$r_\pi$ cancels; factor $\gamma P_\pi$"),
         ],
         assumptions=between,
+        symbols={r"e_{k+1}": r"the error $v_{k+1} - v_\pi$ after sweep $k + 1$",
+                 r"\begin{bmatrix} b_1 \\ b_2 \end{bmatrix}": r"the expected rewards $r_\pi$",
+                 r"\begin{bmatrix} m_{11} & m_{12} \\ m_{21} & m_{22} \end{bmatrix}": r"the transition matrix $P_\pi$",
+                 r"\begin{bmatrix} x_1 \\ x_2 \end{bmatrix}": r"the values $v_k$ before the sweep",
+                 r"\begin{bmatrix} u_1 \\ u_2 \end{bmatrix}": r"the state values $v_\pi$"},
     )
     q_of_v = Derivation(
         "Averaging the action values over the policy gives the state value",
         [
             (sp.Matrix([sum((pi[s, a] * (r[s, a] + g * sum((p[s][a][t] * v[t] for t in range(2)), sp.Integer(0))) for a in range(2)), sp.Integer(0)) for s in range(2)]),
-             "Σ_a π(a|s) q(s, a) with q(s, a) = r(s, a) + γ Σ_s' p(s'|s, a) v(s')"),
-            (r_pi_m + g * P_pi_m * v, "the right-hand side of the Bellman equation, = v when v = v_π"),
+             r"$\sum_a \pi(a|s) q(s, a)$ with $q(s, a) = r(s, a) + \gamma \sum_{s'} p(s'|s, a) v(s')$"),
+            (r_pi_m + g * P_pi_m * v, r"the right-hand side of the Bellman equation, $= v$ when $v = v_\pi$"),
         ],
         assumptions=between,
         lhs_latex=r"\sum_a \pi(a|s)\, q(s, a)",
+        symbols=_TWO_STATE_SYMBOLS,
     )
     return [ret, matrix, example, error, q_of_v]
 
@@ -370,11 +393,15 @@ def _closed_form_example(g: sp.Symbol) -> Derivation:
 
     v4 = sp.Symbol("v_pi(s_4)", real=True)
     return Derivation(
-        "Zhao's 2×2 example (Figure 2.4): staying in the target forever is worth 1/(1 − γ)",
+        r"Zhao's 2×2 example (Figure 2.4): staying in the target forever is worth $1/(1 - \gamma)$",
         [
-            (sp.Eq(v4, 1 + g * v4, evaluate=False), "Bellman equation at s4: reward 1, back to s4"),
-            (sp.Eq((1 - g) * v4, 1, evaluate=False), "collect v(s4)"),
-            Step(sp.Eq(v4, 1 / (1 - g), evaluate=False), "divide by 1 − γ > 0", factor=1 / (1 - g)),
+            Step(sp.Eq(v4, 1 + g * v4, evaluate=False), r"Bellman equation at $s_4$: reward 1, back to $s_4$",
+                 display=r"v_\pi(s_4) = 1 + \gamma v_\pi(s_4)"),
+            Step(sp.Eq((1 - g) * v4, 1, evaluate=False), r"collect $v_\pi(s_4)$",
+                 display=r"(1 - \gamma) v_\pi(s_4) = 1"),
+            Step(sp.Eq(v4, 1 / (1 - g), evaluate=False), r"divide by $1 - \gamma > 0$", factor=1 / (1 - g),
+                 display=r"v_\pi(s_4) = \frac{1}{1 - \gamma}"),
         ],
         assumptions=Assumptions.of(g < 1),
+        names={v4: r"v_\pi(s_4)"},
     )
