@@ -38,6 +38,7 @@ from .._exact import ExactNumber, exact, exact_positive
 from .._validate import as_array, as_flag, as_positive, as_real
 from ..derivation import Derivation, Step
 from ..functions import sigmoid
+from ..parsing import Notation
 from ..registry import Concept, Tolerance
 from ._engine.stable import softplus
 
@@ -350,28 +351,39 @@ def _softplus_without_overflow() -> Derivation:
 def _gradient() -> Derivation:
     loss = -sp.log(sigmoid(_BETA * (_ELL_W(_THETA) - _A_W) - _BETA * (_ELL_L(_THETA) - _A_L)))
     dw, dl = sp.Derivative(_ELL_W(_THETA), _THETA), sp.Derivative(_ELL_L(_THETA), _THETA)
+    grad = sp.Symbol(r"\partial_\theta \mathcal{L}_\text{DPO}")
     return Derivation(
         "The DPO gradient",
         [
-            Step(sp.Eq(sp.Symbol(r"\partial_\theta \mathcal{L}_\text{DPO}"), sp.Derivative(loss, _THETA)),
-                 "differentiate the loss with respect to a parameter θ"),
+            Step(sp.Eq(grad, sp.Derivative(loss, _THETA)), r"differentiate the loss with respect to a parameter $\theta$",
+                 display=r"\frac{\partial \mathcal{L}_{\text{DPO}}}{\partial \theta} = \frac{d}{d\theta} \Bigl[-\log \sigma"
+                         r"\bigl(\beta (\ell_w(\theta) - \log\pi_{ref}(y_w)) - \beta (\ell_l(\theta) - \log\pi_{ref}(y_l))\bigr)\Bigr]"),
             Step(-_BETA * sp.exp(-(_RHAT_W - _RHAT_L)) / (1 + sp.exp(-(_RHAT_W - _RHAT_L))) * (dw - dl),
-                 "chain rule: d/du [−log σ(u)] = −σ(−u)"),
-            Step(-_BETA * sigmoid(_RHAT_L - _RHAT_W) * (dw - dl), "exp(−u) / (1 + exp(−u)) = σ(−u)"),
+                 r"chain rule: $\frac{d}{du}\bigl[-\log \sigma(u)\bigr] = -\sigma(-u)$",
+                 display=r"-\beta \, \frac{e^{-(\hat r_w - \hat r_l)}}{1 + e^{-(\hat r_w - \hat r_l)}} "
+                         r"\left(\frac{d}{d\theta} \ell_w(\theta) - \frac{d}{d\theta} \ell_l(\theta)\right)"),
+            Step(-_BETA * sigmoid(_RHAT_L - _RHAT_W) * (dw - dl), r"$\frac{e^{-u}}{1 + e^{-u}} = \sigma(-u)$",
+                 display=r"-\beta \, \sigma(\hat r_l - \hat r_w) "
+                         r"\left(\frac{d}{d\theta} \ell_w(\theta) - \frac{d}{d\theta} \ell_l(\theta)\right)"),
         ],
         where={_RHAT_W: _BETA * (_ELL_W(_THETA) - _A_W), _RHAT_L: _BETA * (_ELL_L(_THETA) - _A_L)},
+        names={_RHAT_W: r"\hat r_w", _RHAT_L: r"\hat r_l", _A_W: r"\log\pi_{ref}(y_w)", _A_L: r"\log\pi_{ref}(y_l)",
+               grad: r"\frac{\partial \mathcal{L}_{\text{DPO}}}{\partial \theta}"},
+        notation=Notation(functions=("ell_w", "ell_l"), scalars=("beta",)),
+        symbols={r"\ell_w(\theta)": r"$\log \pi_\theta(y_w \mid x)$, the policy's log-probability of the preferred answer",
+                 r"\ell_l(\theta)": "the same for the rejected answer"},
     )
 
 
 def _conservative_in_one_softplus() -> Derivation:
     z, eps = _Z_MARGIN, _EPS
     return Derivation(
-        "Conservative DPO with one softplus (z = βh)",
+        r"Conservative DPO with one softplus ($z = \beta h$)",
         [
             Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\varepsilon"), -(1 - eps) * sp.log(sigmoid(z)) - eps * sp.log(sigmoid(-z))),
-                 "labels flipped with probability ε"),
-            Step((1 - eps) * sp.log(1 + sp.exp(-z)) + eps * sp.log(1 + sp.exp(z)), "−log σ(u) = log(1 + exp(−u))"),
-            Step(sp.log(1 + sp.exp(-z)) + eps * z, "log(1 + exp(z)) = log(1 + exp(−z)) + z"),
+                 r"labels flipped with probability $\varepsilon$"),
+            Step((1 - eps) * sp.log(1 + sp.exp(-z)) + eps * sp.log(1 + sp.exp(z)), r"$-\log \sigma(u) = \log(1 + e^{-u})$"),
+            Step(sp.log(1 + sp.exp(-z)) + eps * z, r"$\log(1 + e^{z}) = \log(1 + e^{-z}) + z$"),
         ],
     )
 
