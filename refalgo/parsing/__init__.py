@@ -61,8 +61,9 @@ and ``a'`` (``s'``, ``a'``), ``v_*`` and ``\pi^*`` (``v_*``, ``pi^*``) are all d
 from ``v``, ``x``, ``\pi``, ``s``. ``\pi_{\text{ref}}``, ``\pi_{\mathrm{ref}}`` and
 ``\pi_{ref}`` are one name, ``pi_ref``; ``G_{t:t+n}`` is the name ``G_t:t+n``. A
 superscript in parentheses is an index, not a power: ``x^{(i)}`` is the symbol ``x^(i)``,
-so ``x^{(1)} x^{(2)} = x^{(3)}`` is a claim about three different numbers. Letters side by side multiply (``xy`` is ``x y``); three
-or more in a row are refused as a word (write ``\mathrm{KL}`` or a subscript).
+so ``x^{(1)} x^{(2)} = x^{(3)}`` is a claim about three different numbers. Letters side by
+side multiply (``xy`` is ``x y``); three or more in a row are refused as a word (write
+``\mathrm{KL}`` or a subscript).
 Inside ``\sum_{i=1}^{n}`` (or ``\sum_i`` over a declared set), ``x_i`` (or ``x^{(i)}``) is term
 i of the sequence x; then a counting subscript elsewhere in the derivation (``x_1``,
 ``R_{t+1}``) is a term of the same sequence.

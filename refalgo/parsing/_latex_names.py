@@ -246,7 +246,7 @@ class NameParser(Parser):
         raise AmbiguousNotation(
             f"{written} is ambiguous: {ref.latex()} is a function name but is also used as a value in this "
             f"derivation, so {written} may be a power of that value or a function of its own; declare "
-            f"{ref.latex()} a function (functions=...) for the name, or a scalar (scalars=...) for the power",
+            f"{ref.latex()} a function (functions=..., or --function) for the name, or a scalar (scalars=..., or --scalar) for the power",
             self.text, ref.pos, readings)
 
     def index_superscript(self, ref: NameRef, close: int) -> bool:
@@ -417,12 +417,12 @@ class NameParser(Parser):
         product, applied = f"{written} \\cdot {group}", f"{written}{group}"
         if default:
             why = (f"{written} is a function by default, but it is also used as a value in this derivation; "
-                   f"declare it a function (functions=...) to read {applied}, or a scalar (scalars=...) to "
+                   f"declare it a function (functions=..., or --function) to read {applied}, or a scalar (scalars=..., or --scalar) to "
                    f"read the product {product}")
         else:
             why = (f"{written} is neither a declared function nor used as a value elsewhere in the derivation, "
                    f"so it may be the product {product} or the function {written} applied to {group}; declare "
-                   f"it a function (functions=...) or write the product with \\cdot")
+                   f"it a function (functions=..., or --function) or write the product with \\cdot")
         return AmbiguousNotation(f"{applied} is ambiguous: {why}", self.text, start, (product, applied))
 
     def product(self, a: Any, b: Any, position: int) -> Any:
@@ -433,7 +433,7 @@ class NameParser(Parser):
                 name = other.name
                 raise AmbiguousNotation(
                     f"{name} stands beside a matrix or vector, but {name} is not declared: as a number, {name} "
-                    f"would commute with the matrices; declare it a matrix (matrices=...) or a scalar (scalars=...)",
+                    f"would commute with the matrices; declare it a matrix (matrices=..., or --matrix) or a scalar (scalars=..., or --scalar)",
                     self.text, position, (f"{name} (a number)", f"{name} (a matrix)"))
         return self.b.times(a, b, position)
 
@@ -455,8 +455,8 @@ class NameParser(Parser):
         readings = (f"{written}^{{T}}", f"{written}^{{\\top}}")
         raise AmbiguousNotation(
             f"{written}^T is ambiguous: the power {readings[0]} (T a number) or the transpose {readings[1]}; "
-            f"write ^{{\\top}} or declare {written} a matrix (matrices=...) for the transpose, or declare T a "
-            "scalar (scalars=...) for the power",
+            f"write ^{{\\top}} or declare {written} a matrix (matrices=..., or --matrix) for the transpose, or declare T a "
+            "scalar (scalars=..., or --scalar) for the power",
             self.text, start.pos, readings)
 
     def refuse_function_power(self, name: Any, start: Any) -> None:

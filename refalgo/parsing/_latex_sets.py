@@ -46,7 +46,8 @@ class SetParser(CommandParser):
             name = ref.name
             raise self.b.fail(
                 f"{form} runs over a finite set, and the values of {name} are not declared: declare "
-                f"index_sets={{{name.rstrip(chr(39))!r}: [...]}} (a list of values or a size), or write a "
+                f"index_sets={{{name.rstrip(chr(39))!r}: [...]}} (a list of values or a size; --index "
+                f"{name.rstrip(chr(39))}=K on the command line), or write a "
                 f"sum with limits such as \\sum_{{k=1}}^{{n}}", t.pos)
         return values
 
@@ -167,7 +168,8 @@ class SetParser(CommandParser):
         if not (ref.base == "D" and ref.sub == "KL" and not ref.mods or ref.name == "KL"):
             return None
         form = (r"D_{\mathrm{KL}}(p \| q) is read for distributions p, q over a declared finite set: declare "
-                r"index_sets={'x': [...]} and distributions={'p': 'x', 'q': 'x'}, and write each side as p or "
+                r"index_sets={'x': [...]} and distributions={'p': 'x', 'q': 'x'} (--index x=K --distribution p:x "
+                r"--distribution q:x), and write each side as p or "
                 r"\pi(\cdot | s)")
         self.expect("(")
         p, p_args = self.distribution()
