@@ -23,7 +23,9 @@ sides), and a first pass over every piece records how each name is used (applied
 arguments, used as a value, transposed, written in bold) before the pieces are read for
 good. `parse_chain` and `parse` do the same for one text. The returned `Reading` holds
 ``.exprs``, the resolved ``.notation`` and ``.explain()``, the lines (in LaTeX) that say
-how each piece was read, e.g. ``v(s_1): the function v applied to s_{1}``.
+how each piece was read, e.g. ``v(s_1): the function v applied to s_{1}``. An assumption
+about the derivation is read by ``Reading.condition``, with the same notation and names
+(``x_1 > 0`` then speaks of the derivation's ``x_1``).
 
 The notation model
 ------------------
