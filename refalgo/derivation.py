@@ -41,7 +41,10 @@ from it or checked against it.
   declared ``names={symbol: r"latex"}`` mapping, which also tells the LaTeX printer how to
   write the symbol when a step has no display form (``names={x: r"v_*(s_1)"}`` for a
   symbol ``x`` that stands for a value); a display name that matches nothing is refused
-  with a message naming it.
+  with a message naming it. A key of ``names`` may also be an explicit matrix of the
+  step's symbols (``names={A: "A", X: r"\mathbf{x}"}``, with ``notation`` declaring the
+  shapes): a display in matrix notation, ``\mathbf{x}^\top A \mathbf{x}``, is then
+  carried out on those matrices and compared with the component form the step holds.
 * Without a display form a step is printed by SymPy's LaTeX printer with a textbook term
   order: in a sum, positive terms before negative ones (``\theta_{t-1} - \alpha \dots``,
   ``t - i``, ``1 - \gamma``); in a product, numbers, then Greek letters, then the rest
@@ -312,8 +315,8 @@ class Derivation:
             if text and _unbalanced(text):
                 raise ValueError(f"{field_name}: unmatched $ in {text!r}")
         for sym in self.names:
-            if not isinstance(sym, sp.Symbol):
-                raise TypeError(f"names: keys must be SymPy symbols; got {sym!r}")
+            if not isinstance(sym, (sp.Symbol, sp.ImmutableMatrix)):
+                raise TypeError(f"names: keys must be SymPy symbols or immutable matrices; got {sym!r}")
         kinds = [s.is_equation for s in self.steps]
         if any(kinds[1:]) and not all(kinds):
             bad = next(i for i in range(1, len(kinds)) if kinds[i] != kinds[0] or not kinds[0])
@@ -411,6 +414,8 @@ class Derivation:
                 funcs.setdefault(f.func.__name__, f.func)
         declared = {parse(tex, syntax="latex", notation=notation): sym for sym, tex in self.names.items()}
         expr = expr.xreplace(declared) if declared else expr
+        if any(isinstance(sym, sp.ImmutableMatrix) for sym in self.names):
+            expr = _explicit(expr)
         expr = expr.replace(
             lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in funcs and e.func != funcs[e.func.__name__],
             lambda e: funcs[e.func.__name__](*e.args),
@@ -423,7 +428,7 @@ class Derivation:
 
     # ------------------------------------------------------------------ rendering
     def _tex(self, expr: Any) -> str:
-        return latex(expr, names=self.names)
+        return latex(expr, names={k: v for k, v in self.names.items() if isinstance(k, sp.Symbol)})
 
     def _sides(self, s: Step) -> tuple[str, str]:
         """The two sides of an equation step as printed: its display form, else SymPy's LaTeX."""
@@ -609,6 +614,14 @@ def latex(expr: Any, names: Mapping[sp.Symbol, str] | None = None) -> str:
     ('\\beta_{1}^{t - i}', '1 - \\beta_{1}')
     """
     return _TextbookPrinter({"symbol_names": dict(names or {})}).doprint(expr)
+
+
+def _explicit(expr: Any) -> Any:
+    """A display read with declared matrices, once they are explicit: products and traces carried out."""
+    out = expr.doit()
+    if isinstance(out, sp.MatrixBase) and out.shape == (1, 1):
+        return out[0, 0]
+    return out
 
 
 def _as_factor(factor: Any, index: int) -> sp.Expr:

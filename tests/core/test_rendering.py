@@ -166,3 +166,23 @@ def test_a_step_argument_is_shown_under_its_number() -> None:
     d = Derivation("square", [Step((x + 1) ** 2, ""), Step(x**2 + 2 * x + 1, "expand", argument="Multiply out.")])
     assert d.marks() == ["proven"]
     assert "*Why step 1 holds.* Multiply out." in d.to_markdown()
+
+
+def test_a_display_in_matrix_notation_is_compared_with_the_components() -> None:
+    from refalgo.parsing import Notation
+
+    a11, a12, a22, x1, x2, b1, b2 = sp.symbols("a_11 a_12 a_22 x_1 x_2 b_1 b_2", real=True)
+    A, X, B = sp.ImmutableMatrix([[a11, a12], [a12, a22]]), sp.ImmutableMatrix([x1, x2]), sp.ImmutableMatrix([b1, b2])
+    components = a11 * x1**2 + 2 * a12 * x1 * x2 + a22 * x2**2 + b1 * x1 + b2 * x2
+
+    def chain(display: str) -> Derivation:
+        return Derivation(
+            "a quadratic in matrix notation",
+            [Step(components, "", display=display), Step(sp.expand(components), "")],
+            names={A: "A", X: r"\mathbf{x}", B: r"\mathbf{b}"},
+            notation=Notation(matrices={"A": (2, 2)}, vectors={"x": 2, "b": 2}),
+        )
+
+    assert chain(r"\mathbf{x}^\top A \mathbf{x} + \mathbf{b}^\top \mathbf{x}").verify().status == "proven"
+    wrong = chain(r"\mathbf{x}^\top A \mathbf{x} + 2 \mathbf{b}^\top \mathbf{x}").verify()
+    assert not wrong.ok and "display form of step 0" in wrong.summary()
