@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 from .._validate import as_symbols
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
+from ..parsing import Notation
 from ..registry import Concept
 from ._engine.differences import ScalarFunction, check_callable, value_at
 from ._engine.examples import FORM_TOLERANCE, as_callable, quadratic_polynomials
@@ -221,6 +222,29 @@ def _stationary_point() -> Derivation:
         assumptions=Assumptions.of(sp.Ne(A.det(), 0), matrices={A: "symmetric"}),
     )
 
+# The completing-the-square chain in matrix notation; each line is read back and compared
+# with the component form that the steps hold.
+_SQUARE = (
+    r"(\mathbf{x} - \mathbf{x}^*)^\top A (\mathbf{x} - \mathbf{x}^*) + f^*",
+    r"\mathbf{x}^\top A \mathbf{x} - 2 (A \mathbf{x}^*)^\top \mathbf{x} + (\mathbf{x}^*)^\top A \mathbf{x}^* + f^*",
+    r"\mathbf{x}^\top A \mathbf{x} + \mathbf{b}^\top \mathbf{x} + c",
+)
+
+
+def _matrix_notation(A: sp.Matrix, x: Sequence[sp.Symbol], p: Sequence[sp.Symbol],
+                     b: Sequence[sp.Symbol]) -> dict[str, object]:
+    """How the matrix-notation display forms name the component matrices, and the reader's "where" line."""
+    n = len(x)
+    column = lambda name: "(" + ", ".join(f"{name}_{k}" for k in range(1, n + 1)) + r")^\top"  # noqa: E731
+    return {
+        "names": {sp.ImmutableMatrix(A): "A", sp.ImmutableMatrix(x): r"\mathbf{x}", sp.ImmutableMatrix(p): r"\mathbf{x}^*",
+                  sp.ImmutableMatrix(b): r"\mathbf{b}"},
+        "notation": Notation(matrices={"A": (n, n)}, vectors={"x": n, "x^*": n, "b": n}),
+        "symbols": {"A": r"the symmetric matrix $(a_{ij})$", r"\mathbf{x}": f"${column('x')}$",
+                    r"\mathbf{x}^*": f"the point ${column('x^*')}$", r"\mathbf{b}": f"${column('b')}$"},
+    }
+
+
 def _completed_square_2x2() -> Derivation:
     A, x = symmetric_matrix(2)
     b = sp.symbols("b_1:3", real=True)
@@ -230,15 +254,20 @@ def _completed_square_2x2() -> Derivation:
     star = [sp.together(-(adj[i, 0] * b[0] + adj[i, 1] * b[1]) / (2 * det)) for i in range(2)]
     linear = sp.Add(*(sp.Add(*(A[i, j] * p[j] for j in range(2))) * x[i] for i in range(2)))
     return Derivation(
-        "Completing the square, 2×2, about the stationary point −½A⁻¹b",
+        r"Completing the square, 2×2, about the stationary point $\mathbf{x}^* = -\tfrac12 A^{-1} \mathbf{b}$",
         [
-            Step(bilinear(A, [x[i] - p[i] for i in range(2)]) + fs, "definition"),
-            Step(bilinear(A, x) - 2 * linear + bilinear(A, p) + fs, "expand; A symmetric, so the cross terms are 2 (Ax*)ᵀx"),
-            Step(bilinear(A, x) + b[0] * x[0] + b[1] * x[1] + c, "−2Ax* = b and f* = c − x*ᵀAx* = c − ¼bᵀA⁻¹b"),
+            Step(bilinear(A, [x[i] - p[i] for i in range(2)]) + fs, r"definition, with $f^* = f(\mathbf{x}^*)$",
+                 display=_SQUARE[0]),
+            Step(bilinear(A, x) - 2 * linear + bilinear(A, p) + fs,
+                 r"expand; $A$ symmetric, so the cross terms are $-2 (A \mathbf{x}^*)^\top \mathbf{x}$", display=_SQUARE[1]),
+            Step(bilinear(A, x) + b[0] * x[0] + b[1] * x[1] + c,
+                 r"$-2A\mathbf{x}^* = \mathbf{b}$ and $f^* = c - (\mathbf{x}^*)^\top A \mathbf{x}^* = c - \tfrac14 \mathbf{b}^\top A^{-1} \mathbf{b}$",
+                 display=_SQUARE[2]),
         ],
         assumptions=Assumptions.of(sp.Ne(det, 0), matrices={A: "symmetric"}),
         where={p[0]: star[0], p[1]: star[1], fs: c - bilinear(adj, b) / (4 * det)},
-        lhs_latex=r"(x - x^*)^\top A (x - x^*) + f(x^*)",
+        lhs_latex=r"(\mathbf{x} - \mathbf{x}^*)^\top A (\mathbf{x} - \mathbf{x}^*) + f(\mathbf{x}^*)",
+        **_matrix_notation(A, x, p, b),
     )
 
 def _completed_square_3x3() -> Derivation:
@@ -248,15 +277,19 @@ def _completed_square_3x3() -> Derivation:
     p = sp.symbols("x^*_1:4", real=True)
     Ap = [sp.Add(*(A[i, j] * p[j] for j in range(3))) for i in range(3)]
     return Derivation(
-        "Completing the square, 3×3, about any solution of 2Ax + b = 0",
+        r"Completing the square, 3×3, about any solution of $2A\mathbf{x} + \mathbf{b} = 0$",
         [
-            Step(bilinear(A, [x[i] - p[i] for i in range(3)]) + fs, "definition"),
-            Step(bilinear(A, x) - 2 * sp.Add(*(Ap[i] * x[i] for i in range(3))) + bilinear(A, p) + fs, "expand; A symmetric"),
-            Step(bilinear(A, x) + sp.Add(*(b[i] * x[i] for i in range(3))) + c, "b = −2Ax* and f* = c − x*ᵀAx*"),
+            Step(bilinear(A, [x[i] - p[i] for i in range(3)]) + fs, r"definition, with $f^* = f(\mathbf{x}^*)$",
+                 display=_SQUARE[0]),
+            Step(bilinear(A, x) - 2 * sp.Add(*(Ap[i] * x[i] for i in range(3))) + bilinear(A, p) + fs,
+                 r"expand; $A$ symmetric", display=_SQUARE[1]),
+            Step(bilinear(A, x) + sp.Add(*(b[i] * x[i] for i in range(3))) + c,
+                 r"$\mathbf{b} = -2A\mathbf{x}^*$ and $f^* = c - (\mathbf{x}^*)^\top A \mathbf{x}^*$", display=_SQUARE[2]),
         ],
         assumptions=Assumptions.of(matrices={A: "symmetric"}),
         where={**{b[i]: -2 * Ap[i] for i in range(3)}, fs: c - bilinear(A, p)},
-        lhs_latex=r"(x - x^*)^\top A (x - x^*) + f(x^*)",
+        lhs_latex=r"(\mathbf{x} - \mathbf{x}^*)^\top A (\mathbf{x} - \mathbf{x}^*) + f(\mathbf{x}^*)",
+        **_matrix_notation(A, x, p, b),
     )
 
 
