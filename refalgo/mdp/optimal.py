@@ -367,10 +367,10 @@ def derivations() -> list[Derivation]:
     probs = (p[0], p[1], 1 - p[0] - p[1])
     r = sp.Symbol("r", real=True)
     diff = Derivation(
-        "For one action the two action values differ by γ times an average of v₁ − v₂",
+        r"For one action the two action values differ by $\gamma$ times an average of $v_1 - v_2$",
         [
             ((r + g * sum((q * a for q, a in zip(probs, v1)), sp.Integer(0))) - (r + g * sum((q * b for q, b in zip(probs, v2)), sp.Integer(0))),
-             "q₁(s, a) − q₂(s, a), three next states"),
+             r"$q_1(s, a) - q_2(s, a)$, three next states"),
             (g * sum((q * (a - b) for q, a, b in zip(probs, v1, v2)), sp.Integer(0)), "the reward cancels"),
         ],
         assumptions=Assumptions.of(g < 1, p[0] + p[1] <= 1),
@@ -389,8 +389,8 @@ def derivations() -> list[Derivation]:
     )
     series = Derivation(
         "The tail of the geometric series bounds value iteration's remaining error",
-        [(sp.Sum(g ** sp.Symbol("j", integer=True, positive=True), (sp.Symbol("j", integer=True, positive=True), 1, sp.oo)), "sum of γ^j over j ≥ 1"),
-         (g / (1 - g), "0 < γ < 1")],
+        [(sp.Sum(g ** sp.Symbol("j", integer=True, positive=True), (sp.Symbol("j", integer=True, positive=True), 1, sp.oo)), r"$\sum_{j \ge 1} \gamma^j$, the tail after one step"),
+         (g / (1 - g), r"geometric series, $0 < \gamma < 1$")],
         assumptions=Assumptions.of(g < 1),
     )
     return [key, slack, diff, average, series, *_affine()]
