@@ -54,7 +54,6 @@ PLACEHOLDER = sp.Symbol("placeholder_cdot", real=True)
 class Usage:
     """What a first reading of a whole derivation found out about its names."""
 
-    applied: set[str] = field(default_factory=set)  # names followed by "("
     separated: set[str] = field(default_factory=set)  # ... with a , ; | inside: surely functions
     values: Counter[str] = field(default_factory=Counter)  # names used as plain values
     transposed: set[str] = field(default_factory=set)  # names carrying ^\top

@@ -59,10 +59,6 @@ class NameRef:
     def sequence(self) -> str:
         return self.base + self.mods + ("^()" if self.index_kind == "^" else "")
 
-    @property
-    def plain(self) -> bool:
-        return not (self.mods or self.sub or self.sup or self.primes or self.bold)
-
     def latex(self) -> str:
         return sp.latex(sp.Symbol(self.name))
 
@@ -341,7 +337,6 @@ class NameParser(Parser):
             return None
         separated = self.has_separator()
         if self.survey:
-            self.usage.applied.add(name)
             if separated:
                 self.usage.separated.add(name)
             return self.application(ref, start)

@@ -77,11 +77,6 @@ def read_latex(text: str, *, relation: bool = False, notation: Notation | None =
         raise parser.fail(f"these parts cannot be combined ({type(exc).__name__}: {why})") from None
 
 
-def parse_latex(text: str, *, relation: bool = False) -> Any:
-    """The SymPy object for a LaTeX math expression (or, with ``relation``, a list of relations)."""
-    return read_latex(text, relation=relation)[0]
-
-
 class OperatorParser(SetParser):
     """The complete LaTeX reader; see the module docstring."""
 
@@ -375,4 +370,4 @@ for _name in ("hat", "widehat", "bar", "overline", "tilde", "widetilde", "check"
               "mathbf", "boldsymbol", "bm", "vec", "mathbfit", "mathcal", "mathscr", "mathfrak"):
     OperatorParser.commands["\\" + _name] = OperatorParser.name_atom
 
-__all__ = ["OperatorParser", "ParseError", "parse_latex", "read_latex"]
+__all__ = ["OperatorParser", "ParseError", "read_latex"]

@@ -121,11 +121,6 @@ def _syntax_error(text: str, exc: SyntaxError) -> ParseError:
     return ParseError(f"not a valid Python expression: {exc.msg}{hint}", text, pos)
 
 
-def parse_python(text: str, *, relation: bool = False, notation: Notation | None = None) -> Any:
-    """The SymPy object for a Python-syntax expression (or, with ``relation``, a condition)."""
-    return read_python(text, relation=relation, notation=notation)[0]
-
-
 def read_python(text: str, *, relation: bool = False, notation: Notation | None = None) -> tuple[Any, list[tuple[str, str]]]:
     """The SymPy object for a Python-syntax expression and the notes on how it was read."""
     if len(text) > MAX_CHARS:
