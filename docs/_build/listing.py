@@ -169,3 +169,29 @@ def displays(module: ModuleType) -> str:
     if not out:
         raise ValueError(f"module: {module.__name__} has no .. math:: display in its docstring")
     return "\n\n".join(out) + "\n"
+
+
+def links(fn: Callable[..., Any]) -> list[str]:
+    """The links of the first ``chain(...)`` that ``fn`` returns, each as written in the source.
+
+    A link that is a local name stands for the call assigned to it in ``fn``
+    (``adam = scale_by_adam(...)`` then ``chain(adam, ...)`` gives ``scale_by_adam(...)``),
+    so two optimizers built as chains can be shown link by link, side by side.
+    """
+    src = textwrap.dedent(inspect.getsource(fn))
+    tree = ast.parse(src)
+    assigned: dict[str, str] = {}
+    returns: list[ast.Call] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned[node.targets[0].id] = ast.get_source_segment(src, node.value) or ""
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+            if isinstance(node.value.func, ast.Name) and node.value.func.id == "chain":
+                returns.append(node.value)
+    if not returns:
+        raise ValueError(f"fn: {getattr(fn, '__name__', fn)!r} returns no chain(...)")
+    first = min(returns, key=lambda call: call.lineno)
+    return [
+        assigned.get(arg.id, arg.id) if isinstance(arg, ast.Name) else ast.get_source_segment(src, arg) or ""
+        for arg in first.args
+    ]

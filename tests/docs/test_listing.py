@@ -13,6 +13,7 @@ sys.path.insert(0, str(ROOT / "docs" / "_build"))
 import listing  # noqa: E402
 
 from refalgo.calculus import directional  # noqa: E402
+from refalgo.optim.transforms import add_decayed_weights, chain, scale_by_learning_rate  # noqa: E402
 
 
 def _sample(x: float, *, scale: float = 2.0) -> float:
@@ -86,3 +87,18 @@ def test_full_source_is_a_collapsed_block_with_one_tab_per_object() -> None:
     assert text.startswith('??? note "Full source"\n')
     assert '    === "sample"' in text and '    === "other"' in text
     assert '            r"""A docstring that the body must not show.' in text
+
+
+def _chained(weight_decay: float, lr: float) -> object:
+    """A chain built from a local name and an inline call, with a second return that must not be read."""
+    decay = add_decayed_weights(weight_decay)
+    if lr > 0:
+        return chain(decay, scale_by_learning_rate(lr))
+    return chain(scale_by_learning_rate(lr))
+
+
+def test_links_of_the_first_returned_chain_with_local_names_resolved() -> None:
+    """The links are read in source order from the first ``return chain(...)``; a local name becomes its call."""
+    assert listing.links(_chained) == ["add_decayed_weights(weight_decay)", "scale_by_learning_rate(lr)"]
+    with pytest.raises(ValueError, match="returns no chain"):
+        listing.links(_no_docstring)
