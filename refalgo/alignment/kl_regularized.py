@@ -245,23 +245,36 @@ _REF = sp.symbols(r"\pi_{ref\,1} \pi_{ref\,2} \pi_{ref\,3}", positive=True)
 _R = sp.symbols("r_1:4", real=True)
 _Z = sp.Symbol("Z", positive=True)
 _Z_DEF = sp.Add(*[q * sp.exp(r / _BETA) for q, r in zip(_REF, _R)])
-_STAR = tuple(q * sp.exp(r / _BETA) / _Z_DEF for q, r in zip(_REF, _R))
+_J = sp.Function("J")(*_PI)  # J(π) as a name; its definition goes under the chain
+_STAR_OF = tuple(sp.Function(r"\pi^*", positive=True)(y) for y in sp.symbols("y_1:4"))  # π*(y_k) as a name
+_STAR_DEF = {s: q * sp.exp(r / _BETA) / _Z for s, q, r in zip(_STAR_OF, _REF, _R)}
 
 
 def _j(policy: tuple[sp.Expr, ...]) -> sp.Expr:
     return sp.Add(*[p * (r - _BETA * (sp.log(p) - sp.log(q))) for p, q, r in zip(policy, _REF, _R)])
 
 
+_J_DEF = _j(_PI)
+
+
 def _lagrange_stationarity() -> Derivation:
-    lagrangian = _j(_PI) + _LAM * (sp.Add(*_PI) - 1)
+    lagrangian = _J + _LAM * (sp.Add(*_PI) - 1)
     return Derivation(
-        "Stationary point of the Lagrangian (K = 3 responses, shown for y_1)",
+        r"Stationary point of the Lagrangian ($K = 3$ responses, shown for $y_1$)",
         [
-            Step(sp.Eq(sp.Derivative(lagrangian, _PI[0]), 0, evaluate=False), "L = J(π) + λ(Σ_y π(y) − 1); set ∂L/∂π(y_1) = 0"),
-            Step(sp.Eq(sp.diff(lagrangian, _PI[0]), 0, evaluate=False), "differentiate: d/dπ [π log π] = log π + 1"),
+            Step(sp.Eq(sp.Derivative(lagrangian, _PI[0]), 0, evaluate=False),
+                 r"$L = J(\pi) + \lambda\bigl(\sum_y \pi(y) - 1\bigr)$; set $\partial L / \partial \pi_1 = 0$"),
+            Step(sp.Eq(sp.diff(_J_DEF + _LAM * (sp.Add(*_PI) - 1), _PI[0]), 0, evaluate=False),
+                 r"$\frac{d}{d\pi}[\pi \log \pi] = \log \pi + 1$; the $y_2$, $y_3$ terms do not contain $\pi_1$"),
             Step(sp.Eq(sp.log(_PI[0]), sp.log(_REF[0]) + _R[0] / _BETA + _LAM / _BETA - 1),
-                 "divide by −β and rearrange", factor=-1 / _BETA),
+                 r"divide by $-\beta$ and rearrange", factor=-1 / _BETA),
         ],
+        where={_J: _J_DEF},
+        symbols={r"\pi_k": r"$\pi(y_k)$", r"\pi_{ref,k}": r"$\pi_{\mathrm{ref}}(y_k)$", r"r_k": r"$r(x, y_k)$"},
+        argument=(r"The same computation holds for every $y_k$ and every $K$: only the term "
+                  r"$\pi_k\bigl(r_k - \beta \log \frac{\pi_k}{\pi_{ref,k}}\bigr) + \lambda \pi_k$ of $L$ contains $\pi_k$. "
+                  r"The constraints $\pi_k \ge 0$ never bind: $\partial J / \partial \pi_k = r_k - \beta \log \frac{\pi_k}{\pi_{ref,k}} - \beta$ "
+                  r"tends to $+\infty$ as $\pi_k \to 0$, so moving mass onto a response of probability 0 always raises $J$."),
     )
 
 
@@ -271,9 +284,9 @@ def _normalization() -> Derivation:
         "Normalization fixes the multiplier",
         [
             Step(sp.Eq(sp.Add(*[q * sp.exp(r / _BETA) * c for q, r in zip(_REF, _R)]), 1),
-                 "exponentiate the stationarity condition for each y and require Σ_y π(y) = 1"),
-            Step(sp.Eq(c * _Z, 1), "factor out exp(λ/β − 1); Z is the partition function"),
-            Step(sp.Eq(c, 1 / _Z), "divide by Z", factor=1 / _Z),
+                 r"exponentiate the stationarity condition for each $y$ and require $\sum_y \pi(y) = 1$"),
+            Step(sp.Eq(c * _Z, 1), r"factor out $e^{\lambda/\beta - 1}$; $Z$ is the partition function"),
+            Step(sp.Eq(c, 1 / _Z), r"divide by $Z$", factor=1 / _Z),
         ],
         where={_Z: _Z_DEF},
     )
@@ -285,7 +298,7 @@ def _optimum() -> Derivation:
         [
             Step(sp.Eq(sp.Symbol(r"{\pi^*(y_1)}"), _REF[0] * sp.exp(_R[0] / _BETA) * sp.exp(_LAM / _BETA - 1)),
                  "stationarity condition, exponentiated"),
-            Step(_REF[0] * sp.exp(_R[0] / _BETA) / _Z, "exp(λ/β − 1) = 1/Z, i.e. λ = β(1 − log Z)"),
+            Step(_REF[0] * sp.exp(_R[0] / _BETA) / _Z, r"$e^{\lambda/\beta - 1} = 1/Z$, i.e. $\lambda = \beta(1 - \log Z)$"),
         ],
         where={_LAM: _BETA * (1 - sp.log(_Z))},
     )
@@ -293,38 +306,41 @@ def _optimum() -> Derivation:
 
 def _optimal_value() -> Derivation:
     return Derivation(
-        "The optimal value is β log Z",
+        r"The optimal value is $\beta \log Z$",
         [
-            Step(sp.Eq(sp.Symbol(r"{J(\pi^*)}"), _j(_STAR)), "J at π* = π_ref exp(r/β) / Z"),
-            Step(sp.Add(*_STAR) * _BETA * sp.log(_Z_DEF), "log π* − log π_ref = r/β − log Z in every term"),
-            Step(_BETA * sp.log(_Z_DEF), "π* sums to 1"),
+            Step(sp.Eq(sp.Symbol(r"{J(\pi^*)}"), _j(_STAR_OF)), r"$J$ at $\pi^*$"),
+            Step(_BETA * sp.Add(*_STAR_OF) * sp.log(_Z),
+                 r"$\log \pi^*(y_k) - \log \pi_{ref,k} = r_k/\beta - \log Z$ in every term"),
+            Step(_BETA * sp.log(_Z), r"$\pi^*$ sums to 1"),
         ],
+        where={**_STAR_DEF, _Z: _Z_DEF},
     )
 
 
 def _gap_is_kl() -> Derivation:
-    log_z = sp.log(_Z_DEF)
     return Derivation(
-        "Optimality gap: J(π*) − J(π) = β KL(π ‖ π*)",
+        r"Optimality gap: $J(\pi^*) - J(\pi) = \beta\, \mathrm{KL}(\pi \,\|\, \pi^*)$",
         [
-            Step(_BETA * log_z - _j(_PI), "J(π*) = β log Z"),
-            Step(_BETA * sp.Add(*[p * (log_z - _R[k] / _BETA + sp.log(p) - sp.log(_REF[k])) for k, p in enumerate(_PI)]),
-                 "write β log Z as β Σ_y π(y) log Z (π sums to 1)"),
-            Step(_BETA * sp.Add(*[p * (sp.log(p) - sp.log(s)) for p, s in zip(_PI, _STAR)]),
-                 "log π*(y) = log π_ref(y) + r(y)/β − log Z"),
+            Step(_BETA * sp.log(_Z) - _J, r"$J(\pi^*) = \beta \log Z$"),
+            Step(_BETA * sp.Add(*_PI) * sp.log(_Z) - _J, r"$\pi$ sums to 1"),
+            Step(_BETA * sp.Add(*[p * (sp.log(p) - sp.log(s)) for p, s in zip(_PI, _STAR_OF)]),
+                 r"expand $J(\pi)$; $\log \pi^*(y_k) = \log \pi_{ref,k} + r_k/\beta - \log Z$"),
         ],
         assumptions=Assumptions.of(_PI[0] + _PI[1] < 1),
-        where={_PI[2]: 1 - _PI[0] - _PI[1]},
+        where={_J: _J_DEF, **_STAR_DEF, _Z: _Z_DEF, _PI[2]: 1 - _PI[0] - _PI[1]},
         lhs_latex=r"J(\pi^*) - J(\pi)",
+        argument=(r"For any $K$: $\beta \log Z - J(\pi) = \sum_y \pi(y)\bigl(\beta \log Z - r(y) + \beta \log \frac{\pi(y)}{\pi_{\mathrm{ref}}(y)}\bigr)$, "
+                  r"and $\beta \log Z - r(y) - \beta \log \pi_{\mathrm{ref}}(y) = -\beta \log \pi^*(y)$ by the definition of $\pi^*$, "
+                  r"so the sum is $\beta \sum_y \pi(y) \log \frac{\pi(y)}{\pi^*(y)} = \beta\, \mathrm{KL}(\pi \,\|\, \pi^*)$."),
     )
 
 
 def _gibbs_inequality() -> Derivation:
     star = sp.symbols(r"{\pi^*_1} {\pi^*_2} {\pi^*_3}", positive=True)
     return Derivation(
-        "Gibbs' inequality: the bound from log t ≤ t − 1 is exactly 0",
+        r"Gibbs' inequality: the bound from $\log t \le t - 1$ is exactly 0",
         [
-            Step(sp.Add(*[p * (s / p - 1) for p, s in zip(_PI, star)]), "−KL(π‖π*) = Σ_y π log(π*/π) ≤ Σ_y π (π*/π − 1)"),
+            Step(sp.Add(*[p * (s / p - 1) for p, s in zip(_PI, star)]), r"$-\mathrm{KL}(\pi \,\|\, \pi^*) = \sum_y \pi \log(\pi^*/\pi) \le \sum_y \pi (\pi^*/\pi - 1)$"),
             Step(sp.Add(*star) - sp.Add(*_PI), "expand"),
             Step(sp.Integer(0), "both sum to 1"),
         ],
