@@ -334,11 +334,12 @@ def _unrolled(name: str, beta: sp.Symbol, square: bool = False) -> Derivation:
         nested = beta * nested + (1 - beta) * x(k)
     plain = (1 - beta) * sp.Add(*[beta ** (HORIZON - k) * x(k) for k in range(1, HORIZON + 1)])
     return Derivation(
-        f"Unrolling {name}_t: a weighted sum of the whole history (t = {HORIZON})",
+        f"Unrolling ${name}_t$: a weighted sum of the whole history ($t = {HORIZON}$)",
         [
-            Step(sp.Eq(sp.Symbol(f"{name}_{HORIZON}"), nested), f"equation ({2 if square else 1}) applied {HORIZON} times from 0"),
+            Step(sp.Eq(sp.Symbol(f"{name}_{HORIZON}"), nested), f"({2 if square else 1}) {HORIZON} times from ${name}_0 = 0$"),
             Step(plain, "expand"),
-            Step((1 - beta) * sp.Sum(beta ** (HORIZON - i) * x(i), (i, 1, HORIZON)), "as a sum: step i has weight beta to the power t - i"),
+            Step((1 - beta) * sp.Sum(beta ** (HORIZON - i) * x(i), (i, 1, HORIZON)),
+                 rf"step $i$ has the weight $(1 - {sp.latex(beta)}) {sp.latex(beta)}^{{t-i}}$"),
         ],
     )
 
@@ -347,11 +348,11 @@ def _bias_correction(beta: sp.Symbol, moment: sp.Symbol, hat: str, of: str, whic
     """For a stationary gradient the bias-corrected average is unbiased: 𝔼[hat] = moment."""
     geometric = sp.Mul((1 - beta) / (1 - beta**t), moment, (1 - beta**t) / (1 - beta), evaluate=False)
     return Derivation(
-        f"Bias correction: the corrected {which} moment is unbiased when E[{of}] is the same at every step",
+        f"Bias correction: the corrected {which} moment is unbiased when $\\mathbb{{E}}[{of}]$ is the same at every step",
         [
             Step((1 - beta) * sp.Sum(beta ** (t - i) * moment, (i, 1, t)) / (1 - beta**t),
-                 f"unrolled sum, linearity of E, and E[{of}] constant"),
-            Step(geometric, "geometric sum over t terms"),
+                 f"unrolled sum, linearity of $\\mathbb{{E}}$, $\\mathbb{{E}}[{of}] = {sp.latex(moment)}$ for every $i$"),
+            Step(geometric, "geometric sum over $t$ terms"),
             Step(moment, "the factors cancel"),
         ],
         assumptions=Assumptions.of(beta < 1),
@@ -367,8 +368,9 @@ def _efficient_form() -> Derivation:
         "The efficient form: fold both bias corrections into the step size",
         [
             Step(alpha * (m / c1) / (sp.sqrt(v / c2) + epsilon), "equations (3) to (5)"),
-            Step(alpha * sp.sqrt(c2) / c1 * m / (sp.sqrt(v) + epsilon * sp.sqrt(c2)), "multiply above and below by the root of the second correction factor"),
-            Step(a_t * m / (sp.sqrt(v) + e_hat), "name the step size and the rescaled epsilon"),
+            Step(alpha * sp.sqrt(c2) / c1 * m / (sp.sqrt(v) + epsilon * sp.sqrt(c2)),
+                 r"multiply above and below by $\sqrt{1 - \beta_2^t}$"),
+            Step(a_t * m / (sp.sqrt(v) + e_hat), r"name the step size $\alpha_t$ and $\hat\epsilon$"),
         ],
         where={a_t: alpha * sp.sqrt(c2) / c1, e_hat: epsilon * sp.sqrt(c2)},
         lhs_latex=r"\theta_{t-1} - \theta_t",
@@ -381,13 +383,13 @@ def derivations() -> tuple[Derivation, ...]:
     Examples
     --------
     >>> [d.title for d in derivations()][0]
-    'Unrolling m_t: a weighted sum of the whole history (t = 4)'
+    'Unrolling $m_t$: a weighted sum of the whole history ($t = 4$)'
     """
     return (
         _unrolled("m", b1),
         _unrolled("v", b2, square=True),
         _bias_correction(b1, mu, r"\hat m_t", "g_i", "first"),
-        _bias_correction(b2, sigma2, r"\hat v_t", "g_i squared", "second"),
+        _bias_correction(b2, sigma2, r"\hat v_t", "g_i^2", "second"),
         _efficient_form(),
     )
 

@@ -124,13 +124,13 @@ def _spike_ratio() -> Derivation:
     """A gradient that is 0 before step t and g > 0 at step t: the paper's first bound as t grows."""
     gs = sp.Symbol("g", positive=True)
     return Derivation(
-        "One nonzero gradient, at step t (the sparse case of Kingma & Ba §2.1)",
+        "One nonzero gradient, at step $t$ (the sparse case of Kingma & Ba §2.1)",
         [
             Step(sp.Mul(sp.Mul(1 - b1, gs, 1 / c1, evaluate=False),
                         sp.Pow(sp.sqrt(sp.Mul(1 - b2, gs**2, 1 / c2, evaluate=False), evaluate=False), -1, evaluate=False),
                         evaluate=False),
                  "only the last term of each unrolled sum is nonzero"),
-            Step((1 - b1) / sp.sqrt(1 - b2) * sp.sqrt(c2) / c1, "g cancels"),
+            Step((1 - b1) / sp.sqrt(1 - b2) * sp.sqrt(c2) / c1, "$g$ cancels"),
         ],
         assumptions=Assumptions.of(b1 < 1, b2 < 1),
         lhs_latex=r"\frac{\hat m_t}{\sqrt{\hat v_t}}",
@@ -148,14 +148,34 @@ def _attained(t: int = 4) -> Derivation:
     v_hat = sp.Add(*[b(j) * g(j) ** 2 for j in range(t)]) / (1 - b2**t)
     geometric = sp.Sum(q**k, (k, 0, t - 1))
     return Derivation(
-        f"The bound is attained: gradients growing by beta_2/beta_1 per step (t = {t})",
+        f"The bound is attained: gradients growing by $\\beta_2/\\beta_1$ per step ($t = {t}$)",
         [
-            Step(m_hat / sp.sqrt(v_hat), "unrolled sums at g_i = (beta_1/beta_2)^(t-i)"),
+            Step(m_hat / sp.sqrt(v_hat), r"unrolled sums at $g_i = (\beta_1/\beta_2)^{t-i}$",
+                 display=rf"\frac{{\frac{{1 - \beta_1}}{{1 - \beta_1^{t}}} \sum_{{j=0}}^{{{t - 1}}} \beta_1^j "
+                         rf"(\beta_1/\beta_2)^j}}{{\sqrt{{\frac{{1 - \beta_2}}{{1 - \beta_2^{t}}} "
+                         rf"\sum_{{j=0}}^{{{t - 1}}} \beta_2^j (\beta_1/\beta_2)^{{2j}}}}}}"),
             Step((1 - b1) / (1 - b1**t) * geometric / sp.sqrt((1 - b2) / (1 - b2**t) * geometric),
-                 "both sums are the geometric sum of beta_1^2/beta_2"),
-            Step((1 - b1) / (1 - b1**t) * sp.sqrt((1 - b2**t) / (1 - b2)) * sp.sqrt(geometric), "B_t"),
+                 r"both sums are the geometric sum $S$ of $\beta_1^2/\beta_2$",
+                 display=rf"\frac{{\frac{{1 - \beta_1}}{{1 - \beta_1^{t}}} \sum_{{k=0}}^{{{t - 1}}} "
+                         rf"(\beta_1^2/\beta_2)^k}}{{\sqrt{{\frac{{1 - \beta_2}}{{1 - \beta_2^{t}}} "
+                         rf"\sum_{{k=0}}^{{{t - 1}}} (\beta_1^2/\beta_2)^k}}}}"),
+            Step((1 - b1) / (1 - b1**t) * sp.sqrt((1 - b2**t) / (1 - b2)) * sp.sqrt(geometric),
+                 r"$S/\sqrt{S} = \sqrt{S}$: this is $B_t$",
+                 display=rf"\frac{{1 - \beta_1}}{{1 - \beta_1^{t}}} \sqrt{{\frac{{1 - \beta_2^{t}}}{{1 - \beta_2}}}} "
+                         rf"\sqrt{{\sum_{{k=0}}^{{{t - 1}}} (\beta_1^2/\beta_2)^k}}"),
         ],
         assumptions=Assumptions.of(b1 < 1, b2 < 1),
+        argument=(
+            r"Count the history backwards, $j = t - i$, so that $g_{t-j} = (\beta_1/\beta_2)^j$. The unrolled "
+            r"first moment is $m_t = \sum_{j<t} (1-\beta_1)\beta_1^j g_{t-j} = (1-\beta_1)\sum_{j<t} q^j$ with "
+            r"$q = \beta_1^2/\beta_2$, and the second is "
+            r"$v_t = \sum_{j<t} (1-\beta_2)\beta_2^j g_{t-j}^2 = (1-\beta_2)\sum_{j<t} \beta_2^j \beta_1^{2j} \beta_2^{-2j} "
+            r"= (1-\beta_2)\sum_{j<t} q^j$: the same sum $S = \sum_{j<t} q^j \ge 1$. Dividing by the bias "
+            r"corrections, $\hat m_t / \sqrt{\hat v_t} = \frac{(1-\beta_1) S}{1-\beta_1^t} \Big/ "
+            r"\sqrt{\frac{(1-\beta_2) S}{1-\beta_2^t}}$, and since $S > 0$, $S / \sqrt{S} = \sqrt{S}$, which "
+            r"leaves $B_t$. Nothing here depends on $t = 4$: the steps hold for every $t$, and the tests check "
+            r"the attainment in floating point for every $t$ up to 200."
+        ),
         lhs_latex=rf"\frac{{\hat m_{t}}}{{\sqrt{{\hat v_{t}}}}}",
     )
 

@@ -110,7 +110,7 @@ def test_equations_reproduce_the_exact_twin() -> None:
 
 def test_moment_derivations_are_proven_not_only_sampled() -> None:
     proven = {d.title for d in DERIVATIONS if d.verify().status == "proven"}
-    assert any(t.startswith("Unrolling m_t") for t in proven) and any(t.startswith("Bias correction: the corrected first") for t in proven)
+    assert any(t.startswith("Unrolling $m_t$") for t in proven) and any(t.startswith("Bias correction: the corrected first") for t in proven)
 
 
 def test_exact_arithmetic_stays_exact() -> None:
