@@ -32,7 +32,7 @@ $$
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -232,7 +232,7 @@ _SQUARE = (
 
 
 def _matrix_notation(A: sp.Matrix, x: Sequence[sp.Symbol], p: Sequence[sp.Symbol],
-                     b: Sequence[sp.Symbol]) -> dict[str, object]:
+                     b: Sequence[sp.Symbol]) -> dict[str, Any]:
     """How the matrix-notation display forms name the component matrices, and the reader's "where" line."""
     n = len(x)
     column = lambda name: "(" + ", ".join(f"{name}_{k}" for k in range(1, n + 1)) + r")^\top"  # noqa: E731
