@@ -476,7 +476,7 @@ class Derivation:
         mark = "✓ proven" if v.status == "proven" else "✓ checked"
         parts = [f"**{markdown_text(self.title)}** — *{mark}*", f"$$\n{latex_block}\n$$"]
         if self.symbols:
-            defs = [f"${tex.strip()}$ is {markdown_text(what)}" for tex, what in self.symbols.items()]
+            defs = [f"${tex.strip()}$ {'are' if ',' in tex else 'is'} {markdown_text(what)}" for tex, what in self.symbols.items()]
             joined = defs[0] if len(defs) == 1 else ", ".join(defs[:-1]) + " and " + defs[-1]
             parts.append(f"where {joined}.")
         if self.argument:
