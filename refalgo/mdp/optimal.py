@@ -374,6 +374,8 @@ def derivations() -> list[Derivation]:
             (g * sum((q * (a - b) for q, a, b in zip(probs, v1, v2)), sp.Integer(0)), "the reward cancels"),
         ],
         assumptions=Assumptions.of(g < 1, p[0] + p[1] <= 1),
+        symbols={r"v_k, w_k": r"the values $v_1(s'_k)$ and $v_2(s'_k)$ of the two value functions at the next state $s'_k$",
+                 r"p_1, p_2": r"the probabilities of the first two next states (the third has $1 - p_1 - p_2$)"},
     )
     d = sp.symbols("d_1:3", real=True)
     biggest = sp.Max(*(sp.Abs(x) for x in d))
