@@ -304,7 +304,10 @@ def _report(steps: list[_Step], result: StepsCheck, out: TextIO) -> int:
     if broken is None:  # the total time budget stopped the run
         broken = len(result.links)
     link = result.links[broken - 1]
-    print(f"Step {broken + 1} ({steps[broken].where}) does not follow from step {broken}.", file=out)
+    if link.status == "failed":
+        print(f"Step {broken + 1} ({steps[broken].where}) does not follow from step {broken}.", file=out)
+    else:
+        print(f"Step {broken + 1} ({steps[broken].where}) could not be decided against step {broken}.", file=out)
     ce = link.counterexample
     if link.status == "failed" and ce is not None:
         values = ", ".join(f"{k} = {v}" for k, v in ce.values.items()) or "(no symbols)"

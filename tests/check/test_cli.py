@@ -165,3 +165,11 @@ def test_value_and_family_assumptions() -> None:
     assert run("check", "--assume", "p_i > 0", r"\log(p_1 p_2)", r"\log p_1 + \log p_2")[0] == 0
     code, out, _ = run("check", "--distribution", "p", "p_1 + p_2", "1")
     assert code == 0 and "checked at 24 distinct exact points" in out
+
+
+def test_an_undecided_step_is_not_called_wrong() -> None:
+    """A step the checker can neither prove nor refute exits 3 and is reported as undecided, not as failing."""
+    code, out, _ = run("check", r"\arctan(1/2) + \arctan(1/3)", r"\pi/4")
+    assert code == EXIT_UNDECIDED == 3
+    assert "Step 2 (argument 2) could not be decided against step 1." in out
+    assert "does not follow" not in out
