@@ -142,11 +142,6 @@ def function(name: str) -> Any:
     return sp.Function(name, real=True)
 
 
-def sigmoid(z: sp.Expr) -> sp.Expr:
-    r"""The logistic sigmoid $\sigma(z) = 1/(1 + e^{-z})$."""
-    return 1 / (1 + sp.exp(-z))
-
-
 def _bits(q: sp.Rational) -> int:
     return int(abs(q.p)).bit_length() + int(q.q).bit_length()
 

@@ -18,7 +18,8 @@ from typing import Any
 
 import sympy as sp
 
-from ._common import AmbiguousNotation, function, is_matrix, sigmoid, symbol
+from ..functions import sigmoid
+from ._common import AmbiguousNotation, function, is_matrix, symbol
 from ._latex import GREEK_NAMES, Parser
 from ._notation import DIMENSION
 

@@ -27,9 +27,9 @@ from ._common import (
     integer_bounds,
     is_matrix,
     refuse_characters,
-    sigmoid,
     symbol,
 )
+from ..functions import sigmoid
 from ._notation import DIMENSION, Notation
 
 _Fn = Callable[..., Any]
