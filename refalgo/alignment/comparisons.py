@@ -189,12 +189,12 @@ def _weights_sum_to_one() -> Derivation:
     third = sp.Rational(1, 3)
     grouped = [sp.Mul(third, sp.Add(sigmoid(r[i] - r[j]), sigmoid(r[j] - r[i]), evaluate=False), evaluate=False) for i, j in pairs]
     return Derivation(
-        "The population weights of a prompt sum to 1 (K = 3, C = 3 pairs)",
+        r"The population weights of a prompt sum to 1 ($K = 3$, $C = 3$ pairs)",
         [
             Step(sp.Eq(sp.Symbol(r"\sum_{i \ne j} W_{ij}"), sp.Add(*grouped, evaluate=False)),
-                 "W_ij = σ(r_i − r_j)/C, the two orders of each unordered pair together"),
-            Step(sp.Add(*[sp.Mul(third, 1, evaluate=False)] * 3, evaluate=False), "σ(d) + σ(−d) = 1 for each of the C pairs"),
-            Step(sp.Integer(1), "C terms of 1/C"),
+                 r"$W_{ij} = \sigma(r_i - r_j)/C$, the two orders of each unordered pair together"),
+            Step(sp.Add(*[sp.Mul(third, 1, evaluate=False)] * 3, evaluate=False), r"$\sigma(d) + \sigma(-d) = 1$ for each of the $C$ pairs"),
+            Step(sp.Integer(1), r"$C$ terms of $1/C$"),
         ],
     )
 

@@ -306,22 +306,32 @@ def _reparametrization() -> Derivation:
     return Derivation(
         "Reparametrization: the reward in terms of the optimal policy",
         [
-            Step(sp.Eq(sp.log(_STAR), sp.log(_REF) + _REWARD / _BETA - sp.log(_Z)), "log of π* = π_ref exp(r/β) / Z"),
+            Step(sp.Eq(sp.log(_STAR), sp.log(_REF) + _REWARD / _BETA - sp.log(_Z)), r"log of $\pi^* = \pi_{\mathrm{ref}}\, e^{r/\beta} / Z$"),
             Step(sp.Eq(_REWARD, _BETA * sp.log(_STAR) - _BETA * sp.log(_REF) + _BETA * sp.log(_Z)),
-                 "multiply by −β and rearrange", factor=-_BETA),
+                 r"multiply by $-\beta$ and rearrange", factor=-_BETA),
         ],
     )
+
+
+# How the page writes the four probabilities, read back when the display forms are compared.
+_LOG_RATIOS = r"\beta \log \frac{\pi_\theta(y_w)}{\pi_{ref}(y_w)} - \beta \log \frac{\pi_\theta(y_l)}{\pi_{ref}(y_l)}"
+_PROBABILITY_NAMES = {_PW: r"\pi_\theta(y_w)", _PL: r"\pi_\theta(y_l)", _QW: r"\pi_{ref}(y_w)", _QL: r"\pi_{ref}(y_l)"}
 
 
 def _z_cancels() -> Derivation:
     r_w, r_l = sp.symbols("r_w r_l", real=True)
     return Derivation(
-        "Z(x) cancels inside Bradley–Terry",
+        r"$Z(x)$ cancels inside Bradley–Terry",
         [
-            Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sigmoid(r_w - r_l)), "BT with r = β log(π/π_ref) + β log Z"),
-            Step(sigmoid(_BETA * sp.log(_PW / _QW) - _BETA * sp.log(_PL / _QL)), "β log Z(x) − β log Z(x) = 0"),
+            Step(sigmoid(r_w - r_l), r"Bradley–Terry with $r = \beta \log(\pi_\theta / \pi_{\mathrm{ref}}) + \beta \log Z(x)$",
+                 display=r"\sigma(r_w - r_l)"),
+            Step(sigmoid(_BETA * sp.log(_PW / _QW) - _BETA * sp.log(_PL / _QL)), r"$\beta \log Z(x) - \beta \log Z(x) = 0$",
+                 display=rf"\sigma\Bigl({_LOG_RATIOS}\Bigr)"),
         ],
         where={r_w: _BETA * sp.log(_PW / _QW) + _BETA * sp.log(_Z), r_l: _BETA * sp.log(_PL / _QL) + _BETA * sp.log(_Z)},
+        lhs_latex=r"P(y_w \succ y_l \mid x)",
+        names=_PROBABILITY_NAMES,
+        notation=Notation(scalars=("beta",)),
     )
 
 
@@ -330,20 +340,25 @@ def _dpo_objective() -> Derivation:
     return Derivation(
         "The DPO loss and its stable form",
         [
-            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\text{DPO}"), -sp.log(sigmoid(u))), "negative log-likelihood of y_w ≻ y_l"),
-            Step(sp.log(1 + (_PL * _QW / (_PW * _QL)) ** _BETA), "exp(−β log a) = 1 / a to the power β"),
-            Step(sp.log(1 + sp.exp(-u)), "the softplus of −βh"),
+            Step(-sp.log(sigmoid(u)), r"negative log-likelihood of $y_w \succ y_l$",
+                 display=rf"-\log \sigma\Bigl({_LOG_RATIOS}\Bigr)"),
+            Step(sp.log(1 + (_PL * _QW / (_PW * _QL)) ** _BETA), r"$-\log \sigma(u) = \log(1 + e^{-u})$ and $e^{-\beta \log a} = a^{-\beta}$",
+                 display=r"\log\Bigl(1 + \Bigl(\frac{\pi_\theta(y_l) \, \pi_{ref}(y_w)}{\pi_\theta(y_w) \, \pi_{ref}(y_l)}\Bigr)^{\beta}\Bigr)"),
+            Step(sp.log(1 + sp.exp(-u)), r"the softplus of $-\beta h$"),
         ],
+        lhs_latex=r"\mathcal{L}_\text{DPO}",
+        names=_PROBABILITY_NAMES,
+        notation=Notation(scalars=("beta",)),
     )
 
 
 def _softplus_without_overflow() -> Derivation:
     return Derivation(
-        "Softplus without overflow (u = −βh)",
+        r"Softplus without overflow ($u = -\beta h$)",
         [
             Step(sp.Eq(sp.Symbol(r"\mathrm{sp}(u)"), sp.log(1 + sp.exp(_U))), "definition"),
             Step(sp.Piecewise((_U + sp.log(1 + sp.exp(-_U)), _U >= 0), (sp.log(1 + sp.exp(_U)), True)),
-                 "for u ≥ 0 pull out exp(u): max(u, 0) + log1p(exp(−|u|))"),
+                 r"for $u \ge 0$ pull out $e^{u}$: $\max(u, 0) + \log(1 + e^{-|u|})$"),
         ],
     )
 

@@ -257,12 +257,12 @@ _F_X = sp.Symbol("f(x)", real=True)
 
 def _bt_as_sigmoid() -> Derivation:
     return Derivation(
-        "Bradley–Terry: the preference probability is σ of the reward difference",
+        r"Bradley–Terry: the preference probability is $\sigma$ of the reward difference",
         [
             Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L))),
-                 "strengths exp(r) compete"),
-            Step(1 / (1 + sp.exp(_R_L) / sp.exp(_R_W)), "divide by exp(r_w)"),
-            Step(sigmoid(_R_W - _R_L), "exp(r_l) / exp(r_w) = exp(−(r_w − r_l))"),
+                 r"strengths $e^{r}$ compete"),
+            Step(1 / (1 + sp.exp(_R_L) / sp.exp(_R_W)), r"divide by $e^{r_w}$"),
+            Step(sigmoid(_R_W - _R_L), r"$e^{r_l} / e^{r_w} = e^{-(r_w - r_l)}$, and $\sigma(z) = 1 / (1 + e^{-z})$"),
         ],
     )
 
@@ -273,11 +273,11 @@ def _bt_shift_invariance() -> Derivation:
     denominator = sp.Mul(sp.exp(_F_X), sp.exp(_R_W) + sp.exp(_R_L), evaluate=False)
     factored = sp.Mul(numerator, sp.Pow(denominator, -1, evaluate=False), evaluate=False)  # shown before exp(f(x)) cancels
     return Derivation(
-        "Bradley–Terry is unchanged by r(x, y) → r(x, y) + f(x)",
+        r"Bradley–Terry is unchanged by $r(x, y) \to r(x, y) + f(x)$",
         [
             Step(shifted_w / (shifted_w + shifted_l), "shifted rewards"),
-            Step(factored, "factor exp(f(x))"),
-            Step(sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L)), "exp(f(x)) > 0 cancels"),
+            Step(factored, r"factor out $e^{f(x)}$"),
+            Step(sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L)), r"$e^{f(x)} > 0$ cancels"),
         ],
         lhs_latex=r"P_{r + f}(y_w \succ y_l \mid x)",
     )
@@ -287,9 +287,9 @@ def _reward_loss_softplus() -> Derivation:
     return Derivation(
         "Reward-model loss: the negative log-likelihood of the label",
         [
-            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_R"), -sp.log(sigmoid(_R_W - _R_L))), "negative log-likelihood of y_w ≻ y_l"),
-            Step(sp.log(1 + sp.exp(-(_R_W - _R_L))), "-log(1/a) = log a"),
-            Step((_R_L - _R_W) + sp.log(1 + sp.exp(_R_W - _R_L)), "pull out exp(r_l − r_w): no overflow for a negative margin"),
+            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_R"), -sp.log(sigmoid(_R_W - _R_L))), r"negative log-likelihood of $y_w \succ y_l$"),
+            Step(sp.log(1 + sp.exp(-(_R_W - _R_L))), r"$-\log(1/a) = \log a$"),
+            Step((_R_L - _R_W) + sp.log(1 + sp.exp(_R_W - _R_L)), r"pull out $e^{r_l - r_w}$: no overflow for a negative margin"),
         ],
     )
 

@@ -291,11 +291,11 @@ def _normalizer_cancels() -> Derivation:
     log_z = sp.log(sp.Add(*[sp.exp(t) for t in _THETA]))
     h = [sp.Add(_THETA[i], -log_z, -sp.log(_Q[i]), evaluate=False) for i in range(2)]
     return Derivation(
-        "The softmax normalizer cancels in h_1 − h_2 (K = 3)",
+        r"The softmax normalizer cancels in $h_1 - h_2$ ($K = 3$)",
         [
             Step(sp.Eq(sp.Symbol("{h_1 - h_2}"), sp.Add(h[0], sp.Mul(-1, h[1], evaluate=False), evaluate=False)),
-                 "h_k = log softmax(θ)_k − log π_ref(y_k)"),
-            Step((_THETA[0] - _THETA[1]) - (sp.log(_Q[0]) - sp.log(_Q[1])), "the two log Σ_j exp(θ_j) cancel"),
+                 r"$h_k = \log \mathrm{softmax}(\theta)_k - \log \pi_{\mathrm{ref}}(y_k)$"),
+            Step((_THETA[0] - _THETA[1]) - (sp.log(_Q[0]) - sp.log(_Q[1])), r"the two $\log \sum_j e^{\theta_j}$ cancel"),
         ],
     )
 
@@ -305,12 +305,12 @@ def _pull_vanishes_at_the_optimum() -> Derivation:
     products = sp.Add(sp.Mul(sigmoid(-_D), sigmoid(_D), evaluate=False),
                       sp.Mul(-1, sigmoid(_D), sigmoid(-_D), evaluate=False), evaluate=False)
     return Derivation(
-        "Population weights: each pair's pull vanishes where u = β(h_i − h_j) equals d = r_i − r_j",
+        r"Population weights: each pair's pull vanishes where $u = \beta(h_i - h_j)$ equals $d = r_i - r_j$",
         [
             Step(sp.Eq(sp.Symbol(r"\partial_u \ell_{ij}"), sp.Derivative(pair, _U)), "the pair's two terms of the loss"),
-            Step(-_W_IJ * sigmoid(-_U) + _W_JI * sigmoid(_U), "d/du log(1 + exp(±u)) = ±σ(±u)"),
+            Step(-_W_IJ * sigmoid(-_U) + _W_JI * sigmoid(_U), r"$\frac{d}{du} \log(1 + e^{\pm u}) = \pm\sigma(\pm u)$"),
             Step(sp.Mul(1 / _C, products, evaluate=False),
-                 "W_ij = σ(d)/C, W_ji = σ(−d)/C with C = K(K − 1)/2 pairs, at u = d"),
+                 r"$W_{ij} = \sigma(d)/C$, $W_{ji} = \sigma(-d)/C$ with $C = K(K - 1)/2$ pairs, at $u = d$"),
             Step(sp.Integer(0), "the two products cancel"),
         ],
         where={_W_IJ: sigmoid(_D) / _C, _W_JI: sigmoid(-_D) / _C, _U: _D},
