@@ -340,6 +340,7 @@ def derivations() -> list[Derivation]:
         r"Key inequality $|\max_a f(a) - \max_a g(a)| \le \max_a |f(a) - g(a)|$, written as "
         r"$\max(\text{left}, \text{right}) = \text{right}$ (two actions)",
         [(sp.Max(sp.Abs(sp.Max(*f) - sp.Max(*h)), gap), "the larger of the two sides"), (gap, "is always the right side")],
+        symbols={r"f_k, g_k": r"$f(a_k)$ and $g(a_k)$ for the two actions $a_1, a_2$"},
         argument=(
             r"Swap the names $f$ and $g$ if needed so that $\max_a f(a) \ge \max_a g(a)$; the left side is then "
             r"$\max_a f(a) - \max_a g(a)$. Let $a^*$ maximize $f$. Since $\max_a g(a) \ge g(a^*)$, "
@@ -352,11 +353,15 @@ def derivations() -> list[Derivation]:
         r"The slack of the key inequality is a sum of three nonnegative terms ($a^* = 1$ maximizes $f$, "
         r"$\max_a f(a) \ge \max_a g(a)$)",
         [
-            Step(gap - (f[0] - sp.Max(*h)), r"right side minus left side, with $\max_a f(a) = f(a^*)$"),
+            Step(gap - (f[0] - sp.Max(*h)), r"right side minus left side, with $\max_a f(a) = f(a^*)$",
+                 display=r"\max(|f_1 - g_1|, |f_2 - g_2|) - \bigl(f_1 - \max(g_1, g_2)\bigr)"),
             Step(sp.Add(gap - sp.Abs(f[0] - h[0]), sp.Abs(f[0] - h[0]) - (f[0] - h[0]), sp.Max(*h) - h[0],
                         evaluate=False),
-                 r"add and subtract $|f(a^*) - g(a^*)|$ and $g(a^*)$"),
+                 r"add and subtract $|f(a^*) - g(a^*)|$ and $g(a^*)$",
+                 display=r"\bigl(\max(|f_1 - g_1|, |f_2 - g_2|) - |f_1 - g_1|\bigr) + \bigl(|f_1 - g_1| - (f_1 - g_1)\bigr)"
+                         r" + \bigl(\max(g_1, g_2) - g_1\bigr)"),
         ],
+        symbols={r"f_k, g_k": r"$f(a_k)$ and $g(a_k)$ for the two actions, $a_1 = a^*$"},
         argument=(
             r"Each term is at least 0: a maximum is at least each of its entries (the first and the third term), "
             r"and $|x| \ge x$ (the second). So the right side is at least the left side."
