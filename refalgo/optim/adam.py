@@ -336,10 +336,10 @@ def _unrolled(name: str, beta: sp.Symbol, square: bool = False) -> Derivation:
     return Derivation(
         f"Unrolling ${name}_t$: a weighted sum of the whole history ($t = {HORIZON}$)",
         [
-            Step(sp.Eq(sp.Symbol(f"{name}_{HORIZON}"), nested), f"({2 if square else 1}) {HORIZON} times from ${name}_0 = 0$"),
+            Step(sp.Eq(sp.Symbol(f"{name}_{HORIZON}"), nested), f"({2 if square else 1}), {HORIZON} times"),
             Step(plain, "expand"),
             Step((1 - beta) * sp.Sum(beta ** (HORIZON - i) * x(i), (i, 1, HORIZON)),
-                 rf"step $i$ has the weight $(1 - {sp.latex(beta)}) {sp.latex(beta)}^{{t-i}}$"),
+                 rf"weight $(1 - {sp.latex(beta)}) {sp.latex(beta)}^{{t-i}}$"),
         ],
     )
 

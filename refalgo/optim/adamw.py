@@ -150,7 +150,7 @@ def _l2_split() -> Derivation:
     c = (1 - b1) / (1 - b1**HORIZON)
     ema = lambda x: sp.Sum(b1 ** (HORIZON - i) * x, (i, 1, HORIZON))  # noqa: E731
     return Derivation(
-        f"Adam with L2: the decay term passes through the first moment (t = {HORIZON})",
+        f"Adam with L2: the decay term passes through the first moment ($t = {HORIZON}$)",
         [
             Step(c * ema(gs[i] + lam * ths[i - 1]),
                  r"bias-corrected average of the gradients $g_i + \lambda \theta_{i-1}$"),
@@ -182,7 +182,7 @@ def _first_step_gap() -> Derivation:
     adam_l2 = th0 - alpha * (g1 + lam * th0) / sp.sqrt((g1 + lam * th0) ** 2)
     adamw = (1 - alpha * lam) * th0 - alpha * g1 / sp.sqrt(g1**2)
     return Derivation(
-        "Adam with L2 against AdamW: one step from rest, eps = 0",
+        r"Adam with L2 against AdamW: one step from rest, $\epsilon = 0$",
         [
             Step(adam_l2 - adamw, r"$t = 1$: the bias-corrected moments are $g$ and $g^2$",
                  display=r"\Bigl(\theta_0 - \alpha \frac{g_1 + \lambda \theta_0}{\sqrt{(g_1 + \lambda \theta_0)^2}}\Bigr)"
@@ -212,8 +212,8 @@ def derivations() -> tuple[Derivation, ...]:
 
     Examples
     --------
-    >>> [d.title for d in derivations()][-1]
-    'Adam with L2 against AdamW: one step from rest, eps = 0'
+    >>> print(derivations()[-1].title)
+    Adam with L2 against AdamW: one step from rest, $\\epsilon = 0$
     """
     return (_l2_split(), _l2_update(), _first_step_gap())
 
