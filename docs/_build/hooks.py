@@ -53,6 +53,9 @@ def _pinned_mathjax() -> str:
 _INLINE_MATH = re.compile(r":math:`([^`]+)`")
 _OTHER_ROLE = re.compile(r":(?:py:)?(?:func|meth|class|mod|attr|data|obj|exc|const):`(~?)([^`]+)`")
 _DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\. math::[ \t]*(?P<first>.*)$")
+# reST's escaped space after inline markup (``:class:`Step`\ s``, ````Fraction``\ s``) joins the
+# markup to the next word and prints nothing; Markdown needs no such escape.
+_ESCAPED_SPACE = re.compile(r"`\\ (?=\w)")
 
 
 def _indent(line: str) -> int:
@@ -108,9 +111,10 @@ def rst_math_to_markdown(text: str) -> str:
 
     ``:math:`x``` becomes ``\(x\)`` (line breaks inside it become spaces), a ``.. math::``
     directive one ``$$`` block per equation, and ``:func:`name``` (or another
-    cross-reference role) the code span ```name```.
+    cross-reference role) the code span ```name```; reST's escaped space after inline
+    markup (``:class:`Step`\ s``) is dropped, as reST drops it.
     """
-    text = _math_directives(text)
+    text = _math_directives(_ESCAPED_SPACE.sub("`", text))
     text = _INLINE_MATH.sub(lambda m: "\\(" + " ".join(m.group(1).split()) + "\\)", text)
     return _OTHER_ROLE.sub(_role_text, text)
 

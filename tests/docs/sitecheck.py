@@ -278,12 +278,19 @@ _LISTING = re.compile(r"<pre\b.*?</pre>|<code\b[^>]*>.*?</code>", re.S | re.I)
 _RAW_RST = re.compile(r":(?:py:)?(?:math|func|meth|class|mod|attr|data|obj|exc|const):|\.\.\s+math::")
 
 
+# reST's escaped space after inline markup (``:class:`Step`\ s``) left as a backslash.
+_ESCAPED_SPACE = re.compile(r"</code>\\ (?=\w)")
+
+
 def raw_rst(path: Path) -> list[str]:
-    """reStructuredText roles and math directives left as text in a built page, with context.
+    """reStructuredText roles, math directives and escaped spaces left as text in a built page.
 
     A role rendered from a docstring shows as ``:math:<code>x</code>``: the role name stays
-    text, so it is found once code listings and code spans are set aside.
+    text, so it is found once code listings and code spans are set aside. An escaped space
+    after a role shows as ``<code>Step</code>\\ s``.
     """
-    text = _LISTING.sub(" ", path.read_text(encoding="utf-8", errors="replace"))
-    return [" ".join(text[max(m.start() - 40, 0) : m.end() + 40].split()) for m in _RAW_RST.finditer(text)]
+    html = path.read_text(encoding="utf-8", errors="replace")
+    text = _LISTING.sub(" ", html)
+    found = [(text, m) for m in _RAW_RST.finditer(text)] + [(html, m) for m in _ESCAPED_SPACE.finditer(html)]
+    return [" ".join(t[max(m.start() - 40, 0) : m.end() + 40].split()) for t, m in found]
 
