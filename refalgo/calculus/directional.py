@@ -271,6 +271,15 @@ def partial_derivative(f: ScalarFunction, point: ArrayLike, index: int, *, metho
 
 
 # ---------------------------------------------------------------------- derivations
+_LIMIT_IS_A_DERIVATIVE = (
+    r"Put $g(t) = f(x_0 + t\,u_1,\; y_0 + t\,u_2)$, a function of the one real variable $t$. "
+    r"Then $g(0) = f(x_0, y_0)$ and $g(h) = f(x_0 + h\,u_1,\; y_0 + h\,u_2)$, so the difference "
+    r"quotient of the definition is exactly $\frac{g(h) - g(0)}{h}$, and its limit as $h \to 0$ is, by the "
+    r"definition of the derivative in one variable, $g'(0)$: one limit written twice, so one side exists "
+    r"exactly when the other does."
+)
+
+
 def _limit_is_gradient_formula() -> Derivation:
     f = sp.Function("f")
     x, y, x0, y0, v1, v2, h, t = sp.symbols("x y x_0 y_0 v_1 v_2 h t", real=True)
@@ -280,10 +289,12 @@ def _limit_is_gradient_formula() -> Derivation:
     fy = sp.Subs(sp.Derivative(f(x, y), y), (x, y), (x0, y0))
     quotient = (f(x0 + h * u1, y0 + h * u2) - f(x0, y0)) / h
     steps = [
-        Step(sp.Eq(sp.Symbol(r"D_{u} f(x_0, y_0)"), sp.Limit(quotient, h, 0, dir="+-")), "definition, with u = v/‖v‖"),
-        Step(sp.Subs(sp.Derivative(f(x0 + t * u1, y0 + t * u2), t), t, 0), "the limit is g′(0), for g(t) = f(x₀ + t u₁, y₀ + t u₂)"),
+        Step(sp.Eq(sp.Symbol(r"D_{u} f(x_0, y_0)"), sp.Limit(quotient, h, 0, dir="+-")),
+             r"definition, with $u = v/\lVert v \rVert$"),
+        Step(sp.Subs(sp.Derivative(f(x0 + t * u1, y0 + t * u2), t), t, 0),
+             r"the limit is $g'(0)$, for $g(t) = f(x_0 + t u_1, y_0 + t u_2)$", argument=_LIMIT_IS_A_DERIVATIVE),
         Step(u1 * fx + u2 * fy, "chain rule"),
-        Step((v1 * fx + v2 * fy) / norm, "u = v/‖v‖: the gradient dotted with v/‖v‖"),
+        Step((v1 * fx + v2 * fy) / norm, r"$u = v/\lVert v \rVert$: the gradient dotted with $v/\lVert v \rVert$"),
     ]
     return Derivation(
         "The limit definition equals the gradient formula",

@@ -273,9 +273,9 @@ def _cauchy_schwarz() -> Derivation:
     return Derivation(
         "No unit direction beats the gradient's norm (Lagrange's identity)",
         [
-            Step((fx**2 + fy**2) - dot**2, "u = (cos θ, sin θ) is any unit vector"),
-            Step((fx**2 + fy**2) * (sp.cos(theta) ** 2 + sp.sin(theta) ** 2) - dot**2, "multiply by ‖u‖² = cos²θ + sin²θ = 1"),
-            Step((fx * sp.sin(theta) - fy * sp.cos(theta)) ** 2, "Lagrange's identity: a square, so ≥ 0"),
+            Step((fx**2 + fy**2) - dot**2, r"$u = (\cos\theta, \sin\theta)$ is any unit vector"),
+            Step((fx**2 + fy**2) * (sp.cos(theta) ** 2 + sp.sin(theta) ** 2) - dot**2, r"multiply by $\lVert u \rVert^2 = \cos^2\theta + \sin^2\theta = 1$"),
+            Step((fx * sp.sin(theta) - fy * sp.cos(theta)) ** 2, r"Lagrange's identity: a square, so $\ge 0$"),
         ],
         lhs_latex=r"\lVert \nabla f \rVert^2 - (\nabla f \cdot u)^2",
     )
@@ -287,9 +287,9 @@ def _maximum_is_attained() -> Derivation:
     return Derivation(
         "The bound is reached along the gradient",
         [
-            Step(fx * (fx / norm) + fy * (fy / norm), "u = ∇f/‖∇f‖"),
+            Step(fx * (fx / norm) + fy * (fy / norm), r"$u = \nabla f / \lVert \nabla f \rVert$"),
             Step(sp.Mul(fx**2 + fy**2, sp.Pow(norm, -1), evaluate=False), "collect"),
-            Step(norm, "a² / √(a²) = √(a²) for a² > 0"),
+            Step(norm, r"$a^2 / \sqrt{a^2} = \sqrt{a^2}$ for $a^2 > 0$"),
         ],
         assumptions=Assumptions.of(fx**2 + fy**2 > 0),
         lhs_latex=r"\nabla f \cdot \frac{\nabla f}{\lVert \nabla f \rVert}",
@@ -302,9 +302,9 @@ def _cosine_of_the_angle() -> Derivation:
     return Derivation(
         "Along the direction at angle θ, the rate is a cosine",
         [
-            Step(fx * sp.cos(theta) + fy * sp.sin(theta), "∇f · (cos θ, sin θ)"),
-            Step(r * (sp.cos(phi) * sp.cos(theta) + sp.sin(phi) * sp.sin(theta)), "∇f = r (cos φ, sin φ), r = ‖∇f‖"),
-            Step(r * sp.cos(theta - phi), "cos(θ − φ) = cos θ cos φ + sin θ sin φ"),
+            Step(fx * sp.cos(theta) + fy * sp.sin(theta), r"$\nabla f \cdot (\cos\theta, \sin\theta)$"),
+            Step(r * (sp.cos(phi) * sp.cos(theta) + sp.sin(phi) * sp.sin(theta)), r"$\nabla f = r(\cos\varphi, \sin\varphi)$, $r = \lVert \nabla f \rVert$"),
+            Step(r * sp.cos(theta - phi), r"$\cos(\theta - \varphi) = \cos\theta\cos\varphi + \sin\theta\sin\varphi$"),
         ],
         where={fx: r * sp.cos(phi), fy: r * sp.sin(phi)},
         lhs_latex=r"D_{u(\theta)} f",

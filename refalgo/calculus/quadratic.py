@@ -334,9 +334,9 @@ def _minimum_value() -> Derivation:
         "The value at the stationary point is c − ¼bᵀA⁻¹b (2×2)",
         [
             Step(bilinear(A, p) + btx + c, "definition of f"),
-            Step(sp.Add(-btx / 2, btx, c, evaluate=False), "Ax* = −b/2, so x*ᵀAx* = −½bᵀx*"),
+            Step(sp.Add(-btx / 2, btx, c, evaluate=False), r"$Ax^* = -b/2$, so $x^{*\top} A x^* = -\tfrac12 b^\top x^*$"),
             Step(c + btx / 2, "collect"),
-            Step(c - bilinear(adj, b) / (4 * det), "x* = −½A⁻¹b with A⁻¹ = adj A / det A"),
+            Step(c - bilinear(adj, b) / (4 * det), r"$x^* = -\tfrac12 A^{-1} b$ with $A^{-1} = \operatorname{adj} A / \det A$"),
         ],
         assumptions=Assumptions.of(sp.Ne(det, 0), matrices={A: "symmetric"}),
         where=star,

@@ -198,8 +198,8 @@ def _symmetrization() -> Derivation:
         "Only the symmetric part of A counts (2×2, A not symmetric)",
         [
             Step(bilinear(a, x), "expand the product"),
-            Step(grouped, "x₁x₂ = x₂x₁, so only a₁₂ + a₂₁ multiplies x₁x₂"),
-            Step(bilinear(s, x), "split a₁₂ + a₂₁ evenly between the two positions"),
+            Step(grouped, r"$x_1 x_2 = x_2 x_1$, so only $a_{12} + a_{21}$ multiplies $x_1 x_2$"),
+            Step(bilinear(s, x), r"split $a_{12} + a_{21}$ evenly between the two positions"),
         ],
         where={half[(i, j)]: (a[i, j] + a[j, i]) / 2 for i, j in half},
         lhs_latex=r"x^\top A x",
@@ -215,9 +215,9 @@ def _stationary_point() -> Derivation:
     return Derivation(
         "The stationary point: ∇f = 2Ax + b = 0 ⇔ x = −½A⁻¹b (2×2)",
         [
-            Step(sp.Eq(2 * A * X + b, zero, evaluate=False), "∇f(x) = (A + Aᵀ)x + b = 2Ax + b; set it to 0"),
+            Step(sp.Eq(2 * A * X + b, zero, evaluate=False), r"$\nabla f(x) = (A + A^\top)x + b = 2Ax + b$; set it to $0$"),
             Step(sp.Eq(A * X, -b / 2, evaluate=False), "halve both sides", factor=sp.Rational(1, 2)),
-            Step(sp.Eq(X, star, evaluate=False), "multiply by A⁻¹ = adj A / det A (undone by multiplying by A)", factor=inverse),
+            Step(sp.Eq(X, star, evaluate=False), r"multiply by $A^{-1} = \operatorname{adj} A / \det A$ (undone by multiplying by $A$)", factor=inverse),
         ],
         assumptions=Assumptions.of(sp.Ne(A.det(), 0), matrices={A: "symmetric"}),
     )
