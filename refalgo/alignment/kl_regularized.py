@@ -245,36 +245,30 @@ _REF = sp.symbols(r"\pi_{ref\,1} \pi_{ref\,2} \pi_{ref\,3}", positive=True)
 _R = sp.symbols("r_1:4", real=True)
 _Z = sp.Symbol("Z", positive=True)
 _Z_DEF = sp.Add(*[q * sp.exp(r / _BETA) for q, r in zip(_REF, _R)])
-_J = sp.Function("J")(*_PI)  # J(π) as a name; its definition goes under the chain
 _STAR_OF = tuple(sp.Function(r"\pi^*", positive=True)(y) for y in sp.symbols("y_1:4"))  # π*(y_k) as a name
 _STAR_DEF = {s: q * sp.exp(r / _BETA) / _Z for s, q, r in zip(_STAR_OF, _REF, _R)}
 
 
-def _j(policy: tuple[sp.Expr, ...]) -> sp.Expr:
-    return sp.Add(*[p * (r - _BETA * (sp.log(p) - sp.log(q))) for p, q, r in zip(policy, _REF, _R)])
-
-
-_J_DEF = _j(_PI)
-
 
 def _lagrange_stationarity() -> Derivation:
-    lagrangian = _J + _LAM * (sp.Add(*_PI) - 1)
+    p, q, r = _PI[0], _REF[0], _R[0]
+    own_terms = p * (r - _BETA * sp.log(p / q)) + _LAM * p  # the terms of L that contain π_1
     return Derivation(
         r"Stationary point of the Lagrangian ($K = 3$ responses, shown for $y_1$)",
         [
-            Step(sp.Eq(sp.Derivative(lagrangian, _PI[0]), 0, evaluate=False),
-                 r"$L = J(\pi) + \lambda\bigl(\sum_y \pi(y) - 1\bigr)$; set $\partial L / \partial \pi_1 = 0$"),
-            Step(sp.Eq(sp.diff(_J_DEF + _LAM * (sp.Add(*_PI) - 1), _PI[0]), 0, evaluate=False),
-                 r"$\frac{d}{d\pi}[\pi \log \pi] = \log \pi + 1$; the $y_2$, $y_3$ terms do not contain $\pi_1$"),
-            Step(sp.Eq(sp.log(_PI[0]), sp.log(_REF[0]) + _R[0] / _BETA + _LAM / _BETA - 1),
-                 r"divide by $-\beta$ and rearrange", factor=-1 / _BETA),
+            Step(sp.Eq(sp.Derivative(own_terms, p), 0, evaluate=False),
+                 r"$\partial L / \partial \pi_1 = 0$, with the terms of $L$ that contain $\pi_1$"),
+            Step(sp.Eq(sp.diff(own_terms, p), 0, evaluate=False), r"$\frac{d}{d\pi}[\pi \log \pi] = \log \pi + 1$"),
+            Step(sp.Eq(sp.log(p), sp.log(q) + r / _BETA + _LAM / _BETA - 1),
+                 r"divide by $-\beta$, rearrange", factor=-1 / _BETA),
         ],
-        where={_J: _J_DEF},
-        symbols={r"\pi_k": r"$\pi(y_k)$", r"\pi_{ref,k}": r"$\pi_{\mathrm{ref}}(y_k)$", r"r_k": r"$r(x, y_k)$"},
-        argument=(r"The same computation holds for every $y_k$ and every $K$: only the term "
-                  r"$\pi_k\bigl(r_k - \beta \log \frac{\pi_k}{\pi_{ref,k}}\bigr) + \lambda \pi_k$ of $L$ contains $\pi_k$. "
-                  r"The constraints $\pi_k \ge 0$ never bind: $\partial J / \partial \pi_k = r_k - \beta \log \frac{\pi_k}{\pi_{ref,k}} - \beta$ "
-                  r"tends to $+\infty$ as $\pi_k \to 0$, so moving mass onto a response of probability 0 always raises $J$."),
+        symbols={r"L": r"$J(\pi) + \lambda\bigl(\sum_y \pi(y) - 1\bigr)$, the Lagrangian",
+                 r"\pi_k": r"$\pi(y_k)$", r"\pi_{ref,k}": r"$\pi_{\mathrm{ref}}(y_k)$", r"r_k": r"$r(x, y_k)$"},
+        argument=(r"By (3), $L = \sum_k \pi_k\bigl(r_k - \beta \log \frac{\pi_k}{\pi_{ref,k}}\bigr) + \lambda\bigl(\sum_k \pi_k - 1\bigr)$, "
+                  r"and only the $k$-th term of each sum contains $\pi_k$; the same computation holds for every $y_k$ "
+                  r"and every $K$. The constraints $\pi_k \ge 0$ never bind: "
+                  r"$\partial J / \partial \pi_k = r_k - \beta \log \frac{\pi_k}{\pi_{ref,k}} - \beta$ tends to $+\infty$ "
+                  r"as $\pi_k \to 0$, so no maximizer puts probability 0 on a response the reference allows."),
     )
 
 
@@ -304,13 +298,17 @@ def _optimum() -> Derivation:
     )
 
 
+def _j_ratio(policy: tuple[sp.Expr, ...]) -> sp.Expr:
+    """J of (3) with each KL term as β log(π/π_ref), the page's way of writing it."""
+    return sp.Add(*[p * (r - _BETA * sp.log(p / q)) for p, q, r in zip(policy, _REF, _R)])
+
+
 def _optimal_value() -> Derivation:
     return Derivation(
         r"The optimal value is $\beta \log Z$",
         [
-            Step(sp.Eq(sp.Symbol(r"{J(\pi^*)}"), _j(_STAR_OF)), r"$J$ at $\pi^*$"),
-            Step(_BETA * sp.Add(*_STAR_OF) * sp.log(_Z),
-                 r"$\log \pi^*(y_k) - \log \pi_{ref,k} = r_k/\beta - \log Z$ in every term"),
+            Step(sp.Eq(sp.Symbol(r"{J(\pi^*)}"), _j_ratio(_STAR_OF)), r"(3) at $\pi^*$"),
+            Step(_BETA * sp.Add(*_STAR_OF) * sp.log(_Z), r"$r_k - \beta \log \frac{\pi^*(y_k)}{\pi_{ref,k}} = \beta \log Z$"),
             Step(_BETA * sp.log(_Z), r"$\pi^*$ sums to 1"),
         ],
         where={**_STAR_DEF, _Z: _Z_DEF},
@@ -321,16 +319,15 @@ def _gap_is_kl() -> Derivation:
     return Derivation(
         r"Optimality gap: $J(\pi^*) - J(\pi) = \beta\, \mathrm{KL}(\pi \,\|\, \pi^*)$",
         [
-            Step(_BETA * sp.log(_Z) - _J, r"$J(\pi^*) = \beta \log Z$"),
-            Step(_BETA * sp.Add(*_PI) * sp.log(_Z) - _J, r"$\pi$ sums to 1"),
-            Step(_BETA * sp.Add(*[p * (sp.log(p) - sp.log(s)) for p, s in zip(_PI, _STAR_OF)]),
-                 r"expand $J(\pi)$; $\log \pi^*(y_k) = \log \pi_{ref,k} + r_k/\beta - \log Z$"),
+            Step(_BETA * sp.log(_Z) - _j_ratio(_PI), r"$J(\pi^*) = \beta \log Z$ and (3)"),
+            Step(_BETA * sp.Add(*[p * sp.log(p / s) for p, s in zip(_PI, _STAR_OF)]),
+                 r"$\sum_k \pi_k = 1$; $r_k = \beta \log \frac{\pi^*(y_k)}{\pi_{ref,k}} + \beta \log Z$"),
         ],
         assumptions=Assumptions.of(_PI[0] + _PI[1] < 1),
-        where={_J: _J_DEF, **_STAR_DEF, _Z: _Z_DEF, _PI[2]: 1 - _PI[0] - _PI[1]},
+        where={**_STAR_DEF, _Z: _Z_DEF, _PI[2]: 1 - _PI[0] - _PI[1]},
         lhs_latex=r"J(\pi^*) - J(\pi)",
-        argument=(r"For any $K$: $\beta \log Z - J(\pi) = \sum_y \pi(y)\bigl(\beta \log Z - r(y) + \beta \log \frac{\pi(y)}{\pi_{\mathrm{ref}}(y)}\bigr)$, "
-                  r"and $\beta \log Z - r(y) - \beta \log \pi_{\mathrm{ref}}(y) = -\beta \log \pi^*(y)$ by the definition of $\pi^*$, "
+        argument=(r"For any $K$: as $\sum_y \pi(y) = 1$, $\beta \log Z - J(\pi) = \sum_y \pi(y)\bigl(\beta \log Z - r(y) + \beta \log \frac{\pi(y)}{\pi_{\mathrm{ref}}(y)}\bigr)$, "
+                  r"and $\beta \log Z - r(y) = -\beta \log \frac{\pi^*(y)}{\pi_{\mathrm{ref}}(y)}$ by (4), "
                   r"so the sum is $\beta \sum_y \pi(y) \log \frac{\pi(y)}{\pi^*(y)} = \beta\, \mathrm{KL}(\pi \,\|\, \pi^*)$."),
     )
 
