@@ -254,7 +254,9 @@ class Derivation:
         printed under the chain.
     names
         SymPy symbol → its LaTeX on the page: used to print steps without a display form
-        and to match the names of display forms to the step's symbols.
+        and to match the names of display forms to the step's symbols. A key may also be
+        an explicit ``ImmutableMatrix`` of symbols, named as a matrix or vector of the
+        ``notation`` (see the module docstring).
     notation
         The :class:`refalgo.parsing.Notation` the display forms are read with.
     argument
@@ -279,7 +281,7 @@ class Derivation:
         where: Mapping[sp.Symbol, Any] | None = None,
         lhs_latex: str | None = None,
         symbols: Mapping[str, str] | None = None,
-        names: Mapping[sp.Symbol, str] | None = None,
+        names: Mapping[Any, str] | None = None,
         notation: Notation | None = None,
         argument: str | None = None,
     ) -> None:
@@ -289,7 +291,7 @@ class Derivation:
         self.where: Mapping[sp.Symbol, Any] = dict(where or {})
         self.lhs_latex = lhs_latex
         self.symbols: Mapping[str, str] = dict(symbols or {})
-        self.names: Mapping[sp.Symbol, str] = dict(names or {})
+        self.names: Mapping[Any, str] = dict(names or {})  # symbols, or explicit matrices of symbols
         self.notation = notation
         self.argument = argument
         self._verification: Verification | None = None
