@@ -32,6 +32,7 @@ does.
 
 from __future__ import annotations
 
+import gc
 import math
 import signal
 import threading
@@ -168,7 +169,10 @@ def _budget(seconds: float | None) -> Iterator[None]:
     active = [True]
 
     def interrupt(signum: int, frame: Any) -> None:
-        if active[0]:
+        # Never inside a garbage-collector callback: an exception raised there cannot
+        # propagate (Python reports it as unraisable and drops it); the next tick, 50 ms
+        # on, lands back in the body.
+        if active[0] and not _in_gc_callback(frame):
             raise _OutOfTime
 
     start = time.monotonic()
@@ -185,6 +189,16 @@ def _budget(seconds: float | None) -> Iterator[None]:
         if old_delay:
             remaining = max(old_delay - (time.monotonic() - start), 1e-3)
             signal.setitimer(signal.ITIMER_REAL, remaining, old_interval)
+
+
+def _in_gc_callback(frame: Any) -> bool:
+    """Whether ``frame`` runs inside one of the garbage collector's callbacks."""
+    codes = {getattr(cb, "__code__", None) for cb in gc.callbacks} - {None}
+    while codes and frame is not None:
+        if frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _operations(expr: Any) -> int:

@@ -218,3 +218,35 @@ def test_first_broken_step_is_the_corrupted_one(p: sp.Expr, where: int, c: int) 
     steps[where] = steps[where] + c
     r = check_steps(steps)
     assert r.first_broken == where
+
+
+def test_time_budget_never_interrupts_a_garbage_collector_callback() -> None:
+    """The time budget's interrupt waits for a running gc callback to return: raised inside one, it would be dropped as unraisable."""
+    import gc
+    import sys
+    import time
+
+    from refalgo.check import _budget, _OutOfTime  # the budget itself, not a comparison that may finish early
+
+    calls = []
+
+    def slow_callback(phase: str, info: dict) -> None:  # type: ignore[type-arg]
+        if phase == "start":
+            calls.append(phase)
+            end = time.monotonic() + 0.2
+            while time.monotonic() < end:  # the interrupt fires several times in here
+                pass
+
+    unraisable: list[object] = []
+    old_hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(_OutOfTime):
+            with _budget(0.05):
+                gc.collect()
+                while True:
+                    time.sleep(0.001)
+    finally:
+        gc.callbacks.remove(slow_callback)
+        sys.unraisablehook = old_hook
+    assert calls and unraisable == []
