@@ -22,7 +22,7 @@ v)(s)`, reduced per block, which the span stopping rule needs, so no further pas
 the values is made. No ``fastmath``: every sum is the plain left-to-right float64 sum.
 
 Four details decide the speed of the inner loop, each measured on the benchmark's
-models (``docs/mdp/performance.md`` has the numbers):
+models (``docs/performance/mdp.md`` has the numbers):
 
 * the CSR ``indptr`` and ``indices`` arrive as *unsigned* views (``uint32`` for SciPy's
   ``int32``): indexing with a signed integer makes numba emit a negative-index
