@@ -1,6 +1,9 @@
 // Load pages of a served site in headless Chromium and report, per page, whatever a
-// reader would see broken: math left raw or blank, math errors, JavaScript errors,
-// console errors, requests to anything but the served origin, failed requests.
+// reader would see broken: math left raw or blank, math errors, math drawn smaller than
+// its natural size, derivation titles with Markdown markup inside, code listings that
+// run off their box, JavaScript errors, console errors, requests to anything but the
+// served origin, failed requests; and, for the caller to judge, the page's height and
+// the text of every derivation's title and justifications as drawn.
 //
 // Usage: node check_site.mjs <base-url> <page> [<page> ...]
 //   <page> is a path relative to <base-url>, e.g. "index.html" or "calculus/index.html".
@@ -98,7 +101,99 @@ function inspectMath() {
     if (!parent || parent.closest(skip) || parent.getClientRects().length === 0) continue;
     raw.push(brief(text));
   }
-  return { containers: containers.length, rendered, blank, unrendered, errors, raw };
+  // Sizes of formulas and listings, and the text of derivations (nested: page.evaluate
+  // sends one function).
+  function inspectLayout() {
+    const shown = (el) => el.getClientRects().length > 0;
+    // MathJax writes an SVG's natural size in ex of the surrounding font; measure that ex
+    // with a probe inside the formula's container, so it inherits the same font.
+    const exPixels = (container) => {
+      const probe = document.createElement("span");
+      probe.style.cssText = "display:inline-block;position:absolute;visibility:hidden;width:100ex;height:0;padding:0;border:0";
+      container.appendChild(probe);
+      const px = probe.getBoundingClientRect().width / 100;
+      probe.remove();
+      return px;
+    };
+    const small = [];
+    let measured = 0;
+    for (const c of document.querySelectorAll("mjx-container")) {
+      const svg = c.querySelector(":scope > svg");
+      if (!svg || !shown(c)) continue;
+      const w = svg.getAttribute("width") || "";
+      const h = svg.getAttribute("height") || "";
+      if (!w.endsWith("ex") || !h.endsWith("ex")) continue;
+      const ex = exPixels(c);
+      const natural = { width: parseFloat(w) * ex, height: parseFloat(h) * ex };
+      const r = svg.getBoundingClientRect();
+      if (!(natural.width > 0 && natural.height > 0)) continue;
+      measured += 1;
+      const scale = Math.min(r.width / natural.width, r.height / natural.height);
+      if (scale < 0.9) {
+        small.push({
+          scale: Math.round(scale * 1000) / 1000,
+          width: Math.round(r.width),
+          naturalWidth: Math.round(natural.width),
+          display: c.getAttribute("display") === "true",
+          tex: texOf(c) || brief(c.textContent),
+        });
+      }
+    }
+
+    // A derivation is printed as a paragraph "<strong>title</strong> — <em>✓ proven</em>"
+    // followed by its display math; each row of the chain's aligned table is one step,
+    // its justification in the last column.
+    const MARK = /^✓ (proven|checked)$/;
+    const drawnText = (node) => {
+      // Text as drawn: a formula counts by its MathML copy (what MathJax parsed).
+      if (node.nodeType === Node.TEXT_NODE) return node.nodeValue;
+      if (node.nodeType !== Node.ELEMENT_NODE) return "";
+      const el = node;
+      if (el.tagName.toLowerCase() === "mjx-container") {
+        const mml = el.querySelector("mjx-assistive-mml");
+        return mml ? mml.textContent : "";
+      }
+      return [...el.childNodes].map(drawnText).join("");
+    };
+    const derivations = [];
+    for (const p of document.querySelectorAll("p")) {
+      const first = p.firstElementChild;
+      const last = p.lastElementChild;
+      if (!first || !last || first === last || first.tagName !== "STRONG" || last.tagName !== "EM") continue;
+      if (!MARK.test(last.textContent.trim()) || p.firstChild !== first) continue;
+      const markup = [...first.querySelectorAll("*")]
+        .filter((el) => !el.closest("mjx-container, .arithmatex"))
+        .map((el) => el.tagName.toLowerCase());
+      const block = p.nextElementSibling;
+      const math = block && block.matches("div.arithmatex") ? block.querySelector("mjx-assistive-mml") : null;
+      const aligned = math
+        ? [...math.querySelectorAll("mtable")].find((t) => (t.getAttribute("columnalign") || "").startsWith("right left"))
+        : null;
+      const rows = aligned
+        ? [...aligned.children].filter((r) => r.tagName.toLowerCase() === "mtr").map((r) => [...r.children].map((d) => d.textContent))
+        : [];
+      derivations.push({ title: drawnText(first), markup, rows });
+    }
+
+    // A listing wider than its box must scroll inside it (a scrollbar), never run off.
+    const column = document.querySelector(".md-content__inner") || document.body;
+    const right = column.getBoundingClientRect().right;
+    const listings = [];
+    const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+    for (const pre of document.querySelectorAll("pre")) {
+      if (!shown(pre) || pre.closest("mjx-container")) continue;
+      const code = pre.querySelector(":scope > code") || pre;
+      const text = brief(code.textContent).slice(0, 60);
+      const box = pre.getBoundingClientRect();
+      if (box.right > right + 1) {
+        listings.push(`${Math.round(box.right - right)} px past the right edge of the text column: ${text}`);
+      } else if (code.scrollWidth > code.clientWidth + 1 && !scrolls(code) && !(code !== pre && scrolls(pre))) {
+        listings.push(`${code.scrollWidth - code.clientWidth} px wider than its box, without a scrollbar: ${text}`);
+      }
+    }
+    return { measured, small, derivations, listings };
+  }
+  return { containers: containers.length, rendered, blank, unrendered, errors, raw, ...inspectLayout() };
 }
 
 async function settleMath(page) {
@@ -124,6 +219,7 @@ async function checkPage(context, base, path, timeout) {
     url,
     mathjax: false,
     math: null,
+    height: null,
     jsErrors: [],
     consoleErrors: [],
     external: [],
@@ -154,6 +250,8 @@ async function checkPage(context, base, path, timeout) {
     const response = await page.goto(url, { waitUntil: "load", timeout });
     if (!response || !response.ok()) report.loadError = `HTTP ${response ? response.status() : "no response"}`;
     report.mathjax = await settleMath(page);
+    // The height a reader scrolls through: folded blocks and inactive tabs closed.
+    report.height = await page.evaluate(() => document.documentElement.scrollHeight);
     await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
     await page.addStyleTag({ content: REVEAL_CSS });
     report.math = await page.evaluate(inspectMath);
