@@ -305,30 +305,6 @@ def optimal_values_symbolic(mdp: MDP, *, policy0: ArrayLike | None = None) -> Ex
         visited.append(tuple(policy))
 
 
-# ---------------------------------------------------------------------- registry
-def _inputs() -> Any:
-    from ._strategies import optimal_value_examples
-
-    return optimal_value_examples()
-
-
-CONCEPTS = (
-    Concept(
-        name="optimal-values",
-        area="mdp",
-        symbolic=lambda ex: list(optimal_values_symbolic(ex["mdp"]).values),
-        numeric=lambda ex: value_iteration(ex["mdp"], tol=1e-10).values,
-        inputs=_inputs,
-        tolerance=Tolerance(rtol=0.0, atol=2e-10, why="value iteration stops with the guarantee |v - v*| <= tol = 1e-10"),
-        references=(
-            "S. Zhao, Mathematical Foundations of Reinforcement Learning, Springer 2025, ch. 3-4",
-            "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §3.6, §4.4",
-        ),
-        page="mdp/optimal-policies.md",
-    ),
-)
-
-
 # ---------------------------------------------------------------------- derivations
 def derivations() -> list[Derivation]:
     r"""The verified derivations shown on the optimal-policies page."""
@@ -438,3 +414,27 @@ def _affine() -> list[Derivation]:
         symbols={"p": r"the probability of moving to $s_1$ (and $1 - p$ of moving to $s_2$)"},
     )
     return [through_max, per_action]
+
+
+# ---------------------------------------------------------------------- registry
+def _inputs() -> Any:
+    from ._strategies import optimal_value_examples
+
+    return optimal_value_examples()
+
+
+CONCEPTS = (
+    Concept(
+        name="optimal-values",
+        area="mdp",
+        symbolic=lambda ex: list(optimal_values_symbolic(ex["mdp"]).values),
+        numeric=lambda ex: value_iteration(ex["mdp"], tol=1e-10).values,
+        inputs=_inputs,
+        tolerance=Tolerance(rtol=0.0, atol=2e-10, why="value iteration stops with the guarantee |v - v*| <= tol = 1e-10"),
+        references=(
+            "S. Zhao, Mathematical Foundations of Reinforcement Learning, Springer 2025, ch. 3-4",
+            "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §3.6, §4.4",
+        ),
+        page="mdp/optimal-policies.md",
+    ),
+)

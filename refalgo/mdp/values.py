@@ -269,34 +269,6 @@ def iterative_policy_evaluation(
     raise ValueError(f"max_sweeps: no convergence to tol = {tol:g} within {max_sweeps} sweeps (bound {bound:.3g})")
 
 
-# ---------------------------------------------------------------------- registry
-def _inputs() -> Any:
-    from ._strategies import state_value_examples
-
-    return state_value_examples()
-
-
-CONCEPTS = (
-    Concept(
-        name="state-values",
-        area="mdp",
-        symbolic=lambda ex: list(state_values_symbolic(ex["mdp"], ex["policy"])),
-        numeric=lambda ex: state_values(ex["mdp"], ex["policy"]),
-        inputs=_inputs,
-        tolerance=Tolerance(
-            rtol=1e-9,
-            atol=1e-9,
-            why="direct float64 solve: error about cond(I - γP_π)·eps·|v| with cond <= (1+γ)/(1-γ) <= 39 and |v| <= 100",
-        ),
-        references=(
-            "S. Zhao, Mathematical Foundations of Reinforcement Learning, Springer 2025, ch. 2",
-            "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §3.5",
-        ),
-        page="mdp/state-values.md",
-    ),
-)
-
-
 # ---------------------------------------------------------------------- derivations
 def _two_state_symbols() -> tuple[Any, ...]:
     """π(a|s), r(s, a), p(s'|s, a), v(s) as symbols for a 2-state, 2-action model."""
@@ -405,3 +377,31 @@ def _closed_form_example(g: sp.Symbol) -> Derivation:
         assumptions=Assumptions.of(g < 1),
         names={v4: r"v_\pi(s_4)"},
     )
+
+
+# ---------------------------------------------------------------------- registry
+def _inputs() -> Any:
+    from ._strategies import state_value_examples
+
+    return state_value_examples()
+
+
+CONCEPTS = (
+    Concept(
+        name="state-values",
+        area="mdp",
+        symbolic=lambda ex: list(state_values_symbolic(ex["mdp"], ex["policy"])),
+        numeric=lambda ex: state_values(ex["mdp"], ex["policy"]),
+        inputs=_inputs,
+        tolerance=Tolerance(
+            rtol=1e-9,
+            atol=1e-9,
+            why="direct float64 solve: error about cond(I - γP_π)·eps·|v| with cond <= (1+γ)/(1-γ) <= 39 and |v| <= 100",
+        ),
+        references=(
+            "S. Zhao, Mathematical Foundations of Reinforcement Learning, Springer 2025, ch. 2",
+            "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §3.5",
+        ),
+        page="mdp/state-values.md",
+    ),
+)
