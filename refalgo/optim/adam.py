@@ -351,7 +351,7 @@ def _bias_correction(beta: sp.Symbol, moment: sp.Symbol, hat: str, of: str, whic
         f"Bias correction: the corrected {which} moment is unbiased when $\\mathbb{{E}}[{of}]$ is the same at every step",
         [
             Step((1 - beta) * sp.Sum(beta ** (t - i) * moment, (i, 1, t)) / (1 - beta**t),
-                 f"unrolled sum, linearity of $\\mathbb{{E}}$, $\\mathbb{{E}}[{of}] = {sp.latex(moment)}$ for every $i$"),
+                 f"unroll; $\\mathbb{{E}}$ is linear"),
             Step(geometric, "geometric sum over $t$ terms"),
             Step(moment, "the factors cancel"),
         ],

@@ -153,7 +153,7 @@ def _l2_split() -> Derivation:
         f"Adam with L2: the decay term passes through the first moment ($t = {HORIZON}$)",
         [
             Step(c * ema(gs[i] + lam * ths[i - 1]),
-                 r"bias-corrected average of the gradients $g_i + \lambda \theta_{i-1}$"),
+                 r"(1), (3) on $g_i + \lambda \theta_{i-1}$"),
             Step(c * ema(gs[i]) + lam * c * ema(ths[i - 1]), "linearity of the sum"),
         ],
         assumptions=Assumptions.of(b1 < 1),
@@ -184,11 +184,11 @@ def _first_step_gap() -> Derivation:
     return Derivation(
         r"Adam with L2 against AdamW: one step from rest, $\epsilon = 0$",
         [
-            Step(adam_l2 - adamw, r"$t = 1$: the bias-corrected moments are $g$ and $g^2$",
+            Step(adam_l2 - adamw, r"$\hat m_1 = g$, $\hat v_1 = g^2$",
                  display=r"\Bigl(\theta_0 - \alpha \frac{g_1 + \lambda \theta_0}{\sqrt{(g_1 + \lambda \theta_0)^2}}\Bigr)"
                          r" - \Bigl((1 - \alpha \lambda) \theta_0 - \alpha \frac{g_1}{\sqrt{g_1^2}}\Bigr)"),
             Step(th0 - alpha - ((1 - alpha * lam) * th0 - alpha),
-                 r"$g_1 > 0$ and $g_1 + \lambda \theta_0 > 0$: each normalized gradient is 1",
+                 r"$g_1 > 0$, $g_1 + \lambda \theta_0 > 0$",
                  display=r"(\theta_0 - \alpha) - \bigl((1 - \alpha \lambda) \theta_0 - \alpha\bigr)"),
             Step(alpha * lam * th0, "collect"),
         ],

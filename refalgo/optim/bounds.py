@@ -129,7 +129,7 @@ def _spike_ratio() -> Derivation:
             Step(sp.Mul(sp.Mul(1 - b1, gs, 1 / c1, evaluate=False),
                         sp.Pow(sp.sqrt(sp.Mul(1 - b2, gs**2, 1 / c2, evaluate=False), evaluate=False), -1, evaluate=False),
                         evaluate=False),
-                 "only the last term of each unrolled sum is nonzero"),
+                 "only the last terms are nonzero"),
             Step((1 - b1) / sp.sqrt(1 - b2) * sp.sqrt(c2) / c1, "$g$ cancels"),
         ],
         assumptions=Assumptions.of(b1 < 1, b2 < 1),
