@@ -15,7 +15,7 @@ PYTEST := HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup docs site test test-fast test-thorough test-parity typecheck bench chromium clean new-chapter
+.PHONY: setup docs site test test-fast test-thorough test-parity typecheck bench chromium clean new-chapter screenshots
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -59,6 +59,11 @@ typecheck: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks
+
+# Full-page PNGs of every page at 1280 px in $SCREENSHOTS (default /tmp/refalgo-screenshots),
+# and a table of page heights.
+screenshots: setup chromium
+	$(BIN)/python -m tests.docs.screenshots
 
 # Start a chapter: the area's package, engine, tests and docs folders, then the chapter
 # shape test, whose failures list what the new area still lacks (see CONTRIBUTING.md).
