@@ -17,10 +17,11 @@
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -172,31 +173,37 @@ function inspectMath() {
       const rows = aligned
         ? [...aligned.children].filter((r) => r.tagName.toLowerCase() === "mtr").map((r) => [...r.children].map((d) => d.textContent))
         : [];
-      derivations.push({ title: drawnText(first), markup, rows });
+      const titleTex = [...first.querySelectorAll("mjx-container")].map((c) => source.get(c) || "");
+      const tex = math ? source.get(block.querySelector("mjx-container")) || "" : "";
+      derivations.push({ title: drawnText(first), titleTex, markup, rows, tex });
     }
 
     // A listing wider than its box must scroll inside it (a scrollbar), never run off.
     const column = document.querySelector(".md-content__inner") || document.body;
     const right = column.getBoundingClientRect().right;
     const listings = [];
+    let codeBlocks = 0;
     const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
     for (const pre of document.querySelectorAll("pre")) {
       if (!shown(pre) || pre.closest("mjx-container")) continue;
-      const code = pre.querySelector(":scope > code") || pre;
-      const text = brief(code.textContent).slice(0, 60);
-      const box = pre.getBoundingClientRect();
-      if (box.right > right + 1) {
-        listings.push(`${Math.round(box.right - right)} px past the right edge of the text column: ${text}`);
+      codeBlocks += 1;
+      // The box that holds the lines: the theme's block <code>, else the <pre> itself.
+      const inner = pre.querySelector(":scope > code");
+      const code = inner && !getComputedStyle(inner).display.startsWith("inline") ? inner : pre;
+      const text = brief(pre.textContent).slice(0, 60);
+      const edge = pre.getBoundingClientRect().right;
+      if (edge > right + 1) {
+        listings.push(`${Math.round(edge - right)} px past the right edge of the text column: ${text}`);
       } else if (code.scrollWidth > code.clientWidth + 1 && !scrolls(code) && !(code !== pre && scrolls(pre))) {
         listings.push(`${code.scrollWidth - code.clientWidth} px wider than its box, without a scrollbar: ${text}`);
       }
     }
-    return { measured, small, derivations, listings };
+    return { measured, small, derivations, listings, codeBlocks };
   }
   return { containers: containers.length, rendered, blank, unrendered, errors, raw, ...inspectLayout() };
 }
 
-async function settleMath(page) {
+export async function settleMath(page) {
   // MathJax's startup promise resolves after the first typeset; a later typeset call
   // chains onto it, so wait for the network to go quiet and then wait once more.
   const waitMathJax = () =>
@@ -326,10 +333,13 @@ async function main(argv) {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(String(e && e.stack ? e.stack : e));
-    process.exit(2);
-  },
-);
+// Run when executed, not when imported (screenshots.mjs shares the launch flags and the wait).
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(String(e && e.stack ? e.stack : e));
+      process.exit(2);
+    },
+  );
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import http.server
 import json
@@ -166,6 +167,16 @@ def problems(page: dict[str, Any]) -> list[str]:
     out += [f"math left raw (not typeset): {t}" for t in math["unrendered"]]
     out += [f"raw TeX visible in the text: {t}" for t in math["raw"]]
     out += [f"math error: {e}" for e in math["errors"]]
+    out += [
+        f"formula drawn at {s['scale']:.0%} of its natural size ({s['width']} px wide instead of {s['naturalWidth']} px): {s['tex']}"
+        for s in math["small"]
+    ]
+    out += [
+        f"derivation title with Markdown markup inside ({', '.join(d['markup'])}): {d['title']}"
+        for d in math["derivations"]
+        if d["markup"]
+    ]
+    out += [f"code listing {listing}" for listing in math["listings"]]
     if (math["containers"] or math["unrendered"]) and not page["mathjax"]:
         out.append("the page has math but MathJax did not load")
     out += [f"JavaScript error: {e}" for e in page["jsErrors"]]
@@ -294,3 +305,135 @@ def raw_rst(path: Path) -> list[str]:
     found = [(text, m) for m in _RAW_RST.finditer(text)] + [(html, m) for m in _ESCAPED_SPACE.finditer(html)]
     return [" ".join(t[max(m.start() - 40, 0) : m.end() + 40].split()) for t, m in found]
 
+
+
+# ---------------------------------------------------------------- page heights
+
+# The tallest a concept page may be at 1280 px, folded blocks closed (issue 12: a
+# chapter page reads in one sitting; the API reference and timings live elsewhere).
+CONCEPT_PAGE_MAX_HEIGHT = 12_000
+
+
+def is_concept_page(page: str) -> bool:
+    """Whether a built page (``optim/adam/index.html``) is a concept page of an area.
+
+    An area is a package ``refalgo/<area>``; its pages live in ``docs/<area>/``. The API
+    reference (``reference/api/<area>``) and the timings (``performance/<area>``) are not
+    concept pages.
+    """
+    area = page.split("/", 1)[0]
+    return "/" in page and (ROOT / "refalgo" / area / "__init__.py").is_file()
+
+
+def heights_table(heights: dict[str, int | None]) -> str:
+    """Page heights as a Markdown table, concept pages over the limit marked."""
+    lines = ["| page | height (px) | |", "|---|---:|---|"]
+    for page, height in sorted(heights.items()):
+        note = ""
+        if height is None:
+            note = "not measured"
+        elif is_concept_page(page) and height > CONCEPT_PAGE_MAX_HEIGHT:
+            note = f"concept page over {CONCEPT_PAGE_MAX_HEIGHT:,} px"
+        elif is_concept_page(page):
+            note = "concept page"
+        lines.append(f"| {page} | {'' if height is None else f'{height:,}'} | {note} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- derivation texts
+
+# A title or justification is text with ``$…$`` math, ``\$`` a literal dollar (the format
+# refalgo.derivation documents; split here on its own, so the check does not trust the
+# renderer's reading of it).
+_MATH_SPAN = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.S)
+
+
+def text_pieces(text: str) -> tuple[list[str], list[str]]:
+    """The text pieces and the math pieces of a title or justification, in order."""
+    texts = [t.replace(r"\$", "$") for t in _MATH_SPAN.split(text)[::2]]
+    return [t for t in texts if t.strip()], [m.strip() for m in _MATH_SPAN.findall(text)]
+
+
+def _flat(text: str) -> str:
+    """Text compared without its spacing; MathJax's text mode draws ' as a typographic apostrophe."""
+    return "".join(text.replace("\u2019", "'").split())
+
+
+def _missing_in_order(pieces: list[str], drawn: str) -> str | None:
+    """The first of ``pieces`` not found in ``drawn`` after the ones before it, else None."""
+    at = 0
+    flat = _flat(drawn)
+    for piece in pieces:
+        found = flat.find(_flat(piece), at)
+        if found < 0:
+            return piece
+        at = found + len(_flat(piece))
+    return None
+
+
+def source_derivations() -> list[dict[str, Any]]:
+    """Module, title and step justifications of every derivation a chapter module defines, as written."""
+    from refalgo.registry import chapter_modules
+
+    out = []
+    for module in chapter_modules():
+        fn = getattr(module, "derivations", None)
+        if not callable(fn) or getattr(fn, "__module__", None) != module.__name__:
+            continue
+        for d in fn():
+            out.append({"module": module.__name__, "title": d.title, "whys": [s.why or "" for s in d.steps]})
+    return out
+
+
+def title_problem(title: str, drawn: dict[str, Any]) -> str | None:
+    """How a drawn derivation's title differs from ``title`` as written, or None."""
+    texts, maths = text_pieces(title)
+    missing = _missing_in_order(texts, drawn["title"])
+    if missing is not None:
+        return f"the text {missing!r} is not drawn as written"
+    if [_flat(m) for m in maths] != [_flat(t) for t in drawn["titleTex"]]:
+        return f"its math {maths} was typeset as {drawn['titleTex']}"
+    return None
+
+
+def justification_problems(whys: list[str], drawn: dict[str, Any]) -> list[str]:
+    """How a drawn chain's justifications (the last column of each row) differ from ``whys``."""
+    out = []
+    rows = drawn["rows"]
+    for i, why in enumerate(whys):
+        if not why:
+            continue
+        cells = rows[i] if i < len(rows) else []
+        cell = cells[-1] if len(cells) >= 4 else ""
+        texts, maths = text_pieces(why)
+        missing = _missing_in_order(texts, cell)
+        absent = [m for m in maths if _flat(m) not in _flat(drawn["tex"])]
+        if missing is not None:
+            out.append(f"step {i}: the text {missing!r} of {why!r} is not drawn as written (drawn: {cell!r})")
+        elif absent:
+            out.append(f"step {i}: the math {absent[0]!r} of {why!r} is not in the typeset chain")
+    return out
+
+
+def literal_problems(source: list[dict[str, Any]], drawn: list[dict[str, Any]]) -> list[str]:
+    """Source derivations whose title or justifications do not reach a page's drawn derivations as written.
+
+    Each source derivation is looked for among the drawn ones by its title; the first
+    whose title and justifications all match passes it.
+    """
+    out = []
+    for d in source:
+        by_title = [x for x in drawn if title_problem(d["title"], x) is None]
+        if not by_title:
+            near = min(drawn, key=lambda x: -_similarity(d["title"], x["title"]), default=None)
+            why = title_problem(d["title"], near) if near else "no derivation is drawn"
+            out.append(f"{d['module']}: title {d['title']!r}: {why} (nearest drawn title: {near and near['title']!r})")
+            continue
+        found = [justification_problems(d["whys"], x) for x in by_title]
+        if all(found):
+            out += [f"{d['module']}: {d['title']!r}, {f}" for f in found[0]]
+    return out
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, _flat(a), _flat(b)).ratio()

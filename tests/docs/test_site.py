@@ -1,11 +1,16 @@
 """The whole site: it builds strictly, every page renders in a real browser, nothing comes from outside.
 
 The site is built once per session (see conftest.py), served from a thread on
-127.0.0.1 and every built page (404.html aside) is loaded in headless Chromium by
-check_site.mjs. A page fails when any formula is left raw or drawn blank, MathJax
-reports an error, a script or the console reports an error, or it requests anything
-not on the served origin. tests/docs/test_checker.py shows the checker failing on
-pages broken in each of these ways.
+127.0.0.1 and every built page (404.html aside) is loaded in headless Chromium at
+1280 px by check_site.mjs. A page fails when any formula is left raw or drawn blank,
+MathJax reports an error, a formula is drawn below 0.9 of its natural size (its SVG's
+width and height in ex at its container's font), a derivation title holds Markdown
+markup, a code listing is wider than its box without a scrollbar, a script or the
+console reports an error, or it requests anything not on the served origin. Every
+derivation a chapter module defines must reach the derivations index with its title
+and justifications as written in the source (``*``, ``_`` and ``\`` included).
+tests/docs/test_checker.py shows the checker failing on pages broken in each of these
+ways.
 """
 
 from __future__ import annotations
@@ -17,7 +22,19 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.docs.sitecheck import ROOT, Build, html_pages, is_outside, js_resource_urls, listing, problems, raw_rst, resource_urls
+from tests.docs.sitecheck import (
+    ROOT,
+    Build,
+    html_pages,
+    is_outside,
+    js_resource_urls,
+    listing,
+    literal_problems,
+    problems,
+    raw_rst,
+    resource_urls,
+    source_derivations,
+)
 
 pytestmark = pytest.mark.docs
 
@@ -75,8 +92,33 @@ def test_the_browser_check_saw_typeset_math(browser_report: dict[str, Any]) -> N
         assert math and math["rendered"] >= 2, f"{page}: expected typeset formulas, found {math}"
 
 
+def test_the_browser_check_measured_the_math_and_the_listings(browser_report: dict[str, Any]) -> None:
+    """Guards against a vacuous pass of the size and listing rules: they saw what they judge."""
+    by_page = {p["page"]: p for p in browser_report["pages"]}
+    math = by_page["reference/derivations/index.html"]["math"]
+    assert math["measured"] >= math["rendered"] > 0, f"formulas typeset but not measured: {math['measured']} of {math['rendered']}"
+    assert by_page["index.html"]["math"]["codeBlocks"] >= 2, "the home page's code listings were not measured"
+    unmeasured = [p["page"] for p in browser_report["pages"] if not p["height"]]
+    assert not unmeasured, f"pages whose height was not measured: {unmeasured}"
+
+
+def test_derivation_titles_and_justifications_reach_the_page_as_written(browser_report: dict[str, Any]) -> None:
+    """Every chapter derivation's title and step justifications are drawn on the derivations index as written.
+
+    The text of each, with its ``$…$`` math set aside, must appear in order in what the
+    browser drew (so a ``*`` read as emphasis or a ``\`` read as an escape is caught);
+    each ``$…$`` piece must be what MathJax typeset.
+    """
+    page = next(p for p in browser_report["pages"] if p["page"] == "reference/derivations/index.html")
+    drawn = page["math"]["derivations"]
+    source = source_derivations()
+    assert source and len(drawn) >= len(source), f"{len(source)} derivations in the modules, {len(drawn)} drawn on the index"
+    found = literal_problems(source, drawn)
+    assert not found, f"{len(found)} titles or justifications not drawn as written:\n" + "\n".join(found)
+
+
 def test_no_page_shows_raw_restructuredtext(site: Path) -> None:
-    """Docstring roles (``:math:``, ``:func:``…) and ``.. math::`` must be rendered, not printed."""
+    """Docstring roles (``:math:``, ``:func:``…), ``.. math::`` and reST's escaped space must be rendered, not printed."""
     raw = [f"{page}: {snippet}" for page in html_pages(site) for snippet in raw_rst(site / page)]
     assert not raw, f"{len(raw)} raw reStructuredText roles or directives:\n" + "\n".join(raw[:40])
 
