@@ -15,10 +15,16 @@ HOME = ROOT / "docs" / "index.md"
 
 
 def _recipe() -> str:
-    section = HOME.read_text(encoding="utf-8").split("## Test your code against refalgo", 1)[1]
-    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
-    assert blocks, "the home page has no Python recipe under 'Test your code against refalgo'"
-    return str(blocks[0])
+    """The recipe's code, preceded by blank lines so that its line numbers are the page's.
+
+    Hypothesis reads the source of a failing test back from the file it was compiled
+    from; with the page's line numbers it reads the recipe, not the prose above it.
+    """
+    text = HOME.read_text(encoding="utf-8")
+    start = text.index("\n## Test your code against refalgo")
+    block = re.compile(r"```python\n(.*?)```", flags=re.S).search(text, start)
+    assert block, "the home page has no Python recipe under 'Test your code against refalgo'"
+    return "\n" * text.count("\n", 0, block.start(1)) + block.group(1)
 
 
 def test_the_recipe_passes_with_refalgos_own_numeric_twin() -> None:
