@@ -16,14 +16,26 @@ import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import sympy as sp
 
-if TYPE_CHECKING:
-    from .assumptions import Assumptions
+__all__ = ["Declared", "Plan", "Point", "domain", "probabilities"]
 
-__all__ = ["Plan", "Point", "domain", "probabilities"]
+
+class Declared(Protocol):
+    """What a plan reads off the assumptions (``refalgo.assumptions.Assumptions`` has it all)."""
+
+    @property
+    def conditions(self) -> tuple[Any, ...]: ...
+    @property
+    def matrices(self) -> tuple[tuple[Any, str], ...]: ...
+    @property
+    def functions(self) -> tuple[Any, ...]: ...
+    @property
+    def distributions(self) -> tuple[str, ...]: ...
+    @property
+    def supports(self) -> tuple[tuple[str, tuple[Any, ...]], ...]: ...
 
 _SIMPLE = [sp.Integer(v) for v in (1, 2, -1, 3, 0, -2)] + [
     sp.Rational(1, 2),
@@ -181,7 +193,7 @@ class Plan:
     landmarks: tuple[sp.Rational, ...] = ()  # the numbers written in the claim: thresholds to straddle
 
     @classmethod
-    def of(cls, assumptions: Assumptions, exprs: Sequence[Any]) -> Plan:
+    def of(cls, assumptions: Declared, exprs: Sequence[Any]) -> Plan:
         explicit_syms = {s for m, _ in assumptions.matrices if isinstance(m, sp.MatrixBase) for s in m.free_symbols}
         free: set[Any] = set()
         arity: dict[Any, int] = {f: 1 for f in assumptions.functions}
