@@ -1,4 +1,4 @@
-"""The whole site: it builds strictly, every page renders in a real browser, nothing comes from outside.
+r"""The whole site: it builds strictly, every page renders in a real browser, nothing comes from outside.
 
 The site is built once per session (see conftest.py), served from a thread on
 127.0.0.1 and every built page (404.html aside) is loaded in headless Chromium at
@@ -103,7 +103,7 @@ def test_the_browser_check_measured_the_math_and_the_listings(browser_report: di
 
 
 def test_derivation_titles_and_justifications_reach_the_page_as_written(browser_report: dict[str, Any]) -> None:
-    """Every chapter derivation's title and step justifications are drawn on the derivations index as written.
+    r"""Every chapter derivation's title and step justifications are drawn on the derivations index as written.
 
     The text of each, with its ``$…$`` math set aside, must appear in order in what the
     browser drew (so a ``*`` read as emphasis or a ``\`` read as an escape is caught);
@@ -124,9 +124,9 @@ def test_no_page_shows_raw_restructuredtext(site: Path) -> None:
 
 
 def test_docstring_math_reaches_the_api_reference(site: Path) -> None:
-    """The API section of a page whose docstrings use ``:math:`` holds arithmatex math for MathJax."""
-    html = (site / "calculus" / "directional-derivative" / "index.html").read_text(encoding="utf-8")
-    api = html[html.index('id="api-reference"') :]
+    """An API page whose docstrings use ``:math:`` holds arithmatex math for MathJax, from the first documented object on."""
+    html = (site / "reference" / "api" / "calculus" / "index.html").read_text(encoding="utf-8")
+    api = html[html.index('id="refalgo.calculus.directional') :]
     assert api.count('<span class="arithmatex">') >= 20, "docstring math was not converted for MathJax"
     assert api.count('<div class="arithmatex">') >= 3, "docstring displays (.. math::) were not converted for MathJax"
 
