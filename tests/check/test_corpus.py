@@ -38,7 +38,8 @@ EXPECTED_UNREADABLE = {
     "trap-transpose-commute-undeclared": "A^T with A undeclared: a power or a transpose (the checker asks)",
 }
 
-# Right steps the checker reads but does not decide within the budget (never failed).
+# Right steps the checker reads but may not decide within the budget (never failed); the
+# report (tests/check/corpus/report.py) lists which of them an idle machine decides.
 EXPECTED_UNDECIDED = {
     "sb-6.8-q-learning-target": "a max over a declared action set with a shifted argument",
     "sb-6.8-q-learning-discount": "a positive factor through a max over actions",
@@ -104,6 +105,8 @@ def test_checker(item: Item) -> None:
     assert outcome.status not in ("refused", "ambiguous"), f"no longer read. {said}"
     assert not outcome.false_alarm, f"a right step reported failed. {said}"
     if item.id in EXPECTED_UNDECIDED:
-        assert outcome.status == "undecided", f"now decided: remove it from EXPECTED_UNDECIDED. {said}"
+        # Whether these finish inside the budget depends on the machine's speed: undecided
+        # on a loaded machine, checked on an idle one. Either is honest; failing is not.
+        assert outcome.status in ("undecided", *HOLDS), said
     elif item.label == "right":
         assert outcome.status in HOLDS, said
