@@ -465,10 +465,13 @@ class Derivation:
         body = r" \\" + "\n"
         out = r"\begin{aligned}" + "\n" + body.join(lines) + "\n" + r"\end{aligned}"
         if self.where:
-            # MathJax breaks lines only inside an environment, so the definitions go in a
-            # gathered block below the chain rather than after it.
+            # The definitions go on a line of their own below the chain, both flush left, so
+            # that a where line wider than the chain does not push the chain off to the right.
             defs = r",\quad ".join(f"{self._tex(k)} = {self._tex(v)}" for k, v in self.where.items())
-            out = r"\begin{gathered}" + "\n" + out + r" \\[4pt]" + "\n" + rf"\text{{where }} {defs}" + "\n" + r"\end{gathered}"
+            out = (
+                r"\begin{array}{l}" + "\n" + r"\displaystyle " + out + r" \\[4pt]" + "\n"
+                + rf"\displaystyle \text{{where }} {defs}" + "\n" + r"\end{array}"
+            )
         return out
 
     def to_markdown(self) -> str:

@@ -318,7 +318,7 @@ def _pull_vanishes_at_the_optimum() -> Derivation:
 
 
 def derivations() -> tuple[Derivation, ...]:
-    """The verified derivations of the toy experiment: why the loss is convex in θ and minimized at π*.
+    r"""The verified derivations of the toy experiment: why the loss is convex in θ and minimized at π*.
 
     Returns
     -------

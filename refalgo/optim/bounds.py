@@ -1,4 +1,4 @@
-r"""How large can one Adam step be? The tight bound on :math:`|\hat m_t|/\sqrt{\hat v_t}`.
+r"""How large can one Adam step be? The tight bound on the ratio of the corrected moments.
 
 With :math:`\epsilon = 0` the Adam step on a coordinate is :math:`\Delta_t = -\alpha\,\hat m_t/\sqrt{\hat v_t}`,
 so :math:`|\Delta_t| \le \alpha B_t` with the supremum over all gradient histories of length :math:`t`
