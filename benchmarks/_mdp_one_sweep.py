@@ -65,11 +65,25 @@ def _timers(model: SparseModel, chain: SparseModel, threads: int) -> dict[str, t
     }
 
 
+def _seconds_per_run(run: Callable[[], object], clock: Callable[[], float]) -> float:
+    """One run's time; runs shorter than the CPU clock's tick are timed in batches of 2^k."""
+    n = 1
+    while True:
+        t0 = clock()
+        for _ in range(n):
+            run()
+        elapsed = clock() - t0
+        if elapsed >= 2e-3 or n >= 1 << 16:
+            return elapsed / n
+        n *= 2
+
+
 def one_sweep_rates(model: SparseModel, chain: SparseModel, threads: int, *, rounds: int = 5,
                     repeats: int | None = None) -> dict[str, float]:
     """Bytes per second of each kind (:data:`KINDS`) on ``threads`` numba threads, the median over rounds of each round's best.
 
-    One thread is timed by CPU time, several by the wall clock. ``repeats`` (default: at
+    One thread is timed by CPU time, several by the wall clock; a run shorter than 2 ms is
+    timed in a batch of runs, since the CPU clock may move in ticks. ``repeats`` (default: at
     least 7, and about 2·10⁷ / nnz for a model of ``nnz`` stored probabilities) is how
     often each way of running a sweep or pass is timed in a round; the 256 MiB copy runs
     7 times a round. numba's thread count is restored afterwards.
@@ -92,9 +106,7 @@ def one_sweep_rates(model: SparseModel, chain: SparseModel, threads: int, *, rou
                 best = np.inf
                 for run in runs:
                     for _ in range(7 if kind == "copy" else repeats):
-                        t0 = clock()
-                        run()
-                        best = min(best, clock() - t0)
+                        best = min(best, _seconds_per_run(run, clock))
                 rates[kind].append(nbytes / best)
     finally:
         numba.set_num_threads(saved)
