@@ -65,25 +65,37 @@ def _timers(model: SparseModel, chain: SparseModel, threads: int) -> dict[str, t
     }
 
 
-def _seconds_per_run(run: Callable[[], object], clock: Callable[[], float]) -> float:
-    """One run's time; runs shorter than the CPU clock's tick are timed in batches of 2^k."""
+def _batch(run: Callable[[], object], clock: Callable[[], float]) -> int:
+    """The smallest power of two of runs that takes at least 2 ms: the CPU clock may move in ticks."""
     n = 1
-    while True:
+    while n < 1 << 16:
         t0 = clock()
         for _ in range(n):
             run()
-        elapsed = clock() - t0
-        if elapsed >= 2e-3 or n >= 1 << 16:
-            return elapsed / n
+        if clock() - t0 >= 2e-3:
+            break
         n *= 2
+    return n
+
+
+def _best_seconds(run: Callable[[], object], clock: Callable[[], float], repeats: int) -> float:
+    """The best time per run over about ``repeats`` runs, timed in batches of :func:`_batch` runs."""
+    n = _batch(run, clock)
+    best = np.inf
+    for _ in range(max(3, repeats // n)):
+        t0 = clock()
+        for _ in range(n):
+            run()
+        best = min(best, (clock() - t0) / n)
+    return float(best)
 
 
 def one_sweep_rates(model: SparseModel, chain: SparseModel, threads: int, *, rounds: int = 5,
                     repeats: int | None = None) -> dict[str, float]:
     """Bytes per second of each kind (:data:`KINDS`) on ``threads`` numba threads, the median over rounds of each round's best.
 
-    One thread is timed by CPU time, several by the wall clock; a run shorter than 2 ms is
-    timed in a batch of runs, since the CPU clock may move in ticks. ``repeats`` (default: at
+    One thread is timed by CPU time, several by the wall clock; runs shorter than 2 ms are
+    timed in batches, since the CPU clock may move in ticks. ``repeats`` (default: at
     least 7, and about 2·10⁷ / nnz for a model of ``nnz`` stored probabilities) is how
     often each way of running a sweep or pass is timed in a round; the 256 MiB copy runs
     7 times a round. numba's thread count is restored afterwards.
@@ -105,8 +117,7 @@ def one_sweep_rates(model: SparseModel, chain: SparseModel, threads: int, *, rou
             for kind, (runs, nbytes) in timers.items():
                 best = np.inf
                 for run in runs:
-                    for _ in range(7 if kind == "copy" else repeats):
-                        best = min(best, _seconds_per_run(run, clock))
+                    best = min(best, _best_seconds(run, clock, 7 if kind == "copy" else repeats))
                 rates[kind].append(nbytes / best)
     finally:
         numba.set_num_threads(saved)
