@@ -328,7 +328,16 @@ def _fit_identity(a: Any, b: Any) -> tuple[Any, Any]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return bool(sp.sympify(a) == sp.sympify(b))
+    """Whether two matrix dimensions (Python ints or SymPy expressions, never text) are equal."""
+
+    def dimension(d: Any) -> sp.Expr:
+        if isinstance(d, int) and not isinstance(d, bool):
+            return sp.Integer(d)
+        if isinstance(d, sp.Expr):
+            return d
+        raise TypeError(f"a matrix dimension must be an int or a SymPy expression; got {type(d).__name__}")
+
+    return bool(dimension(a) == dimension(b))
 
 
 def describe(value: Any) -> str:
