@@ -15,7 +15,7 @@ PYTEST := HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup docs site test test-fast test-thorough test-parity typecheck bench chromium clean new-chapter screenshots
+.PHONY: setup docs site test test-fast test-thorough test-parity typecheck bench chromium fonts clean new-chapter screenshots
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -32,21 +32,26 @@ $(NODE_STAMP): package.json package-lock.json
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-site: setup
-	$(BIN)/mkdocs build --strict
+# A CJK font for the Chinese pages' figures (text drawn as paths) and for the browser check's
+# glyphs; the site itself ships no web fonts.
+fonts:
+	@test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null; }
+
+site: setup fonts
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 docs: site
 	@echo "Serving the site at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory site
 
-test: setup chromium
+test: setup chromium fonts
 	$(PYTEST) -n 2
 	$(BIN)/mypy
 
 test-fast: setup
 	$(PYTEST) -n 2 -m "not docs"
 
-test-thorough: setup chromium
+test-thorough: setup chromium fonts
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest -n 2
 
 # Also installs the heavy reference libraries (TRL, optax), which make test skips when absent.
@@ -62,7 +67,7 @@ bench: setup
 
 # Full-page PNGs of every page at 1280 px in $SCREENSHOTS (default /tmp/refalgo-screenshots),
 # and a table of page heights.
-screenshots: setup chromium
+screenshots: setup chromium fonts
 	$(BIN)/python -m tests.docs.screenshots
 
 # Start a chapter: the area's package, engine, tests and docs folders, then the chapter

@@ -63,7 +63,7 @@ from it or checked against it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +75,7 @@ from .assumptions import Assumptions
 from .equality import Comparison, compare, show
 from .parsing import Notation, ParseError, parse, read_chain
 
-__all__ = ["Derivation", "DerivationError", "DisplayResult", "Step", "StepResult", "Verification",
+__all__ = ["Derivation", "DerivationError", "DisplayResult", "Step", "StepResult", "Tally", "Verification", "Wording", "ENGLISH",
            "latex", "markdown_text", "text_latex"]
 
 
@@ -148,6 +148,61 @@ class DisplayResult:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """How a passed derivation was verified: the proven and the checked links, and the sample points."""
+
+    proven: tuple[int, ...]
+    checked: tuple[int, ...]
+    points: int
+
+
+def _steps(idx: Sequence[int]) -> str:
+    return ("step " if len(idx) == 1 else "steps ") + ", ".join(str(i) for i in idx)
+
+
+def _summary_en(t: Tally, argued: bool) -> str:
+    parts = []
+    if t.proven:
+        parts.append(f"{_steps(t.proven)} proven symbolically")
+    if t.checked:
+        parts.append(f"{_steps(t.checked)} checked at {t.points}+ random exact points (evidence, not proof)")
+    text = "; ".join(parts) + "." if parts else "Nothing to verify."
+    return text + (" The sampled steps carry the written argument above." if argued else "")
+
+
+def _where_en(defs: Sequence[tuple[str, str]]) -> str:
+    said = [f"${tex}$ {'are' if ',' in tex else 'is'} {what}" for tex, what in defs]
+    return "where " + (said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]) + "."
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The fixed words around a rendered derivation, in one language.
+
+    :meth:`Derivation.to_markdown` takes one, with a ``text`` function that turns the
+    derivation's own words (title, justifications, symbol descriptions, arguments) into
+    the same language; :data:`ENGLISH` is the default, and the site defines the others.
+    """
+
+    proven: str
+    checked: str
+    where: Callable[[Sequence[tuple[str, str]]], str]
+    argument: str  # "{text}" is the argument
+    step_argument: str  # "{index}" is the step, "{text}" the argument
+    summary: Callable[[Tally, bool], str]
+
+
+ENGLISH = Wording(
+    proven="✓ proven",
+    checked="✓ checked",
+    where=_where_en,
+    argument="*Argument.* {text}",
+    step_argument="*Why step {index} holds.* {text}",
+    summary=_summary_en,
+)
+
+
+@dataclass(frozen=True)
 class Verification:
     """The verdicts on every link of a derivation, and on every display form."""
 
@@ -177,8 +232,18 @@ class Verification:
     def first_failure(self) -> StepResult | None:
         return next((r for r in self.results if not r.ok), None)
 
-    def summary(self) -> str:
-        """A readable sentence on how each step was verified."""
+    def tally(self) -> Tally:
+        """Which links were proven, which only checked, and the fewest sample points behind a checked one."""
+        statuses = self.link_statuses()
+        checked = [r for r, s in zip(self.results, statuses) if s == "checked"]
+        return Tally(
+            proven=tuple(r.index for r, s in zip(self.results, statuses) if s == "proven"),
+            checked=tuple(r.index for r in checked),
+            points=min((_points(r, self.displays) for r in checked), default=0),
+        )
+
+    def summary(self, wording: Wording | None = None) -> str:
+        """A readable sentence on how each step was verified (in ``wording``'s language when it passed)."""
         failed = self.first_failure()
         if failed is not None:
             return f"Step {failed.index} of “{self.title}” does not follow from step {failed.index - 1}: {_failure(failed)}."
@@ -186,16 +251,7 @@ class Verification:
         if shown is not None:
             return (f"The display form of step {shown.index} of “{self.title}” is not the verified step: "
                     f"{_display_failure(shown)}.")
-        statuses = self.link_statuses()
-        proven = [r.index for r, s in zip(self.results, statuses) if s == "proven"]
-        checked = [r for r, s in zip(self.results, statuses) if s == "checked"]
-        parts = []
-        if proven:
-            parts.append(f"{_steps(proven)} proven symbolically")
-        if checked:
-            pts = min(_points(r, self.displays) for r in checked)
-            parts.append(f"{_steps([r.index for r in checked])} checked at {pts}+ random exact points (evidence, not proof)")
-        return "; ".join(parts) + "." if parts else "Nothing to verify."
+        return (wording or ENGLISH).summary(self.tally(), False)
 
     def raise_for_failure(self) -> None:
         if not self.ok:
@@ -227,10 +283,6 @@ def _points(r: StepResult, displays: tuple[DisplayResult, ...]) -> int:
     counts = [c.points for c in (r.comparison, r.factor_check) if c is not None and c.status == "checked"]
     counts += [d.comparison.points for d in displays if d.index in (r.index - 1, r.index) and d.comparison.status == "checked"]
     return min(counts) if counts else 0
-
-
-def _steps(idx: list[int]) -> str:
-    return ("step " if len(idx) == 1 else "steps ") + ", ".join(str(i) for i in idx)
 
 
 class Derivation:
@@ -442,11 +494,15 @@ class Derivation:
     def _shown(self, s: Step) -> str:
         return s.display.strip() if s.display is not None else self._tex(s.expr)
 
-    def to_latex(self) -> str:
-        """The verified chain as a LaTeX ``aligned`` block; raises DerivationError if unverified."""
+    def to_latex(self, text: Callable[[str], str] | None = None) -> str:
+        """The verified chain as a LaTeX ``aligned`` block; raises DerivationError if unverified.
+
+        ``text`` turns each step's justification into the page's language (as written by default).
+        """
         self.verify().raise_for_failure()
+        say = text or (lambda words: words)
         lines = []
-        tag = lambda s: rf" && {text_latex(s.why)}" if s.why else ""  # noqa: E731
+        tag = lambda s: rf" && {text_latex(say(s.why))}" if s.why else ""  # noqa: E731
         if self.is_equation_chain:
             for s in self.steps:
                 lhs, rhs = self._sides(s)
@@ -474,25 +530,26 @@ class Derivation:
             )
         return out
 
-    def to_markdown(self) -> str:
-        """Title, the rendered chain, its symbols, written arguments and how it was verified, as Markdown."""
+    def to_markdown(self, wording: Wording = ENGLISH, text: Callable[[str], str] | None = None) -> str:
+        """Title, the rendered chain, its symbols, written arguments and how it was verified, as Markdown.
+
+        ``text`` turns each of the derivation's own words (its title, the steps'
+        justifications, the symbols' descriptions, the arguments) into ``wording``'s
+        language; by default they are printed as written.
+        """
+        say = text or (lambda words: words)
         v = self.verify()
-        latex_block = self.to_latex()
-        mark = "✓ proven" if v.status == "proven" else "✓ checked"
-        parts = [f"**{markdown_text(self.title)}** — *{mark}*", f"$$\n{latex_block}\n$$"]
+        latex_block = self.to_latex(text=say)
+        mark = wording.proven if v.status == "proven" else wording.checked
+        parts = [f"**{markdown_text(say(self.title))}** — *{mark}*", f"$$\n{latex_block}\n$$"]
         if self.symbols:
-            defs = [f"${tex.strip()}$ {'are' if ',' in tex else 'is'} {markdown_text(what)}" for tex, what in self.symbols.items()]
-            joined = defs[0] if len(defs) == 1 else ", ".join(defs[:-1]) + " and " + defs[-1]
-            parts.append(f"where {joined}.")
+            parts.append(wording.where([(tex.strip(), markdown_text(say(what))) for tex, what in self.symbols.items()]))
         if self.argument:
-            parts.append(f"*Argument.* {self.argument.strip()}")
+            parts.append(wording.argument.format(text=say(self.argument.strip())))
         for i, s in enumerate(self.steps):
             if s.argument:
-                parts.append(f"*Why step {i} holds.* {s.argument.strip()}")
-        summary = v.summary()
-        if "argued" in self.marks():
-            summary += " The sampled steps carry the written argument above."
-        parts.append(f"<small>{summary}</small>")
+                parts.append(wording.step_argument.format(index=i, text=say(s.argument.strip())))
+        parts.append(f"<small>{wording.summary(v.tally(), 'argued' in self.marks())}</small>")
         return "\n\n".join(parts) + "\n"
 
 

@@ -160,14 +160,36 @@ def on_config(config: Any, **_: Any) -> Any:
     return config
 
 
-def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+# Pages that exist in English only (their text is the docstrings): the Chinese navigation
+# links to them and says so.
+ENGLISH_ONLY = ("reference/api.md", "reference/api/")
+
+
+def build_language(config: Any) -> str:
+    """The language being built: mkdocs-static-i18n builds the site once per language."""
+    import lang  # on the path since on_config
+
+    plugin = config.plugins.get("i18n")
+    return getattr(plugin, "current_language", None) or lang.DEFAULT
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
     _page_started[page.file.src_uri] = time.perf_counter()
+    import lang
     import testdoc  # on the path since on_config
 
+    language = build_language(config)
+    source = getattr(page.file, "norm_src_uri", page.file.src_uri)
+    if getattr(page.file, "locale", language) != language and not source.startswith(ENGLISH_ONLY):
+        counterpart = source[: -len(".md")] + f".{language}.md"
+        raise PluginError(f"{source} has no {language} version: write docs/{counterpart}")
+    lang.use(language, source)
     try:
-        return testdoc.expand(markdown, page.file.src_uri)
+        return testdoc.expand(markdown, source, say=lang.say)
     except testdoc.TestListError as error:
         raise PluginError(f"Properties the tests check: {error}") from None
+    except lang.MissingTranslation as error:
+        raise PluginError(str(error)) from None
 
 
 def on_page_content(html: str, page: Any, **_: Any) -> str:

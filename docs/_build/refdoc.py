@@ -24,6 +24,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import sympy as sp  # noqa: E402
 
+import lang  # noqa: E402
+from lang import say  # noqa: E402
 from refalgo import Derivation  # noqa: E402
 from refalgo.registry import Concept, chapter_modules, discover  # noqa: E402
 
@@ -62,7 +64,7 @@ def _out(*texts: Any, end: str = "\n") -> None:
 # derivations index is verified once per build. Verification is a pure function of the
 # chain (steps, factors, definitions, assumptions and their seed), so equal keys mean
 # equal verdicts.
-_rendered: dict[tuple[Any, ...], tuple[str, str, tuple[str, ...]]] = {}
+_rendered: dict[tuple[Any, str], tuple[str, str, tuple[str, ...]]] = {}
 
 
 def _key(d: Derivation) -> tuple[Any, ...]:
@@ -77,9 +79,10 @@ def _key(d: Derivation) -> tuple[Any, ...]:
 
 
 def _verified(d: Derivation) -> tuple[str, str, tuple[str, ...]]:
-    key = _key(d)
+    key = (_key(d), lang.current.language)
     if key not in _rendered:
-        markdown = d.to_markdown()  # verifies, and raises when a step or a display form fails
+        # Verifies, and raises when a step or a display form fails; the words in the page's language.
+        markdown = d.to_markdown(lang.wording(), say)
         _rendered[key] = (d.verify().status, markdown, tuple(d.marks()))
     return _rendered[key]
 
@@ -120,27 +123,58 @@ def code(obj: Any, *, language: str = "python") -> None:
 def twins(symbolic: Any, numeric: Any, *extra: tuple[str, Any]) -> None:
     """Print the symbolic and the numeric twin side by side in tabs, from the source."""
     tabs = [("Symbolic (SymPy)", symbolic), ("Numeric (NumPy)", numeric), *extra]
-    for title, obj in tabs:
+    for title, obj in ((say(t), o) for t, o in tabs):
         src = textwrap.dedent(inspect.getsource(obj)).rstrip()
         body = textwrap.indent(f"```python\n{src}\n```", "    ")
         _out(f'=== "{title}"\n\n{body}\n')
 
 
-def figure(fig: Any, caption: str) -> None:
-    """Print a matplotlib figure as inline SVG with a caption, then close it."""
-    matplotlib.rcParams["svg.hashsalt"] = f"refalgo-{next(_figure_ids)}"
+def _translate_figure(fig: Any) -> None:
+    """Every text of ``fig`` (titles, axis labels, legends, annotations) in the page's language."""
+    for text in fig.findobj(matplotlib.text.Text):
+        words = text.get_text()
+        if words:
+            text.set_text(say(words))
+
+
+def _figure_fonts() -> None:
+    """Text is drawn as paths in DejaVu Sans, with a CJK font behind it for Chinese labels."""
     matplotlib.rcParams["svg.fonttype"] = "path"
+    if lang.current.language == lang.DEFAULT:
+        matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+        return
+    font = lang.cjk_font()
+    if font is None:
+        raise RuntimeError(
+            f"{lang.current.page}: a figure with {lang.current.language} text needs a CJK font; "
+            "run `make fonts` (Debian's fonts-wqy-microhei)"
+        )
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(font))
+    name = font_manager.FontProperties(fname=str(font)).get_name()
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", name]
+
+
+def figure(fig: Any, caption: str) -> None:
+    """Print a matplotlib figure as inline SVG with a caption, then close it.
+
+    The figure's texts and the caption are put into the page's language first.
+    """
+    matplotlib.rcParams["svg.hashsalt"] = f"refalgo-{next(_figure_ids)}"
+    _figure_fonts()
+    _translate_figure(fig)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})  # no date: same page every build
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
-    _out(f'<figure class="plot" markdown="0">\n{svg}\n<figcaption>{caption}</figcaption>\n</figure>\n')
+    _out(f'<figure class="plot" markdown="0">\n{svg}\n<figcaption>{say(caption)}</figcaption>\n</figure>\n')
 
 
 def table(header: list[str], rows: Iterable[Iterable[Any]]) -> None:
-    """Print a Markdown table."""
-    _out("| " + " | ".join(header) + " |")
+    """Print a Markdown table (its header in the page's language)."""
+    _out("| " + " | ".join(say(h) for h in header) + " |")
     _out("|" + "---|" * len(header))
     for row in rows:
         _out("| " + " | ".join(str(c) for c in row) + " |")
@@ -158,7 +192,7 @@ def link(target: str, page: str) -> str:
 
 def area_title(area: str) -> str:
     """The heading of an area: its title, or the area name capitalised when it has none."""
-    return AREAS.get(area, area.capitalize())
+    return say(AREAS.get(area, area.capitalize()))
 
 
 def _area_key(area: str) -> tuple[int, str]:
@@ -179,7 +213,7 @@ def registry_table(*, page: str, concepts: Iterable[Concept] | None = None) -> N
     """
     found = sorted(discover() if concepts is None else concepts, key=lambda c: (_area_key(c.area), c.name))
     if not found:
-        _out("The registry holds no concept.")
+        _out(say("The registry holds no concept."))
         return
     rows = (
         (
@@ -228,7 +262,7 @@ def derivation_index(*, page: str, modules: Iterable[ModuleType] | None = None) 
     """
     found = sorted(chapters(modules), key=lambda ch: (_area_key(ch.area), ch.module))
     if not found:
-        _out("No chapter module defines derivations.")
+        _out(say("No chapter module defines derivations."))
         return
     marks = [[step_marks(d) for d in ch.derivations] for ch in found]
     pages: dict[str, dict[str, list[str]]] = {}
@@ -238,7 +272,7 @@ def derivation_index(*, page: str, modules: Iterable[ModuleType] | None = None) 
         (cell(area_title(ch.area)), f"`{ch.module}`", *(str(n) for n in _counts(m))) for ch, m in zip(found, marks)
     ]
     every = [chain for m in marks for chain in m]
-    rows.append(("**All**", "", *(f"**{n}**" for n in _counts(every))))
+    rows.append((f"**{say('All')}**", "", *(f"**{n}**" for n in _counts(every))))
     table(["Area", "Module", "Derivations", "Steps", "Proven", "Checked, with a written argument",
            "Checked only"], rows)
     _out()
@@ -246,9 +280,36 @@ def derivation_index(*, page: str, modules: Iterable[ModuleType] | None = None) 
         _out(f"## {area_title(area)}\n")
         if pages.get(area):
             shown = ", ".join(f"[{', '.join(names)}]({link(p, page)})" for p, names in sorted(pages[area].items()))
-            _out(f"Concept pages: {shown}.\n")
+            _out(f"{say('Concept pages')}: {shown}.\n")
         for ch in group:
             _out(f"### `{ch.module}`\n")
             if ch.summary:
-                _out(f"{ch.summary}\n")
+                _out(f"{say(ch.summary)}\n")
             derivations(ch.derivations)
+
+
+# ----------------------------------------------------------------- glossary and terms
+def _term_rows(terms: Iterable[lang.Term], page: str) -> list[tuple[str, str, str]]:
+    rows = []
+    for t in terms:
+        target, _, anchor = t.page.partition("#")
+        href = link(target, page) + (f"#{anchor}" if anchor else "")
+        zh = t.zh + "".join(f"（{a}）" for a in t.also)
+        rows.append((f"[{cell(t.en)}]({href})", cell(zh), cell(t.meaning_in(lang.current.language))))
+    return rows
+
+
+def glossary(*, page: str) -> None:
+    """Print the glossary from ``docs/_build/i18n/terms/*.yml``: a section per file section, in reading order."""
+    for _, section in lang.term_sections(list(AREAS)):
+        _out(f"## {section.title[lang.current.language]}\n")
+        table(["English", "中文", "On this site"], _term_rows(section.terms, page))
+        _out()
+
+
+def terms(page: str) -> None:
+    """Print the terms defined on docs page ``page``, from the glossary's single source."""
+    mine = [t for t in lang.all_terms() if t.page.partition("#")[0] == page]
+    if not mine:
+        raise ValueError(f"page: no glossary term is defined on {page!r}; add its terms to docs/_build/i18n/terms/")
+    table(["English", "中文", "On this site"], _term_rows(sorted(mine, key=lambda t: t.en.lower()), page))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,20 +98,24 @@ def markdown(text: str) -> str:
     return "".join(part if i % 2 else part.replace("*", r"\*") for i, part in enumerate(parts))
 
 
-def bullets(claims: list[Claim]) -> str:
-    """The Markdown list: each claim, then its test in a code span."""
-    return "\n".join(f"- {markdown(c.text)} <small>`{c.entry}`</small>" for c in claims)
+def bullets(claims: list[Claim], say: Callable[[str], str] | None = None) -> str:
+    """The Markdown list: each claim (in the page's language, by ``say``), then its test in a code span."""
+    say = say or (lambda text: text)
+    return "\n".join(f"- {markdown(say(c.text))} <small>`{c.entry}`</small>" for c in claims)
 
 
-def expand(markdown: str, page: str = "", root: Path = ROOT) -> str:
-    """``markdown`` with every test-list marker replaced by its bullets; raises TestListError."""
+def expand(markdown: str, page: str = "", root: Path = ROOT, say: Callable[[str], str] | None = None) -> str:
+    """``markdown`` with every test-list marker replaced by its bullets; raises TestListError.
+
+    ``say`` puts each claim into the page's language (the docstrings are English).
+    """
 
     def one(m: re.Match[str]) -> str:
         listed = entries(m.group("body"))
         if not listed:
             raise TestListError(f"{page}: a test list names no test")
         try:
-            return bullets([claim(e, root) for e in listed])
+            return bullets([claim(e, root) for e in listed], say)
         except TestListError as error:
             raise TestListError(f"{page}: {error}") from None
 
