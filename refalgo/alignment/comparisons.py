@@ -191,11 +191,14 @@ def _weights_sum_to_one() -> Derivation:
     return Derivation(
         r"The population weights of a prompt sum to 1 ($K = 3$, $C = 3$ pairs)",
         [
-            Step(sp.Eq(sp.Symbol(r"\sum_{i \ne j} W_{ij}"), sp.Add(*grouped, evaluate=False)),
-                 r"$W_{ij} = \sigma(r_i - r_j)/C$, the two orders of each unordered pair together"),
+            Step(sp.Add(*grouped, evaluate=False),
+                 r"$W_{ij} = \sigma(r_i - r_j)/C$, the two orders of each unordered pair together",
+                 display=" + ".join(rf"\frac{{1}}{{3}} \bigl(\sigma(r_{i + 1} - r_{j + 1}) + \sigma(r_{j + 1} - r_{i + 1})\bigr)"
+                                    for i, j in pairs)),
             Step(sp.Add(*[sp.Mul(third, 1, evaluate=False)] * 3, evaluate=False), r"$\sigma(d) + \sigma(-d) = 1$ for each of the $C$ pairs"),
             Step(sp.Integer(1), r"$C$ terms of $1/C$"),
         ],
+        lhs_latex=r"\sum_{i \ne j} W_{ij}",
     )
 
 

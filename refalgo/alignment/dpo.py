@@ -308,8 +308,11 @@ def _reparametrization() -> Derivation:
         [
             Step(sp.Eq(sp.log(_STAR), sp.log(_REF) + _REWARD / _BETA - sp.log(_Z)), r"log of $\pi^* = \pi_{\mathrm{ref}}\, e^{r/\beta} / Z$"),
             Step(sp.Eq(_REWARD, _BETA * sp.log(_STAR) - _BETA * sp.log(_REF) + _BETA * sp.log(_Z)),
-                 r"multiply by $-\beta$ and rearrange", factor=-_BETA),
+                 r"multiply by $-\beta$ and rearrange", factor=-_BETA,
+                 display=r"r(x, y) = \beta \log \frac{\pi^*(y|x)}{\pi_{ref}(y|x)} + \beta \log Z(x)"),
         ],
+        names={_REWARD: "r(x, y)", _STAR: r"\pi^*(y|x)", _REF: r"\pi_{ref}(y|x)", _Z: "Z(x)"},
+        notation=Notation(scalars=("beta",)),
     )
 
 
@@ -344,7 +347,8 @@ def _dpo_objective() -> Derivation:
                  display=rf"-\log \sigma\Bigl({_LOG_RATIOS}\Bigr)"),
             Step(sp.log(1 + (_PL * _QW / (_PW * _QL)) ** _BETA), r"$-\log \sigma(u) = \log(1 + e^{-u})$ and $e^{-\beta \log a} = a^{-\beta}$",
                  display=r"\log\Bigl(1 + \Bigl(\frac{\pi_\theta(y_l) \, \pi_{ref}(y_w)}{\pi_\theta(y_w) \, \pi_{ref}(y_l)}\Bigr)^{\beta}\Bigr)"),
-            Step(sp.log(1 + sp.exp(-u)), r"the softplus of $-\beta h$"),
+            Step(sp.log(1 + sp.exp(-u)), r"the softplus of $-\beta h$",
+                 display=rf"\log\Bigl(1 + e^{{-({_LOG_RATIOS})}}\Bigr)"),
         ],
         lhs_latex=r"\mathcal{L}_\text{DPO}",
         names=_PROBABILITY_NAMES,
@@ -356,10 +360,11 @@ def _softplus_without_overflow() -> Derivation:
     return Derivation(
         r"Softplus without overflow ($u = -\beta h$)",
         [
-            Step(sp.Eq(sp.Symbol(r"\mathrm{sp}(u)"), sp.log(1 + sp.exp(_U))), "definition"),
+            Step(sp.log(1 + sp.exp(_U)), "definition", display=r"\log(1 + e^{u})"),
             Step(sp.Piecewise((_U + sp.log(1 + sp.exp(-_U)), _U >= 0), (sp.log(1 + sp.exp(_U)), True)),
                  r"for $u \ge 0$ pull out $e^{u}$: $\max(u, 0) + \log(1 + e^{-|u|})$"),
         ],
+        lhs_latex=r"\mathrm{sp}(u)",
     )
 
 
@@ -395,11 +400,15 @@ def _conservative_in_one_softplus() -> Derivation:
     return Derivation(
         r"Conservative DPO with one softplus ($z = \beta h$)",
         [
-            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_\varepsilon"), -(1 - eps) * sp.log(sigmoid(z)) - eps * sp.log(sigmoid(-z))),
-                 r"labels flipped with probability $\varepsilon$"),
-            Step((1 - eps) * sp.log(1 + sp.exp(-z)) + eps * sp.log(1 + sp.exp(z)), r"$-\log \sigma(u) = \log(1 + e^{-u})$"),
-            Step(sp.log(1 + sp.exp(-z)) + eps * z, r"$\log(1 + e^{z}) = \log(1 + e^{-z}) + z$"),
+            Step(-(1 - eps) * sp.log(sigmoid(z)) - eps * sp.log(sigmoid(-z)), r"labels flipped with probability $\varepsilon$",
+                 display=r"-(1 - \varepsilon) \log \sigma(z) - \varepsilon \log \sigma(-z)"),
+            Step((1 - eps) * sp.log(1 + sp.exp(-z)) + eps * sp.log(1 + sp.exp(z)), r"$-\log \sigma(u) = \log(1 + e^{-u})$",
+                 display=r"(1 - \varepsilon) \log(1 + e^{-z}) + \varepsilon \log(1 + e^{z})"),
+            Step(sp.log(1 + sp.exp(-z)) + eps * z, r"$\log(1 + e^{z}) = \log(1 + e^{-z}) + z$",
+                 display=r"\log(1 + e^{-z}) + \varepsilon z"),
         ],
+        lhs_latex=r"\mathcal{L}_\varepsilon",
+        names={eps: r"\varepsilon"},
     )
 
 

@@ -292,7 +292,7 @@ def _optimum() -> Derivation:
         [
             Step(sp.Eq(sp.Symbol(r"{\pi^*(y_1)}"), _REF[0] * sp.exp(_R[0] / _BETA) * sp.exp(_LAM / _BETA - 1)),
                  "stationarity condition, exponentiated"),
-            Step(_REF[0] * sp.exp(_R[0] / _BETA) / _Z, r"$e^{\lambda/\beta - 1} = 1/Z$, i.e. $\lambda = \beta(1 - \log Z)$"),
+            Step(_REF[0] * sp.exp(_R[0] / _BETA) / _Z, r"$e^{\lambda/\beta - 1} = 1/Z$, so $\lambda = \beta(1 - \log Z)$"),
         ],
         where={_LAM: _BETA * (1 - sp.log(_Z))},
     )

@@ -259,11 +259,13 @@ def _bt_as_sigmoid() -> Derivation:
     return Derivation(
         r"Bradley–Terry: the preference probability is $\sigma$ of the reward difference",
         [
-            Step(sp.Eq(sp.Symbol(r"{P(y_w \succ y_l \mid x)}"), sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L))),
-                 r"strengths $e^{r}$ compete"),
-            Step(1 / (1 + sp.exp(_R_L) / sp.exp(_R_W)), r"divide by $e^{r_w}$"),
-            Step(sigmoid(_R_W - _R_L), r"$e^{r_l} / e^{r_w} = e^{-(r_w - r_l)}$, and $\sigma(z) = 1 / (1 + e^{-z})$"),
+            Step(sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L)), r"strengths $e^{r}$ compete",
+                 display=r"\frac{e^{r_w}}{e^{r_w} + e^{r_l}}"),
+            Step(1 / (1 + sp.exp(_R_L) / sp.exp(_R_W)), r"divide by $e^{r_w}$", display=r"\frac{1}{1 + e^{r_l} / e^{r_w}}"),
+            Step(sigmoid(_R_W - _R_L), r"$e^{r_l} / e^{r_w} = e^{-(r_w - r_l)}$, and $\sigma(z) = 1 / (1 + e^{-z})$",
+                 display=r"\sigma(r_w - r_l)"),
         ],
+        lhs_latex=r"P(y_w \succ y_l \mid x)",
     )
 
 
@@ -275,11 +277,15 @@ def _bt_shift_invariance() -> Derivation:
     return Derivation(
         r"Bradley–Terry is unchanged by $r(x, y) \to r(x, y) + f(x)$",
         [
-            Step(shifted_w / (shifted_w + shifted_l), "shifted rewards"),
-            Step(factored, r"factor out $e^{f(x)}$"),
-            Step(sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L)), r"$e^{f(x)} > 0$ cancels"),
+            Step(shifted_w / (shifted_w + shifted_l), "shifted rewards",
+                 display=r"\frac{e^{r_w + f(x)}}{e^{r_w + f(x)} + e^{r_l + f(x)}}"),
+            Step(factored, r"factor out $e^{f(x)}$",
+                 display=r"\frac{e^{f(x)} e^{r_w}}{e^{f(x)} (e^{r_w} + e^{r_l})}"),
+            Step(sp.exp(_R_W) / (sp.exp(_R_W) + sp.exp(_R_L)), r"$e^{f(x)} > 0$ cancels",
+                 display=r"\frac{e^{r_w}}{e^{r_w} + e^{r_l}}"),
         ],
         lhs_latex=r"P_{r + f}(y_w \succ y_l \mid x)",
+        names={_F_X: "f(x)"},
     )
 
 
@@ -287,10 +293,13 @@ def _reward_loss_softplus() -> Derivation:
     return Derivation(
         "Reward-model loss: the negative log-likelihood of the label",
         [
-            Step(sp.Eq(sp.Symbol(r"\mathcal{L}_R"), -sp.log(sigmoid(_R_W - _R_L))), r"negative log-likelihood of $y_w \succ y_l$"),
-            Step(sp.log(1 + sp.exp(-(_R_W - _R_L))), r"$-\log(1/a) = \log a$"),
-            Step((_R_L - _R_W) + sp.log(1 + sp.exp(_R_W - _R_L)), r"pull out $e^{r_l - r_w}$: no overflow for a negative margin"),
+            Step(-sp.log(sigmoid(_R_W - _R_L)), r"negative log-likelihood of $y_w \succ y_l$",
+                 display=r"-\log \sigma(r_w - r_l)"),
+            Step(sp.log(1 + sp.exp(-(_R_W - _R_L))), r"$-\log(1/a) = \log a$", display=r"\log(1 + e^{r_l - r_w})"),
+            Step((_R_L - _R_W) + sp.log(1 + sp.exp(_R_W - _R_L)), r"pull out $e^{r_l - r_w}$: no overflow for a negative margin",
+                 display=r"r_l - r_w + \log(1 + e^{r_w - r_l})"),
         ],
+        lhs_latex=r"\mathcal{L}_R",
     )
 
 

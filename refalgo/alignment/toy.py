@@ -307,12 +307,17 @@ def _pull_vanishes_at_the_optimum() -> Derivation:
     return Derivation(
         r"Population weights: each pair's pull vanishes where $u = \beta(h_i - h_j)$ equals $d = r_i - r_j$",
         [
-            Step(sp.Eq(sp.Symbol(r"\partial_u \ell_{ij}"), sp.Derivative(pair, _U)), "the pair's two terms of the loss"),
-            Step(-_W_IJ * sigmoid(-_U) + _W_JI * sigmoid(_U), r"$\frac{d}{du} \log(1 + e^{\pm u}) = \pm\sigma(\pm u)$"),
+            Step(sp.Derivative(pair, _U), "the pair's two terms of the loss",
+                 display=r"\frac{d}{du}\bigl(W_{ij} \log(1 + e^{-u}) + W_{ji} \log(1 + e^{u})\bigr)"),
+            Step(-_W_IJ * sigmoid(-_U) + _W_JI * sigmoid(_U), r"$\frac{d}{du} \log(1 + e^{\pm u}) = \pm\sigma(\pm u)$",
+                 display=r"W_{ji} \, \sigma(u) - W_{ij} \, \sigma(-u)"),
             Step(sp.Mul(1 / _C, products, evaluate=False),
-                 r"$W_{ij} = \sigma(d)/C$, $W_{ji} = \sigma(-d)/C$ with $C = K(K - 1)/2$ pairs, at $u = d$"),
+                 r"$W_{ij} = \sigma(d)/C$, $W_{ji} = \sigma(-d)/C$ with $C = K(K - 1)/2$ pairs, at $u = d$",
+                 display=r"\frac{1}{C} \bigl(\sigma(-d) \, \sigma(d) - \sigma(d) \, \sigma(-d)\bigr)"),
             Step(sp.Integer(0), "the two products cancel"),
         ],
+        lhs_latex=r"\partial_u \ell_{ij}",
+        names={_W_IJ: "W_{ij}", _W_JI: "W_{ji}"},
         where={_W_IJ: sigmoid(_D) / _C, _W_JI: sigmoid(-_D) / _C, _U: _D},
     )
 
