@@ -30,6 +30,7 @@ from .._exact import ExactNumber, ExactNumbers, exact_distribution, exact_positi
 from .._validate import as_array, as_positive, probability_rows
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
+from ..parsing import Notation
 from ..registry import Concept, Tolerance
 from ._engine.search import maximize_numerically
 
@@ -247,6 +248,8 @@ _Z = sp.Symbol("Z", positive=True)
 _Z_DEF = sp.Add(*[q * sp.exp(r / _BETA) for q, r in zip(_REF, _R)])
 _STAR_OF = tuple(sp.Function(r"\pi^*", positive=True)(y) for y in sp.symbols("y_1:4"))  # π*(y_k) as a name
 _STAR_DEF = {s: q * sp.exp(r / _BETA) / _Z for s, q, r in zip(_STAR_OF, _REF, _R)}
+# How the page writes π_ref(y_k): upright "ref", as in π_ref; also how a display form names it.
+_REF_NAMES = {q: rf"\pi_{{\mathrm{{ref}},{k + 1}}}" for k, q in enumerate(_REF)}
 
 
 
@@ -257,17 +260,23 @@ def _lagrange_stationarity() -> Derivation:
         r"Stationary point of the Lagrangian ($K = 3$ responses, shown for $y_1$)",
         [
             Step(sp.Eq(sp.Derivative(own_terms, p), 0, evaluate=False),
-                 r"$\partial L / \partial \pi_1 = 0$, with the terms of $L$ that contain $\pi_1$"),
-            Step(sp.Eq(sp.diff(own_terms, p), 0, evaluate=False), r"$\frac{d}{d\pi}[\pi \log \pi] = \log \pi + 1$"),
+                 r"$\partial L / \partial \pi_1 = 0$, with the terms of $L$ that contain $\pi_1$",
+                 display=r"\frac{\partial}{\partial \pi_1}\Bigl(\pi_1 \bigl(r_1 - \beta \log \frac{\pi_1}{\pi_{\mathrm{ref},1}}\bigr)"
+                         r" + \lambda \pi_1\Bigr) = 0"),
+            Step(sp.Eq(sp.diff(own_terms, p), 0, evaluate=False), r"$\frac{d}{d\pi}[\pi \log \pi] = \log \pi + 1$",
+                 display=r"r_1 - \beta \log \frac{\pi_1}{\pi_{\mathrm{ref},1}} - \beta + \lambda = 0"),
             Step(sp.Eq(sp.log(p), sp.log(q) + r / _BETA + _LAM / _BETA - 1),
-                 r"divide by $-\beta$, rearrange", factor=-1 / _BETA),
+                 r"divide by $-\beta$, rearrange", factor=-1 / _BETA,
+                 display=r"\log \pi_1 = \log \pi_{\mathrm{ref},1} + \frac{r_1}{\beta} + \frac{\lambda}{\beta} - 1"),
         ],
+        names=_REF_NAMES,
+        notation=Notation(scalars=("beta", "lambda", "pi_1")),
         symbols={r"L": r"$J(\pi) + \lambda\bigl(\sum_y \pi(y) - 1\bigr)$, the Lagrangian",
-                 r"\pi_k": r"$\pi(y_k)$", r"\pi_{ref,k}": r"$\pi_{\mathrm{ref}}(y_k)$", r"r_k": r"$r(x, y_k)$"},
-        argument=(r"By (3), $L = \sum_k \pi_k\bigl(r_k - \beta \log \frac{\pi_k}{\pi_{ref,k}}\bigr) + \lambda\bigl(\sum_k \pi_k - 1\bigr)$, "
+                 r"\pi_k": r"$\pi(y_k)$", r"\pi_{\mathrm{ref},k}": r"$\pi_{\mathrm{ref}}(y_k)$", r"r_k": r"$r(x, y_k)$"},
+        argument=(r"By (3), $L = \sum_k \pi_k\bigl(r_k - \beta \log \frac{\pi_k}{\pi_{\mathrm{ref},k}}\bigr) + \lambda\bigl(\sum_k \pi_k - 1\bigr)$, "
                   r"and only the $k$-th term of each sum contains $\pi_k$; the same computation holds for every $y_k$ "
                   r"and every $K$. The constraints $\pi_k \ge 0$ never bind: "
-                  r"$\partial J / \partial \pi_k = r_k - \beta \log \frac{\pi_k}{\pi_{ref,k}} - \beta$ tends to $+\infty$ "
+                  r"$\partial J / \partial \pi_k = r_k - \beta \log \frac{\pi_k}{\pi_{\mathrm{ref},k}} - \beta$ tends to $+\infty$ "
                   r"as $\pi_k \to 0$, so no maximizer puts probability 0 on a response the reference allows."),
     )
 
@@ -283,6 +292,7 @@ def _normalization() -> Derivation:
             Step(sp.Eq(c, 1 / _Z), r"divide by $Z$", factor=1 / _Z),
         ],
         where={_Z: _Z_DEF},
+        names=_REF_NAMES,
     )
 
 
@@ -295,6 +305,7 @@ def _optimum() -> Derivation:
             Step(_REF[0] * sp.exp(_R[0] / _BETA) / _Z, r"$e^{\lambda/\beta - 1} = 1/Z$, so $\lambda = \beta(1 - \log Z)$"),
         ],
         where={_LAM: _BETA * (1 - sp.log(_Z))},
+        names=_REF_NAMES,
     )
 
 
@@ -308,10 +319,11 @@ def _optimal_value() -> Derivation:
         r"The optimal value is $\beta \log Z$",
         [
             Step(sp.Eq(sp.Symbol(r"{J(\pi^*)}"), _j_ratio(_STAR_OF)), r"(3) at $\pi^*$"),
-            Step(_BETA * sp.Add(*_STAR_OF) * sp.log(_Z), r"$r_k - \beta \log \frac{\pi^*(y_k)}{\pi_{ref,k}} = \beta \log Z$"),
+            Step(_BETA * sp.Add(*_STAR_OF) * sp.log(_Z), r"$r_k - \beta \log \frac{\pi^*(y_k)}{\pi_{\mathrm{ref},k}} = \beta \log Z$"),
             Step(_BETA * sp.log(_Z), r"$\pi^*$ sums to 1"),
         ],
         where={**_STAR_DEF, _Z: _Z_DEF},
+        names=_REF_NAMES,
     )
 
 
@@ -321,7 +333,7 @@ def _gap_is_kl() -> Derivation:
         [
             Step(_BETA * sp.log(_Z) - _j_ratio(_PI), r"$J(\pi^*) = \beta \log Z$ and (3)"),
             Step(_BETA * sp.Add(*[p * sp.log(p / s) for p, s in zip(_PI, _STAR_OF)]),
-                 r"$\sum_k \pi_k = 1$; $r_k = \beta \log \frac{\pi^*(y_k)}{\pi_{ref,k}} + \beta \log Z$"),
+                 r"$\sum_k \pi_k = 1$; $r_k = \beta \log \frac{\pi^*(y_k)}{\pi_{\mathrm{ref},k}} + \beta \log Z$"),
         ],
         assumptions=Assumptions.of(_PI[0] + _PI[1] < 1),
         where={**_STAR_DEF, _Z: _Z_DEF, _PI[2]: 1 - _PI[0] - _PI[1]},
@@ -329,6 +341,7 @@ def _gap_is_kl() -> Derivation:
         argument=(r"For any $K$: as $\sum_y \pi(y) = 1$, $\beta \log Z - J(\pi) = \sum_y \pi(y)\bigl(\beta \log Z - r(y) + \beta \log \frac{\pi(y)}{\pi_{\mathrm{ref}}(y)}\bigr)$, "
                   r"and $\beta \log Z - r(y) = -\beta \log \frac{\pi^*(y)}{\pi_{\mathrm{ref}}(y)}$ by (4), "
                   r"so the sum is $\beta \sum_y \pi(y) \log \frac{\pi(y)}{\pi^*(y)} = \beta\, \mathrm{KL}(\pi \,\|\, \pi^*)$."),
+        names=_REF_NAMES,
     )
 
 

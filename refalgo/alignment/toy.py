@@ -295,8 +295,10 @@ def _normalizer_cancels() -> Derivation:
         [
             Step(sp.Eq(sp.Symbol("{h_1 - h_2}"), sp.Add(h[0], sp.Mul(-1, h[1], evaluate=False), evaluate=False)),
                  r"$h_k = \log \mathrm{softmax}(\theta)_k - \log \pi_{\mathrm{ref}}(y_k)$"),
-            Step((_THETA[0] - _THETA[1]) - (sp.log(_Q[0]) - sp.log(_Q[1])), r"the two $\log \sum_j e^{\theta_j}$ cancel"),
+            Step((_THETA[0] - _THETA[1]) - (sp.log(_Q[0]) - sp.log(_Q[1])), r"the two $\log \sum_j e^{\theta_j}$ cancel",
+                 display=r"\theta_1 - \theta_2 - \log \pi_{\mathrm{ref},1} + \log \pi_{\mathrm{ref},2}"),
         ],
+        names={q: rf"\pi_{{\mathrm{{ref}},{k + 1}}}" for k, q in enumerate(_Q)},
     )
 
 
