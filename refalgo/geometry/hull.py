@@ -81,11 +81,10 @@ def convex_hull_symbolic(points: ExactNumbers, *, collinear: bool = False) -> li
     else:
         hull = [pts[0]]
         while True:
-            cur = hull[-1]
-            cand = next(p for p in pts if p != cur)
-            for p in pts:
-                if p == cur:
-                    continue
+            cur, visited = hull[-1], set(hull[1:])  # a visited point is never next: only the start closes the loop
+            candidates = [p for p in pts if p not in visited]
+            cand = candidates[-1]
+            for p in candidates:
                 d = _det(cur, cand, p)
                 ahead = _dot(cur, cand, p) > 0
                 nearer = _dot(cur, p, p) < _dot(cur, cand, cand)

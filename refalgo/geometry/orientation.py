@@ -149,12 +149,13 @@ def orient2d(p: ArrayLike, q: ArrayLike, r: ArrayLike, *, backend: str = "auto")
         kernels.orient_many(np.ascontiguousarray(P), np.ascontiguousarray(Q), np.ascontiguousarray(R), signs)
         undecided = signs == kernels.UNDECIDED
     else:
-        left = (Q[:, 0] - P[:, 0]) * (R[:, 1] - P[:, 1])  # (5)
-        right = (Q[:, 1] - P[:, 1]) * (R[:, 0] - P[:, 0])
-        det = left - right  # (5), rounded
-        bound = FILTER_COEFFICIENT * (np.abs(left) + np.abs(right)) + FILTER_FLOOR  # (6)
-        undecided = ~(np.abs(det) > bound)
-        signs = np.sign(det).astype(np.int8)  # right wherever (6) holds
+        with np.errstate(over="ignore", invalid="ignore"):  # inf and nan fail the test (6) and go to (7)
+            left = (Q[:, 0] - P[:, 0]) * (R[:, 1] - P[:, 1])  # (5)
+            right = (Q[:, 1] - P[:, 1]) * (R[:, 0] - P[:, 0])
+            det = left - right  # (5), rounded
+            bound = FILTER_COEFFICIENT * (np.abs(left) + np.abs(right)) + FILTER_FLOOR  # (6)
+            undecided = ~(np.abs(det) > bound)
+            signs = np.where(undecided, 0, np.sign(det)).astype(np.int8)  # right wherever (6) holds
     for i in np.flatnonzero(undecided):
         signs[i] = _rational_sign(P[i], Q[i], R[i])  # (7)
     return _shaped(signs, p, q, r)
