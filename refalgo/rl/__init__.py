@@ -1,0 +1,71 @@
+"""Value-function approximation and temporal-difference learning (价值函数方法).
+
+Modules: :mod:`~refalgo.rl.stationary` (the stationary distribution of a policy's chain),
+:mod:`~refalgo.rl.objectives` (the value error and its minimiser, the projection),
+:mod:`~refalgo.rl.td_fixed_point` (the projected Bellman equation and the TD fixed point),
+:mod:`~refalgo.rl.features` (one-hot, aggregation, polynomial, Fourier, tile coding),
+:mod:`~refalgo.rl.sampling` (seeded transitions and trajectories from an MDP) and
+:mod:`~refalgo.rl.td` (semi-gradient TD(λ), gradient Monte Carlo). The public names are
+re-exported here. The chain classification, exact solves and the compiled learner loop
+live in the private package ``refalgo.rl._engine``, which only these modules import.
+"""
+
+from .features import (
+    fourier_features,
+    grid_coordinates,
+    one_hot_features,
+    polynomial_features,
+    state_action_features,
+    state_aggregation_features,
+    tile_coding_features,
+)
+from .objectives import (
+    resolve_weights,
+    value_error,
+    value_error_minimizer,
+    value_error_minimizer_symbolic,
+    value_error_symbolic,
+    weighted_norm,
+)
+from .sampling import Transitions, discounted_returns_by_episode, sample_trajectory, sample_transitions
+from .stationary import (
+    chain_stationary_distribution,
+    chain_stationary_distribution_symbolic,
+    stationary_distribution,
+    stationary_distribution_symbolic,
+)
+from .td import DivergenceWarning, LearningRun, gradient_monte_carlo, semi_gradient_td
+from .td_fixed_point import TDSystem, projected_bellman_operator, td_fixed_point, td_fixed_point_symbolic, td_system
+
+__all__ = [
+    "DivergenceWarning",
+    "LearningRun",
+    "TDSystem",
+    "Transitions",
+    "chain_stationary_distribution",
+    "chain_stationary_distribution_symbolic",
+    "discounted_returns_by_episode",
+    "fourier_features",
+    "gradient_monte_carlo",
+    "grid_coordinates",
+    "one_hot_features",
+    "polynomial_features",
+    "projected_bellman_operator",
+    "resolve_weights",
+    "sample_trajectory",
+    "sample_transitions",
+    "semi_gradient_td",
+    "state_action_features",
+    "state_aggregation_features",
+    "stationary_distribution",
+    "stationary_distribution_symbolic",
+    "td_fixed_point",
+    "td_fixed_point_symbolic",
+    "td_system",
+    "tile_coding_features",
+    "value_error",
+    "value_error_minimizer",
+    "value_error_minimizer_symbolic",
+    "value_error_symbolic",
+    "weighted_norm",
+]
