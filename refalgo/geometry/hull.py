@@ -206,6 +206,6 @@ CONCEPTS = (
         inputs=_inputs,
         tolerance=Tolerance(rtol=0.0, atol=0.0, why="exact: the same vertices, in the same order"),
         references=REFERENCES,
-        page="geometry/convex-hull.md",
+        page="geometry/constructions.md",
     ),
 )

@@ -88,12 +88,12 @@ def orient2d_symbolic(p: ExactNumbers, q: ExactNumbers, r: ExactNumbers) -> sp.E
     return sp.expand((qx - px) * (ry - py) - (qy - py) * (rx - px))
 
 
-def _triples(p: ArrayLike, q: ArrayLike, r: ArrayLike) -> tuple[NDArray[np.float64], ...]:
-    """``p, q, r`` as (n, 2) float arrays of one length, and whether all three were single points."""
+def _triples(p: ArrayLike, q: ArrayLike, r: ArrayLike, *, finite: bool = True) -> tuple[NDArray[np.float64], ...]:
+    """``p, q, r`` as (n, 2) float arrays of one length (finiteness checked only with ``finite``)."""
     arrays = []
     for name, x in (("p", p), ("q", q), ("r", r)):
-        a = as_array(x, name, ndim=(1, 2))
-        arrays.append(as_array(a, name, shape=(2,) if a.ndim == 1 else (None, 2)))
+        a = as_array(x, name, ndim=(1, 2), finite=False)
+        arrays.append(as_array(a, name, shape=(2,) if a.ndim == 1 else (None, 2), finite=finite))
     sizes = {a.shape[0] for a in arrays if a.ndim == 2}
     if len(sizes) > 1:
         got = ", ".join(str(a.shape) for a in arrays)
@@ -142,12 +142,12 @@ def orient2d(p: ArrayLike, q: ArrayLike, r: ArrayLike, *, backend: str = "auto")
     >>> orient2d((0.5 + 2.0**-53, 0.5), (12.0, 12.0), (24.0, 24.0))
     -1
     """
-    P, Q, R = _triples(p, q, r)
+    P, Q, R = _triples(p, q, r, finite=False)  # NaN and inf fail the filter (6); checked below
     kernels = compiled("refalgo.geometry._engine.kernels", backend)
     if kernels is not None:
         signs = np.empty(P.shape[0], dtype=np.int8)
-        kernels.orient_many(np.ascontiguousarray(P), np.ascontiguousarray(Q), np.ascontiguousarray(R), signs)
-        undecided = signs == kernels.UNDECIDED
+        count = kernels.orient_many(np.ascontiguousarray(P), np.ascontiguousarray(Q), np.ascontiguousarray(R), signs)
+        undecided = signs == kernels.UNDECIDED if count else np.zeros(0, dtype=bool)
     else:
         with np.errstate(over="ignore", invalid="ignore"):  # inf and nan fail the test (6) and go to (7)
             left = (Q[:, 0] - P[:, 0]) * (R[:, 1] - P[:, 1])  # (5)
@@ -156,6 +156,8 @@ def orient2d(p: ArrayLike, q: ArrayLike, r: ArrayLike, *, backend: str = "auto")
             bound = FILTER_COEFFICIENT * (np.abs(left) + np.abs(right)) + FILTER_FLOOR  # (6)
             undecided = ~(np.abs(det) > bound)
             signs = np.where(undecided, 0, np.sign(det)).astype(np.int8)  # right wherever (6) holds
+    if undecided.any():
+        _triples(p, q, r)  # a NaN or infinite coordinate raises here, naming its argument
     for i in np.flatnonzero(undecided):
         signs[i] = _rational_sign(P[i], Q[i], R[i])  # (7)
     return _shaped(signs, p, q, r)

@@ -246,6 +246,6 @@ CONCEPTS = (
         inputs=_inputs,
         tolerance=Tolerance(rtol=0.0, atol=0.0, why="correctly rounded: the numeric twin returns the double nearest the exact area"),
         references=REFERENCES,
-        page="geometry/segments-and-polygons.md",
+        page="geometry/constructions.md",
     ),
 )

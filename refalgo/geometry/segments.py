@@ -266,7 +266,7 @@ CONCEPTS = (
         inputs=_inputs,
         tolerance=Tolerance(rtol=1e-15, atol=1e-15, why="small integers: the crosses are exact, t and the point rounded twice"),
         references=REFERENCES,
-        page="geometry/segments-and-polygons.md",
+        page="geometry/constructions.md",
         compare=_compare,
     ),
 )

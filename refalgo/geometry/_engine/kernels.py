@@ -111,11 +111,18 @@ def orient_exact(px: float, py: float, qx: float, qy: float, rx: float, ry: floa
 
 
 @numba.njit(cache=True)
-def orient_many(p: NDArray[np.float64], q: NDArray[np.float64], r: NDArray[np.float64], out: NDArray[np.int8]) -> None:
-    """``out[i]`` = the sign of det[q_i - p_i, r_i - p_i] (or ``UNDECIDED``), for (n, 2) arrays."""
+def orient_many(p: NDArray[np.float64], q: NDArray[np.float64], r: NDArray[np.float64], out: NDArray[np.int8]) -> int:
+    """``out[i]`` = the sign of det[q_i - p_i, r_i - p_i] (or ``UNDECIDED``), for (n, 2) arrays; the number undecided.
+
+    A NaN or infinite coordinate always leaves its triple ``UNDECIDED``.
+    """
     h = np.empty(32)
+    undecided = 0
     for i in range(p.shape[0]):
-        out[i] = orient_exact(p[i, 0], p[i, 1], q[i, 0], q[i, 1], r[i, 0], r[i, 1], h)
+        s = orient_exact(p[i, 0], p[i, 1], q[i, 0], q[i, 1], r[i, 0], r[i, 1], h)
+        out[i] = s
+        undecided += s == UNDECIDED
+    return undecided
 
 
 @numba.njit(cache=True)
