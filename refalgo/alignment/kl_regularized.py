@@ -246,7 +246,10 @@ _REF = sp.symbols(r"\pi_{ref\,1} \pi_{ref\,2} \pi_{ref\,3}", positive=True)
 _R = sp.symbols("r_1:4", real=True)
 _Z = sp.Symbol("Z", positive=True)
 _Z_DEF = sp.Add(*[q * sp.exp(r / _BETA) for q, r in zip(_REF, _R)])
-_STAR_OF = tuple(sp.Function(r"\pi^*", positive=True)(y) for y in sp.symbols("y_1:4"))  # π*(y_k) as a name
+# π*(y_k) as a name, printed and read back as \pi^*(y_k) (_STAR_NAMES). Named Pstar_k so that SymPy, which
+# sorts the keys of a substitution, replaces them before Z, the name their definitions use.
+_STAR_OF = tuple(sp.Symbol(f"Pstar_{k}", positive=True) for k in (1, 2, 3))
+_STAR_NAMES = {s: rf"\pi^*(y_{k + 1})" for k, s in enumerate(_STAR_OF)}
 _STAR_DEF = {s: q * sp.exp(r / _BETA) / _Z for s, q, r in zip(_STAR_OF, _REF, _R)}
 # How the page writes π_ref(y_k): upright "ref", as in π_ref; also how a display form names it.
 _REF_NAMES = {q: rf"\pi_{{\mathrm{{ref}},{k + 1}}}" for k, q in enumerate(_REF)}
@@ -318,12 +321,17 @@ def _optimal_value() -> Derivation:
     return Derivation(
         r"The optimal value is $\beta \log Z$",
         [
-            Step(sp.Eq(sp.Symbol(r"{J(\pi^*)}"), _j_ratio(_STAR_OF)), r"(3) at $\pi^*$"),
-            Step(_BETA * sp.Add(*_STAR_OF) * sp.log(_Z), r"$r_k - \beta \log \frac{\pi^*(y_k)}{\pi_{\mathrm{ref},k}} = \beta \log Z$"),
-            Step(_BETA * sp.log(_Z), r"$\pi^*$ sums to 1"),
+            Step(_j_ratio(_STAR_OF), r"(3) at $\pi^*$",
+                 display=" + ".join(rf"\pi^*(y_{k}) \bigl(r_{k} - \beta \log \frac{{\pi^*(y_{k})}}{{\pi_{{\mathrm{{ref}},{k}}}}}\bigr)"
+                                    for k in (1, 2, 3))),
+            Step(_BETA * sp.Add(*_STAR_OF) * sp.log(_Z), r"$r_k - \beta \log \frac{\pi^*(y_k)}{\pi_{\mathrm{ref},k}} = \beta \log Z$",
+                 display=r"\beta \bigl(\pi^*(y_1) + \pi^*(y_2) + \pi^*(y_3)\bigr) \log Z"),
+            Step(_BETA * sp.log(_Z), r"$\pi^*$ sums to 1", display=r"\beta \log Z"),
         ],
+        lhs_latex=r"J(\pi^*)",
+        notation=Notation(scalars=("beta",)),
         where={**_STAR_DEF, _Z: _Z_DEF},
-        names=_REF_NAMES,
+        names={**_REF_NAMES, **_STAR_NAMES},
     )
 
 
@@ -338,10 +346,10 @@ def _gap_is_kl() -> Derivation:
         assumptions=Assumptions.of(_PI[0] + _PI[1] < 1),
         where={**_STAR_DEF, _Z: _Z_DEF, _PI[2]: 1 - _PI[0] - _PI[1]},
         lhs_latex=r"J(\pi^*) - J(\pi)",
+        names={**_REF_NAMES, **_STAR_NAMES},
         argument=(r"For any $K$: as $\sum_y \pi(y) = 1$, $\beta \log Z - J(\pi) = \sum_y \pi(y)\bigl(\beta \log Z - r(y) + \beta \log \frac{\pi(y)}{\pi_{\mathrm{ref}}(y)}\bigr)$, "
                   r"and $\beta \log Z - r(y) = -\beta \log \frac{\pi^*(y)}{\pi_{\mathrm{ref}}(y)}$ by (4), "
                   r"so the sum is $\beta \sum_y \pi(y) \log \frac{\pi(y)}{\pi^*(y)} = \beta\, \mathrm{KL}(\pi \,\|\, \pi^*)$."),
-        names=_REF_NAMES,
     )
 
 
