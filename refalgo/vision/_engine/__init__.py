@@ -1,0 +1,1 @@
+"""The vision chapter's machinery, imported only by its concept modules."""
