@@ -8,7 +8,9 @@ Concept modules:
 * :mod:`refalgo.vision.interpolation` — :func:`interpolate`, mirroring
   ``torch.nn.functional.interpolate``, and its exact twin :func:`interpolate_symbolic`;
 * :mod:`refalgo.vision.pixel_shuffle` — :func:`pixel_shuffle`, :func:`pixel_unshuffle` and
-  their exact twins.
+  their exact twins;
+* :mod:`refalgo.vision.transposed_conv` — :func:`conv2d`, :func:`conv_transpose2d` (its
+  adjoint), their exact twins, and the checkerboard's :func:`overlap_counts`.
 """
 
 from .interpolation import MODES, interpolate, interpolate_symbolic, output_size
@@ -18,6 +20,7 @@ from .pixel_shuffle import (
     pixel_unshuffle,
     pixel_unshuffle_symbolic,
 )
+from .transposed_conv import conv2d, conv2d_symbolic, conv_transpose2d, conv_transpose2d_symbolic, overlap_counts
 from .resampling import (
     A_CUBIC,
     axis_taps,
@@ -30,12 +33,17 @@ __all__ = [
     "A_CUBIC",
     "MODES",
     "axis_taps",
+    "conv2d",
+    "conv2d_symbolic",
+    "conv_transpose2d",
+    "conv_transpose2d_symbolic",
     "cubic_kernel",
     "interpolate",
     "interpolate_symbolic",
     "interpolation_matrix",
     "interpolation_matrix_symbolic",
     "output_size",
+    "overlap_counts",
     "pixel_shuffle",
     "pixel_shuffle_symbolic",
     "pixel_unshuffle",
