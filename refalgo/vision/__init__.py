@@ -7,14 +7,14 @@ Concept modules:
   (:func:`interpolation_matrix`, :func:`axis_taps`);
 * :mod:`refalgo.vision.interpolation` — :func:`interpolate`, mirroring
   ``torch.nn.functional.interpolate``, and its exact twin :func:`interpolate_symbolic`;
-* :mod:`refalgo.vision.pixel_shuffle` — :func:`pixel_shuffle`, :func:`pixel_unshuffle` and
+* :mod:`refalgo.vision.shuffle` — :func:`pixel_shuffle`, :func:`pixel_unshuffle` and
   their exact twins;
 * :mod:`refalgo.vision.transposed_conv` — :func:`conv2d`, :func:`conv_transpose2d` (its
   adjoint), their exact twins, and the checkerboard's :func:`overlap_counts`.
 """
 
 from .interpolation import MODES, interpolate, interpolate_symbolic, output_size
-from .pixel_shuffle import (
+from .shuffle import (
     pixel_shuffle,
     pixel_shuffle_symbolic,
     pixel_unshuffle,
