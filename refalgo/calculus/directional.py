@@ -289,10 +289,11 @@ def _limit_is_gradient_formula() -> Derivation:
     fy = sp.Subs(sp.Derivative(f(x, y), y), (x, y), (x0, y0))
     quotient = (f(x0 + h * u1, y0 + h * u2) - f(x0, y0)) / h
     steps = [
-        Step(sp.Eq(sp.Symbol(r"D_{u} f(x_0, y_0)"), sp.Limit(quotient, h, 0, dir="+-")),
-             r"definition, with $u = v/\lVert v \rVert$"),
+        Step(sp.Limit(quotient, h, 0, dir="+-"), r"definition, with $u = v/\lVert v \rVert$",
+             display=r"\lim_{h \to 0} \frac{f(x_0 + h u_1, y_0 + h u_2) - f(x_0, y_0)}{h}"),
         Step(sp.Subs(sp.Derivative(f(x0 + t * u1, y0 + t * u2), t), t, 0),
-             r"the limit is $g'(0)$, for $g(t) = f(x_0 + t u_1, y_0 + t u_2)$", argument=_LIMIT_IS_A_DERIVATIVE),
+             display=r"\left.\frac{d}{dt} f(x_0 + t u_1, y_0 + t u_2)\right|_{t=0}",
+             why=r"the limit is $g'(0)$, for $g(t) = f(x_0 + t u_1, y_0 + t u_2)$", argument=_LIMIT_IS_A_DERIVATIVE),
         Step(u1 * fx + u2 * fy, "chain rule"),
         Step((v1 * fx + v2 * fy) / norm, r"$u = v/\lVert v \rVert$: the gradient dotted with $v/\lVert v \rVert$"),
     ]
@@ -301,6 +302,7 @@ def _limit_is_gradient_formula() -> Derivation:
         steps,
         assumptions=Assumptions.of(v1**2 + v2**2 > 0, functions=[f], samples=6),
         where={u1: v1 / norm, u2: v2 / norm},
+        lhs_latex=r"D_u f(x_0, y_0)",
     )
 
 

@@ -41,6 +41,7 @@ from .._exact import ExactNumbers, exact_vector
 from .._validate import as_array
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
+from ..parsing import Notation
 from ..registry import Concept
 from ._engine.differences import (
     COMPLEX_STEP,
@@ -303,10 +304,14 @@ def _cosine_of_the_angle() -> Derivation:
         "Along the direction at angle θ, the rate is a cosine",
         [
             Step(fx * sp.cos(theta) + fy * sp.sin(theta), r"$\nabla f \cdot (\cos\theta, \sin\theta)$"),
-            Step(r * (sp.cos(phi) * sp.cos(theta) + sp.sin(phi) * sp.sin(theta)), r"$\nabla f = r(\cos\varphi, \sin\varphi)$, $r = \lVert \nabla f \rVert$"),
-            Step(r * sp.cos(theta - phi), r"$\cos(\theta - \varphi) = \cos\theta\cos\varphi + \sin\theta\sin\varphi$"),
+            Step(r * (sp.cos(phi) * sp.cos(theta) + sp.sin(phi) * sp.sin(theta)), r"$\nabla f = r(\cos\varphi, \sin\varphi)$, $r = \lVert \nabla f \rVert$",
+                 display=r"r (\cos\theta \cos\varphi + \sin\theta \sin\varphi)"),
+            Step(r * sp.cos(theta - phi), r"$\cos(\theta - \varphi) = \cos\theta\cos\varphi + \sin\theta\sin\varphi$",
+                 display=r"r \cos(\theta - \varphi)"),
         ],
         where={fx: r * sp.cos(phi), fy: r * sp.sin(phi)},
+        names={phi: r"\varphi"},
+        notation=Notation(scalars=("r",)),
         lhs_latex=r"D_{u(\theta)} f",
     )
 
