@@ -5,11 +5,13 @@ Modules: :mod:`~refalgo.rl.stationary` (the stationary distribution of a policy'
 :mod:`~refalgo.rl.td_fixed_point` (the projected Bellman equation and the TD fixed point),
 :mod:`~refalgo.rl.features` (one-hot, aggregation, polynomial, Fourier, tile coding),
 :mod:`~refalgo.rl.sampling` (seeded transitions and trajectories from an MDP) and
-:mod:`~refalgo.rl.td` (semi-gradient TD(λ), gradient Monte Carlo). The public names are
+:mod:`~refalgo.rl.td` (semi-gradient TD(λ), gradient Monte Carlo) and
+:mod:`~refalgo.rl.counterexamples` (Baird's star). The public names are
 re-exported here. The chain classification, exact solves and the compiled learner loop
 live in the private package ``refalgo.rl._engine``, which only these modules import.
 """
 
+from .counterexamples import BairdExample, baird_counterexample
 from .features import (
     fourier_features,
     grid_coordinates,
@@ -38,6 +40,8 @@ from .td import DivergenceWarning, LearningRun, gradient_monte_carlo, semi_gradi
 from .td_fixed_point import TDSystem, projected_bellman_operator, td_fixed_point, td_fixed_point_symbolic, td_system
 
 __all__ = [
+    "BairdExample",
+    "baird_counterexample",
     "DivergenceWarning",
     "LearningRun",
     "TDSystem",

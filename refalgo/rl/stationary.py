@@ -158,9 +158,10 @@ def stationary_distribution_symbolic(mdp: MDP, policy: ArrayLike, *, aperiodic: 
 def chain_stationary_distribution(P: Any, *, aperiodic: bool = True) -> NDArray[np.float64]:
     r"""The stationary distribution :math:`d` of a transition matrix in float64, by one sparse LU solve.
 
-    The balance equations :math:`(P^\top - I) d = 0` have rank :math:`S - 1` when the
-    chain has one closed class; the last is replaced by :math:`\sum_s d(s) = 1` and the
-    square system solved by SuperLU.
+    The balance equations :math:`(I - P^\top) d = 0` have rank :math:`S - 1` when the
+    chain has one closed class. One recurrent state's value is fixed to 1, the balance
+    equations of the others are solved by SuperLU (keeping the sparsity of :math:`P`),
+    and the result is normalised to sum to 1.
 
     Parameters
     ----------
@@ -191,13 +192,16 @@ def chain_stationary_distribution(P: Any, *, aperiodic: bool = True) -> NDArray[
     if not np.all(np.isfinite(A.data)):
         raise ValueError("P: expected finite probabilities; got NaN or inf")
     probability_rows(A, "P")
-    require_unique(chain_structure(A), "P", aperiodic=as_flag(aperiodic, "aperiodic"))
+    structure = chain_structure(A)
+    require_unique(structure, "P", aperiodic=as_flag(aperiodic, "aperiodic"))
     S = A.shape[0]
-    system = sps.lil_array((A.T - sps.eye_array(S)).tocsr())
-    system[S - 1, :] = np.ones(S)  # (1): the last balance equation becomes Σ_s d(s) = 1
-    rhs = np.zeros(S)
-    rhs[-1] = 1.0
-    d = np.atleast_1d(spla.spsolve(system.tocsc(), rhs))
+    pin = int(structure.closed[0][0])  # a recurrent state: d(pin) > 0, so fix it to 1 and normalise after
+    rest = np.flatnonzero(np.arange(S) != pin)
+    M = (sps.eye_array(S, format="csr") - A.T).tocsc()  # (1) (I − Pᵀ) d = 0
+    d = np.zeros(S)
+    d[pin] = 1.0
+    if rest.size:  # the other S − 1 balance equations, with d(pin) = 1 moved to the right
+        d[rest] = np.atleast_1d(spla.spsolve(M[rest][:, rest].tocsc(), -M[rest][:, [pin]].toarray().ravel()))
     d = np.clip(d, 0.0, None)  # rounding may leave −1e-17 on a transient state
     return np.asarray(d / d.sum())
 

@@ -233,7 +233,7 @@ def semi_gradient_td(
     """
     g = float(exact_discount(gamma, "gamma"))
     lam_ = float(exact_discount(lam, "lam"))
-    Phi = feature_matrix(features, _n_rows(features))
+    Phi = feature_matrix(features, _n_rows(features), independent=False)  # learning needs no unique solution
     t = _transitions(transitions, Phi.shape[0])
     if lam_ > 0 and np.any((t.next_states[:-1] != t.states[1:]) & ~t.terminated[:-1]):
         raise ValueError("lam: lam > 0 needs a trajectory (next_states[t] == states[t + 1] within an episode); "
@@ -279,7 +279,7 @@ def gradient_monte_carlo(
     [1.0, 1.0, 0.0]
     """
     g = float(exact_discount(gamma, "gamma"))
-    Phi = feature_matrix(features, _n_rows(features))
+    Phi = feature_matrix(features, _n_rows(features), independent=False)  # learning needs no unique solution
     t = _transitions(transitions, Phi.shape[0])
     G = discounted_returns_by_episode(t, gamma=g)
     keep = int(np.flatnonzero(t.terminated)[-1]) + 1 if t.terminated.any() else 0

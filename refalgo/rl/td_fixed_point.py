@@ -52,7 +52,7 @@ import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
 from .._exact import exact_discount
-from .._validate import as_array
+from .._validate import as_array, as_flag
 from ..derivation import Derivation, Step
 from ..mdp.bellman import policy_model
 from ..mdp.model import MDP, Number
@@ -138,7 +138,7 @@ class TDSystem(NamedTuple):
     weights: NDArray[np.float64]
 
 
-def td_system(mdp: MDP, policy: ArrayLike, features: Any, *, weights: Any = None) -> TDSystem:
+def td_system(mdp: MDP, policy: ArrayLike, features: Any, *, weights: Any = None, allow_dependent: bool = False) -> TDSystem:
     r"""The matrix :math:`A` and vector :math:`b` of the expected TD(0) update (1), by sparse products.
 
     Parameters
@@ -148,7 +148,11 @@ def td_system(mdp: MDP, policy: ArrayLike, features: Any, *, weights: Any = None
     features
         :math:`\Phi`, ``(S, k)`` with independent columns: an array or a SciPy sparse matrix.
     weights
-        :math:`d`, as :func:`~refalgo.rl.objectives.resolve_weights` takes it (default stationary).
+        :math:`d`, as :func:`~refalgo.rl.objectives.resolve_weights` takes it (default
+        stationary), or the behaviour policy's distribution for the off-policy update.
+    allow_dependent
+        Accept features with dependent columns (Baird's counterexample has 8 features for
+        7 states); :math:`A` is then singular.
 
     Returns
     -------
@@ -167,7 +171,7 @@ def td_system(mdp: MDP, policy: ArrayLike, features: Any, *, weights: Any = None
     >>> td_system(m, [0, 0], [[1.0], [1.0]]).A.tolist()
     [[0.5]]
     """
-    Phi = feature_matrix(features, mdp.n_states)
+    Phi = feature_matrix(features, mdp.n_states, independent=not as_flag(allow_dependent, "allow_dependent"))
     d = resolve_weights(mdp, policy, weights)
     P_pi, r_pi = policy_model(mdp, policy)
     DPhi = sps.diags_array(d) @ Phi if sps.issparse(Phi) else d[:, None] * Phi  # D Φ

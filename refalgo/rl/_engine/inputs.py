@@ -24,8 +24,8 @@ def _rows(shape: tuple[int, ...], n_states: int) -> None:
         raise ValueError(f"features: expected an (S, k) array with S = {n_states} rows, one per state; got shape {shape}")
 
 
-def feature_matrix(features: Any, n_states: int) -> Any:
-    """Φ as a float64 array or CSR matrix of shape ``(S, k)`` with independent columns, or a clear error."""
+def feature_matrix(features: Any, n_states: int, *, independent: bool = True) -> Any:
+    """Φ as a float64 array or CSR matrix of shape ``(S, k)`` with independent columns (if asked), or a clear error."""
     if sps.issparse(features):
         Phi: Any = sps.csr_array(features, dtype=np.float64)
         _rows(Phi.shape, n_states)
@@ -34,11 +34,11 @@ def feature_matrix(features: Any, n_states: int) -> Any:
     else:
         Phi = as_array(features, "features", ndim=2)
         _rows(Phi.shape, n_states)
-    dependent = dependent_columns(Phi)
+    dependent = dependent_columns(Phi) if independent else np.zeros(0)
     if dependent.size:
         raise ValueError(
             f"features: expected linearly independent columns; columns {dependent[:10].tolist()} are combinations "
-            f"of the others (rank {Phi.shape[1] - dependent.size} of {Phi.shape[1]}), so the weights are not unique"
+            f"of earlier ones (rank {Phi.shape[1] - dependent.size} of {Phi.shape[1]}), so the weights are not unique"
         )
     return Phi
 

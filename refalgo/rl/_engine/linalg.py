@@ -66,18 +66,21 @@ def dependent_columns_exact(M: sp.Matrix) -> list[int]:
 
 
 def dependent_columns(M: Any, *, rtol: float = 1e-10) -> NDArray[np.intp]:
-    """Columns of a float matrix (dense or sparse) left out of a well-conditioned basis by pivoted QR.
+    """Columns of a float matrix (dense or sparse) that are combinations of earlier ones, by QR in column order.
 
-    A sparse matrix is judged by its Gram matrix :math:`M^\\top M` (columns × columns),
-    whose rank is the rank of ``M``; the tolerance is then ``rtol`` squared, relative to
-    the largest diagonal entry of the triangular factor.
+    Column ``j`` is dependent when the diagonal entry ``R[j, j]`` of the (unpivoted) QR
+    factorisation, the part of column ``j`` outside the span of the earlier columns, is at
+    most ``rtol`` times the column's norm. A sparse matrix is judged by its Gram matrix
+    :math:`M^\\top M` (columns × columns), whose columns have the same dependencies; the
+    tolerance is then ``rtol`` squared.
     """
     gram = sps.issparse(M)
     G = (M.T @ M).toarray() if gram else np.asarray(M, dtype=np.float64)
     if G.shape[1] == 0:
         return np.zeros(0, dtype=np.intp)
-    _, Rf, piv = sla.qr(G, mode="economic", pivoting=True)
-    diag = np.abs(np.diag(Rf))
-    tol = (rtol**2 if gram else rtol) * (diag[0] if diag.size else 0.0) * max(G.shape)
-    rank = int(np.sum(diag > tol))
-    return np.sort(piv[rank:]).astype(np.intp)
+    Rf = sla.qr(G, mode="r")[0]
+    diag = np.zeros(G.shape[1])
+    m = min(Rf.shape)
+    diag[:m] = np.abs(np.diag(Rf))
+    norms = np.linalg.norm(G, axis=0)
+    return np.flatnonzero(diag <= (rtol**2 if gram else rtol) * np.maximum(norms, 1e-300)).astype(np.intp)
