@@ -36,6 +36,7 @@ from .._exact import exact_discount
 from .._validate import as_array, as_positive
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
+from ..parsing import Notation
 from ..registry import Concept, Tolerance
 from ._engine import sweep
 from ._engine.exact import exact_policy_model, exact_solve
@@ -288,6 +289,18 @@ _TWO_STATE_SYMBOLS = {
 }
 
 
+# The two-state expansions as the page writes them (reward first, then γ times the next values), read back
+# and compared with the verified steps.
+_ELEMENTWISE = r"\begin{bmatrix} " + r" \\ ".join(
+    " + ".join(rf"\pi_{{{a}{s}}} \bigl(r_{{{s}{a}}} + \gamma (p_{{{s}{a}1}} v_1 + p_{{{s}{a}2}} v_2)\bigr)" for a in (1, 2))
+    for s in (1, 2)) + r" \end{bmatrix}"
+_COLLECTED = r"\begin{bmatrix} " + r" \\ ".join(
+    " + ".join(rf"\pi_{{{a}{s}}} r_{{{s}{a}}}" for a in (1, 2)) + r" + \gamma \bigl("
+    + " + ".join("(" + " + ".join(rf"\pi_{{{a}{s}}} p_{{{s}{a}{t}}}" for a in (1, 2)) + f") v_{t}" for t in (1, 2)) + r"\bigr)"
+    for s in (1, 2)) + r" \end{bmatrix}"
+_TWO_STATE_NOTATION = Notation(scalars=("gamma", "pi"))
+
+
 def derivations() -> list[Derivation]:
     r"""The verified derivations shown on the state-values page."""
 
@@ -321,43 +334,65 @@ def derivations() -> list[Derivation]:
     matrix = Derivation(
         r"The elementwise Bellman equation is the matrix equation $v = r_\pi + \gamma P_\pi v$ (two states, two actions)",
         [
-            (elementwise, r"$\sum_a \pi(a|s)\bigl[r(s,a) + \gamma \sum_{s'} p(s'|s,a) v(s')\bigr]$ for $s = s_1, s_2$"),
-            (r_pi_m + g * P_pi_m * v, r"collect the terms without $v$ and the coefficients of each $v(s')$"),
+            Step(elementwise, r"$\sum_a \pi(a|s)\bigl[r(s,a) + \gamma \sum_{s'} p(s'|s,a) v(s')\bigr]$ for $s = s_1, s_2$",
+                 display=_ELEMENTWISE),
+            Step(r_pi_m + g * P_pi_m * v, r"collect the terms without $v$ and the coefficients of each $v(s')$",
+                 display=_COLLECTED),
         ],
         assumptions=between,
         lhs_latex=r"\begin{bmatrix} v(s_1) \\ v(s_2) \end{bmatrix}",
         symbols=_TWO_STATE_SYMBOLS,
+        notation=_TWO_STATE_NOTATION,
     )
     example = _closed_form_example(g)
-    e_k, v_k, v_pi = sp.Symbol("e_{k+1}"), sp.Matrix(sp.symbols("x_1 x_2", real=True)), sp.Matrix(sp.symbols("u_1 u_2", real=True))
-    r_vec = sp.Matrix(sp.symbols("b_1 b_2", real=True))
-    M = sp.Matrix(2, 2, sp.symbols("m_11 m_12 m_21 m_22", nonnegative=True))
+    # The matrix-notation chains hold explicit 2-state matrices; names= reads r_π, P_π, v_π, v_k back as them.
+    b = sp.ImmutableMatrix(sp.symbols("b_1 b_2", real=True))
+    M = sp.ImmutableMatrix(2, 2, sp.symbols("m_11 m_12 m_21 m_22", nonnegative=True))
+    u = sp.ImmutableMatrix(sp.symbols("u_1 u_2", real=True))
+    x = sp.ImmutableMatrix(sp.symbols("x_1 x_2", real=True))
+    in_matrices = {"names": {b: r"r_\pi", M: r"P_\pi", u: r"v_\pi", x: "v_k"},
+                   "notation": Notation(matrices={"P_pi": (2, 2)}, vectors={"r_pi": 2, "v_pi": 2, "v_k": 2})}
+    system = Derivation(
+        r"The Bellman equation in matrix form is a linear system for $v_\pi$",
+        [
+            Step(sp.Eq(u, b + g * M * u, evaluate=False), r"(3), one row per state",
+                 display=r"v_\pi = r_\pi + \gamma P_\pi v_\pi"),
+            Step(sp.Eq((sp.eye(2) - g * M) * u, b, evaluate=False), r"move $\gamma P_\pi v_\pi$ to the left",
+                 display=r"(I - \gamma P_\pi) v_\pi = r_\pi"),
+        ],
+        assumptions=between,
+        symbols={r"r_\pi": r"the vector of expected rewards, $r_\pi(s) = \sum_a \pi(a|s) r(s, a)$",
+                 r"P_\pi": r"the transition matrix, $P_\pi(s, s') = \sum_a \pi(a|s) p(s'|s, a)$",
+                 "I": "the identity matrix"},
+        **in_matrices,
+    )
     error = Derivation(
         r"Each sweep multiplies the error by $\gamma P_\pi$",
         [
-            (sp.Eq(e_k, (r_vec + g * M * v_k) - (r_vec + g * M * v_pi), evaluate=False),
-             r"$v_{k+1} - v_\pi$, both sides of the Bellman equation"),
-            (g * M * (v_k - v_pi), r"$r_\pi$ cancels; factor $\gamma P_\pi$"),
+            Step((b + g * M * x) - (b + g * M * u), r"(5) minus (3)",
+                 display=r"(r_\pi + \gamma P_\pi v_k) - (r_\pi + \gamma P_\pi v_\pi)"),
+            Step(g * M * (x - u), r"$r_\pi$ cancels; factor $\gamma P_\pi$", display=r"\gamma P_\pi (v_k - v_\pi)"),
         ],
         assumptions=between,
-        symbols={r"e_{k+1}": r"the error $v_{k+1} - v_\pi$ after sweep $k + 1$",
-                 r"\begin{bmatrix} b_1 \\ b_2 \end{bmatrix}": r"the expected rewards $r_\pi$",
-                 r"\begin{bmatrix} m_{11} & m_{12} \\ m_{21} & m_{22} \end{bmatrix}": r"the transition matrix $P_\pi$",
-                 r"\begin{bmatrix} x_1 \\ x_2 \end{bmatrix}": r"the values $v_k$ before the sweep",
-                 r"\begin{bmatrix} u_1 \\ u_2 \end{bmatrix}": r"the state values $v_\pi$"},
+        lhs_latex=r"v_{k+1} - v_\pi",
+        symbols={"v_k": r"the value vector after sweep $k$"},
+        **in_matrices,
     )
     q_of_v = Derivation(
         "Averaging the action values over the policy gives the state value",
         [
-            (sp.Matrix([sum((pi[s, a] * (r[s, a] + g * sum((p[s][a][t] * v[t] for t in range(2)), sp.Integer(0))) for a in range(2)), sp.Integer(0)) for s in range(2)]),
-             r"$\sum_a \pi(a|s) q(s, a)$ with $q(s, a) = r(s, a) + \gamma \sum_{s'} p(s'|s, a) v(s')$"),
-            (r_pi_m + g * P_pi_m * v, r"the right-hand side of the Bellman equation, $= v$ when $v = v_\pi$"),
+            Step(sp.Matrix([sum((pi[s, a] * (r[s, a] + g * sum((p[s][a][t] * v[t] for t in range(2)), sp.Integer(0))) for a in range(2)), sp.Integer(0)) for s in range(2)]),
+                 r"$\sum_a \pi(a|s) q(s, a)$ with $q(s, a) = r(s, a) + \gamma \sum_{s'} p(s'|s, a) v(s')$", display=_ELEMENTWISE),
+            Step(r_pi_m + g * P_pi_m * v, r"the right-hand side of the Bellman equation, $= v$ when $v = v_\pi$",
+                 display=_COLLECTED),
         ],
         assumptions=between,
         lhs_latex=r"\sum_a \pi(a|s)\, q(s, a)",
         symbols=_TWO_STATE_SYMBOLS,
+        notation=_TWO_STATE_NOTATION,
     )
-    return [ret, matrix, example, error, q_of_v]
+    # The page shows the first four; the last two, component by component, are folded under them.
+    return [ret, system, example, error, matrix, q_of_v]
 
 
 def _closed_form_example(g: sp.Symbol) -> Derivation:
