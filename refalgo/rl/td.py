@@ -258,7 +258,7 @@ def gradient_monte_carlo(
     gamma
         :math:`\gamma \in [0, 1]`.
     alpha
-        Step size > 0 (or one per kept step).
+        Step size > 0, or one per transition (those of the unfinished episode are unused).
     w0, record_every, backend
         As :func:`semi_gradient_td`.
 
@@ -286,7 +286,8 @@ def gradient_monte_carlo(
     if keep == 0:
         raise ValueError("transitions: gradient Monte Carlo needs at least one finished episode (a terminated step)")
     t = Transitions(t.states[:keep], t.actions[:keep], t.rewards[:keep], t.next_states[:keep], t.terminated[:keep])
-    return _run(Phi, t, G[:keep], np.zeros(keep), alpha, 0.0, None, w0, record_every, backend)
+    steps = alpha if np.ndim(alpha) == 0 else _steps(alpha, transitions.states.size)[:keep]
+    return _run(Phi, t, G[:keep], np.zeros(keep), steps, 0.0, None, w0, record_every, backend)
 
 
 def _n_rows(features: Any) -> int:
