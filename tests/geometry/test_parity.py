@@ -84,3 +84,26 @@ def test_hull_of_random_points_matches_qhull() -> None:
     ours = _vertex_set(convex_hull(pts))
     assert ours == _vertex_set(pts[spatial.ConvexHull(pts).vertices])
     assert ours == _vertex_set(np.asarray(shapely.MultiPoint(pts).convex_hull.exterior.coords)[:-1])
+
+
+@pytest.mark.parametrize("name", ["a", "b", "c"])
+def test_shewchuk_port_agrees_on_kettner_grids(name: str) -> None:
+    """Shewchuk's adaptive predicate as ported in the `robust` package gives the same sign on every 7th point of each Figure 2 grid."""
+    orientation = pytest.importorskip("robust.angular").orientation
+    from tests.geometry._helpers import kettner_grid
+    from tests.geometry.test_orientation import FIGURE_2
+
+    p, q, r = FIGURE_2[name]
+    grid = kettner_grid(p)[::7]
+    theirs = [int(orientation(q, (float(x), float(y)), r)) for x, y in grid]  # orientation(q, vertex p, r)
+    assert orient2d(grid, q, r).tolist() == theirs
+
+
+@given(st.lists(st.tuples(st.floats(-1, 1), st.floats(-1, 1), st.floats(-1, 1), st.floats(-1, 1), st.floats(-1, 2)), min_size=1, max_size=50))
+def test_shewchuk_port_agrees_on_near_collinear_triples(rows: list[tuple[float, ...]]) -> None:
+    """On triples with r on the line pq (rounded), refalgo's exact sign equals the Shewchuk port's."""
+    orientation = pytest.importorskip("robust.angular").orientation
+    for px, py, qx, qy, t in rows:
+        p, q = (px, py), (qx, qy)
+        r = (px + t * (qx - px), py + t * (qy - py))
+        assert orient2d(p, q, r) == int(orientation(q, p, r)) == exact_orientation(p, q, r)
