@@ -204,9 +204,10 @@ def derivations() -> tuple[Derivation, ...]:
     """
     px, py, qx, qy, rx, ry = sp.symbols("p_x p_y q_x q_y r_x r_y", real=True)
     e = sp.Symbol("varepsilon", positive=True)
+    c1, bracket = sp.symbols("c_1 P", positive=True)
     cross = (qx - px) * (ry - py) - (qy - py) * (rx - px)
-    c1 = (1 + e) * ((1 + e) ** 3 - 1) / (1 - e) ** 4
-    margin = e**2 * (32 * e**6 - 189 * e**5 + 462 * e**4 - 595 * e**3 + 419 * e**2 - 151 * e + 8) / (1 - e) ** 4
+    c1_value = (1 + e) * ((1 + e) ** 3 - 1) / (1 - e) ** 4
+    bracket_value = 32 * e**6 - 189 * e**5 + 462 * e**4 - 595 * e**3 + 419 * e**2 - 151 * e + 8
     return (
         Derivation(
             "The cross product is twice the signed area of the triangle $pqr$",
@@ -226,9 +227,10 @@ def derivations() -> tuple[Derivation, ...]:
             "The filter's coefficient $C = 3\\varepsilon + 32\\varepsilon^2$ covers the error coefficient $c_1$",
             [
                 Step((3 * e + 32 * e**2) * (1 - e) ** 2 - c1, "$C(1 - \\varepsilon)^2 - c_1$: the margin left after rounding $C\\hat T$"),
-                Step(margin, "one fraction: positive for $0 < \\varepsilon \\le 2^{-53}$, its bracket is near 8"),
+                Step(e**2 * bracket / (1 - e) ** 4, "one fraction: positive for $0 < \\varepsilon \\le 2^{-53}$, where $P$ is near 8"),
             ],
-            symbols={"\\varepsilon": "$2^{-53}$, the unit roundoff", "c_1": "$(1 + \\varepsilon)((1 + \\varepsilon)^3 - 1)/(1 - \\varepsilon)^4$"},
+            where={c1: c1_value, bracket: bracket_value},
+            symbols={"\\varepsilon": "$2^{-53}$, the unit roundoff", "c_1": "$(1 + \\varepsilon)((1 + \\varepsilon)^3 - 1)/(1 - \\varepsilon)^4$", "P": "$8 - 151\\varepsilon + 419\\varepsilon^2 - 595\\varepsilon^3 + 462\\varepsilon^4 - 189\\varepsilon^5 + 32\\varepsilon^6$"},
         ),
     )
 

@@ -257,7 +257,7 @@ def derivations() -> tuple[Derivation, ...]:
     >>> [d.verify().status for d in derivations()]
     ['proven', 'proven']
     """
-    ux, uy, vx, vy, t = sp.symbols("u_x u_y v_x v_y theta", real=True)
+    ux, uy, vx, vy, t, c, s = sp.symbols("u_x u_y v_x v_y theta c s", real=True)
     return (
         Derivation(
             "$(u \\cdot v)^2 + (u \\times v)^2 = |u|^2 |v|^2$, so $\\cos\\theta$ and $\\sin\\theta$ are well defined",
@@ -270,14 +270,12 @@ def derivations() -> tuple[Derivation, ...]:
         Derivation(
             "Rotation keeps the cross product: $R_\\theta u \\times R_\\theta v = u \\times v$",
             [
-                Step(
-                    (ux * sp.cos(t) - uy * sp.sin(t)) * (vx * sp.sin(t) + vy * sp.cos(t))
-                    - (ux * sp.sin(t) + uy * sp.cos(t)) * (vx * sp.cos(t) - vy * sp.sin(t)),
-                    "the cross product of the rotated vectors",
-                ),
-                Step((ux * vy - uy * vx) * (sp.cos(t) ** 2 + sp.sin(t) ** 2), "collect $u_xv_y - u_yv_x$"),
+                Step((ux * c - uy * s) * (vx * s + vy * c) - (ux * s + uy * c) * (vx * c - vy * s), "the cross product of the rotated vectors"),
+                Step((ux * vy - uy * vx) * (c**2 + s**2), "collect $u_xv_y - u_yv_x$"),
                 Step(ux * vy - uy * vx, "$\\cos^2\\theta + \\sin^2\\theta = 1$"),
             ],
+            where={c: sp.cos(t), s: sp.sin(t)},
+            symbols={"c, s": "$\\cos\\theta$, $\\sin\\theta$"},
         ),
     )
 
