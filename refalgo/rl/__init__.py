@@ -2,7 +2,7 @@
 
 Modules: :mod:`~refalgo.rl.stationary` (the stationary distribution of a policy's chain),
 :mod:`~refalgo.rl.objectives` (the value error and its minimiser, the projection),
-:mod:`~refalgo.rl.td_fixed_point` (the projected Bellman equation and the TD fixed point),
+:mod:`~refalgo.rl.projected_bellman` (the projected Bellman equation and the TD fixed point),
 :mod:`~refalgo.rl.features` (one-hot, aggregation, polynomial, Fourier, tile coding),
 :mod:`~refalgo.rl.sampling` (seeded transitions and trajectories from an MDP) and
 :mod:`~refalgo.rl.td` (semi-gradient TD(λ), gradient Monte Carlo) and
@@ -37,7 +37,7 @@ from .stationary import (
     stationary_distribution_symbolic,
 )
 from .td import DivergenceWarning, LearningRun, gradient_monte_carlo, semi_gradient_td
-from .td_fixed_point import TDSystem, projected_bellman_operator, td_fixed_point, td_fixed_point_symbolic, td_system
+from .projected_bellman import TDSystem, projected_bellman_operator, td_fixed_point, td_fixed_point_symbolic, td_system
 
 __all__ = [
     "BairdExample",

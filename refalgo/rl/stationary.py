@@ -9,7 +9,7 @@ states is *stationary* when one step of the chain leaves it unchanged:
     d^\top P_\pi = d^\top, \qquad \textstyle\sum_s d(s) = 1, \qquad d \ge 0. \qquad (1)
 
 It is the long-run fraction of time the chain spends in each state, and the weighting
-under which on-policy TD learns (:mod:`refalgo.rl.td_fixed_point`).
+under which on-policy TD learns (:mod:`refalgo.rl.projected_bellman`).
 
 **Conventions** — Zhao (2025), §8.2.1; Sutton & Barto (2018), §9.2 (their :math:`\mu`):
 
