@@ -335,12 +335,13 @@ def _minimum_value() -> Derivation:
         [
             Step(bilinear(A, p) + btx + c, "definition of f"),
             Step(sp.Add(-btx / 2, btx, c, evaluate=False), r"$Ax^* = -b/2$, so $x^{*\top} A x^* = -\tfrac12 b^\top x^*$"),
-            Step(c + btx / 2, "collect"),
+            Step(c + btx / 2, "collect", display=r"c + \tfrac12 (b_1 x^*_1 + b_2 x^*_2)"),
             Step(c - bilinear(adj, b) / (4 * det), r"$x^* = -\tfrac12 A^{-1} b$ with $A^{-1} = \operatorname{adj} A / \det A$"),
         ],
         assumptions=Assumptions.of(sp.Ne(det, 0), matrices={A: "symmetric"}),
         where=star,
         lhs_latex="f(x^*)",
+        names={p[0]: r"x^*_1", p[1]: r"x^*_2"},
     )
 
 

@@ -198,11 +198,13 @@ def _symmetrization() -> Derivation:
         "Only the symmetric part of A counts (2×2, A not symmetric)",
         [
             Step(bilinear(a, x), "expand the product"),
-            Step(grouped, r"$x_1 x_2 = x_2 x_1$, so only $a_{12} + a_{21}$ multiplies $x_1 x_2$"),
+            Step(grouped, r"$x_1 x_2 = x_2 x_1$, so only $a_{12} + a_{21}$ multiplies $x_1 x_2$",
+                 display=r"a_{11} x_1^2 + (a_{12} + a_{21}) x_1 x_2 + a_{22} x_2^2"),
             Step(bilinear(s, x), r"split $a_{12} + a_{21}$ evenly between the two positions"),
         ],
         where={half[(i, j)]: (a[i, j] + a[j, i]) / 2 for i, j in half},
         lhs_latex=r"x^\top A x",
+        names={a[i, j]: f"a_{{{i + 1}{j + 1}}}" for i in range(n) for j in range(n)},
     )
 
 
