@@ -10,9 +10,9 @@ from .floating import EPS, eq, eq_symbolic, sgn, sgn_symbolic, two_product, two_
 
 __all__ += ["EPS", "eq", "eq_symbolic", "sgn", "sgn_symbolic", "two_product", "two_product_symbolic", "two_sum", "two_sum_symbolic"]
 
-from .orientation import orient2d, orient2d_eps, orient2d_naive, orient2d_symbolic
+from .orientation import incircle, incircle_symbolic, orient2d, orient2d_eps, orient2d_naive, orient2d_symbolic
 
-__all__ += ["orient2d", "orient2d_eps", "orient2d_naive", "orient2d_symbolic"]
+__all__ += ["incircle", "incircle_symbolic", "orient2d", "orient2d_eps", "orient2d_naive", "orient2d_symbolic"]
 
 from .vectors import (
     angle,

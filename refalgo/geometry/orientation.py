@@ -46,13 +46,13 @@ from .._exact import ExactNumbers, exact_vector
 from .._validate import as_array
 from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
-from ._engine.bounds import FILTER_COEFFICIENT, FILTER_FLOOR
+from ._engine.bounds import FILTER_COEFFICIENT, FILTER_FLOOR, INCIRCLE_COEFFICIENT, INCIRCLE_MAX, INCIRCLE_MIN
 from .floating import EPS, sgn
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
-__all__ = ["derivations", "orient2d", "orient2d_eps", "orient2d_naive", "orient2d_symbolic"]
+__all__ = ["derivations", "incircle", "incircle_symbolic", "orient2d", "orient2d_eps", "orient2d_naive", "orient2d_symbolic"]
 
 REFERENCES = (
     "J. R. Shewchuk, Adaptive precision floating-point arithmetic and fast robust geometric predicates, "
@@ -87,6 +87,25 @@ def orient2d_symbolic(p: ExactNumbers, q: ExactNumbers, r: ExactNumbers) -> sp.E
     rx, ry = exact_vector(r, "r", length=2, symbolic=True)
     return sp.expand((qx - px) * (ry - py) - (qy - py) * (rx - px))
 
+
+
+def incircle_symbolic(a: ExactNumbers, b: ExactNumbers, c: ExactNumbers, d: ExactNumbers) -> sp.Expr:
+    r"""The in-circle determinant (15), exactly: positive when ``d`` is inside the circle through ``a, b, c`` (counter-clockwise).
+
+    .. math::
+
+        I = \det\begin{pmatrix} a_x - d_x & a_y - d_y & |a - d|^2 \\ b_x - d_x & b_y - d_y & |b - d|^2 \\
+            c_x - d_x & c_y - d_y & |c - d|^2 \end{pmatrix} \qquad (15)
+
+    Examples
+    --------
+    >>> incircle_symbolic((0, 0), (2, 0), (0, 2), (1, 1)), incircle_symbolic((0, 0), (2, 0), (0, 2), (2, 2))
+    (8, 0)
+    """
+    rows = [exact_vector(x, n, length=2, symbolic=True) for x, n in ((a, "a"), (b, "b"), (c, "c"))]
+    dx, dy = exact_vector(d, "d", length=2, symbolic=True)
+    m = sp.Matrix([[x - dx, y - dy, (x - dx) ** 2 + (y - dy) ** 2] for x, y in rows])
+    return sp.expand(m.det())
 
 def _triples(p: ArrayLike, q: ArrayLike, r: ArrayLike, *, finite: bool = True) -> tuple[NDArray[np.float64], ...]:
     """``p, q, r`` as (n, 2) float arrays of one length (finiteness checked only with ``finite``)."""
@@ -189,6 +208,61 @@ def orient2d_eps(p: ArrayLike, q: ArrayLike, r: ArrayLike, eps: float = EPS) -> 
     signs = sgn(det, eps)
     return _shaped(np.asarray(signs, dtype=np.int8).reshape(-1), p, q, r)
 
+
+
+def _rational_incircle(a: Any, b: Any, c: Any, d: Any) -> int:
+    """The sign of (15) in exact rational arithmetic (the doubles at their binary value)."""
+    dx, dy = Fraction(float(d[0])), Fraction(float(d[1]))
+    rows = [(Fraction(float(p[0])) - dx, Fraction(float(p[1])) - dy) for p in (a, b, c)]
+    (ax, ay), (bx, by), (cx, cy) = rows
+    det = (ax * ax + ay * ay) * (bx * cy - cx * by) + (bx * bx + by * by) * (cx * ay - ax * cy) + (cx * cx + cy * cy) * (ax * by - bx * ay)
+    return (det > 0) - (det < 0)
+
+
+def incircle(a: ArrayLike, b: ArrayLike, c: ArrayLike, d: ArrayLike) -> int:
+    """The exact sign of the in-circle determinant (15) of the doubles as given: +1 inside, 0 on, −1 outside.
+
+    For ``a, b, c`` counter-clockwise (clockwise flips the sign). The determinant is
+    evaluated in doubles and its sign kept when it exceeds :math:`16\\varepsilon` times the
+    permanent (Shewchuk's first-stage bound is :math:`(10 + 96\\varepsilon)\\varepsilon`), provided
+    every nonzero coordinate difference lies in :math:`[2^{-200}, 2^{200}]`, so that nothing
+    underflows or overflows; otherwise the sign is computed in rational arithmetic.
+
+    Parameters
+    ----------
+    a, b, c, d
+        Points ``(x, y)`` of finite doubles.
+
+    Returns
+    -------
+    int
+        +1, 0 or −1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a point is not a pair of finite numbers.
+
+    Examples
+    --------
+    >>> incircle((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.5, 0.5)), incircle((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0))
+    (1, 0)
+    """
+    pts = [as_array(x, n, shape=(2,)) for x, n in ((a, "a"), (b, "b"), (c, "c"), (d, "d"))]
+    (adx, ady), (bdx, bdy), (cdx, cdy) = (p - pts[3] for p in pts[:3])
+    diffs = np.abs(np.array([adx, ady, bdx, bdy, cdx, cdy]))
+    nonzero = diffs[diffs != 0]
+    if nonzero.size and INCIRCLE_MIN <= nonzero.min() and nonzero.max() <= INCIRCLE_MAX:
+        alift, blift, clift = adx * adx + ady * ady, bdx * bdx + bdy * bdy, cdx * cdx + cdy * cdy
+        det = alift * (bdx * cdy - cdx * bdy) + blift * (cdx * ady - adx * cdy) + clift * (adx * bdy - bdx * ady)  # (15)
+        permanent = (
+            (abs(bdx * cdy) + abs(cdx * bdy)) * alift
+            + (abs(cdx * ady) + abs(adx * cdy)) * blift
+            + (abs(adx * bdy) + abs(bdx * ady)) * clift
+        )
+        if abs(det) > INCIRCLE_COEFFICIENT * permanent:
+            return 1 if det > 0 else -1
+    return _rational_incircle(*pts)
 
 def derivations() -> tuple[Derivation, ...]:
     """The verified derivations the page renders.

@@ -21,7 +21,17 @@ rational arithmetic.
 
 from __future__ import annotations
 
-__all__ = ["EPSILON", "FILTER_COEFFICIENT", "FILTER_FLOOR", "EXPANSION_MIN", "EXPANSION_MAX", "SPLITTER"]
+__all__ = [
+    "EPSILON",
+    "EXPANSION_MAX",
+    "EXPANSION_MIN",
+    "FILTER_COEFFICIENT",
+    "FILTER_FLOOR",
+    "INCIRCLE_COEFFICIENT",
+    "INCIRCLE_MAX",
+    "INCIRCLE_MIN",
+    "SPLITTER",
+]
 
 EPSILON = 2.0**-53  # the unit roundoff u of binary64: |fl(x) - x| <= u |x| without underflow
 FILTER_COEFFICIENT = 3 * EPSILON + 32 * EPSILON**2  # C, a double (3 + 2^-48 fits in 53 bits)
@@ -29,3 +39,9 @@ FILTER_FLOOR = 2.0**-1000  # U: covers the absolute error 2^-1075 of each underf
 EXPANSION_MIN = 2.0**-300  # nonzero coordinates below this go to rational arithmetic
 EXPANSION_MAX = 2.0**300  # coordinates above this go to rational arithmetic
 SPLITTER = 2.0**27 + 1.0  # Dekker's split of a double into two 26-bit halves
+# In-circle: Shewchuk's first-stage bound is (10 + 96 eps) eps times the permanent; 16 eps
+# covers it with room to spare. It holds only when nothing underflows or overflows, which
+# every nonzero coordinate difference in [2^-200, 2^200] guarantees; outside, rational arithmetic.
+INCIRCLE_COEFFICIENT = 16 * EPSILON
+INCIRCLE_MIN = 2.0**-200
+INCIRCLE_MAX = 2.0**200
