@@ -213,7 +213,7 @@ def interpolate(
         shape = (1,) * axis + weight.shape[:1] + (1,) * (x.ndim - axis - 1)
         y = np.take(x, index[:, 0], axis=axis) * weight[:, 0].reshape(shape)  # first tap     (3), (4), (5), (6)
         for k in range(1, index.shape[1]):
-            y = y + np.take(x, index[:, k], axis=axis) * weight[:, k].reshape(shape)  # the others, in order
+            y += np.take(x, index[:, k], axis=axis) * weight[:, k].reshape(shape)  # the others, in order
         x = y
     return x
 
