@@ -34,6 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._validate import as_array, as_positive
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
+from ..parsing import Notation
 from ..registry import Concept, Tolerance
 from ._engine import sweep
 from ._engine.exact import exact_policy_model, exact_rewards, exact_solve, exact_transitions
@@ -315,8 +316,11 @@ def derivations() -> list[Derivation]:
     key = Derivation(
         r"Key inequality $|\max_a f(a) - \max_a g(a)| \le \max_a |f(a) - g(a)|$, written as "
         r"$\max(\text{left}, \text{right}) = \text{right}$ (two actions)",
-        [(sp.Max(sp.Abs(sp.Max(*f) - sp.Max(*h)), gap), "the larger of the two sides"), (gap, "is always the right side")],
+        [Step(sp.Max(sp.Abs(sp.Max(*f) - sp.Max(*h)), gap), "the larger of the two sides",
+              display=r"\max\bigl(|\max(f_1, f_2) - \max(g_1, g_2)|, \max(|f_1 - g_1|, |f_2 - g_2|)\bigr)"),
+         Step(gap, "is always the right side", display=r"\max(|f_1 - g_1|, |f_2 - g_2|)")],
         symbols={r"f_k, g_k": r"$f(a_k)$ and $g(a_k)$ for the two actions $a_1, a_2$"},
+        notation=Notation(scalars=("f", "g")),
         argument=(
             r"Swap the names $f$ and $g$ if needed so that $\max_a f(a) \ge \max_a g(a)$; the left side is then "
             r"$\max_a f(a) - \max_a g(a)$. Let $a^*$ maximize $f$. Since $\max_a g(a) \ge g(a^*)$, "
@@ -350,10 +354,14 @@ def derivations() -> list[Derivation]:
     diff = Derivation(
         r"For one action the two action values differ by $\gamma$ times an average of $v_1 - v_2$",
         [
-            ((r + g * sum((q * a for q, a in zip(probs, v1)), sp.Integer(0))) - (r + g * sum((q * b for q, b in zip(probs, v2)), sp.Integer(0))),
-             r"$q_1(s, a) - q_2(s, a)$, three next states"),
-            (g * sum((q * (a - b) for q, a, b in zip(probs, v1, v2)), sp.Integer(0)), "the reward cancels"),
+            Step((r + g * sum((q * a for q, a in zip(probs, v1)), sp.Integer(0))) - (r + g * sum((q * b for q, b in zip(probs, v2)), sp.Integer(0))),
+                 r"$q_1(s, a) - q_2(s, a)$, three next states",
+                 display=r"\bigl(r + \gamma (p_1 v_1 + p_2 v_2 + (1 - p_1 - p_2) v_3)\bigr)"
+                         r" - \bigl(r + \gamma (p_1 w_1 + p_2 w_2 + (1 - p_1 - p_2) w_3)\bigr)"),
+            Step(g * sum((q * (a - b) for q, a, b in zip(probs, v1, v2)), sp.Integer(0)), "the reward cancels",
+                 display=r"\gamma \bigl(p_1 (v_1 - w_1) + p_2 (v_2 - w_2) + (1 - p_1 - p_2)(v_3 - w_3)\bigr)"),
         ],
+        notation=Notation(scalars=("gamma", "p", "r", "v", "w")),
         assumptions=Assumptions.of(g < 1, p[0] + p[1] <= 1),
         symbols={r"v_k, w_k": r"the values $v_1(s'_k)$ and $v_2(s'_k)$ of the two value functions at the next state $s'_k$",
                  r"p_1, p_2": r"the probabilities of the first two next states (the third has $1 - p_1 - p_2$)"},
@@ -363,7 +371,11 @@ def derivations() -> list[Derivation]:
     average = Derivation(
         r"An average is at most the largest magnitude: $|p d_1 + (1 - p) d_2| \le \max_i |d_i|$, written as "
         r"$\max(\text{left}, \text{right}) = \text{right}$",
-        [(sp.Max(sp.Abs(p[0] * d[0] + (1 - p[0]) * d[1]), biggest), r"$0 \le p \le 1$"), (biggest, "")],
+        [Step(sp.Max(sp.Abs(p[0] * d[0] + (1 - p[0]) * d[1]), biggest), r"$0 \le p \le 1$",
+              display=r"\max\bigl(|p d_1 + (1 - p) d_2|, \max(|d_1|, |d_2|)\bigr)"),
+         Step(biggest, "", display=r"\max(|d_1|, |d_2|)")],
+        names={p[0]: "p"},
+        notation=Notation(scalars=("p", "d")),
         assumptions=Assumptions.of(p[0] <= 1),
         argument=(
             r"By the triangle inequality and $p, 1 - p \ge 0$: $|p d_1 + (1 - p) d_2| \le p |d_1| + (1 - p) |d_2| "
@@ -404,13 +416,16 @@ def _affine() -> list[Derivation]:
         r"Each scaled action value is the new reward plus $\gamma$ times the new values "
         r"$w = \alpha v^* + \beta/(1 - \gamma)$",
         [
-            (alpha * (r + g * (p * x + (1 - p) * y)) + shift, r"$\alpha q^*(s, a) + \beta/(1 - \gamma)$, two next states"),
-            (alpha * r + beta + g * (p * wx + (1 - p) * wy),
-             r"$\frac{\beta}{1 - \gamma} = \beta + \gamma \frac{\beta}{1 - \gamma}$; the $p$'s sum to 1"),
+            Step(alpha * (r + g * (p * x + (1 - p) * y)) + shift, r"$\alpha q^*(s, a) + \beta/(1 - \gamma)$, two next states",
+                 display=r"\alpha \bigl(r + \gamma (p\, v^*(s_1) + (1 - p)\, v^*(s_2))\bigr) + \frac{\beta}{1 - \gamma}"),
+            Step(alpha * r + beta + g * (p * wx + (1 - p) * wy),
+                 r"$\frac{\beta}{1 - \gamma} = \beta + \gamma \frac{\beta}{1 - \gamma}$; the $p$'s sum to 1",
+                 display=r"\alpha r + \beta + \gamma \bigl(p\, w(s_1) + (1 - p)\, w(s_2)\bigr)"),
         ],
         assumptions=Assumptions.of(g < 1, p <= 1),
         where={wx: alpha * x + shift, wy: alpha * y + shift},
         names={x: r"v^*(s_1)", y: r"v^*(s_2)", wx: r"w(s_1)", wy: r"w(s_2)"},
+        notation=Notation(functions=("w",), scalars=("alpha", "beta", "gamma", "p", "r")),
         symbols={"p": r"the probability of moving to $s_1$ (and $1 - p$ of moving to $s_2$)"},
     )
     return [through_max, per_action]
