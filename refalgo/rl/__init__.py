@@ -5,12 +5,14 @@ Modules: :mod:`~refalgo.rl.stationary` (the stationary distribution of a policy'
 :mod:`~refalgo.rl.projected_bellman` (the projected Bellman equation and the TD fixed point),
 :mod:`~refalgo.rl.features` (one-hot, aggregation, polynomial, Fourier, tile coding),
 :mod:`~refalgo.rl.sampling` (seeded transitions and trajectories from an MDP) and
-:mod:`~refalgo.rl.td` (semi-gradient TD(λ), gradient Monte Carlo) and
+:mod:`~refalgo.rl.td` (semi-gradient TD(λ), gradient Monte Carlo) ,
+:mod:`~refalgo.rl.control` (Sarsa and Q-learning with linear features) and
 :mod:`~refalgo.rl.counterexamples` (Baird's star). The public names are
 re-exported here. The chain classification, exact solves and the compiled learner loop
 live in the private package ``refalgo.rl._engine``, which only these modules import.
 """
 
+from .control import ControlRun, linear_q_learning, linear_sarsa
 from .counterexamples import BairdExample, baird_counterexample
 from .features import (
     fourier_features,
@@ -41,6 +43,9 @@ from .projected_bellman import TDSystem, projected_bellman_operator, td_fixed_po
 
 __all__ = [
     "BairdExample",
+    "ControlRun",
+    "linear_q_learning",
+    "linear_sarsa",
     "baird_counterexample",
     "DivergenceWarning",
     "LearningRun",
