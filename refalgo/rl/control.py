@@ -77,7 +77,7 @@ def _control(mdp: MDP, features: Any, *, n_steps: int, alpha: Any, epsilon: floa
     history = [w.copy()]
 
     def first_state() -> int:
-        return int(start) if start_cdf is None else int(min(np.searchsorted(start_cdf, rng.random(), side="right"), S - 1))
+        return int(start) if start_cdf is None else min(int(np.searchsorted(start_cdf, rng.random(), side="right")), S - 1)
 
     def act(s: int) -> int:  # ε-greedy on q̂(s, ·, w), ties to the lowest index
         return int(rng.integers(A)) if rng.random() < eps else int(np.argmax(Phi[s * A:(s + 1) * A] @ w))
@@ -87,7 +87,7 @@ def _control(mdp: MDP, features: Any, *, n_steps: int, alpha: Any, epsilon: floa
     s = first_state()
     a = act(s)
     for t in range(n):
-        s2 = int(min(np.searchsorted(P_cdf[s * A + a], rng.random(), side="right"), S - 1))  # S' ~ p(·|s, a)
+        s2 = min(int(np.searchsorted(P_cdf[s * A + a], rng.random(), side="right")), S - 1)  # S' ~ p(·|s, a)
         a2 = act(s2)
         q_next = 0.0 if terminal[s2] else float(np.max(Phi[s2 * A:(s2 + 1) * A] @ w) if greedy_target else Phi[s2 * A + a2] @ w)
         delta = mdp.R[s, a] + mdp.gamma * q_next - Phi[s * A + a] @ w  # the bracket of (1)
