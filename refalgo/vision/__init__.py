@@ -10,7 +10,9 @@ Concept modules:
 * :mod:`refalgo.vision.shuffle` — :func:`pixel_shuffle`, :func:`pixel_unshuffle` and
   their exact twins;
 * :mod:`refalgo.vision.transposed_conv` — :func:`conv2d`, :func:`conv_transpose2d` (its
-  adjoint), their exact twins, and the checkerboard's :func:`overlap_counts`.
+  adjoint), their exact twins, and the checkerboard's :func:`overlap_counts`;
+* :mod:`refalgo.vision.unpooling` — :func:`max_unpool2d` (SegNet's upsampling with the
+  max-pooling indices) and its exact twin.
 """
 
 from .interpolation import MODES, interpolate, interpolate_symbolic, output_size
@@ -21,6 +23,7 @@ from .shuffle import (
     pixel_unshuffle_symbolic,
 )
 from .transposed_conv import conv2d, conv2d_symbolic, conv_transpose2d, conv_transpose2d_symbolic, overlap_counts
+from .unpooling import max_unpool2d, max_unpool2d_symbolic
 from .resampling import (
     A_CUBIC,
     axis_taps,
@@ -42,6 +45,8 @@ __all__ = [
     "interpolate_symbolic",
     "interpolation_matrix",
     "interpolation_matrix_symbolic",
+    "max_unpool2d",
+    "max_unpool2d_symbolic",
     "output_size",
     "overlap_counts",
     "pixel_shuffle",
