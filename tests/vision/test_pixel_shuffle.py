@@ -44,3 +44,17 @@ def test_pytorch_documented_shapes() -> None:
     """PyTorch's nn.PixelShuffle example: (1, 9, 4, 4) with factor 3 gives (1, 1, 12, 12); nn.PixelUnshuffle's: (1, 1, 12, 12) with factor 3 gives (1, 9, 4, 4)."""
     assert pixel_shuffle(np.zeros((1, 9, 4, 4)), 3).shape == (1, 1, 12, 12)
     assert pixel_unshuffle(np.zeros((1, 1, 12, 12)), 3).shape == (1, 9, 4, 4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(1, 4), st.integers(1, 4), st.integers(0, 2**31))
+def test_sub_pixel_convolution_is_a_transposed_convolution(c_in: int, c: int, r: int, h: int, w: int, seed: int) -> None:
+    """A 1 × 1 convolution to C·r² channels followed by pixel_shuffle equals a transposed convolution with an r × r kernel and stride r whose weight is the same numbers rearranged, W_T[c_in, c, i, j] = W[c·r² + i·r + j, c_in] (Shi et al. 2016)."""
+    from refalgo.vision import conv2d, conv_transpose2d
+
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((2, c_in, h, w))
+    weight = rng.standard_normal((c * r * r, c_in, 1, 1))
+    rearranged = weight[:, :, 0, 0].reshape(c, r, r, c_in).transpose(3, 0, 1, 2)
+    sub_pixel = pixel_shuffle(conv2d(x, weight), r)
+    assert np.max(np.abs(sub_pixel - conv_transpose2d(x, rearranged, stride=r))) <= 1e-12 * (1 + np.sum(np.abs(x)) * np.max(np.abs(weight)))
