@@ -41,6 +41,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import NDArray
 
+from .. import _backend
 from .._exact import exact_array
 from .._validate import as_array, as_flag, as_positive
 from ..derivation import Derivation, Step
@@ -158,6 +159,7 @@ def interpolate_symbolic(
 def interpolate(
     input: Any, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
     align_corners: bool | None = None, recompute_scale_factor: bool | None = None, antialias: bool = False,
+    *, backend: str = "auto",
 ) -> NDArray[Any]:
     r"""Resize ``input`` along its spatial axes, as ``torch.nn.functional.interpolate`` does.
 
@@ -179,6 +181,10 @@ def interpolate(
         With ``scale_factor``: use ``in/out`` instead of ``1/scale_factor`` in the coordinates.
     antialias
         Must be ``False``.
+    backend
+        ``"numpy"`` runs the listing below; ``"numba"`` (``"auto"`` when numba is installed)
+        makes each axis one compiled sweep with the same operations in the same order, so the
+        results are identical.
 
     Returns
     -------
@@ -191,7 +197,7 @@ def interpolate(
         A non-finite input or one of the wrong rank for the mode, both or neither of
         ``size`` and ``scale_factor``, a size or factor that is not positive or gives an
         empty output, ``align_corners`` with a mode that has no corners, an unknown mode,
-        ``recompute_scale_factor`` with ``size``, or ``antialias=True``.
+        ``recompute_scale_factor`` with ``size``, ``antialias=True``, or an unknown ``backend``.
 
     Examples
     --------
@@ -204,12 +210,16 @@ def interpolate(
         raise ValueError(f"antialias: expected False (the low-pass filter of downsampling is not provided); got {antialias!r}")
     out, factors = output_size(x.shape, size=size, scale_factor=scale_factor, mode=mode,
                                align_corners=align_corners, recompute_scale_factor=recompute_scale_factor)
+    engine = _backend.compiled("refalgo.vision._engine.resample", backend)
     if mode == "area":
         return _area(x, out)
     axis_mode = _AXIS_MODE.get(mode, mode)
     for axis in range(x.ndim - 1, 1, -1):  # last axis first, as PyTorch nests them
         index, weight = axis_taps(x.shape[axis], out[axis - 2], mode=axis_mode, align_corners=bool(align_corners),
                                   scale_factor=factors[axis - 2], dtype=dtype)
+        if engine is not None:
+            x = engine.resample_axis(x, axis, index, weight)  # the loop below, compiled
+            continue
         shape = (1,) * axis + weight.shape[:1] + (1,) * (x.ndim - axis - 1)
         y = np.take(x, index[:, 0], axis=axis) * weight[:, 0].reshape(shape)  # first tap     (3), (4), (5), (6)
         for k in range(1, index.shape[1]):

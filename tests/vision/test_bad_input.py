@@ -45,7 +45,9 @@ def test_interpolate_refuses(f, kwargs: dict, match: str) -> None:
 
 
 def test_interpolate_refuses_rank_and_nan() -> None:
-    """A 2-D array and a NaN are refused, naming input."""
+    """A 2-D array, a NaN and an unknown backend are refused, naming the argument."""
+    with pytest.raises(ValueError, match="backend: expected one of"):
+        interpolate(X, size=2, backend="fast")
     with pytest.raises(ValueError, match="input: expected a 3-D, 4-D or 5-D array"):
         interpolate(np.zeros((4, 4)), size=2)
     with pytest.raises(ValueError, match="input: expected finite numbers"):
