@@ -1,4 +1,4 @@
-r"""The orientation predicate: does :math:`r` lie left of, right of, or on the line through :math:`p, q`?
+r"""The orientation predicate: does r lie left of, right of, or on the line through p and q?
 
 The answer is the sign of the 2-D cross product of :math:`q - p` and :math:`r - p`:
 
