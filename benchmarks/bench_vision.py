@@ -1,6 +1,7 @@
 """Upsampling: refalgo's interpolate, pixel_shuffle and conv_transpose2d against torch.nn.functional, in one run.
 
-Cases (float32, PyTorch with the same number of threads as NumPy uses, one):
+Cases (float32, PyTorch with the same number of threads as NumPy and the compiled sweep use, one;
+``interpolate`` runs with ``backend="auto"``, its compiled per-axis sweep when numba is installed):
 
 * bilinear ×2 upsampling of ``(B, 64, S, S)``, ``S`` in 64, 128, 256 (the scaling with image
   size; ``B = 8`` by default, ``--batch`` sets it: at ``S = 256`` NumPy's temporaries take
