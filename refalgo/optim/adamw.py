@@ -169,10 +169,13 @@ def _l2_update() -> Derivation:
         "Adam with L2: the decay is rescaled by the adaptive denominator",
         [
             Step(sp.Eq(sp.Symbol(r"\Delta\theta_t"), -alpha * mp / (sp.sqrt(vp) + epsilon)), r"equation (5) on $g + \lambda \theta$"),
-            Step(-alpha * (mg + lam * thbar) / (sp.sqrt(vp) + epsilon), "the split of the first moment"),
-            Step(-alpha * mg / (sp.sqrt(vp) + epsilon) - alpha * lam * thbar / (sp.sqrt(vp) + epsilon), "distribute"),
+            Step(-alpha * (mg + lam * thbar) / (sp.sqrt(vp) + epsilon), "the split of the first moment",
+                 display=r"-\alpha \frac{\hat m_t + \lambda \bar\theta_t}{\sqrt{\hat v'_t} + \epsilon}"),
+            Step(-alpha * mg / (sp.sqrt(vp) + epsilon) - alpha * lam * thbar / (sp.sqrt(vp) + epsilon), "distribute",
+                 display=r"-\alpha \frac{\hat m_t}{\sqrt{\hat v'_t} + \epsilon} - \alpha \frac{\lambda \bar\theta_t}{\sqrt{\hat v'_t} + \epsilon}"),
         ],
         where={mp: mg + lam * thbar},
+        names={mg: r"\hat m_t", thbar: r"\bar\theta_t", vp: r"\hat v'_t", mp: r"\hat m'_t"},
     )
 
 
