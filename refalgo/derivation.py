@@ -526,7 +526,7 @@ class Derivation:
             defs = r",\quad ".join(f"{self._tex(k)} = {self._tex(v)}" for k, v in self.where.items())
             out = (
                 r"\begin{array}{l}" + "\n" + r"\displaystyle " + out + r" \\[4pt]" + "\n"
-                + rf"\displaystyle \text{{where }} {defs}" + "\n" + r"\end{array}"
+                + rf"\displaystyle \text{{{_tex_text(say('where'))} }} {defs}" + "\n" + r"\end{array}"
             )
         return out
 

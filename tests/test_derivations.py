@@ -70,8 +70,12 @@ def test_derivations_returns_some(module: ModuleType) -> None:
 
 
 def _renders_derivations(page: Path) -> bool:
-    """Whether an executed Python block of ``page`` calls ``derivations()`` or ``refdoc.derivation(s)``."""
-    for block in EXECUTED.findall(page.read_text(encoding="utf-8")):
+    """Whether an executed Python block of ``page`` (or of its snippets, which both languages include) renders derivations."""
+    text = page.read_text(encoding="utf-8")
+    snippets = DOCS / "_snippets" / page.relative_to(DOCS)
+    if snippets.is_file():
+        text += "\n" + snippets.read_text(encoding="utf-8")
+    for block in EXECUTED.findall(text):
         tree = ast.parse(textwrap.dedent(block))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):

@@ -169,11 +169,11 @@ def build_language(config: Any) -> str:
     """The language being built: mkdocs-static-i18n builds the site once per language."""
     import lang  # on the path since on_config
 
-    plugin = config.plugins.get("i18n")
+    plugin = config.plugins.get("i18n") if config is not None else None
     return getattr(plugin, "current_language", None) or lang.DEFAULT
 
 
-def on_page_markdown(markdown: str, page: Any, config: Any, **_: Any) -> str:
+def on_page_markdown(markdown: str, page: Any, config: Any = None, **_: Any) -> str:
     _page_started[page.file.src_uri] = time.perf_counter()
     import lang
     import testdoc  # on the path since on_config

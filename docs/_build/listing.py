@@ -142,8 +142,10 @@ def algorithm(fn: Callable[..., Any], *, width: int = WIDTH) -> str:
 
 
 def full_source(tabs: Sequence[tuple[str, Any]], *, title: str = "Full source") -> str:
-    """A collapsed block holding the complete source of each object, one tab each."""
-    parts = [f'??? note "{title}"\n']
+    """A collapsed block holding the complete source of each object, one tab each (titles in the page's language)."""
+    from lang import say
+
+    parts = [f'??? note "{say(title)}"\n']
     for name, obj in tabs:
         src = textwrap.dedent(inspect.getsource(obj)).rstrip()
         parts.append(f'    === "{name}"\n\n{_fenced(src, " " * 8)}\n')

@@ -8,8 +8,10 @@ and inlined as SVG (text as paths, so no fonts are fetched).
 
 from __future__ import annotations
 
+import html
 import inspect
 import io
+import json
 import itertools
 import posixpath
 import textwrap
@@ -102,9 +104,20 @@ def step_marks(d: Derivation) -> tuple[str, ...]:
     return _verified(d)[2]
 
 
+def _source_marker(d: Derivation) -> str:
+    """A hidden element before a derivation holding its title and justifications as written.
+
+    The browser check compares what is drawn with it, on every page and in both languages.
+    """
+    data = {"title": say(d.title), "whys": [say(s.why) if s.why else "" for s in d.steps]}
+    return f'<div class="derivation-source" hidden data-source="{html.escape(json.dumps(data, ensure_ascii=False))}"></div>\n'
+
+
 def derivation(d: Derivation) -> None:
     """Print a verified derivation (title, aligned chain, how it was verified)."""
-    _out(verified(d)[1])
+    markdown = verified(d)[1]
+    _out(_source_marker(d))
+    _out(markdown)
 
 
 def derivations(ds: Iterable[Derivation]) -> None:
@@ -142,6 +155,7 @@ def _figure_fonts() -> None:
     matplotlib.rcParams["svg.fonttype"] = "path"
     if lang.current.language == lang.DEFAULT:
         matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+        matplotlib.rcParams["mathtext.fontset"] = "dejavusans"
         return
     font = lang.cjk_font()
     if font is None:
@@ -153,7 +167,10 @@ def _figure_fonts() -> None:
 
     font_manager.fontManager.addfont(str(font))
     name = font_manager.FontProperties(fname=str(font)).get_name()
-    matplotlib.rcParams["font.family"] = ["DejaVu Sans", name]
+    # The CJK font first: a label that mixes Chinese and $…$ math is laid out in its first
+    # font only (matplotlib's math renderer does not fall back), and WenQuanYi has Latin too.
+    matplotlib.rcParams["font.family"] = [name, "DejaVu Sans"]
+    matplotlib.rcParams["mathtext.fontset"] = "dejavusans"
 
 
 def figure(fig: Any, caption: str) -> None:

@@ -157,11 +157,23 @@ function inspectMath() {
       return [...el.childNodes].map(drawnText).join("");
     };
     const derivations = [];
+    // Each derivation is preceded by a hidden div holding its title and justifications as
+    // written (in the page's language); a derivation without one is found by its mark.
+    const sourceOf = (p) => {
+      const marker = p.previousElementSibling;
+      if (!marker || !marker.matches("div.derivation-source")) return null;
+      try {
+        return JSON.parse(marker.dataset.source || "null");
+      } catch {
+        return null;
+      }
+    };
     for (const p of document.querySelectorAll("p")) {
       const first = p.firstElementChild;
       const last = p.lastElementChild;
       if (!first || !last || first === last || first.tagName !== "STRONG" || last.tagName !== "EM") continue;
-      if (!MARK.test(last.textContent.trim()) || p.firstChild !== first) continue;
+      const written = sourceOf(p);
+      if ((!written && !MARK.test(last.textContent.trim())) || p.firstChild !== first) continue;
       const markup = [...first.querySelectorAll("*")]
         .filter((el) => !el.closest("mjx-container, .arithmatex"))
         .map((el) => el.tagName.toLowerCase());
@@ -175,7 +187,7 @@ function inspectMath() {
         : [];
       const titleTex = [...first.querySelectorAll("mjx-container")].map((c) => source.get(c) || "");
       const tex = math ? source.get(block.querySelector("mjx-container")) || "" : "";
-      derivations.push({ title: drawnText(first), titleTex, markup, rows, tex });
+      derivations.push({ title: drawnText(first), titleTex, markup, rows, tex, written });
     }
 
     // A listing wider than its box must scroll inside it (a scrollbar), never run off.
@@ -219,6 +231,32 @@ export async function settleMath(page) {
   return loaded;
 }
 
+// The fonts Chromium drew the first paragraph with Chinese text in, with their glyph
+// counts (DevTools' CSS.getPlatformFontsForNode): a page whose Chinese is drawn with no CJK
+// font shows empty boxes, and this is how a test can tell.
+async function cjkFonts(page) {
+  const found = await page.evaluate(() => {
+    const el = [...document.querySelectorAll(".md-content p, .md-content h1, .md-content h2")].find((e) =>
+      /[\u4e00-\u9fff]/.test(e.textContent),
+    );
+    if (!el) return false;
+    el.setAttribute("data-cjk-probe", "");
+    return true;
+  });
+  if (!found) return null;
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument", { depth: 0 });
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: "[data-cjk-probe]" });
+    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    return fonts.map((f) => ({ family: f.familyName, glyphs: f.glyphCount }));
+  } finally {
+    await cdp.detach();
+  }
+}
+
 async function checkPage(context, base, path, timeout) {
   const url = new URL(path, base).href;
   const report = {
@@ -227,6 +265,7 @@ async function checkPage(context, base, path, timeout) {
     mathjax: false,
     math: null,
     height: null,
+    cjkFonts: null,
     jsErrors: [],
     consoleErrors: [],
     external: [],
@@ -257,6 +296,7 @@ async function checkPage(context, base, path, timeout) {
     const response = await page.goto(url, { waitUntil: "load", timeout });
     if (!response || !response.ok()) report.loadError = `HTTP ${response ? response.status() : "no response"}`;
     report.mathjax = await settleMath(page);
+    if (/^zh(\/|$)/.test(path)) report.cjkFonts = await cjkFonts(page);
     // The height a reader scrolls through: folded blocks and inactive tabs closed.
     report.height = await page.evaluate(() => document.documentElement.scrollHeight);
     await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));

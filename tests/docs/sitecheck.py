@@ -154,6 +154,10 @@ def run_checker(base: str, pages: list[str]) -> dict[str, Any]:
     return report
 
 
+# Font families that hold Chinese glyphs (the check installs WenQuanYi Micro Hei).
+CJK_FONT = re.compile(r"wenquanyi|wqy|cjk|source han|droid sans fallback|pingfang|hiragino|yahei|simsun|simhei", re.I)
+
+
 def problems(page: dict[str, Any]) -> list[str]:
     """Readable findings for one page's report; empty when the page is clean."""
     out: list[str] = []
@@ -176,7 +180,18 @@ def problems(page: dict[str, Any]) -> list[str]:
         for d in math["derivations"]
         if d["markup"]
     ]
+    for d in math["derivations"]:
+        written = d.get("written")
+        if written:
+            problem = title_problem(written["title"], d)
+            if problem:
+                out.append(f"derivation title {written['title']!r}: {problem}")
+            out += [f"derivation {written['title']!r}: {f}" for f in justification_problems(written["whys"], d)]
     out += [f"code listing {listing}" for listing in math["listings"]]
+    fonts = page.get("cjkFonts")
+    if fonts is not None and not any(f["glyphs"] > 0 and CJK_FONT.search(f["family"]) for f in fonts):
+        drawn = ", ".join(f"{f['family']} ({f['glyphs']} glyphs)" for f in fonts) or "no font"
+        out.append(f"Chinese text drawn without a CJK font ({drawn}): run `make fonts`")
     if (math["containers"] or math["unrendered"]) and not page["mathjax"]:
         out.append("the page has math but MathJax did not load")
     out += [f"JavaScript error: {e}" for e in page["jsErrors"]]
@@ -321,6 +336,7 @@ def is_concept_page(page: str) -> bool:
     reference (``reference/api/<area>``) and the timings (``performance/<area>``) are not
     concept pages.
     """
+    page = page.removeprefix("zh/")  # the Chinese version of the same page
     area = page.split("/", 1)[0]
     return "/" in page and (ROOT / "refalgo" / area / "__init__.py").is_file()
 

@@ -150,9 +150,9 @@ def test_a_chain_with_the_same_content_is_verified_once(monkeypatch: pytest.Monk
     calls: list[str] = []
     render = Derivation.to_markdown
 
-    def counting(self: Derivation) -> str:
+    def counting(self: Derivation, *args: Any, **kwargs: Any) -> str:
         calls.append(self.title)
-        return render(self)
+        return render(self, *args, **kwargs)
 
     monkeypatch.setattr(Derivation, "to_markdown", counting)
     y = sp.Symbol("y", positive=True)
