@@ -173,6 +173,25 @@ def build_language(config: Any) -> str:
     return getattr(plugin, "current_language", None) or lang.DEFAULT
 
 
+def on_pre_build(config: Any, **_: Any) -> None:
+    """Before the Chinese build, forget the anchors the English build registered.
+
+    mkdocs-static-i18n builds each language in the same process with the same plugins, so
+    mkdocs-autorefs would otherwise find every API heading twice (``reference/api/…`` and
+    ``zh/reference/api/…``) and warn that the identifier is ambiguous.
+    """
+    import lang
+
+    if build_language(config) == lang.DEFAULT:
+        return
+    autorefs = config.plugins.get("autorefs")
+    for name in ("_primary_url_map", "_secondary_url_map", "_title_map", "_breadcrumbs_map", "_abs_url_map",
+                 "_backlinks", "_url_to_page"):
+        mapping = getattr(autorefs, name, None)
+        if hasattr(mapping, "clear"):
+            mapping.clear()
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any = None, **_: Any) -> str:
     _page_started[page.file.src_uri] = time.perf_counter()
     import lang

@@ -149,3 +149,12 @@ def test_no_script_loads_resources_from_another_host(site: Path) -> None:
         if is_outside(u, own)
     ]
     assert not outside, "scripts that load resources from another host:\n" + "\n".join(outside)
+
+
+def test_concept_pages_read_in_one_sitting(browser_report: dict[str, Any]) -> None:
+    """Every concept page, in both languages, is at most 12,000 px tall at 1280 px with its folded blocks closed."""
+    from tests.docs.sitecheck import CONCEPT_PAGE_MAX_HEIGHT, is_concept_page
+
+    tall = [f"{p['page']}: {p['height']:,} px" for p in browser_report["pages"]
+            if is_concept_page(p["page"]) and p["height"] and p["height"] > CONCEPT_PAGE_MAX_HEIGHT]
+    assert not tall, f"concept pages over {CONCEPT_PAGE_MAX_HEIGHT:,} px:\n" + "\n".join(tall)
