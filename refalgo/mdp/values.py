@@ -350,8 +350,8 @@ def derivations() -> list[Derivation]:
     M = sp.ImmutableMatrix(2, 2, sp.symbols("m_11 m_12 m_21 m_22", nonnegative=True))
     u = sp.ImmutableMatrix(sp.symbols("u_1 u_2", real=True))
     x = sp.ImmutableMatrix(sp.symbols("x_1 x_2", real=True))
-    in_matrices = {"names": {b: r"r_\pi", M: r"P_\pi", u: r"v_\pi", x: "v_k"},
-                   "notation": Notation(matrices={"P_pi": (2, 2)}, vectors={"r_pi": 2, "v_pi": 2, "v_k": 2})}
+    matrix_names = {b: r"r_\pi", M: r"P_\pi", u: r"v_\pi", x: "v_k"}
+    matrix_notation = Notation(matrices={"P_pi": (2, 2)}, vectors={"r_pi": 2, "v_pi": 2, "v_k": 2})
     system = Derivation(
         r"The Bellman equation in matrix form is a linear system for $v_\pi$",
         [
@@ -364,7 +364,8 @@ def derivations() -> list[Derivation]:
         symbols={r"r_\pi": r"the vector of expected rewards, $r_\pi(s) = \sum_a \pi(a|s) r(s, a)$",
                  r"P_\pi": r"the transition matrix, $P_\pi(s, s') = \sum_a \pi(a|s) p(s'|s, a)$",
                  "I": "the identity matrix"},
-        **in_matrices,
+        names=matrix_names,
+        notation=matrix_notation,
     )
     error = Derivation(
         r"Each sweep multiplies the error by $\gamma P_\pi$",
@@ -376,7 +377,8 @@ def derivations() -> list[Derivation]:
         assumptions=between,
         lhs_latex=r"v_{k+1} - v_\pi",
         symbols={"v_k": r"the value vector after sweep $k$"},
-        **in_matrices,
+        names=matrix_names,
+        notation=matrix_notation,
     )
     q_of_v = Derivation(
         "Averaging the action values over the policy gives the state value",
