@@ -14,6 +14,7 @@ import io
 import json
 import itertools
 import posixpath
+import re
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -294,14 +295,14 @@ def derivation_index(*, page: str, modules: Iterable[ModuleType] | None = None) 
            "Checked only"], rows)
     _out()
     for area, group in itertools.groupby(found, key=lambda ch: ch.area):
-        _out(f"## {area_title(area)}\n")
+        _out(f"## {area_title(area)} {{#{_anchor(AREAS.get(area, area))}}}\n")
         if pages.get(area):
             shown = ", ".join(f"[{', '.join(names)}]({link(p, page)})" for p, names in sorted(pages[area].items()))
             _out(f"{say('Concept pages')}: {shown}.\n")
         for ch in group:
             _out(f"### `{ch.module}`\n")
             if ch.summary:
-                _out(f"{say(ch.summary)}\n")
+                _out(f"{rst_inline(say(ch.summary))}\n")
             derivations(ch.derivations)
 
 
@@ -319,7 +320,7 @@ def _term_rows(terms: Iterable[lang.Term], page: str) -> list[tuple[str, str, st
 def glossary(*, page: str) -> None:
     """Print the glossary from ``docs/_build/i18n/terms/*.yml``: a section per file section, in reading order."""
     for _, section in lang.term_sections(list(AREAS)):
-        _out(f"## {section.title[lang.current.language]}\n")
+        _out(f"## {section.title[lang.current.language]} {{#{_anchor(section.title['en'])}}}\n")
         table(["English", "中文", "On this site"], _term_rows(section.terms, page))
         _out()
 
@@ -330,3 +331,16 @@ def terms(page: str) -> None:
     if not mine:
         raise ValueError(f"page: no glossary term is defined on {page!r}; add its terms to docs/_build/i18n/terms/")
     table(["English", "中文", "On this site"], _term_rows(sorted(mine, key=lambda t: t.en.lower()), page))
+
+
+def _anchor(english_title: str) -> str:
+    """The anchor a heading gets from its English title, in both languages (Python-Markdown's slug)."""
+    from markdown.extensions.toc import slugify
+
+    return slugify(english_title, "-")
+
+
+def rst_inline(text: str) -> str:
+    """A docstring's summary line as Markdown: ``:math:`x``` as math, double backquotes as code."""
+    text = re.sub(r":math:`([^`]+)`", r"$\1$", text)
+    return re.sub(r"``([^`]+)``", r"`\1`", text)
