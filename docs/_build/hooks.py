@@ -203,6 +203,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any = None, **_: Any) -> 
         counterpart = source[: -len(".md")] + f".{language}.md"
         raise PluginError(f"{source} has no {language} version: write docs/{counterpart}")
     lang.use(language, source)
+    import refdoc
+
+    refdoc.page_fonts()  # before the page's blocks create any figure text
     try:
         return testdoc.expand(markdown, source, say=lang.say)
     except testdoc.TestListError as error:

@@ -151,8 +151,12 @@ def _translate_figure(fig: Any) -> None:
             text.set_text(say(words))
 
 
-def _figure_fonts() -> None:
-    """Text is drawn as paths in DejaVu Sans, with a CJK font behind it for Chinese labels."""
+def page_fonts() -> None:
+    """Text is drawn as paths in DejaVu Sans, or, on a Chinese page, in a CJK font (DejaVu behind it).
+
+    matplotlib texts take the font list in force when they are created, so the hooks call
+    this as each page starts, and :func:`figure` again before saving.
+    """
     matplotlib.rcParams["svg.fonttype"] = "path"
     if lang.current.language == lang.DEFAULT:
         matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
@@ -180,7 +184,7 @@ def figure(fig: Any, caption: str) -> None:
     The figure's texts and the caption are put into the page's language first.
     """
     matplotlib.rcParams["svg.hashsalt"] = f"refalgo-{next(_figure_ids)}"
-    _figure_fonts()
+    page_fonts()
     _translate_figure(fig)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})  # no date: same page every build
