@@ -222,6 +222,17 @@ def on_page_content(html: str, page: Any, **_: Any) -> str:
     return html
 
 
+# Material reads each <link rel="alternate"> as a language's root and fetches its sitemap.xml
+# from there; mkdocs-static-i18n writes them per page (the page's own counterpart), so every
+# page would request <page>/sitemap.xml and get a 404. The language switcher's own links
+# already point to the counterpart page, so the head links are dropped.
+_ALTERNATE_LINK = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+
+
+def on_post_page(output: str, **_: Any) -> str:
+    return _ALTERNATE_LINK.sub("", output)
+
+
 def on_post_build(config: Any, **_: Any) -> None:
     target = Path(config["site_dir"]) / VENDOR
     target.mkdir(parents=True, exist_ok=True)

@@ -51,6 +51,7 @@ def _project(root: Path, page: str) -> Path:
             plugin["mkdocstrings"]["handlers"]["python"]["paths"] = [str(ROOT)]
     (root / "docs").mkdir(parents=True)
     (root / "docs" / "index.md").write_text(page, encoding="utf-8")
+    (root / "docs" / "index.zh.md").write_text(page, encoding="utf-8")  # the site is built in both languages
     path = root / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -11,7 +11,8 @@ from hypothesis import Phase, settings
 
 from tests.docs.sitecheck import ROOT
 
-HOME = ROOT / "docs" / "index.md"
+# The recipe is written once, in the home page's snippets, and included by both languages.
+HOME = ROOT / "docs" / "_snippets" / "index.md"
 
 
 def _recipe() -> str:
@@ -20,10 +21,13 @@ def _recipe() -> str:
     Hypothesis reads the source of a failing test back from the file it was compiled
     from; with the page's line numbers it reads the recipe, not the prose above it.
     """
+    page = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    section = page[page.index("\n## Test your code against refalgo"):]
+    assert '--8<-- "index.md:usage"' in section.split("\n## ", 2)[1], "the home page does not include its recipe"
     text = HOME.read_text(encoding="utf-8")
-    start = text.index("\n## Test your code against refalgo")
+    start = text.index("--8<-- [start:usage]")
     block = re.compile(r"```python\n(.*?)```", flags=re.S).search(text, start)
-    assert block, "the home page has no Python recipe under 'Test your code against refalgo'"
+    assert block, "the home page's snippets hold no Python recipe in the section 'usage'"
     return "\n" * text.count("\n", 0, block.start(1)) + block.group(1)
 
 
