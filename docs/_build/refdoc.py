@@ -8,7 +8,7 @@ and inlined as SVG (text as paths, so no fonts are fetched).
 
 from __future__ import annotations
 
-import html
+import base64
 import inspect
 import io
 import json
@@ -111,7 +111,10 @@ def _source_marker(d: Derivation) -> str:
     The browser check compares what is drawn with it, on every page and in both languages.
     """
     data = {"title": say(d.title), "whys": [say(s.why) if s.why else "" for s in d.steps]}
-    return f'<div class="derivation-source" hidden data-source="{html.escape(json.dumps(data, ensure_ascii=False))}"></div>\n'
+    # Base64, so that no Markdown or math extension touches the text ($…$, *, _, \) even
+    # when the marker is indented into a folded block, where it is read as inline HTML.
+    encoded = base64.b64encode(json.dumps(data, ensure_ascii=False).encode("utf-8")).decode("ascii")
+    return f'<div class="derivation-source" hidden data-source="{encoded}"></div>\n'
 
 
 def derivation(d: Derivation) -> None:

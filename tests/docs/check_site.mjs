@@ -160,10 +160,16 @@ function inspectMath() {
     // Each derivation is preceded by a hidden div holding its title and justifications as
     // written (in the page's language); a derivation without one is found by its mark.
     const sourceOf = (p) => {
-      const marker = p.previousElementSibling;
+      // Inside a folded block the marker is parsed as inline HTML: the browser closes the
+      // paragraph around it, leaving empty paragraphs between it and the title.
+      let marker = p.previousElementSibling;
+      while (marker && marker.matches("p") && !marker.textContent.trim() && !marker.children.length) {
+        marker = marker.previousElementSibling;
+      }
       if (!marker || !marker.matches("div.derivation-source")) return null;
       try {
-        return JSON.parse(marker.dataset.source || "null");
+        const bytes = Uint8Array.from(atob(marker.dataset.source || ""), (c) => c.charCodeAt(0));
+        return JSON.parse(new TextDecoder().decode(bytes) || "null");
       } catch {
         return null;
       }
