@@ -407,6 +407,19 @@ class Derivation:
             self._verification = Verification(self.title, results, self._displays())
         return self._verification
 
+    def adopt_verification(self, verification: Verification) -> None:
+        """Take the verification of a chain with the same content (steps, assumptions, display
+        forms), checked before as another object, instead of checking again."""
+        if not isinstance(verification, Verification) or verification.title != self.title:
+            got = getattr(verification, "title", type(verification).__name__)
+            raise ValueError(f"verification: expected the Verification of {self.title!r}; got one of {got!r}")
+        if len(verification.results) != len(self.steps) - 1:
+            raise ValueError(
+                f"verification: expected {len(self.steps) - 1} checked links for {self.title!r}; "
+                f"got {len(verification.results)}"
+            )
+        self._verification = verification
+
     def marks(self) -> list[str]:
         """Each link's mark: ``"proven"``, ``"checked"``, or ``"argued"`` (checked, with a written argument)."""
         v = self.verify()

@@ -92,3 +92,23 @@ def test_a_string_factor_is_refused_not_parsed() -> None:
     d = Derivation("string factor", [Step(sp.Eq(x, 1), "given"), Step(sp.Eq(2 * x, 2), "double", factor="2")])
     with pytest.raises(TypeError, match="factor of step 1"):
         d.verify()
+
+
+def test_adopted_verification_is_the_one_checked_before_and_only_of_the_same_chain() -> None:
+    def chain(title: str, last: sp.Expr) -> Derivation:
+        return Derivation(title, [((x + 1) ** 2, ""), (last, "distribute")])
+
+    first = chain("square", x**2 + 2 * x + 1)
+    again = chain("square", x**2 + 2 * x + 1)
+    again.adopt_verification(first.verify())
+    assert again.verify() is first.verify() and again.verify().status == "proven"
+    # A failed verification adopted stays failed: the copy cannot render either.
+    wrong, wrong_again = chain("square", x**2 + 1), chain("square", x**2 + 1)
+    wrong_again.adopt_verification(wrong.verify())
+    with pytest.raises(DerivationError, match="Step 1"):
+        wrong_again.to_latex()
+    with pytest.raises(ValueError, match="verification: expected the Verification of 'other'"):
+        chain("other", x**2 + 2 * x + 1).adopt_verification(first.verify())
+    longer = Derivation("square", [((x + 1) ** 2, ""), ((x + 1) * (x + 1), "power"), (x**2 + 2 * x + 1, "distribute")])
+    with pytest.raises(ValueError, match="expected 2 checked links"):
+        longer.adopt_verification(first.verify())
