@@ -1,4 +1,4 @@
-"""Computational geometry: floating point and EPS, vectors, the orientation predicate, segments, polygons, the convex hull.
+"""Computational geometry: floating point and EPS, vectors, the orientation predicate, lines and half-planes, segments, polygons, the convex hull, the closest pair.
 
 Each concept lives in its own module with both twins side by side; the public names are
 re-exported here.
@@ -66,6 +66,32 @@ from .polygons import point_in_polygon, point_in_polygon_symbolic, polygon_area,
 
 __all__ += ["point_in_polygon", "point_in_polygon_symbolic", "polygon_area", "polygon_area_symbolic"]
 
-from .hull import convex_hull, convex_hull_symbolic
+from .hull import convex_hull, convex_hull_incremental, convex_hull_symbolic
 
-__all__ += ["convex_hull", "convex_hull_symbolic"]
+__all__ += ["convex_hull", "convex_hull_incremental", "convex_hull_symbolic"]
+
+from .lines import (
+    halfplane_side,
+    halfplane_side_symbolic,
+    line_intersection,
+    line_intersection_symbolic,
+    point_line_distance,
+    point_line_distance_symbolic,
+    project_onto_line,
+    project_onto_line_symbolic,
+)
+
+__all__ += [
+    "halfplane_side",
+    "halfplane_side_symbolic",
+    "line_intersection",
+    "line_intersection_symbolic",
+    "point_line_distance",
+    "point_line_distance_symbolic",
+    "project_onto_line",
+    "project_onto_line_symbolic",
+]
+
+from .closest import ClosestPair, ClosestPairSymbolic, closest_pair, closest_pair_symbolic
+
+__all__ += ["ClosestPair", "ClosestPairSymbolic", "closest_pair", "closest_pair_symbolic"]

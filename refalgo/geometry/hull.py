@@ -37,12 +37,12 @@ from .._backend import compiled
 from .._exact import ExactNumbers, exact_array
 from .._validate import as_array, as_flag
 from ..registry import Concept, Tolerance
-from .orientation import orient2d
+from .orientation import orient2d, orient2d_naive
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
-__all__ = ["convex_hull", "convex_hull_symbolic"]
+__all__ = ["convex_hull", "convex_hull_incremental", "convex_hull_symbolic"]
 
 REFERENCES = (
     "A. M. Andrew, Another efficient algorithm for convex hulls in two dimensions, Inform. Process. Lett. 9 (1979) 216-219.",
@@ -180,6 +180,74 @@ def _compiled_hull(pts: NDArray[np.float64], keep: bool, kernels: Any) -> NDArra
     return s[kernels.hull_chain(s, np.arange(len(s), dtype=np.int64), keep)]
 
 
+def _visible_chain(visible: list[bool], i: int) -> tuple[int, int]:
+    """The first and last edge of the run of visible edges through edge ``i`` (edge ``k`` joins vertices ``k``, ``k + 1``)."""
+    n, start, end = len(visible), i, i
+    for _ in range(n - 1):  # at most once round: a point that sees every edge stops here (Kettner et al.'s B1)
+        if not visible[(start - 1) % n]:
+            break
+        start = (start - 1) % n
+    for _ in range(n - 1):
+        if not visible[(end + 1) % n] or (end + 1) % n == start:
+            break
+        end = (end + 1) % n
+    return start, end
+
+
+def convex_hull_incremental(points: ArrayLike, *, predicate: str = "naive") -> NDArray[np.float64]:
+    """The incremental hull of Kettner et al. (2008, section 4.1), on the naive or the exact predicate.
+
+    Start with the triangle of the first three points, counter-clockwise. For each further
+    point :math:`r`, look for an edge :math:`(h_k, h_{k+1})` that :math:`r` sees,
+    :math:`D(h_k, h_{k+1}, r) < 0`; if there is none, :math:`r` is taken to be inside and
+    dropped; otherwise the run of visible edges around that edge is replaced by the two
+    edges through :math:`r`. With ``predicate="naive"`` (the float determinant) this is the
+    algorithm whose failures the paper constructs: an outside point that sees no edge is
+    lost, an inside point that sees an edge makes the hull non-convex. This function exists
+    to show those failures; use :func:`convex_hull` for hulls.
+
+    Parameters
+    ----------
+    points
+        ``(n, 2)`` array of finite doubles, ``n >= 3``, the first three not collinear
+        (decided by the chosen predicate).
+    predicate
+        ``"naive"`` (:func:`orient2d_naive`) or ``"exact"`` (:func:`orient2d`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(k, 2)``: the vertices the algorithm ends with, counter-clockwise as it sees them.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``points`` is not an ``(n, 2)`` array of finite numbers with ``n >= 3``, the first three
+        are collinear, or ``predicate`` is not one of the two names.
+
+    Examples
+    --------
+    >>> convex_hull_incremental([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.2, 0.2]]).tolist()
+    [[0.0, 1.0], [0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]
+    """
+    pts = as_array(points, "points", shape=(None, 2))
+    if predicate not in ("naive", "exact"):
+        raise ValueError(f"predicate: expected 'naive' or 'exact'; got {predicate!r}")
+    orient = orient2d_naive if predicate == "naive" else orient2d
+    if len(pts) < 3 or orient(pts[0], pts[1], pts[2]) == 0:
+        raise ValueError(f"points: expected at least three points, the first three not collinear; got {len(pts)} points")
+    hull = [pts[0], pts[1], pts[2]] if orient(pts[0], pts[1], pts[2]) > 0 else [pts[1], pts[0], pts[2]]
+    for r in pts[3:]:
+        n = len(hull)
+        visible = [orient(hull[k], hull[(k + 1) % n], r) < 0 for k in range(n)]  # r sees edge k
+        if not any(visible):
+            continue  # taken to be inside
+        start, end = _visible_chain(visible, visible.index(True))
+        kept = [hull[(end + 1 + m) % n] for m in range((start - end - 1) % n + 1)]  # vertices end+1, ..., start
+        hull = [*kept, r]
+    return np.array(hull, dtype=np.float64)
+
+
 def _inputs() -> SearchStrategy[dict[str, Any]]:
     from hypothesis import strategies as st
 
@@ -206,6 +274,6 @@ CONCEPTS = (
         inputs=_inputs,
         tolerance=Tolerance(rtol=0.0, atol=0.0, why="exact: the same vertices, in the same order"),
         references=REFERENCES,
-        page="geometry/constructions.md",
+        page="geometry/convex-hull.md",
     ),
 )

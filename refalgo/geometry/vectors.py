@@ -307,6 +307,6 @@ CONCEPTS = (
         inputs=_inputs,
         tolerance=Tolerance(rtol=1e-15, atol=0.0, why="integers below 50: products and sums exact, one division rounded"),
         references=REFERENCES,
-        page="geometry/predicates.md",
+        page="geometry/vectors.md",
     ),
 )

@@ -6,6 +6,17 @@ import numpy as np
 import pytest
 
 from refalgo.geometry import (
+    closest_pair,
+    closest_pair_symbolic,
+    convex_hull_incremental,
+    halfplane_side,
+    halfplane_side_symbolic,
+    line_intersection,
+    line_intersection_symbolic,
+    point_line_distance,
+    point_line_distance_symbolic,
+    project_onto_line,
+    project_onto_line_symbolic,
     angle,
     convex_hull,
     convex_hull_symbolic,
@@ -60,6 +71,24 @@ CASES = [
     (lambda: angle([0.0, 0.0], [1.0, 0.0]), ValueError, "u, v"),
     (lambda: project([1.0, 0.0], [0.0, 0.0]), ValueError, "v"),
     (lambda: polar_sort([[1.0, 0.0], [0.0, 0.0]]), ValueError, "vectors"),
+    (lambda: halfplane_side([0.0, NAN], [0.0, 0.0], [1.0, 0.0]), ValueError, "point"),
+    (lambda: halfplane_side([0.0, 1.0], [1.0, 1.0], [1.0, 1.0]), ValueError, "a, b"),
+    (lambda: halfplane_side(np.zeros((2, 3)), [0.0, 0.0], [1.0, 0.0]), ValueError, "point"),
+    (lambda: halfplane_side_symbolic((0, 1), (0, 0), (0, 0)), ValueError, "a, b"),
+    (lambda: project_onto_line([1.0, 1.0], [0.0, INF], [1.0, 0.0]), ValueError, "a"),
+    (lambda: project_onto_line_symbolic((1, 1), (2, 2), (2, 2)), ValueError, "a, b"),
+    (lambda: point_line_distance([1.0, 1.0], [0.0, 0.0], [1.0, 0.0, 2.0]), ValueError, "b"),
+    (lambda: point_line_distance_symbolic((1, 1), (0, 0), (0, 0)), ValueError, "a, b"),
+    (lambda: line_intersection([0.0, 0.0], [1.0, 0.0], [2.0, 2.0], [2.0, 2.0]), ValueError, "c, d"),
+    (lambda: line_intersection([0.0, 0.0], [1.0, 0.0], [2.0, NAN], [2.0, 2.0]), ValueError, "c"),
+    (lambda: line_intersection_symbolic((0, 0), (1, 0), (1, 1), (1, 1)), ValueError, "c, d"),
+    (lambda: closest_pair([[0.0, 0.0]]), ValueError, "points"),
+    (lambda: closest_pair([[0.0, 0.0], [NAN, 1.0]]), ValueError, "points"),
+    (lambda: closest_pair([[0.0, 0.0], [2.0**600, 1.0]]), ValueError, "points"),
+    (lambda: closest_pair("ab"), TypeError, "points"),
+    (lambda: closest_pair_symbolic([(0, 0)]), ValueError, "points"),
+    (lambda: convex_hull_incremental([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]), ValueError, "points"),
+    (lambda: convex_hull_incremental([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], predicate="eps"), ValueError, "predicate"),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from refalgo.geometry import convex_hull, orient2d, point_in_polygon, polygon_area
@@ -107,3 +107,92 @@ def test_shewchuk_port_agrees_on_near_collinear_triples(rows: list[tuple[float, 
         p, q = (px, py), (qx, qy)
         r = (px + t * (qx - px), py + t * (qy - py))
         assert orient2d(p, q, r) == int(orientation(q, p, r)) == exact_orientation(p, q, r)
+
+
+def _near_degenerate_cloud(base: list[tuple[int, int]], ts: list[float], nudges: list[int], dup: int) -> np.ndarray:
+    """Integer points, points on their hull's edges moved by k * 2^-50 * scale (k in -2..2), and ``dup`` duplicates."""
+    q = np.array(base, dtype=float)
+    h = convex_hull(q)
+    extra = []
+    for k in range(len(h)):
+        a, b = h[k], h[(k + 1) % len(h)]
+        for t, n in zip(ts, nudges):
+            p = a + t * (b - a)
+            extra.append(p + n * 2.0**-50 * max(1.0, float(np.abs(p).max())))
+    pts = np.vstack([q, np.array(extra).reshape(-1, 2)])
+    return np.vstack([pts, pts[:dup]])
+
+
+def _distance_to_boundary(p: tuple[float, float], hull: np.ndarray) -> float:
+    from refalgo.geometry import point_line_distance
+
+    return min(point_line_distance(p, hull[k], hull[(k + 1) % len(hull)]) for k in range(len(hull)))
+
+
+near_cloud = st.builds(
+    _near_degenerate_cloud,
+    st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), min_size=3, max_size=12, unique=True),
+    st.lists(st.floats(0.05, 0.95), min_size=1, max_size=3),
+    st.lists(st.integers(-2, 2), min_size=3, max_size=3),
+    st.integers(0, 3),
+)
+
+
+@given(near_cloud)
+def test_near_degenerate_hulls_exact_geos_and_qhull(points: np.ndarray) -> None:
+    """Points 2^-50 off the hull's edges, duplicates: refalgo's hull is gift wrapping's exact hull; Qhull's vertices are exact hull vertices (it may drop near-coplanar ones); GEOS differs from the exact hull only by points within 10^-12 of its boundary."""
+    from refalgo.geometry import convex_hull_symbolic
+
+    ours = convex_hull(points)
+    assert _vertex_set(ours) == {(float(x), float(y)) for x, y in convex_hull_symbolic(points)}
+    assume(len(ours) >= 3)
+    try:
+        qhull = spatial.ConvexHull(points)
+    except spatial.QhullError:
+        pass
+    else:
+        assert _vertex_set(points[qhull.vertices]) <= _vertex_set(ours)
+    geos = shapely.MultiPoint(points).convex_hull
+    theirs = _vertex_set(np.asarray(geos.exterior.coords)[:-1]) if geos.geom_type == "Polygon" else _vertex_set(np.asarray(geos.coords))
+    for p in theirs ^ _vertex_set(ours):
+        assert _distance_to_boundary(p, ours) < 1e-12
+
+
+@given(st.lists(st.integers(-20, 20), min_size=3, max_size=25), st.sampled_from([1.0, 0.5, 3.0, 0.1, 1 / 3]))
+def test_all_collinear_sets_exact_geos_and_qhull(ts: list[int], slope: float) -> None:
+    """Points on a line y = m x + c rounded to doubles (so some are off it by an ulp): refalgo equals the exact hull, Qhull raises or returns exact vertices only, GEOS stays within 10^-12."""
+    from refalgo.geometry import convex_hull_symbolic
+
+    x = np.array(ts, dtype=float) * 0.7 + 3.1
+    points = np.c_[x, slope * x + 1.3]
+    ours = convex_hull(points)
+    assert _vertex_set(ours) == {(float(a), float(b)) for a, b in convex_hull_symbolic(points)}
+    try:
+        qhull = spatial.ConvexHull(points)
+    except spatial.QhullError:
+        pass
+    else:
+        assert _vertex_set(points[qhull.vertices]) <= _vertex_set(ours)
+    geos = shapely.MultiPoint(points).convex_hull
+    theirs = _vertex_set(np.asarray(geos.exterior.coords)[:-1]) if geos.geom_type == "Polygon" else _vertex_set(np.asarray(geos.coords))
+    if len(ours) >= 3:
+        for p in theirs ^ _vertex_set(ours):
+            assert _distance_to_boundary(p, ours) < 1e-12
+
+
+def test_the_listed_disagreements() -> None:
+    """The cases the convex-hull page lists: GEOS misses a vertex of a thin hull, GEOS keeps a point that is exactly inside, Qhull drops a vertex 2^-48 outside an edge; refalgo's hull is the exact one in all three."""
+    from refalgo.geometry import convex_hull_symbolic, point_in_polygon
+
+    missing = np.array([[-6.0, -4.7], [8.7, 10.0], [13.6, 14.9], [-1.0999999999999992, 0.20000000000000084], [10.799999999999999, 12.1]])
+    inside = np.array([[5.9, 7.2], [1.0000000000000004, 2.3000000000000007], [4.5, 5.8], [-2.4999999999999996, -1.1999999999999995],
+                       [10.799999999999999, 12.1], [-8.799999999999999, -7.499999999999999]])
+    for pts in (missing, inside):
+        assert _vertex_set(convex_hull(pts)) == {(float(a), float(b)) for a, b in convex_hull_symbolic(pts)}
+    geos = _vertex_set(np.asarray(shapely.MultiPoint(missing).convex_hull.exterior.coords)[:-1])
+    assert _vertex_set(convex_hull(missing)) - geos
+    geos = _vertex_set(np.asarray(shapely.MultiPoint(inside).convex_hull.exterior.coords)[:-1])
+    assert any(point_in_polygon(p, convex_hull(inside)) == "inside" for p in geos)
+    tri = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [5.0, 5.0 + 2.0**-48]])
+    assert _vertex_set(convex_hull(tri)) == _vertex_set(tri)
+    assert _vertex_set(tri[spatial.ConvexHull(tri).vertices]) == _vertex_set(tri[:3])
