@@ -21,11 +21,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import sympy as sp
 from numpy.typing import NDArray
 
 from .._exact import exact_array
 from .._validate import as_array, as_count
+from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
+from .transposed_conv import conv2d_symbolic, conv_transpose2d_symbolic
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -164,6 +167,34 @@ def pixel_unshuffle(input: Any, downscale_factor: int) -> NDArray[Any]:
     return pixels.transpose(*range(n), n, n + 2, n + 4, n + 1, n + 3).reshape(*lead, k, h, w)  # (c, i, j, h, w)   (9)
 
 
+def derivations() -> tuple[Derivation, ...]:
+    r"""Sub-pixel convolution is a transposed convolution: on a symbolic 2 × 2 image, r = 2, one channel.
+
+    A 1 × 1 convolution to :math:`r^2` channels with weights :math:`w_0, \dots, w_3`, then
+    (9), equals the transposed convolution with stride :math:`r` whose :math:`r \times r`
+    kernel holds the same weights, :math:`K[i, j] = w_{i r + j}`.
+
+    Examples
+    --------
+    >>> [d.verify().status for d in derivations()]
+    ['proven']
+    """
+    x = np.array(sp.symbols("x_0:4", real=True), dtype=object).reshape(1, 1, 2, 2)
+    w = np.array(sp.symbols("w_0:4", real=True), dtype=object)
+    sub_pixel = pixel_shuffle_symbolic(conv2d_symbolic(x, w.reshape(4, 1, 1, 1)), 2)[0, 0]
+    transposed = conv_transpose2d_symbolic(x, w.reshape(1, 1, 2, 2), stride=2)[0, 0]
+    return (
+        Derivation(
+            "Sub-pixel convolution equals a transposed convolution with the weights rearranged",
+            [
+                Step(sp.Matrix(sub_pixel), "a 1 × 1 convolution to $r^2 = 4$ channels, $w_k x$ in channel $k$, shuffled by (9)"),
+                Step(sp.Matrix(transposed), "stride 2, kernel $K[i, j] = w_{2i + j}$: each pixel scatters $x_{hw} K$ onto its own 2 × 2 patch"),
+            ],
+            lhs_latex=r"\mathrm{PS}\big(\mathrm{conv}_{1 \times 1}(x)\big)",
+        ),
+    )
+
+
 def _inputs() -> SearchStrategy[dict[str, Any]]:
     from hypothesis import strategies as st
 
@@ -183,7 +214,7 @@ CONCEPTS = (
         numeric=lambda ex: pixel_shuffle(ex["input"], ex["r"]),
         inputs=_inputs,
         tolerance=Tolerance(rtol=0.0, atol=0.0, why="entries are moved, never computed"),
-        references=REFERENCES, page="vision/upsampling.md",
+        references=REFERENCES, page="vision/pixel-shuffle.md",
     ),
     Concept(
         name="pixel-unshuffle", area="vision",
@@ -191,6 +222,6 @@ CONCEPTS = (
         numeric=lambda ex: pixel_unshuffle(pixel_shuffle(ex["input"], ex["r"]), ex["r"]),
         inputs=_inputs,
         tolerance=Tolerance(rtol=0.0, atol=0.0, why="entries are moved, never computed"),
-        references=REFERENCES, page="vision/upsampling.md",
+        references=REFERENCES, page="vision/pixel-shuffle.md",
     ),
 )

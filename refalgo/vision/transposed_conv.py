@@ -263,28 +263,38 @@ def overlap_counts(size: int, kernel_size: int, stride: int) -> NDArray[np.int64
 
 
 def derivations() -> tuple[Derivation, ...]:
-    """The adjoint identity (11) on symbolic tensors: a 3 × 3 input, a 2 × 2 kernel, stride 2, padding 1.
+    """The output size (12), and the adjoint identity (11) on symbolic tensors: a 3 × 3 input, a 2 × 2 kernel, stride 2, padding 1.
 
     Examples
     --------
     >>> [d.verify().status for d in derivations()]
-    ['proven']
+    ['proven', 'proven']
     """
+    n, s, k, d, p, op = sp.symbols("n s k d P o_p", positive=True, integer=True)
+    size = Derivation(
+        "The output size of a transposed convolution",
+        [
+            Step((n - 1) * s + d * (k - 1) + 1 - 2 * p + op,
+                 "the last input pixel $n - 1$ lands at $(n - 1)s$ and its last tap $d(k - 1)$ further; "
+                 "$P$ pixels are cut from each side, output_padding added at the end"),
+            Step(n * s - s + d * k - d - 2 * p + op + 1, "expanded"),
+        ],
+        lhs_latex=r"\mathrm{out}", names={n: r"\mathrm{in}", op: r"\texttt{op}"},
+    )
     x = np.array(sp.symbols("x_0:9", real=True), dtype=object).reshape(1, 1, 3, 3)
     w = np.array(sp.symbols("w_0:4", real=True), dtype=object).reshape(1, 1, 2, 2)
     y = np.array(sp.symbols("y_0:4", real=True), dtype=object).reshape(1, 1, 2, 2)
     forward = conv2d_symbolic(x, w, stride=2, padding=1)
     backward = conv_transpose2d_symbolic(y, w, stride=2, padding=1, output_padding=1)  # back to 3 × 3
-    return (
-        Derivation(
-            "Transposed convolution is the adjoint of convolution: ⟨conv(x), y⟩ = ⟨x, convᵀ(y)⟩",
-            [
-                Step(sp.Add(*(forward * y).ravel()), "(10) with stride 2, padding 1: each output pixel is one tap of the kernel on $x$"),
-                Step(sp.Add(*(x * backward).ravel()), "the same products, grouped by input pixel: convᵀ gathers them (11)"),
-            ],
-            lhs_latex=r"\langle \mathrm{conv}(x), y \rangle",
-        ),
+    adjoint = Derivation(
+        "Transposed convolution is the adjoint of convolution: ⟨conv(x), y⟩ = ⟨x, convᵀ(y)⟩",
+        [
+            Step(sp.Add(*(forward * y).ravel()), "(10) with stride 2, padding 1: each output pixel is one tap of the kernel on $x$"),
+            Step(sp.Add(*(x * backward).ravel()), "the same products, grouped by input pixel: convᵀ gathers them (11)"),
+        ],
+        lhs_latex=r"\langle \mathrm{conv}(x), y \rangle",
     )
+    return (size, adjoint)
 
 
 def _inputs() -> SearchStrategy[dict[str, Any]]:
@@ -311,6 +321,6 @@ CONCEPTS = (
         numeric=lambda ex: _call(conv_transpose2d, ex),
         inputs=_inputs,
         tolerance=Tolerance(rtol=0.0, atol=0.0, why="sums of at most 9 products of integers below 6: exact in float64"),
-        references=REFERENCES, page="vision/upsampling.md",
+        references=REFERENCES, page="vision/transposed-convolution.md",
     ),
 )

@@ -139,3 +139,26 @@ def test_nan_and_overlap_arguments() -> None:
         conv_transpose2d(np.full((1, 1, 2, 2), np.nan), np.ones((1, 1, 2, 2)))
     with pytest.raises(ValueError, match="kernel_size: expected a positive integer"):
         overlap_counts(4, 0, 2)
+
+
+def test_pytorch_documented_shapes() -> None:
+    """PyTorch's nn.ConvTranspose2d examples on a 50 × 100 input: ConvTranspose2d(16, 33, 3, stride=2) gives 101 × 201, and kernel (3, 5), stride (2, 1), padding (4, 2) gives 93 × 100, as (12) counts by hand."""
+    x = np.zeros((2, 16, 50, 100))
+    assert conv_transpose2d(x, np.zeros((16, 33, 3, 3)), stride=2).shape == (2, 33, 101, 201)  # 49·2 + 2 + 1, 99·2 + 2 + 1
+    assert conv_transpose2d(x, np.zeros((16, 33, 3, 5)), stride=(2, 1), padding=(4, 2)).shape == (2, 33, 93, 100)  # 98 − 8 + 3, 99 − 4 + 5
+
+
+@pytest.mark.parametrize("view", ["flip", "transpose", "stride"])
+def test_non_contiguous_inputs_match_torch(view: str) -> None:
+    """Views that are not contiguous (flipped, transposed, strided) give what torch gives on the same view, to 8 eps times the sum of |products| per output."""
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    rng = np.random.default_rng(7)
+    base = rng.standard_normal((2, 3, 10, 10))
+    x = {"flip": base[..., ::-1], "transpose": base.transpose(0, 1, 3, 2), "stride": base[:, :, ::2, 1::2]}[view]
+    w = rng.standard_normal((3, 2, 3, 3))
+    t = torch.from_numpy(x.copy() if view == "flip" else x)  # torch has no negative strides; the other views go in as they are
+    ref = F.conv_transpose2d(t, torch.from_numpy(w), stride=2, padding=1, output_padding=1).numpy()
+    got = conv_transpose2d(x, w, stride=2, padding=1, output_padding=1)
+    scale = conv_transpose2d(np.abs(x), np.abs(w), stride=2, padding=1, output_padding=1)
+    assert got.shape == ref.shape and np.all(np.abs(got - ref) <= 8 * np.finfo(float).eps * scale)
