@@ -33,12 +33,13 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 
+from .. import _backend
 from .._exact import exact_discount
 from .._validate import as_count
 from ..mdp.model import MDP, as_policy, terminal_states
 from .objectives import resolve_weights
 
-__all__ = ["Transitions", "discounted_returns_by_episode", "sample_trajectory", "sample_transitions"]
+__all__ = ["Transitions", "discounted_returns_by_episode", "sample_trajectory", "sample_transitions", "trajectory_loop"]
 
 
 class Transitions(NamedTuple):
@@ -127,7 +128,8 @@ def sample_transitions(mdp: MDP, policy: ArrayLike, *, n: int, seed: int, weight
     return Transitions(states, actions, mdp.R[states, actions], nxt, sampler.terminal[nxt])
 
 
-def sample_trajectory(mdp: MDP, policy: ArrayLike, *, n: int, seed: int, start: int | ArrayLike = 0) -> Transitions:
+def sample_trajectory(mdp: MDP, policy: ArrayLike, *, n: int, seed: int, start: int | ArrayLike = 0,
+                      backend: str = "auto") -> Transitions:
     r"""One trajectory of ``n`` steps under ``policy``, restarted from ``start`` after each terminal state.
 
     Parameters
@@ -141,6 +143,9 @@ def sample_trajectory(mdp: MDP, policy: ArrayLike, *, n: int, seed: int, start: 
     start
         The initial state (an index), or a distribution over the states to draw each
         episode's first state from.
+    backend
+        ``"auto"``, ``"numba"`` or ``"numpy"`` (the readable loop :func:`trajectory_loop`);
+        both draw the same trajectory from the same seed.
 
     Returns
     -------
@@ -172,19 +177,42 @@ def sample_trajectory(mdp: MDP, policy: ArrayLike, *, n: int, seed: int, start: 
         start_cdf = np.cumsum(resolve_weights(mdp, policy, start))
     sampler = _Sampler(mdp, policy)
     u_act, u_next, u_start = rng.random(n), rng.random(n), rng.random(n)
-    states = np.empty(n, dtype=np.intp)
-    nxt = np.empty(n, dtype=np.intp)
-    actions = np.empty(n, dtype=np.intp)
-    s = int(min(np.searchsorted(start_cdf, u_start[0], side="right"), mdp.n_states - 1))
-    for t in range(n):  # a Markov chain: each step needs the one before
-        states[t] = s
-        a = int((sampler.pi_cdf[s] <= u_act[t]).sum())
-        actions[t] = a
-        nxt[t] = sampler.targets[np.searchsorted(sampler.keys, s * mdp.n_actions + a + u_next[t], side="right")]
-        s = int(nxt[t])
-        if sampler.terminal[s]:
-            s = int(min(np.searchsorted(start_cdf, u_start[t], side="right"), mdp.n_states - 1))
+    states, actions, nxt = (np.empty(n, dtype=np.intp) for _ in range(3))
+    kernels = _backend.compiled("refalgo.rl._engine.kernels", backend)
+    loop = kernels.trajectory_loop if kernels is not None else trajectory_loop
+    loop(sampler.pi_cdf, sampler.keys, sampler.targets, sampler.terminal, start_cdf, mdp.n_actions,
+         u_act, u_next, u_start, states, actions, nxt)
     return Transitions(states, actions, mdp.R[states, actions], nxt, sampler.terminal[nxt])
+
+
+def trajectory_loop(pi_cdf: Any, keys: Any, targets: Any, terminal: Any, start_cdf: Any, n_actions: int,
+                    u_act: Any, u_next: Any, u_start: Any, states: Any, actions: Any, nxt: Any) -> None:
+    """The trajectory in plain Python, in place: inverse-CDF draws of :math:`A_t` and :math:`S_{t+1}` from uniforms.
+
+    ``pi_cdf[s]`` is the cumulative policy row (last entry inf), ``keys``/``targets`` the
+    sorted cumulative transition table (row ``s·A + a`` owns the keys in ``(s·A + a, s·A + a + 1]``),
+    ``start_cdf`` the cumulative start distribution; after a terminal :math:`S_{t+1}` the next
+    episode starts from a fresh draw. A compiled copy (:mod:`refalgo.rl._engine.kernels`) runs
+    the same lines.
+
+    Examples
+    --------
+    >>> s, a, x = (np.zeros(2, dtype=np.intp) for _ in range(3))
+    >>> trajectory_loop(np.array([[np.inf]] * 2), np.array([1.0, 2.0]), np.array([1, 0]), np.array([False, False]),
+    ...                 np.array([1.0, 1.0]), 1, np.zeros(2), np.full(2, 0.5), np.zeros(2), s, a, x)
+    >>> s.tolist(), x.tolist()
+    ([0, 1], [1, 0])
+    """
+    S = start_cdf.shape[0]
+    s = min(int(np.searchsorted(start_cdf, u_start[0], side="right")), S - 1)
+    for t in range(states.shape[0]):  # a Markov chain: each step needs the one before
+        states[t] = s
+        a = int((pi_cdf[s] <= u_act[t]).sum())  # a ~ π(·|s)
+        actions[t] = a
+        nxt[t] = targets[np.searchsorted(keys, s * n_actions + a + u_next[t], side="right")]  # s' ~ p(·|s, a)
+        s = int(nxt[t])
+        if terminal[s]:
+            s = min(int(np.searchsorted(start_cdf, u_start[t], side="right")), S - 1)
 
 
 def discounted_returns_by_episode(transitions: Transitions, *, gamma: float) -> NDArray[np.float64]:

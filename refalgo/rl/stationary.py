@@ -40,11 +40,11 @@ import scipy.sparse.linalg as spla
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from .._exact import exact_array
-from .._validate import as_array, as_flag, probability_rows
+from .._exact import exact_array, exact_distribution
+from .._validate import as_array, as_count, as_flag, probability_rows
 from ..derivation import Derivation, Step
 from ..mdp.bellman import policy_model
-from ..mdp.model import MDP
+from ..mdp.model import MDP, terminal_states
 from ..registry import Concept, Tolerance
 from ._engine.chains import chain_structure, require_unique
 from ._engine.linalg import exact_chain, exact_solve
@@ -56,6 +56,8 @@ __all__ = [
     "chain_stationary_distribution",
     "chain_stationary_distribution_symbolic",
     "derivations",
+    "on_policy_distribution",
+    "on_policy_distribution_symbolic",
     "stationary_distribution",
     "stationary_distribution_symbolic",
 ]
@@ -155,6 +157,58 @@ def stationary_distribution_symbolic(mdp: MDP, policy: ArrayLike, *, aperiodic: 
     return chain_stationary_distribution_symbolic(P_pi, aperiodic=aperiodic)
 
 
+def on_policy_distribution_symbolic(mdp: MDP, policy: ArrayLike, *, start: ArrayLike | int) -> sp.Matrix:
+    r"""The exact on-policy distribution :math:`\mu` of an episodic task, from the expected visits (2).
+
+    In an episodic task the chain ends in a terminal state, so (1) puts all its weight
+    there. Sutton & Barto's on-policy distribution (§9.2, eqs. (9.2)–(9.3)) counts visits
+    instead: with :math:`h` the distribution of the first state and :math:`\eta(s)` the
+    expected number of steps spent in :math:`s` in one episode,
+
+    .. math::
+
+        \eta(s) = h(s) + \sum_{\bar s\ \text{non-terminal}} \eta(\bar s)\, P_\pi(\bar s, s), \qquad
+        \mu(s) = \frac{\eta(s)}{\sum_{s'} \eta(s')} \qquad (2)
+
+    over the non-terminal states (terminal states get :math:`\mu = 0`).
+
+    Parameters
+    ----------
+    mdp, policy
+        An episodic model (some terminal state, reached with probability 1) and the policy.
+    start
+        :math:`h`: a state index, or ``S`` exact probabilities on the non-terminal states.
+
+    Returns
+    -------
+    sympy.Matrix
+        Column of ``S`` exact probabilities.
+
+    Raises
+    ------
+    ValueError
+        No terminal state, ``start`` not a non-terminal state or not a distribution on them,
+        or a policy that never terminates from some visited state (singular (2)).
+
+    Examples
+    --------
+    >>> from refalgo.rl.examples import random_walk, walk_policy
+    >>> m = random_walk()
+    >>> on_policy_distribution_symbolic(m, walk_policy(m), start=3).T  # 1, 2, 3, 2, 1 visits in a 9-step episode
+    Matrix([[0, 1/9, 2/9, 1/3, 2/9, 1/9, 0]])
+    """
+    P_pi, _ = exact_chain(mdp, policy)
+    inner = np.flatnonzero(~_terminal_mask(mdp))
+    h_exact = sp.Matrix(_start_vector(start, mdp.n_states, inner, exact=True))
+    Q = P_pi.extract(list(inner), list(inner))
+    eta = exact_solve(sp.eye(inner.size) - Q.T, h_exact.extract(list(inner), [0]), "policy")  # (2) (I − Qᵀ) η = h
+    mu = sp.zeros(mdp.n_states, 1)
+    total = sum(eta)
+    for i, s in enumerate(inner):
+        mu[int(s)] = eta[i] / total  # (2) μ = η / Σ η
+    return mu
+
+
 def chain_stationary_distribution(P: Any, *, aperiodic: bool = True) -> NDArray[np.float64]:
     r"""The stationary distribution :math:`d` of a transition matrix in float64, by one sparse LU solve.
 
@@ -238,6 +292,71 @@ def stationary_distribution(mdp: MDP, policy: ArrayLike, *, aperiodic: bool = Tr
     P_pi, _ = policy_model(mdp, policy)
     return chain_stationary_distribution(P_pi, aperiodic=aperiodic)
 
+
+def on_policy_distribution(mdp: MDP, policy: ArrayLike, *, start: ArrayLike | int) -> NDArray[np.float64]:
+    r"""The on-policy distribution :math:`\mu` (2) of an episodic task in float64, by one sparse LU solve.
+
+    Parameters
+    ----------
+    mdp, policy, start
+        As :func:`on_policy_distribution_symbolic` (dense or sparse model; ``start`` a state
+        index or ``S`` probabilities).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(S,)``, zero on the terminal states.
+
+    Raises
+    ------
+    ValueError
+        As :func:`on_policy_distribution_symbolic`.
+
+    Examples
+    --------
+    >>> from refalgo.rl.examples import random_walk, walk_policy
+    >>> m = random_walk()
+    >>> (on_policy_distribution(m, walk_policy(m), start=3) * 9).round(12).tolist()
+    [0.0, 1.0, 2.0, 3.0, 2.0, 1.0, 0.0]
+    """
+    P_pi, _ = policy_model(mdp, policy)
+    inner = np.flatnonzero(~_terminal_mask(mdp))
+    h = np.asarray(_start_vector(start, mdp.n_states, inner, exact=False), dtype=np.float64)
+    Q = sps.csr_array(P_pi)[inner][:, inner]
+    M = (sps.eye_array(inner.size, format="csr") - Q.T).tocsc()
+    eta = np.atleast_1d(spla.spsolve(M, h[inner]))  # (2) (I − Qᵀ) η = h
+    if not np.all(np.isfinite(eta)) or np.any(eta < -1e-9):
+        raise ValueError("policy: expected a policy that terminates from every visited state; the visit counts (2) are singular")
+    mu = np.zeros(mdp.n_states)
+    mu[inner] = np.clip(eta, 0.0, None) / np.clip(eta, 0.0, None).sum()  # (2) μ = η / Σ η
+    return mu
+
+
+def _terminal_mask(mdp: MDP) -> NDArray[np.bool_]:
+    term = terminal_states(mdp)
+    if not term.any():
+        raise ValueError("mdp: expected an episodic task with a terminal state; this one has none (use the stationary distribution)")
+    return term
+
+
+def _start_vector(start: Any, n_states: int, inner: NDArray[np.intp], *, exact: bool) -> list[Any]:
+    """:math:`h` as a list of ``S`` probabilities (exact or float), none on a terminal state."""
+    if np.ndim(start) == 0:
+        s = as_count(start, "start", minimum=0)
+        if s not in set(inner.tolist()):
+            raise ValueError(f"start: expected a non-terminal state (one of {inner.min()} … {inner.max()}); got {s}")
+        return [int(i == s) for i in range(n_states)]
+    if exact:
+        h: list[Any] = exact_distribution(start, "start", length=n_states)
+    else:
+        h = as_array(start, "start", ndim=1).tolist()
+        if len(h) != n_states:
+            raise ValueError(f"start: expected {n_states} probabilities; got {len(h)}")
+        probability_rows(np.asarray(h), "start")
+    outside = sorted(set(range(n_states)) - set(inner.tolist()))
+    if any(h[i] != 0 for i in outside):
+        raise ValueError(f"start: expected no probability on the terminal states {outside}")
+    return h
 
 def derivations() -> tuple[Derivation, ...]:
     r"""The verified derivation the page renders: the two-state chain's closed form is stationary.

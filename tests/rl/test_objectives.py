@@ -9,7 +9,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refalgo.mdp import MDP, state_values, state_values_symbolic
+from refalgo.mdp import MDP, policy_model, state_values, state_values_symbolic
 from refalgo.rl import (
     one_hot_features,
     projected_bellman_operator,
@@ -72,10 +72,15 @@ def test_one_hot_features_give_exact_values(mdp: MDP) -> None:
 @settings(max_examples=30, deadline=None)
 @given(stationary)
 def test_expected_update_matrix_is_positive_definite(ex: dict) -> None:
-    """Under the stationary weighting, A = ΦᵀD(I − γP_π)Φ is positive definite (xᵀAx > 0): expected TD(0) is stable (S&B §9.4)."""
+    """Under the stationary weighting, A = ΦᵀD(I − γP_π)Φ is positive definite (xᵀAx > 0), i.e. the issue's ΦᵀD(γP_π − I)Φ is negative definite: expected TD(0) is stable (S&B §9.4)."""
     mdp, pi, Phi = _floats(ex)
     A = td_system(mdp, pi, Phi).A
     assert np.linalg.eigvalsh((A + A.T) / 2).min() > 0
+    P, _ = policy_model(mdp, pi)  # the other sign convention, built here from P_π and d
+    D = np.diag(stationary_distribution(mdp, pi))
+    N = Phi.T @ D @ (mdp.gamma * np.asarray(P) - np.eye(mdp.n_states)) @ Phi
+    assert np.allclose(N, -A, atol=1e-12)
+    assert np.linalg.eigvalsh((N + N.T) / 2).max() < 0
 
 
 @settings(max_examples=30, deadline=None)

@@ -231,3 +231,15 @@ def test_gradient_mc_converges_to_the_value_error_minimizer() -> None:
     e = np.array(estimates)
     mean, se = e.mean(axis=0), e.std(axis=0, ddof=1) / np.sqrt(len(e))
     assert np.all(np.abs(mean - w_star) <= 5 * se), (mean, w_star, se)
+
+
+def test_compiled_and_readable_trajectory_samplers_agree() -> None:
+    """The numba trajectory sampler and the readable loop draw the same states, actions and next states from the same seed."""
+    from refalgo.rl.examples import random_walk, thousand_state_random_walk, walk_policy
+
+    for m, start in ((random_walk(), 3), (thousand_state_random_walk(50, jump=10), 25), (MODEL, 0)):
+        pi = walk_policy(m)
+        a = sample_trajectory(m, pi, n=3000, seed=7, start=start, backend="numba")
+        b = sample_trajectory(m, pi, n=3000, seed=7, start=start, backend="numpy")
+        for x, y in zip(a, b):
+            assert np.array_equal(x, y)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-__all__ = ["linear_td_loop"]
+__all__ = ["linear_td_loop", "trajectory_loop"]
 
 DIVERGED = 1e150  # |δ| beyond this is taken as divergence: the loop stops before floats overflow
 
@@ -63,3 +63,28 @@ def linear_td_loop(Phi: Any, states: Any, targets: Any, next_states: Any, bootst
     """Run the compiled loop on a CSR ``Phi``; returns the number of steps done (fewer after a divergence)."""
     return int(_loop(Phi.indptr, Phi.indices, Phi.data, states, targets, next_states, bootstrap, ratios, alpha,
                      float(trace_decay), resets, w, int(record_every), history, total))
+
+
+@njit(cache=True, nogil=True)
+def _trajectory(pi_cdf: Any, keys: Any, targets: Any, terminal: Any, start_cdf: Any, n_actions: int, u_act: Any,
+                u_next: Any, u_start: Any, states: Any, actions: Any, nxt: Any) -> None:  # pragma: no cover - compiled
+    S = start_cdf.shape[0]
+    s = min(np.searchsorted(start_cdf, u_start[0], side="right"), S - 1)
+    for t in range(states.shape[0]):
+        states[t] = s
+        a = 0
+        for j in range(pi_cdf.shape[1]):
+            if pi_cdf[s, j] <= u_act[t]:
+                a += 1
+        actions[t] = a
+        nxt[t] = targets[np.searchsorted(keys, s * n_actions + a + u_next[t], side="right")]
+        s = nxt[t]
+        if terminal[s]:
+            s = min(np.searchsorted(start_cdf, u_start[t], side="right"), S - 1)
+
+
+def trajectory_loop(pi_cdf: Any, keys: Any, targets: Any, terminal: Any, start_cdf: Any, n_actions: int, u_act: Any,
+                    u_next: Any, u_start: Any, states: Any, actions: Any, nxt: Any) -> None:
+    """Run the compiled trajectory loop: the same draws as :func:`refalgo.rl.sampling.trajectory_loop`, in place."""
+    _trajectory(np.ascontiguousarray(pi_cdf, dtype=np.float64), keys, targets, terminal, start_cdf, int(n_actions),
+                u_act, u_next, u_start, states, actions, nxt)
