@@ -7,7 +7,9 @@ Modules: :mod:`~refalgo.rl.stationary` (the stationary distribution of a policy'
 :mod:`~refalgo.rl.sampling` (seeded transitions and trajectories from an MDP) and
 :mod:`~refalgo.rl.td` (semi-gradient TD(λ), gradient Monte Carlo) ,
 :mod:`~refalgo.rl.control` (Sarsa and Q-learning with linear features) and
-:mod:`~refalgo.rl.counterexamples` (Baird's star). The public names are
+:mod:`~refalgo.rl.counterexamples` (Baird's star), :mod:`~refalgo.rl.td_lambda` (the TD(λ) fixed
+point), :mod:`~refalgo.rl.batch` (batch TD and MC, certainty equivalence) and
+:mod:`~refalgo.rl.examples` (Sutton & Barto's random walks). The public names are
 re-exported here. The chain classification, exact solves and the compiled learner loop
 live in the private package ``refalgo.rl._engine``, which only these modules import.
 """
@@ -32,9 +34,14 @@ from .objectives import (
     weighted_norm,
 )
 from .sampling import Transitions, discounted_returns_by_episode, sample_trajectory, sample_transitions
+from .batch import BatchRun, batch_mc_values, batch_mc_values_symbolic, batch_td_values, batch_td_values_symbolic
+from .examples import random_walk, thousand_state_random_walk, walk_policy
+from .td_lambda import td_lambda_fixed_point, td_lambda_fixed_point_symbolic
 from .stationary import (
     chain_stationary_distribution,
     chain_stationary_distribution_symbolic,
+    on_policy_distribution,
+    on_policy_distribution_symbolic,
     stationary_distribution,
     stationary_distribution_symbolic,
 )
@@ -43,6 +50,18 @@ from .projected_bellman import TDSystem, projected_bellman_operator, td_fixed_po
 
 __all__ = [
     "BairdExample",
+    "BatchRun",
+    "batch_mc_values",
+    "batch_mc_values_symbolic",
+    "batch_td_values",
+    "batch_td_values_symbolic",
+    "on_policy_distribution",
+    "on_policy_distribution_symbolic",
+    "random_walk",
+    "td_lambda_fixed_point",
+    "td_lambda_fixed_point_symbolic",
+    "thousand_state_random_walk",
+    "walk_policy",
     "ControlRun",
     "linear_q_learning",
     "linear_sarsa",
