@@ -297,6 +297,6 @@ CONCEPTS = (
         numeric=lambda ex: _call(interpolate, ex),
         inputs=_inputs,
         tolerance=Tolerance(rtol=0.0, atol=1e-12, why="at most 64 products of integers below 10 with weights in [-0.1, 1], in float64"),
-        references=REFERENCES, page="vision/upsampling.md",
+        references=REFERENCES, page="vision/interpolation.md",
     ),
 )

@@ -313,6 +313,6 @@ CONCEPTS = (
         numeric=lambda ex: interpolation_matrix(ex["input_size"], ex["output_size"], **_arguments(ex)),
         inputs=_inputs,
         tolerance=Tolerance(rtol=0.0, atol=1e-13, why="weights in [-0.1, 1] from a few float64 operations on the coordinate"),
-        references=REFERENCES, page="vision/upsampling.md",
+        references=REFERENCES, page="vision/interpolation.md",
     ),
 )

@@ -187,8 +187,8 @@ def derivations() -> tuple[Derivation, ...]:
         Derivation(
             "Sub-pixel convolution equals a transposed convolution with the weights rearranged",
             [
-                Step(sp.Matrix(sub_pixel), "a 1 × 1 convolution to $r^2 = 4$ channels, $w_k x$ in channel $k$, shuffled by (9)"),
-                Step(sp.Matrix(transposed), "stride 2, kernel $K[i, j] = w_{2i + j}$: each pixel scatters $x_{hw} K$ onto its own 2 × 2 patch"),
+                Step(sp.Matrix(sub_pixel), "(9) after a 1 × 1 convolution to 4 channels"),
+                Step(sp.Matrix(transposed), "transposed convolution, stride 2, $K[i, j] = w_{2i + j}$"),
             ],
             lhs_latex=r"\mathrm{PS}\big(\mathrm{conv}_{1 \times 1}(x)\big)",
         ),

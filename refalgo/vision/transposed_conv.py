@@ -263,23 +263,26 @@ def overlap_counts(size: int, kernel_size: int, stride: int) -> NDArray[np.int64
 
 
 def derivations() -> tuple[Derivation, ...]:
-    """The output size (12), and the adjoint identity (11) on symbolic tensors: a 3 × 3 input, a 2 × 2 kernel, stride 2, padding 1.
+    """The output size (12) checked against the convolution's, and the adjoint identity (11) on symbolic tensors: a 3 × 3 input, a 2 × 2 kernel, stride 2, padding 1.
 
     Examples
     --------
     >>> [d.verify().status for d in derivations()]
     ['proven', 'proven']
     """
-    n, s, k, d, p, op = sp.symbols("n s k d P o_p", positive=True, integer=True)
+    n, s, k, d, p = sp.symbols("n s k d P", positive=True, integer=True)
+    unevaluated_sum, unevaluated_product = (lambda *a: sp.Add(*a, evaluate=False)), (lambda *a: sp.Mul(*a, evaluate=False))
+    span, reach = unevaluated_product(unevaluated_sum(n, -1), s), unevaluated_product(d, unevaluated_sum(k, -1))
+    out = unevaluated_sum(span, -2 * p, reach, 1)  # (12) with output_padding 0
     size = Derivation(
-        "The output size of a transposed convolution",
+        "The convolution with the same parameters maps the output size (12) back to the input size",
         [
-            Step((n - 1) * s + d * (k - 1) + 1 - 2 * p + op,
-                 "the last input pixel $n - 1$ lands at $(n - 1)s$ and its last tap $d(k - 1)$ further; "
-                 "$P$ pixels are cut from each side, output_padding added at the end"),
-            Step(n * s - s + d * k - d - 2 * p + op + 1, "expanded"),
+            Step(sp.floor(unevaluated_product(unevaluated_sum(out, 2 * p, -reach, -1), sp.Pow(s, -1)), evaluate=False) + 1,
+                 "(12) with $\\texttt{op} = 0$ put into the convolution's size"),
+            Step(sp.floor(unevaluated_product(span, sp.Pow(s, -1)), evaluate=False) + 1, "the padding and the kernel's reach cancel"),
+            Step(n, "the quotient is the integer $\\mathrm{in} - 1$, so the floor drops"),
         ],
-        lhs_latex=r"\mathrm{out}", names={n: r"\mathrm{in}", op: r"\texttt{op}"},
+        lhs_latex=r"\left\lfloor \frac{\mathrm{out} + 2P - d(k - 1) - 1}{s} \right\rfloor + 1", names={n: r"\mathrm{in}"},
     )
     x = np.array(sp.symbols("x_0:9", real=True), dtype=object).reshape(1, 1, 3, 3)
     w = np.array(sp.symbols("w_0:4", real=True), dtype=object).reshape(1, 1, 2, 2)

@@ -153,6 +153,6 @@ CONCEPTS = (
         numeric=lambda ex: max_unpool2d(ex["input"], ex["indices"], ex["k"]),
         inputs=_inputs,
         tolerance=Tolerance(rtol=0.0, atol=0.0, why="entries are moved, never computed"),
-        references=REFERENCES, page="vision/upsampling.md",
+        references=REFERENCES, page="vision/transposed-convolution.md",
     ),
 )
