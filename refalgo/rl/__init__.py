@@ -16,6 +16,8 @@ live in the private package ``refalgo.rl._engine``, which only these modules imp
 
 from .control import ControlRun, linear_q_learning, linear_sarsa
 from .counterexamples import BairdExample, baird_counterexample
+from .dqn import DQNBatch, DQNHistory, DQNRun, DQNUpdate, dqn_update, q_network, train_dqn
+from .gym_sampling import gym_transitions, q_learning_on_transitions
 from .features import (
     fourier_features,
     grid_coordinates,
@@ -49,6 +51,15 @@ from .td import DivergenceWarning, LearningRun, gradient_monte_carlo, semi_gradi
 from .projected_bellman import TDSystem, projected_bellman_operator, td_fixed_point, td_fixed_point_symbolic, td_system
 
 __all__ = [
+    "DQNBatch",
+    "DQNHistory",
+    "DQNRun",
+    "DQNUpdate",
+    "dqn_update",
+    "gym_transitions",
+    "q_learning_on_transitions",
+    "q_network",
+    "train_dqn",
     "BairdExample",
     "BatchRun",
     "batch_mc_values",
