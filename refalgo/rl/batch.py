@@ -54,8 +54,8 @@ if TYPE_CHECKING:
 __all__ = ["BatchRun", "batch_mc_values", "batch_mc_values_symbolic", "batch_td_values", "batch_td_values_symbolic", "derivations"]
 
 REFERENCES = (
-    "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §6.3 (Example 6.3, Figure 6.2) "
-    "and Example 6.4",
+    ("R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §6.3 (Example 6.3, Figure 6.2) "
+     "and Example 6.4"),
 )
 
 
@@ -346,6 +346,6 @@ CONCEPTS = (
         tolerance=Tolerance(rtol=1e-9, atol=1e-9, why="sweeps contracting at least by 1 − α N(s)(1 − γ) = 3/4 per sweep, "
                             "stopped at a change below 1e-14: the error to the limit is below 4e-14, plus rounding"),
         references=REFERENCES,
-        page="rl/value-approximation.md",
+        page="rl/td-linear.md",
     ),
 )

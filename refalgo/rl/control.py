@@ -25,15 +25,17 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sps
+import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
 from .._validate import as_array, as_count
+from ..derivation import Derivation, Step
 from ..mdp.model import MDP, terminal_states
 from ._engine.inputs import feature_matrix
 from .objectives import resolve_weights
 from .sampling import Transitions
 
-__all__ = ["ControlRun", "linear_q_learning", "linear_sarsa"]
+__all__ = ["ControlRun", "derivations", "linear_q_learning", "linear_sarsa"]
 
 
 class ControlRun(NamedTuple):
@@ -179,3 +181,43 @@ def linear_q_learning(
     """
     return _control(mdp, features, n_steps=n_steps, alpha=alpha, epsilon=epsilon, seed=seed, start=start, w0=w0,
                     record_every=record_every, greedy_target=True)
+
+
+def derivations() -> tuple[Derivation, ...]:
+    r"""The verified derivations the control page renders: ε-greedy is a distribution; the semi-gradient of (1).
+
+    Examples
+    --------
+    >>> [d.verify().status for d in derivations()]
+    ['proven', 'proven']
+    """
+    eps, n = sp.symbols("epsilon n", positive=True)
+    greedy = Derivation(
+        r"ε-greedy over $n$ actions is a distribution: the greedy action gets $1 - \varepsilon + \varepsilon/n$, each other $\varepsilon/n$",
+        [
+            Step(1 - eps + eps / n + (n - 1) * eps / n, "greedy, plus $n - 1$ others",
+                 display=r"1 - \varepsilon + \frac{\varepsilon}{n} + (n - 1)\frac{\varepsilon}{n}"),
+            Step(1 - eps + n * eps / n, r"collect the $n$ terms $\varepsilon/n$", display=r"1 - \varepsilon + n\,\frac{\varepsilon}{n}"),
+            Step(sp.Integer(1), r"$n\,\varepsilon/n = \varepsilon$", display="1"),
+        ],
+        lhs_latex=r"\sum_a \pi(a \mid s)",
+        symbols={r"\varepsilon": "the exploration probability", "n": r"the number of actions $|\mathcal A(s)|$"},
+    )
+    w1, w2, f1, f2, u = sp.symbols("w_1 w_2 phi_1 phi_2 U", real=True)
+    q = f1 * w1 + f2 * w2
+    loss = (u - q) ** 2 / 2
+    semi = Derivation(
+        r"The semi-gradient: $-\nabla_w \tfrac12(U - \hat q)^2$ with the target $U$ held fixed is $(U - \hat q)\,\phi(s, a)$ (two features)",
+        [
+            Step(-sp.diff(loss, w1), r"$U$ held fixed",
+                 display=r"-\frac{\partial}{\partial w_1}\tfrac12\bigl(U - \phi_1 w_1 - \phi_2 w_2\bigr)^2"),
+            Step((u - q) * f1, "chain rule", display=r"(U - \phi_1 w_1 - \phi_2 w_2)\,\phi_1"),
+        ],
+        lhs_latex=r"-\partial_{w_1} L",
+        names={f1: r"\phi_1", f2: r"\phi_2"},
+        symbols={r"\phi_i": r"the features $\phi(s, a)$", "U": r"the target: $R + \gamma\hat q(S', A', w)$ (Sarsa) or "
+                 r"$R + \gamma\max_a \hat q(S', a, w)$ (Q-learning)"},
+        argument=(r"The target also depends on $w$; the semi-gradient ignores that dependence, which is why (1) is "
+                  r"not gradient descent on any objective and Q-learning with features can diverge."),
+    )
+    return greedy, semi
