@@ -405,6 +405,29 @@ def _numeric(example: dict[str, Any]) -> NDArray[np.float64]:
     return chain_stationary_distribution(np.array(example["P"], dtype=np.float64))
 
 
+def _episodic_inputs() -> SearchStrategy[dict[str, Any]]:
+    from hypothesis import strategies as st
+
+    def model(rows: list[list[int]]) -> dict[str, Any]:
+        # Positive weights over the n non-terminal states and the terminal state n: every state ends with probability > 0.
+        n = len(rows)
+        P = [[[sp.Rational(w, sum(row)) for w in row]] for row in rows] + [[[0] * n + [1]]]
+        return {"mdp": MDP(np.array(P, dtype=object), [[0]] * (n + 1), 1), "start": [sp.Rational(1, n)] * n + [0]}
+
+    n = st.integers(1, 4)
+    return n.flatmap(lambda k: st.lists(st.lists(st.integers(1, 9), min_size=k + 1, max_size=k + 1), min_size=k, max_size=k)).map(model)
+
+
+def _episodic_symbolic(example: dict[str, Any]) -> list[float]:
+    m = example["mdp"]
+    return [float(v) for v in on_policy_distribution_symbolic(m, np.zeros(m.n_states, dtype=int), start=example["start"])]
+
+
+def _episodic_numeric(example: dict[str, Any]) -> NDArray[np.float64]:
+    m = example["mdp"]
+    return on_policy_distribution(m, np.zeros(m.n_states, dtype=int), start=np.array(example["start"], dtype=np.float64))
+
+
 CONCEPTS = (
     Concept(
         name="stationary-distribution",
@@ -413,6 +436,17 @@ CONCEPTS = (
         numeric=_numeric,
         inputs=_inputs,
         tolerance=Tolerance(rtol=1e-12, atol=1e-12, why="LU of a 5×5 system whose entries lie in [1/45, 1]: error a few eps"),
+        references=REFERENCES,
+        page="rl/value-approximation.md",
+    ),
+    Concept(
+        name="on-policy-distribution",
+        area="rl",
+        symbolic=_episodic_symbolic,
+        numeric=_episodic_numeric,
+        inputs=_episodic_inputs,
+        tolerance=Tolerance(rtol=1e-12, atol=1e-12, why="LU of I − Qᵀ for at most 4 states, each ending with probability "
+                            ">= 1/37 per step: condition below 200, error a few hundred eps"),
         references=REFERENCES,
         page="rl/value-approximation.md",
     ),

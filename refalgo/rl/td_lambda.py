@@ -35,8 +35,9 @@ distribution of :math:`P_\pi` by default.
 
 Twins: :func:`td_lambda_fixed_point_symbolic` forms (1) exactly with an exact solve of
 :math:`(I - \gamma\lambda P_\pi) X = (I - \gamma P_\pi)\Phi`; :func:`td_lambda_fixed_point`
-factorises :math:`I - \gamma\lambda P_\pi` once (sparse LU) and solves for the :math:`k + 1`
-right-hand sides.
+factorises :math:`I - \gamma\lambda P_\pi` once (sparse LU) and builds :math:`A_\lambda`
+row by row from the transposed solves :math:`x_j = (I - \gamma\lambda P_\pi)^{-\top} D\phi_j`,
+so its memory stays :math:`O(S)` besides the factorisation.
 """
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ if TYPE_CHECKING:
 __all__ = ["derivations", "td_lambda_fixed_point", "td_lambda_fixed_point_symbolic"]
 
 REFERENCES = (
-    "J. N. Tsitsiklis and B. Van Roy, An analysis of temporal-difference learning with function approximation, "
-    "IEEE Trans. Automatic Control 42 (1997) 674-690, Lemma 6 and Theorem 1",
+    ("J. N. Tsitsiklis and B. Van Roy, An analysis of temporal-difference learning with function approximation, "
+     "IEEE Trans. Automatic Control 42 (1997) 674-690, Lemma 6 and Theorem 1"),
     "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §12.1-12.2",
 )
 
@@ -120,7 +121,7 @@ def td_lambda_fixed_point_symbolic(
 
 
 def td_lambda_fixed_point(mdp: MDP, policy: ArrayLike, features: Any, *, lam: float, weights: Any = None) -> NDArray[np.float64]:
-    r"""The TD(λ) fixed point :math:`w_\lambda` in float64: one sparse LU of :math:`I - \gamma\lambda P_\pi`, then a k × k solve.
+    r"""The TD(λ) fixed point :math:`w_\lambda` in float64: one sparse LU of :math:`I - \gamma\lambda P_\pi`, k transposed solves, a k × k solve.
 
     Parameters
     ----------
@@ -147,17 +148,18 @@ def td_lambda_fixed_point(mdp: MDP, policy: ArrayLike, features: Any, *, lam: fl
     [1.428571]
     """
     lam_ = float(exact_discount(lam, "lam"))
-    Phi = feature_matrix(features, mdp.n_states)
+    Phi = sps.csc_array(feature_matrix(features, mdp.n_states))
     d = resolve_weights(mdp, policy, weights)
     P_pi, r_pi = policy_model(mdp, policy)
     P = sps.csr_array(P_pi)
-    eye = sps.eye_array(mdp.n_states, format="csr")
-    dense_Phi = Phi.toarray() if sps.issparse(Phi) else np.asarray(Phi)
-    rhs = np.c_[dense_Phi - mdp.gamma * (P @ dense_Phi), r_pi]  # [(I − γP_π)Φ, r_π]
-    both = spla.splu((eye - mdp.gamma * lam_ * P).tocsc()).solve(rhs)  # (I − γλP_π)⁻¹ [·, ·]
-    DPhiT = (d[:, None] * dense_Phi).T
-    A, b = DPhiT @ both[:, :-1], DPhiT @ both[:, -1]  # (1) A_λ, b_λ
-    if np.linalg.matrix_rank(A) < A.shape[0]:
+    lu = spla.splu((sps.eye_array(mdp.n_states, format="csr") - mdp.gamma * lam_ * P).tocsc())  # I − γλP_π, once
+    k = Phi.shape[1]
+    A, b = np.zeros((k, k)), np.zeros(k)
+    for j in range(k):  # one column at a time: memory O(S), not O(S·k)
+        x = lu.solve(d * Phi[:, [j]].toarray().ravel(), trans="T")  # x = (I − γλP_π)⁻ᵀ D φ_j
+        A[j] = (Phi.T @ x) - mdp.gamma * (Phi.T @ (P.T @ x))  # (1) row j of A_λ: xᵀ(I − γP_π)Φ
+        b[j] = x @ r_pi  # (1) b_λ[j] = xᵀ r_π
+    if np.linalg.matrix_rank(A) < k:
         raise ValueError("weights: the TD(λ) system A_λ w = b_λ is singular under this weighting")
     return np.asarray(np.linalg.solve(A, b))  # (2)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sps
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -114,3 +115,19 @@ def test_bad_input() -> None:
         td_lambda_fixed_point(MODEL, [0] * 5, INDICATOR[:4], lam=0.5)
     with pytest.raises(ValueError, match="weights"):
         td_lambda_fixed_point(MODEL, [0] * 5, INDICATOR, lam=0.5, weights=[0.5, 0.5, 0.5, 0, 0])
+
+
+def test_sparse_model_limits() -> None:
+    """On a 50,000-state sparse ring walk with sparse aggregation features, w_0 equals the sparse TD fixed point and w_1 the value-error minimiser, to 1e-9."""
+    from refalgo.rl import state_aggregation_features, td_fixed_point
+
+    S = 50_000
+    idx = np.arange(S)
+    P = sps.csr_array((np.r_[np.full(S, 0.5), np.full(S, 0.3), np.full(S, 0.2)],
+                       (np.r_[idx, idx, idx], np.r_[(idx + 1) % S, (idx - 1) % S, idx])), shape=(S, S))
+    m = MDP(P, np.sin(2 * np.pi * idx / S)[:, None], 0.9)
+    Phi = state_aggregation_features(idx // 1000, sparse=True)
+    pi = np.zeros(S, int)
+    scale = 1 + np.abs(value_error_minimizer(m, pi, Phi)).max()
+    assert np.allclose(td_lambda_fixed_point(m, pi, Phi, lam=0.0), td_fixed_point(m, pi, Phi), atol=1e-9 * scale)
+    assert np.allclose(td_lambda_fixed_point(m, pi, Phi, lam=1.0), value_error_minimizer(m, pi, Phi), atol=1e-9 * scale)
