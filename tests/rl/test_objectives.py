@@ -72,7 +72,7 @@ def test_one_hot_features_give_exact_values(mdp: MDP) -> None:
 @settings(max_examples=30, deadline=None)
 @given(stationary)
 def test_expected_update_matrix_is_positive_definite(ex: dict) -> None:
-    """Under the stationary weighting, A = ΦᵀD(I − γP_π)Φ is positive definite (xᵀAx > 0), i.e. the issue's ΦᵀD(γP_π − I)Φ is negative definite: expected TD(0) is stable (S&B §9.4)."""
+    """Under the stationary weighting, A = ΦᵀD(I − γP_π)Φ is positive definite (xᵀAx > 0), so ΦᵀD(γP_π − I)Φ, the other sign convention, is negative definite: expected TD(0) is stable (S&B §9.4)."""
     mdp, pi, Phi = _floats(ex)
     A = td_system(mdp, pi, Phi).A
     assert np.linalg.eigvalsh((A + A.T) / 2).min() > 0

@@ -1,4 +1,4 @@
-"""Zhao, *Mathematical Foundations of RL*, §8.2.4: TD-linear on the 5×5 grid world with polynomial and Fourier features.
+"""Zhao, *Mathematical Foundations of RL*, §8.2 (its illustrative examples): TD-linear on the 5×5 grid world with polynomial and Fourier features.
 
 The book's setting: the 5×5 grid of chapters 2–4 (forbidden cells and target as in
 :func:`refalgo.mdp.zhao_grid_world`), r_boundary = r_forbidden = −1, r_target = 1, γ = 0.9,
@@ -36,7 +36,7 @@ GRID = zhao_grid_world()
 PI = np.full((25, 5), 0.2)
 XY = grid_coordinates((5, 5))
 
-# The ground-truth values of the uniform policy in §8.2.4, one decimal, row by row (row 0 at the top).
+# The ground-truth values of the uniform policy in §8.2's illustrative examples, one decimal, row by row (row 0 at the top).
 BOOK_VALUES = np.array([
     [-3.8, -3.8, -3.6, -3.1, -3.2],
     [-3.8, -3.8, -3.8, -3.1, -2.9],
@@ -47,7 +47,7 @@ BOOK_VALUES = np.array([
 
 
 def test_ground_truth_values_of_the_uniform_policy() -> None:
-    """Zhao §8.2.4: the true state values of the uniform policy on the 5×5 grid, to the book's one decimal."""
+    """Zhao §8.2, illustrative examples: the true state values of the uniform policy on the 5×5 grid, to the book's one decimal."""
     v = state_values(GRID.mdp, PI).reshape(5, 5)
     assert np.all(np.abs(v - BOOK_VALUES) <= 0.05 + 1e-12), np.round(v, 2)
 
@@ -62,7 +62,7 @@ def test_uniform_policy_has_the_uniform_stationary_distribution() -> None:
 @pytest.mark.parametrize("build", [lambda n: polynomial_features(XY, degree=n), lambda n: fourier_features(XY, order=n)],
                          ids=["polynomial", "fourier"])
 def test_more_features_approximate_better(build) -> None:
-    """As §8.2.4 reports, a richer basis (degree or order 1, 2, 3) gives TD-linear a smaller RMSE, and each TD fixed point is within 1/√(1 − γ²) of the best approximation."""
+    """As Zhao's illustrative examples show, a richer basis (degree or order 1, 2, 3) gives TD-linear a smaller RMSE, and each TD fixed point is within 1/√(1 − γ²) of the best approximation."""
     v = state_values(GRID.mdp, PI)
     d = np.full(25, 1 / 25)
     errors = []
