@@ -444,7 +444,7 @@ def derivations() -> tuple[Derivation, ...]:
     phi = sp.Matrix([p1, p2])
     names = {w1: "w_1", w2: "w_2", p1: r"\phi_1", p2: r"\phi_2", kappa: r"\kappa"}
     symbols = {r"\phi_1, \phi_2": r"the features $\phi(s, a)$ (for a network: $\nabla_w \hat q(s, a, w)$)",
-               "y": r"the target (1), held fixed", r"\kappa": "the Huber threshold"}
+               "y": r"the target (1), held fixed ($\delta = \phi^\top w - y$)", r"\kappa": "the Huber threshold"}
 
     def piece(title: str, h: sp.Expr, why: str, result: sp.Matrix, why_result: str) -> Derivation:
         return Derivation(
@@ -454,7 +454,7 @@ def derivations() -> tuple[Derivation, ...]:
         )
 
     inside = piece(r"Inside the band, $|\delta| \le \kappa$: $\nabla_w \tfrac12\delta^2 = \delta\,\phi$",
-                   delta**2 / 2, r"differentiate $\frac12\delta^2$, $\delta = \phi^\top w - y$, in $w_1$ and $w_2$ with $y$ fixed",
+                   delta**2 / 2, r"differentiate in $w_1$, $w_2$ with $y$ fixed",
                    delta * phi, r"chain rule: $\partial\delta/\partial w = \phi$")
     above = piece(r"Above the band, $\delta > \kappa$: $\nabla_w \kappa(\delta - \tfrac12\kappa) = \kappa\,\phi$",
                   kappa * (delta - kappa / 2), r"differentiate $\kappa(|\delta| - \frac12\kappa)$ where $|\delta| = \delta$",
