@@ -250,7 +250,7 @@ def _torch() -> Any:
 
 def _schedule(n: int, start: float, end: float, fraction: float) -> NDArray[np.float64]:
     """ε_t: linear from ``start`` to ``end`` over the first ``fraction`` of ``n`` steps, then ``end``."""
-    ramp = max(1, int(round(fraction * n)))
+    ramp = max(1, round(fraction * n))
     return np.where(np.arange(n) < ramp, start + (end - start) * np.arange(n) / ramp, end)
 
 
@@ -335,10 +335,10 @@ def train_dqn(
     >>> run.q_values.shape, run.history.epsilon.shape
     ((16, 4), (300,))
     """
-    settings: dict[str, Any] = dict(hidden=hidden, lr=lr, batch_size=batch_size, buffer_size=buffer_size, learning_starts=learning_starts,
-                    train_every=train_every, target_update=target_update, tau=tau, huber_delta=huber_delta,
-                    epsilon_start=epsilon_start, epsilon_end=epsilon_end, epsilon_fraction=epsilon_fraction, seed=seed,
-                    record_every=max(1, n_steps // 50) if record_every is None else record_every)
+    settings: dict[str, Any] = {"hidden": hidden, "lr": lr, "batch_size": batch_size, "buffer_size": buffer_size, "learning_starts": learning_starts,
+                    "train_every": train_every, "target_update": target_update, "tau": tau, "huber_delta": huber_delta,
+                    "epsilon_start": epsilon_start, "epsilon_end": epsilon_end, "epsilon_fraction": epsilon_fraction, "seed": seed,
+                    "record_every": max(1, n_steps // 50) if record_every is None else record_every}
     S, A = _check_train(env, n_steps, gamma, settings)
     torch = _torch()
     from tqdm.auto import tqdm

@@ -95,7 +95,7 @@ def test_dropping_the_done_mask_or_the_target_network_fails_the_comparison() -> 
     """
     online, target, batch = network(8, 1), network(8, 2), fixed_batch()
     mine = dqn_update(online, target, batch, gamma=GAMMA, lr=0.1)
-    for wrong in (dict(mask=False), dict(use_target=False)):
+    for wrong in ({"mask": False}, {"use_target": False}):
         y, _, _, grads, _ = autograd_update(online, target, batch, gamma=GAMMA, lr=0.1, **wrong)
         assert np.max(np.abs(mine.targets - y)) > 1e-2
         assert max(np.max(np.abs(a - b)) for a, b in zip(mine.gradient, grads)) > 1e-3
@@ -120,7 +120,7 @@ def test_hand_computed_update() -> None:
 @pytest.mark.parity
 def test_training_step_is_the_same_update() -> None:
     """train_dqn's own PyTorch step (with plain SGD in place of Adam) moves one-hot linear weights exactly as dqn_update."""
-    import refalgo.rl.dqn as dqn
+    from refalgo.rl import dqn
 
     online, target = network(0, 3, n_in=5, n_out=2), network(0, 4, n_in=5, n_out=2)
     rows = np.array([[0, 1, 2, 0], [3, 0, 4, 1], [2, 1, 2, 0], [4, 0, 0, 1]], dtype=np.int64)
@@ -164,7 +164,7 @@ def test_greedy_values_approach_exact_q_star() -> None:
 def test_seeded_and_reproducible_with_soft_updates() -> None:
     """The same seed gives the same history (hidden layer, soft target updates); another seed another one."""
     env = gym.make("FrozenLake-v1", is_slippery=False)
-    kw = dict(n_steps=150, gamma=0.9, hidden=4, tau=0.1, learning_starts=20, progress=False)
+    kw = {"n_steps": 150, "gamma": 0.9, "hidden": 4, "tau": 0.1, "learning_starts": 20, "progress": False}
     a, b, c = (train_dqn(env, seed=s, **kw) for s in (3, 3, 4))
     assert np.array_equal(a.q_values, b.q_values) and np.array_equal(a.history.loss, b.history.loss, equal_nan=True)
     assert not np.array_equal(a.q_values, c.q_values)
@@ -176,9 +176,9 @@ def test_bad_input() -> None:
     env = gym.make("FrozenLake-v1")
     with pytest.raises(ValueError, match="env"):
         train_dqn(gym.make("CartPole-v1"), n_steps=10, gamma=0.9, seed=0)
-    for bad, name in ((dict(gamma=1.5), "gamma"), (dict(lr=0.0), "lr"), (dict(epsilon_end=2.0), "epsilon_end"),
-                      (dict(tau=0.0), "tau"), (dict(batch_size=0), "batch_size"), (dict(n_steps=0), "n_steps")):
-        kw = dict(n_steps=10, gamma=0.9, seed=0) | bad
+    for bad, name in (({"gamma": 1.5}, "gamma"), ({"lr": 0.0}, "lr"), ({"epsilon_end": 2.0}, "epsilon_end"),
+                      ({"tau": 0.0}, "tau"), ({"batch_size": 0}, "batch_size"), ({"n_steps": 0}, "n_steps")):
+        kw = {"n_steps": 10, "gamma": 0.9, "seed": 0} | bad
         with pytest.raises(ValueError, match=name):
             train_dqn(env, **kw)
     online = network(0, 0)

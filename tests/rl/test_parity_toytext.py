@@ -16,7 +16,12 @@ import numpy as np
 import pytest
 import scipy.stats as st
 
-from refalgo.mdp import action_values, from_gymnasium, optimal_values_symbolic, state_values
+from refalgo.mdp import (
+    action_values,
+    from_gymnasium,
+    optimal_values_symbolic,
+    state_values,
+)
 from refalgo.rl import one_hot_features, semi_gradient_td
 from refalgo.rl.gym_sampling import gym_transitions, q_learning_on_transitions
 from tests.rl.test_control import complete_rounds
