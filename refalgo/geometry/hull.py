@@ -239,7 +239,7 @@ def convex_hull_incremental(points: ArrayLike, *, predicate: str = "naive") -> N
     hull = [pts[0], pts[1], pts[2]] if orient(pts[0], pts[1], pts[2]) > 0 else [pts[1], pts[0], pts[2]]
     for r in pts[3:]:
         n = len(hull)
-        visible = [orient(hull[k], hull[(k + 1) % n], r) < 0 for k in range(n)]  # r sees edge k
+        visible = [bool(orient(hull[k], hull[(k + 1) % n], r) < 0) for k in range(n)]  # r sees edge k
         if not any(visible):
             continue  # taken to be inside
         start, end = _visible_chain(visible, visible.index(True))

@@ -76,7 +76,7 @@ def _exact_line(a: ExactNumbers, b: ExactNumbers) -> tuple[sp.Rational, sp.Ratio
     return ax, ay, bx - ax, by - ay
 
 
-def halfplane_side_symbolic(point: ExactNumbers, a: ExactNumbers, b: ExactNumbers) -> int:
+def halfplane_side_symbolic(point: ExactNumbers, a: ExactNumbers, b: ExactNumbers) -> int | list[int]:
     """The side (16) of ``point`` (one ``(x, y)`` or a list of them) for the directed line ``ab``: +1 left, 0 on, −1 right.
 
     Examples
@@ -85,9 +85,10 @@ def halfplane_side_symbolic(point: ExactNumbers, a: ExactNumbers, b: ExactNumber
     (1, [-1, 0])
     """
     ax, ay, ux, uy = _exact_line(a, b)
-    rows = exact_array(point, "point", shape=(None, 2)) if np.ndim(point) == 2 else [exact_vector(point, "point", length=2)]
+    many = np.asarray(point, dtype=object).ndim == 2
+    rows = exact_array(point, "point", shape=(None, 2)) if many else [exact_vector(point, "point", length=2)]
     signs = [int(sp.sign(ux * (ry - ay) - uy * (rx - ax))) for rx, ry in rows]
-    return signs if np.ndim(point) == 2 else signs[0]  # type: ignore[return-value]
+    return signs if many else signs[0]
 
 
 def project_onto_line_symbolic(point: ExactNumbers, a: ExactNumbers, b: ExactNumbers) -> tuple[sp.Expr, sp.Expr]:
@@ -248,7 +249,7 @@ def line_intersection(a: ArrayLike, b: ArrayLike, c: ArrayLike, d: ArrayLike) ->
         return None
     u, w = B - A, D - C
     t = ((C[0] - A[0]) * w[1] - (C[1] - A[1]) * w[0]) / (u[0] * w[1] - u[1] * w[0])  # (19)
-    return A + t * u  # type: ignore[no-any-return]
+    return A + t * u
 
 
 def derivations() -> tuple[Derivation, ...]:
@@ -301,7 +302,9 @@ def _symbolic(example: dict[str, Any]) -> list[float]:
     r, a, b, c, d = (example[k] for k in ("point", "a", "b", "c", "d"))
     x = line_intersection_symbolic(a, b, c, d)
     meet = [1.0, 0.0, 0.0] if x is None else [0.0, *(float(v) for v in x)]  # parallel flag, point
-    return [float(halfplane_side_symbolic(r, a, b)), *map(float, project_onto_line_symbolic(r, a, b)), float(point_line_distance_symbolic(r, a, b)), *meet]
+    side = halfplane_side_symbolic(r, a, b)
+    assert isinstance(side, int)
+    return [float(side), *map(float, project_onto_line_symbolic(r, a, b)), float(point_line_distance_symbolic(r, a, b)), *meet]
 
 
 def _numeric(example: dict[str, Any]) -> list[float]:

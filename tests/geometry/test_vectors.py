@@ -9,7 +9,18 @@ import sympy as sp
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from refalgo.geometry import angle, angle_symbolic, cross, cross_symbolic, dot, dot_symbolic, project, project_symbolic, rotate, rotate_symbolic
+from refalgo.geometry import (
+    angle,
+    angle_symbolic,
+    cross,
+    cross_symbolic,
+    dot,
+    dot_symbolic,
+    project,
+    project_symbolic,
+    rotate,
+    rotate_symbolic,
+)
 
 ints = st.tuples(st.integers(-1000, 1000), st.integers(-1000, 1000))
 
