@@ -6,7 +6,9 @@ in NumPy, on 10⁷ random triples (uniform in [-1, 1]²) and 10⁶ near-degenera
 the line pq, rounded). Convex hull: refalgo's ``convex_hull`` against
 ``scipy.spatial.ConvexHull`` (Qhull) and ``shapely.convex_hull`` (GEOS, timed from the
 array, including building the MultiPoint) on 10⁶ and 10⁷ normal points and on 10⁶ points
-on a circle. Each time is the median of the repetitions after one warm-up run.
+on a circle. Closest pair: refalgo's ``closest_pair`` (sweep in x order, exact comparison)
+against ``scipy.spatial.cKDTree`` (build, then each point's nearest neighbour) on 10⁶ normal
+points. Each time is the median of the repetitions after one warm-up run.
 
 Run with ``python -m benchmarks geometry [--reps R] [--small]``; ``--small`` divides every
 size by 100.
@@ -25,7 +27,7 @@ import numpy as np
 import scipy
 from scipy.spatial import ConvexHull
 
-from refalgo.geometry import convex_hull, orient2d
+from refalgo.geometry import closest_pair, convex_hull, orient2d
 
 from benchmarks._timing import median_ms
 
@@ -89,6 +91,24 @@ def _hull_rows(scale: int, reps: int, rng: np.random.Generator) -> list[dict[str
     return rows
 
 
+def _closest_rows(scale: int, reps: int, rng: np.random.Generator) -> list[dict[str, Any]]:
+    from scipy.spatial import cKDTree
+
+    pts = rng.standard_normal((10**6 // scale, 2))
+
+    def kd_tree() -> float:
+        d, _ = cKDTree(pts).query(pts, k=2)
+        return float(d[:, 1].min())
+
+    assert abs(kd_tree() ** 2 - closest_pair(pts).squared_distance) <= 1e-15 * kd_tree() ** 2
+    peers: dict[str, Callable[[], Any]] = {
+        "scipy.spatial.cKDTree, nearest neighbours": kd_tree,
+        "refalgo closest_pair": lambda: closest_pair(pts),
+    }
+    return [{"task": "closest pair", "input": f"{len(pts):,} normal points", "implementation": name,
+             "median_ms": median_ms(fn, reps), "vertices": "–"} for name, fn in peers.items()]
+
+
 def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(prog="python -m benchmarks geometry")
     ap.add_argument("--reps", type=int, default=5)
@@ -98,12 +118,12 @@ def main(argv: list[str]) -> None:
 
     scale = 100 if args.small else 1
     rng = np.random.default_rng(0)
-    rows = _orientation_rows(scale, args.reps, rng) + _hull_rows(scale, args.reps, rng)
+    rows = _orientation_rows(scale, args.reps, rng) + _hull_rows(scale, args.reps, rng) + _closest_rows(scale, args.reps, rng)
     for r in rows:
-        base = next(b["median_ms"] for b in rows if b["input"] == r["input"] and not b["implementation"].startswith("refalgo"))
+        base = next(b["median_ms"] for b in rows if (b["task"], b["input"]) == (r["task"], r["input"]) and not b["implementation"].startswith("refalgo"))
         r["vs_peer"] = float(f"{r['median_ms'] / base:.3g}")
         r["median_ms"] = float(f"{r['median_ms']:.3g}")
-    meta = {"what": "exact orientation predicate and convex hull", "repetitions": args.reps, "small": args.small,
+    meta = {"what": "exact orientation predicate, convex hull and closest pair", "repetitions": args.reps, "small": args.small,
             "numpy": np.__version__, "scipy": scipy.__version__, "shapely": shapely.__version__,
             "geos": ".".join(map(str, shapely.geos_version)), "machine": f"{platform.machine()} {platform.processor() or ''}".strip()}
     if args.small:
@@ -114,7 +134,7 @@ def main(argv: list[str]) -> None:
     lines = [
         f"Median of {args.reps} runs after a warm-up (NumPy {np.__version__}, SciPy {scipy.__version__}, shapely "
         f"{shapely.__version__} with GEOS {meta['geos']}). "
-        "× peer: the time over the first peer's on the same input (the naive determinant; Qhull for hulls). "
+        "× peer: the time over the first peer's on the same input (the naive determinant; Qhull for hulls; cKDTree for the closest pair). "
         "Wrong signs: against the exact predicate. Vertices: the hull's vertex count.",
         "",
         "| task | input | implementation | median (ms) | × peer | wrong signs / vertices |",
