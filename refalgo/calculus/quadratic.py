@@ -49,6 +49,7 @@ from .._validate import as_array, as_real, as_symbols
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
+from ._engine.definite import definite_point, plain_inputs
 from ._engine.exact_linalg import in_range, inertia, null_basis, require_real, solve
 from ._engine.examples import QUADRATIC_TOLERANCE, quadratic_examples
 from ._engine.forms import bilinear, symmetric_matrix
@@ -260,13 +261,16 @@ class QuadraticExtremum:
     completed: CompletedSquare | None
 
 
-def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float) -> QuadraticExtremum:
+def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float, *, method: str = "auto") -> QuadraticExtremum:
     r"""Classify $f(x) = x^\top A x + b^\top x + c$ in float64 and complete the square.
 
     From one ``numpy.linalg.eigh``: an eigenvalue counts as zero when
     $|\lambda_i| \le n\,\varepsilon\,\lVert A\rVert_2$ (NumPy's rank rule), and $b$ as
     in the range when $\lVert N^\top b\rVert \le n\,\varepsilon\,(\lVert A\rVert_2/g)\,\lVert b\rVert$,
-    $g$ the smallest nonzero $|\lambda_i|$; the page explains both.
+    $g$ the smallest nonzero $|\lambda_i|$; the page explains both. With ``method="auto"``
+    a definite $\pm A$ is first certified and solved by two Cholesky factorizations
+    (:mod:`refalgo.calculus._engine.definite`), which give the same classification without
+    eigenvectors; every other matrix goes on to ``eigh``.
 
     Parameters
     ----------
@@ -276,6 +280,9 @@ def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float) -> QuadraticExtremu
         Shape ``(n,)`` linear coefficients.
     c
         Constant term.
+    method
+        ``"auto"`` (Cholesky when $\pm A$ is certified definite, else ``eigh``) or ``"eigh"``
+        (always the eigendecomposition below).
 
     Returns
     -------
@@ -286,7 +293,8 @@ def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float) -> QuadraticExtremu
     TypeError
         Non-numeric or complex input.
     ValueError
-        Empty or non-square ``A``, zero symmetric part, ``b`` of the wrong shape, NaN or inf.
+        Empty or non-square ``A``, zero symmetric part, ``b`` of the wrong shape, NaN or inf,
+        an unknown ``method``.
 
     References
     ----------
@@ -299,6 +307,11 @@ def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float) -> QuadraticExtremu
     >>> r.kind, r.point.tolist(), r.value
     ('minimum', [1.0, -1.0], -2.0)
     """
+    if method not in ("auto", "eigh"):
+        raise ValueError(f"method: expected 'auto' or 'eigh'; got {method!r}")
+    fast = _certified_definite(A, b, c) if method == "auto" else None
+    if fast is not None:
+        return fast
     M = as_array(A, "A", ndim=2)
     n = _size(M.shape)
     bv = as_array(b, "b", shape=(n,))
@@ -319,6 +332,24 @@ def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float) -> QuadraticExtremu
     point: NDArray[np.float64] = kept @ ((kept.T @ bv) / w[~zero]) / -2  # (4) x* = −½ Σ v_i v_iᵀ b / λ_i
     value = float(cv + bv @ point / 2)  # (5) f(x*) = c + ½ bᵀx*
     return QuadraticExtremum(_kind(definiteness), definiteness, point, value, N, CompletedSquare(S, point, value))
+
+
+def _certified_definite(A: ArrayLike, b: ArrayLike, c: float) -> QuadraticExtremum | None:
+    """The Cholesky fast path for plain float64 inputs whose ±S is certified definite; ``None`` otherwise."""
+    inputs = plain_inputs(A, b, c)
+    if inputs is None:
+        return None
+    M, bv, cv = inputs
+    S = M / 2 + M.T / 2  # (1)
+    definite = definite_point(S, bv)
+    if definite is None:
+        return None
+    sign, x = definite  # inertia (n, 0, 0) or (0, n, 0): no null space, x* = −½ S⁻¹b  (2)–(4)
+    value = float(cv + bv @ x / 2)  # (5)
+    if not np.isfinite(value):  # NaN or inf in b or c: the checks of the eigh path name it
+        return None
+    words: tuple[Kind, Definiteness] = ("minimum", "positive definite") if sign > 0 else ("maximum", "negative definite")
+    return QuadraticExtremum(*words, x, value, np.zeros((M.shape[0], 0)), CompletedSquare(S, x, value))
 
 
 # ---------------------------------------------------------------------- derivations
