@@ -90,7 +90,7 @@ def _scalars(dtype: np.dtype[Any], beta: float, coefficient: float) -> tuple[Any
 def fast_losses(arrays: Sequence[Any], beta: float, eps: float, loss_type: str, free: bool, backend: str,
                 threads: int) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]] | None:
     """Losses and both rewards by the kernels, or ``None`` when the readable twin must run (or raise)."""
-    kernels = compiled("refalgo.alignment._engine.fused", backend)
+    kernels: Any = compiled("refalgo.alignment._engine.fused", backend)
     inputs = None if kernels is None else _inputs(arrays, backend)
     if inputs is None:
         return None
@@ -118,7 +118,7 @@ def fast_losses(arrays: Sequence[Any], beta: float, eps: float, loss_type: str, 
 def fast_gradients(arrays: Sequence[Any], beta: float, eps: float, loss_type: str, free: bool, backend: str,
                    threads: int) -> tuple[NDArray[Any], NDArray[Any]] | None:
     """Both gradients by the kernels, or ``None`` when the readable twin must run (or raise)."""
-    kernels = compiled("refalgo.alignment._engine.fused", backend)
+    kernels: Any = compiled("refalgo.alignment._engine.fused", backend)
     inputs = None if kernels is None else _inputs(arrays, backend)
     if inputs is None:
         return None
