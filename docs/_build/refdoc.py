@@ -361,4 +361,10 @@ def _anchor(english_title: str) -> str:
 def rst_inline(text: str) -> str:
     """A docstring's summary line as Markdown: ``:math:`x``` as math, double backquotes as code."""
     text = re.sub(r":math:`([^`]+)`", r"$\1$", text)
+    # Cross-reference roles as code: ``:class:`~a.b.C``` is ``C``, ``:func:`a.f``` is ``a.f``.
+    text = re.sub(
+        r":(?:py:)?(?:class|func|meth|mod|attr|data|obj|exc):`(~?)([^`]+)`",
+        lambda m: f"`{m.group(2).rsplit('.', 1)[-1] if m.group(1) else m.group(2)}`",
+        text,
+    )
     return re.sub(r"``([^`]+)``", r"`\1`", text)

@@ -177,3 +177,11 @@ def test_figures_are_inline_svg_with_text_as_paths_and_no_date() -> None:
     assert text.startswith('<figure class="plot" markdown="0">\n<svg')
     assert "<figcaption>a line</figcaption>" in text
     assert "<text" not in text and "<dc:date>" not in text
+
+
+def test_summary_line_cross_reference_roles_become_code() -> None:
+    # A summary such as "run online in an :class:`~refalgo.mdp.MDP`" must not show a raw role.
+    assert refdoc.rst_inline("in an :class:`~refalgo.mdp.MDP` (:func:`refalgo.rl.td_fixed_point`)") == (
+        "in an `MDP` (`refalgo.rl.td_fixed_point`)"
+    )
+    assert refdoc.rst_inline(":math:`\\gamma` and ``x``") == "$\\gamma$ and `x`"
