@@ -110,7 +110,7 @@ def rotate_symbolic(u: ExactNumbers, theta: ExactNumber | sp.Expr) -> tuple[sp.E
     (0, 1)
     """
     ux, uy = exact_vector(u, "u", length=2, symbolic=True)
-    t = sp.sympify(theta) if isinstance(theta, sp.Basic) else exact(theta, "theta")
+    t = exact(theta, "theta", symbolic=True)
     return sp.simplify(ux * sp.cos(t) - uy * sp.sin(t)), sp.simplify(ux * sp.sin(t) + uy * sp.cos(t))
 
 
