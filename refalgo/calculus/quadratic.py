@@ -53,6 +53,7 @@ from ._engine.definite import definite_point, plain_inputs
 from ._engine.exact_linalg import in_range, inertia, null_basis, require_real, solve
 from ._engine.examples import QUADRATIC_TOLERANCE, quadratic_examples
 from ._engine.forms import bilinear, symmetric_matrix
+from ._engine.indefinite import indefinite_point
 
 __all__ = [
     "CompletedSquare",
@@ -269,8 +270,10 @@ def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float, *, method: str = "a
     in the range when $\lVert N^\top b\rVert \le n\,\varepsilon\,(\lVert A\rVert_2/g)\,\lVert b\rVert$,
     $g$ the smallest nonzero $|\lambda_i|$; the page explains both. With ``method="auto"``
     a definite $\pm A$ is first certified and solved by two Cholesky factorizations
-    (:mod:`refalgo.calculus._engine.definite`), which give the same classification without
-    eigenvectors; every other matrix goes on to ``eigh``.
+    (:mod:`refalgo.calculus._engine.definite`), and any other $A$ with $n \le 64$ whose
+    eigenvalues are certified away from zero by two shifted Bunch–Kaufman LDLᵀ factorizations
+    (:mod:`refalgo.calculus._engine.indefinite`, Sylvester's law of inertia); both give the
+    same classification as ``eigh`` without eigenvectors. Every other matrix goes on to ``eigh``.
 
     Parameters
     ----------
@@ -281,7 +284,8 @@ def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float, *, method: str = "a
     c
         Constant term.
     method
-        ``"auto"`` (Cholesky when $\pm A$ is certified definite, else ``eigh``) or ``"eigh"``
+        ``"auto"`` (Cholesky when $\pm A$ is certified definite, LDLᵀ when the inertia is
+        certified with no zero eigenvalue, else ``eigh``) or ``"eigh"``
         (always the eigendecomposition below).
 
     Returns
@@ -335,21 +339,27 @@ def quadratic_extremum(A: ArrayLike, b: ArrayLike, c: float, *, method: str = "a
 
 
 def _certified_definite(A: ArrayLike, b: ArrayLike, c: float) -> QuadraticExtremum | None:
-    """The Cholesky fast path for plain float64 inputs whose ±S is certified definite; ``None`` otherwise."""
+    """The fast paths for plain float64 inputs: Cholesky for a certified definite ±S, else LDLᵀ for a certified nonsingular S; ``None`` otherwise."""
     inputs = plain_inputs(A, b, c)
     if inputs is None:
         return None
     M, bv, cv = inputs
     S = M / 2 + M.T / 2  # (1)
+    n = M.shape[0]
     definite = definite_point(S, bv)
-    if definite is None:
-        return None
-    sign, x = definite  # inertia (n, 0, 0) or (0, n, 0): no null space, x* = −½ S⁻¹b  (2)–(4)
+    if definite is not None:
+        sign, x = definite  # inertia (n, 0, 0) or (0, n, 0): no null space, x* = −½ S⁻¹b  (2)–(4)
+        positive, negative = (n, 0) if sign > 0 else (0, n)
+    else:
+        indefinite = indefinite_point(S, bv)  # inertia (n₊, n₋, 0) certified by LDLᵀ  (2)–(4)
+        if indefinite is None:
+            return None
+        positive, negative, x = indefinite
     value = float(cv + bv @ x / 2)  # (5)
     if not np.isfinite(value):  # NaN or inf in b or c: the checks of the eigh path name it
         return None
-    words: tuple[Kind, Definiteness] = ("minimum", "positive definite") if sign > 0 else ("maximum", "negative definite")
-    return QuadraticExtremum(*words, x, value, np.zeros((M.shape[0], 0)), CompletedSquare(S, x, value))
+    definiteness = _definiteness(positive, negative, n)
+    return QuadraticExtremum(_kind(definiteness), definiteness, x, value, np.zeros((n, 0)), CompletedSquare(S, x, value))
 
 
 # ---------------------------------------------------------------------- derivations

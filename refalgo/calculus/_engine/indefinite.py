@@ -1,0 +1,221 @@
+r"""The fast path for a nonsingular indefinite quadratic: inertia and point from LDLᵀ factorizations.
+
+:mod:`.definite` certifies a definite :math:`\pm S` by Cholesky. Any other nonsingular
+:math:`S` would go to ``eigh`` (about :math:`9n^3` flops and, for small :math:`n`, several
+NumPy calls). Sylvester's law of inertia gives the classification without eigenvalues: if
+:math:`B = X D X^\top` with :math:`X` invertible and :math:`D` block diagonal, :math:`B` and
+:math:`D` have the same numbers of positive, negative and zero eigenvalues. LAPACK's
+Bunch–Kaufman ``dsytrf`` computes such an :math:`X` (a permuted unit lower triangular
+matrix) and :math:`D` (1×1 and 2×2 blocks) in :math:`n^3/3` flops, and the inertia of
+:math:`D` is read off block by block: the sign of a 1×1 block, and for a 2×2 block
+:math:`\begin{pmatrix} a & b\\ b & c\end{pmatrix}` one eigenvalue of each sign when
+:math:`ac - b^2 < 0`, else two of the sign of :math:`a`.
+
+:func:`indefinite_point` makes this a certificate, in the manner of the Cholesky path:
+
+1. **Two shifted factorizations.** With :math:`m = \max_{ij}|s_{ij}|`,
+   :math:`t = 2n^2\varepsilon m` (at least twice the ``eigh`` twin's rank tolerance
+   :math:`n\varepsilon\lVert S\rVert_2`, since :math:`\lVert S\rVert_2 \le nm`) and
+   :math:`\delta = 16t`, factor :math:`B_\pm = \operatorname{fl}(S \mp \delta I)`.
+2. **A rigorous residual bound.** The computed factors are the exact factors of
+   :math:`S \mp \delta I + E_\pm`. :math:`E_\pm = X D X^\top - S \pm \delta I` is computed in
+   floating point (one matrix product) with its rounding bounded (Higham, *Accuracy and Stability*, §3.5:
+   :math:`|\operatorname{fl}(Y X^\top) - Y X^\top| \le \gamma_n |Y||X^\top|`), giving
+   :math:`e_\pm \ge \lVert E_\pm\rVert_F \ge \lVert E_\pm\rVert_2`; an unpacking or
+   factorization gone wrong shows up here as a large :math:`e_\pm`, never as a wrong answer.
+3. **The certificate.** By Weyl's inequality the inertia of :math:`B_+ + E_+` counts
+   :math:`n_+ \le \#\{\lambda_i(S) > \delta - e_+\}` and that of :math:`B_- + E_-` counts
+   :math:`n_- \le \#\{\lambda_i(S) < -(\delta - e_-)\}`. When :math:`e_\pm \le \delta - t` and
+   :math:`n_+ + n_- = n`, the two sets are disjoint and cover every eigenvalue: no eigenvalue
+   of :math:`S` lies in :math:`[-t, t]`, and the inertia of :math:`S` is
+   :math:`(n_+, n_-, 0)` — the one the ``eigh`` twin reports, whose eigenvalues are within a
+   few :math:`\varepsilon\lVert S\rVert_2` of the exact ones.
+4. **Solve.** ``dsysv`` (a third Bunch–Kaufman factorization, of :math:`S` itself, and its
+   solve) gives :math:`x^* = -\tfrac12 S^{-1} b`.
+
+An uncertain sign of a 2×2 block's determinant, a zero pivot, a residual bound above
+:math:`\delta - t` (a matrix within :math:`\approx 16t` of singular, or factors with large
+growth), or a NaN or inf anywhere returns ``None``, and the caller runs ``eigh``. The
+unpacking of LAPACK's factors and the residual bound (:func:`_certify`) are one numba kernel; without numba (the
+``fast`` extra) :func:`indefinite_point` returns ``None``. Used for :math:`n \le` :data:`MAX_N`;
+above it three factorizations and the residual's products approach ``eigh``'s cost.
+
+References: J. R. Bunch and L. Kaufman, "Some stable methods for calculating inertia and
+solving symmetric linear systems", *Math. Comp.* 31 (1977), 163–179; N. J. Higham,
+*Accuracy and Stability of Numerical Algorithms*, 2nd ed., 2002, §3.5 and §11.1; LAPACK's
+``dsytrf`` documentation for the storage of :math:`X` and :math:`D`.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.linalg.lapack import dsysv, dsytrf
+
+__all__ = ["MAX_N", "indefinite_point"]
+
+MAX_N = 64
+_EPS = float(np.finfo(np.float64).eps)
+_U = _EPS / 2
+
+
+def _gamma(k: int) -> float:
+    """Higham's :math:`\\gamma_k = ku/(1 - ku)`."""
+    return k * _U / (1 - k * _U)
+
+
+@cache
+def _kernel() -> Any:
+    """The compiled :func:`_certify`, or ``None`` without numba."""
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - the fast extra is installed in CI
+        return None
+    return numba.njit(cache=True)(_certify)
+
+
+def _certify(S: Any, ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any, delta: float,
+             gamma_r: float, gamma_norm: float) -> tuple[int, int, float, bool]:
+    r"""``(n₊ of B₊, n₋ of B₋, e, certain)`` from the ``dsytrf(B±, lower=1)`` outputs, ``B± = fl(S ∓ δI)``.
+
+    For each side, unpacks :math:`B = X D X^\top` (LAPACK stores :math:`X = P_1 L_1 P_2 L_2
+    \cdots`; the columns of :math:`X` beyond step :math:`k` are still permuted unit vectors
+    :math:`e_{\pi_j}`, so :math:`X L_k` only scatters :math:`L_k`'s column below the block into
+    rows :math:`\pi`), reads the inertia of :math:`D` block by block, and bounds
+    :math:`\lVert X D X^\top - B\rVert_2` by
+    :math:`e = ((1 + u)\lVert \tilde R\rVert_F + \gamma_r \lVert |X||D|\rVert_F \lVert X\rVert_F)(1 + \gamma_{\text{norm}})`
+    with :math:`\tilde R = \operatorname{fl}((XD)X^\top) - B`: the rounding of :math:`\tilde R` is at most
+    :math:`\gamma_{n+3}|X||D||X^\top|` entrywise, whose Frobenius norm the product of norms bounds.
+    ``certain`` is false on a zero pivot or a 2×2 block whose determinant's sign is within its rounding.
+    """
+    n = S.shape[0]
+    positive_plus = 0
+    negative_minus = 0
+    worst = 0.0
+    for side in range(2):
+        ldu = ldu_plus if side == 0 else ldu_minus
+        ipiv = ipiv_plus if side == 0 else ipiv_minus
+        shift = delta if side == 0 else -delta
+        XT = np.zeros((n, n))  # Xᵀ and |X|ᵀ, row-major for the products
+        XaT = np.zeros((n, n))
+        Y = np.zeros((n, n))  # X D and |X||D|
+        Ya = np.zeros((n, n))
+        pi = np.arange(n)
+        positive = 0
+        negative = 0
+        k = 0
+        while k < n:
+            if ipiv[k] > 0:  # 1×1 block; rows and columns k and ipiv[k] − 1 interchanged
+                kp = ipiv[k] - 1
+                pi[k], pi[kp] = pi[kp], pi[k]
+                XT[k, pi[k]] = 1.0
+                for i in range(k + 1, n):
+                    XT[k, pi[i]] = ldu[i, k]
+                d = ldu[k, k]
+                if d > 0:
+                    positive += 1
+                elif d < 0:
+                    negative += 1
+                else:
+                    return 0, 0, np.inf, False
+                for i in range(n):
+                    XaT[k, i] = abs(XT[k, i])
+                    Y[i, k] = XT[k, i] * d
+                    Ya[i, k] = XaT[k, i] * abs(d)
+                k += 1
+            else:  # 2×2 block; rows and columns k + 1 and −ipiv[k] − 1 interchanged
+                if k + 1 >= n:
+                    return 0, 0, np.inf, False
+                kp = -ipiv[k] - 1
+                pi[k + 1], pi[kp] = pi[kp], pi[k + 1]
+                XT[k, pi[k]] = 1.0
+                XT[k + 1, pi[k + 1]] = 1.0
+                for i in range(k + 2, n):
+                    XT[k, pi[i]] = ldu[i, k]
+                    XT[k + 1, pi[i]] = ldu[i, k + 1]
+                a = ldu[k, k]
+                b = ldu[k + 1, k]
+                c = ldu[k + 1, k + 1]
+                ac = a * c
+                bb = b * b
+                det = ac - bb
+                # |fl(ac − b²) − (ac − b²)| ≤ γ₂(|ac| + b²): decide the sign only outside that margin
+                if abs(det) <= 4.5e-16 * (abs(ac) + bb):
+                    return 0, 0, np.inf, False
+                if det < 0:
+                    positive += 1
+                    negative += 1
+                elif a > 0:
+                    positive += 2
+                else:
+                    negative += 2
+                for i in range(n):
+                    x0 = XT[k, i]
+                    x1 = XT[k + 1, i]
+                    XaT[k, i] = abs(x0)
+                    XaT[k + 1, i] = abs(x1)
+                    Y[i, k] = x0 * a + x1 * b
+                    Y[i, k + 1] = x0 * b + x1 * c
+                    Ya[i, k] = abs(x0) * abs(a) + abs(x1) * abs(b)
+                    Ya[i, k + 1] = abs(x0) * abs(b) + abs(x1) * abs(c)
+                k += 2
+        R = np.dot(Y, XT)
+        r2 = 0.0
+        ya2 = 0.0
+        xa2 = 0.0
+        for i in range(n):
+            for j in range(n):
+                bij = S[i, j] - shift if i == j else S[i, j]
+                r = R[i, j] - bij
+                r2 += r * r
+                ya2 += Ya[i, j] * Ya[i, j]
+                xa2 += XaT[i, j] * XaT[i, j]
+        # ‖|X||D||Xᵀ|‖_F ≤ ‖|X||D|‖_F ‖|X|‖_F: no second product
+        e = ((1 + 1.1102230246251565e-16) * np.sqrt(r2) + gamma_r * np.sqrt(ya2) * np.sqrt(xa2)) * (1 + gamma_norm)
+        worst = max(worst, e)
+        if side == 0:
+            positive_plus = positive
+        else:
+            negative_minus = negative
+    return positive_plus, negative_minus, worst, True
+
+
+def indefinite_point(S: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[int, int, NDArray[np.float64]] | None:
+    r"""``(n₊, n₋, x*)`` when the inertia of ``S`` is certified as :math:`(n_+, n_-, 0)`, else ``None``.
+
+    ``S`` is symmetric ``(n, n)`` float64 with :math:`n \le` :data:`MAX_N`, ``b`` shape
+    ``(n,)``; neither is validated here. See the module's notes for the certificate.
+
+    Examples
+    --------
+    >>> p, q, x = indefinite_point(np.array([[1.0, 0.0], [0.0, -1.0]]), np.array([-2.0, 4.0]))
+    >>> (p, q), x.tolist()
+    ((1, 1), [1.0, 2.0])
+    """
+    n = S.shape[0]
+    kernel = _kernel()
+    if n > MAX_N or kernel is None:
+        return None
+    m = float(np.abs(S).max())
+    if not math.isfinite(m) or m == 0.0:
+        return None
+    t = 2 * n * n * _EPS * m
+    delta = 16 * t
+    eye = np.eye(n)
+    factors = []
+    for shift in (delta, -delta):
+        ldu, ipiv, info = dsytrf(S - shift * eye, lower=1)  # B± = fl(S ∓ δI), rounding ≤ u(m + δ) on the diagonal
+        if info != 0:
+            return None
+        factors += [ldu, ipiv]
+    positive, negative, e, certain = kernel(S, *factors, delta, _gamma(n + 3) / (1 - _gamma(n + 2)), _gamma(n * n + 2))
+    if not certain or positive + negative != n or e + _U * (m + delta) * (1 + _EPS) > delta - t:
+        return None
+    _, _, x, info = dsysv(S, (b / -2).reshape(n, 1), lower=1)
+    if info != 0:
+        return None
+    return positive, negative, x[:, 0]
