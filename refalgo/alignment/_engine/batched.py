@@ -8,8 +8,11 @@ The fast path takes four 1-D C-contiguous arrays of one dtype, float32 or float6
 the readable twins would compute in), and cuts them into blocks of :data:`BLOCK` pairs:
 each block's inputs, outputs and scratch (a float32 block is 64 KiB per array) stay in
 the core's cache while the kernels and NumPy's vectorized ``exp`` pass over them. With
-``threads > 1`` the blocks go to a pool of threads; the kernels release the GIL, and so
-does NumPy's ``exp``. Which path ran never changes a float64 result; in float32 the
+``threads > 1`` the blocks go to several threads. Where one compiled kernel does a whole
+block (float64, and float32 IPO), the block loop itself is compiled (:func:`.fused.pairs_blocks`,
+``prange`` on numba's threads): no Python runs between blocks. The float32 losses and gradients
+with a softplus or sigmoid call NumPy's vectorized ``exp`` between two kernels, so their blocks go
+to a pool of Python threads; the kernels release the GIL, and so does NumPy's ``exp``. Which path ran never changes a float64 result; in float32 the
 results differ from the readable twin's by the few ULP that :mod:`.fused` states.
 """
 
@@ -82,6 +85,19 @@ def _run(work: Work, n: int, threads: int, dtype: np.dtype[Any]) -> bool:
     return all(list(pool.map(share, range(threads))))
 
 
+def _compiled_blocks(call: Callable[[int], bool], threads: int) -> bool:
+    """``call(BLOCK)`` with numba's thread count set to ``threads`` (at most numba's), restored afterwards."""
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        with np.errstate(over="ignore", under="ignore"):
+            return call(BLOCK)
+    finally:
+        numba.set_num_threads(before)
+
+
 def _scalars(dtype: np.dtype[Any], beta: float, coefficient: float) -> tuple[Any, ...]:
     """``(β, coefficient, 1/(2β), −inf)`` in ``dtype``, as NumPy casts Python floats against an array of it."""
     return tuple(dtype.type(x) for x in (beta, coefficient, 1 / (2 * beta), -math.inf))
@@ -100,10 +116,6 @@ def fast_losses(arrays: Sequence[Any], beta: float, eps: float, loss_type: str, 
     c = _scalars(dtype, beta, linear)
     losses, chosen, rejected = np.empty(n, dtype), np.empty(n, dtype), np.empty(n, dtype)
 
-    def whole(s: int, e: int, *_: NDArray[Any]) -> bool:
-        return bool(kernels.pairs_kernel(pc[s:e], pr[s:e], rc[s:e], rr[s:e], losses[s:e], chosen[s:e], rejected[s:e],
-                                         c, kind, free))
-
     def split(s: int, e: int, z: NDArray[Any], tail: NDArray[Any]) -> bool:  # float32: NumPy's vectorized exp
         z, tail = z[: e - s], tail[: e - s]  # scratch apart from the outputs, so the loops vectorize
         ok = kernels.margins_kernel(pc[s:e], pr[s:e], rc[s:e], rr[s:e], z, tail, chosen[s:e], rejected[s:e], c, free)
@@ -111,7 +123,11 @@ def fast_losses(arrays: Sequence[Any], beta: float, eps: float, loss_type: str, 
         kernels.softplus_kernel(z, tail, losses[s:e], c)
         return bool(ok)
 
-    ok = _run(split if dtype == np.float32 and kind != 1 else whole, n, threads, dtype)
+    if dtype == np.float32 and kind != 1:
+        ok = _run(split, n, threads, dtype)
+    else:
+        ok = _compiled_blocks(lambda block: kernels.pairs_blocks(pc, pr, rc, rr, losses, chosen, rejected, c, kind, free,
+                                                                 block), threads)
     return (losses, chosen, rejected) if ok else None
 
 
@@ -127,10 +143,6 @@ def fast_gradients(arrays: Sequence[Any], beta: float, eps: float, loss_type: st
     c = _scalars(dtype, beta, eps / (1 - 2 * eps) if loss_type == "robust" else eps)
     d_chosen, d_rejected = np.empty(n, dtype), np.empty(n, dtype)
 
-    def whole(s: int, e: int, *_: NDArray[Any]) -> bool:
-        return bool(kernels.gradients_kernel(pc[s:e], pr[s:e], rc[s:e], rr[s:e], d_chosen[s:e], d_rejected[s:e],
-                                             c, kind, free))
-
     def split(s: int, e: int, z: NDArray[Any], _: NDArray[Any]) -> bool:  # float32: NumPy's vectorized exp
         z = z[: e - s]  # scratch apart from the outputs, so the loops vectorize
         ok = kernels.gradient_margins_kernel(pc[s:e], pr[s:e], rc[s:e], rr[s:e], z, c, free)
@@ -138,5 +150,9 @@ def fast_gradients(arrays: Sequence[Any], beta: float, eps: float, loss_type: st
         kernels.gradients_from_exp(z, d_chosen[s:e], d_rejected[s:e], c, kind)
         return bool(ok)
 
-    ok = _run(split if dtype == np.float32 and kind != 1 else whole, n, threads, dtype)
+    if dtype == np.float32 and kind != 1:
+        ok = _run(split, n, threads, dtype)
+    else:
+        ok = _compiled_blocks(lambda block: kernels.gradients_blocks(pc, pr, rc, rr, d_chosen, d_rejected, c, kind, free,
+                                                                     block), threads)
     return (d_chosen, d_rejected) if ok else None
