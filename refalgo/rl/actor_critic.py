@@ -69,7 +69,7 @@ from ._engine.ac import ModelStepper, linear_softmax, softmax_row
 from .sampling import Transitions, discounted_returns_by_episode
 
 __all__ = [
-    "A2CLoss", "ActorCriticRun", "a2c", "a2c_loss", "derivations", "episode_gradients", "linear_softmax_policy", "objective",
+    "A2CLoss", "ActorCriticRun", "a2c", "a2c_loss", "derivations", "episode_gradients", "linear_softmax_policy",
     "off_policy_actor_critic", "qac", "reinforce", "reinforce_loss", "reinforce_with_baseline", "softmax_score",
     "softmax_score_symbolic",
 ]
@@ -175,25 +175,6 @@ def linear_softmax_policy(theta: ArrayLike, features: ArrayLike | None = None, *
         raise ValueError("n_actions: expected the number of actions A with features; got None")
     Phi, th1, A = _actor(features, theta, n_actions)
     return linear_softmax(Phi, th1, A)
-
-
-def objective(mdp: MDP, theta: ArrayLike, *, features: ArrayLike | None = None, start: int | ArrayLike = 0) -> float:
-    r""":math:`J(\theta) = d_0^\top v_{\pi_\theta}`, exactly (a linear solve of :func:`refalgo.mdp.state_values`).
-
-    Examples
-    --------
-    >>> m = MDP([[[1.0], [1.0]]], [[0.0, 1.0]], 0.5)
-    >>> objective(m, [[0.0, 0.0]])  # π = (1/2, 1/2): v = (1/2)/(1 - 1/2)
-    1.0
-    """
-    if features is None:
-        th = as_array(theta, "theta", ndim=2, shape=(mdp.n_states, mdp.n_actions))
-        pi = linear_softmax(np.eye(th.size), th.ravel(), mdp.n_actions)
-    else:
-        pi = linear_softmax_policy(theta, features, n_actions=mdp.n_actions)
-        if pi.shape[0] != mdp.n_states:
-            raise ValueError(f"features: expected S·A = {mdp.n_states * mdp.n_actions} rows; got {pi.size}")
-    return float(_start(mdp, start) @ state_values(mdp, pi))
 
 
 def _actor(features: Any, theta: Any, n_actions: int) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
@@ -855,57 +836,51 @@ def off_policy_actor_critic(
 
 
 def derivations() -> tuple[Derivation, ...]:
-    r"""The verified derivations the pages render: a baseline adds nothing in expectation; δ estimates the advantage; ρ corrects the policy.
+    r"""The verified derivations the pages render: REINFORCE's and QAC's expected updates are policy gradients.
 
     Examples
     --------
     >>> [d.verify().status for d in derivations()]
-    ['proven', 'proven', 'proven']
+    ['proven', 'proven']
     """
-    p, b = sp.symbols("p b", real=True)
-    baseline = Derivation(
-        r"A baseline adds nothing in expectation: $\sum_a \pi(a|s)\,\partial_{\theta_1}\ln\pi(a|s)\,b(s) = 0$ (two actions, tabular softmax)",
+    t1, t2 = sp.symbols("theta_1 theta_2", real=True)
+    r1, r2, q1, q2, p = sp.symbols("r_1 r_2 q_1 q_2 p", real=True)
+    pi1 = sp.exp(t1) / (sp.exp(t1) + sp.exp(t2))
+    pi2 = sp.exp(t2) / (sp.exp(t1) + sp.exp(t2))
+    reinforce_mean = Derivation(
+        r"REINFORCE on a one-step episode: the expected update $\mathbb E[G_0\,\partial_{\theta_1}\ln\pi(A_0)]$ is $\partial_{\theta_1} J$ "
+        r"(two actions, rewards $r_1, r_2$, tabular softmax)",
         [
-            Step(sp.Add(sp.Mul(p, 1 - p, b, evaluate=False), sp.Mul(1 - p, -p, b, evaluate=False), evaluate=False), r"the scores (1): $\partial_{\theta_1}\ln\pi(a_1) = 1 - p$, "
-                 r"$\partial_{\theta_1}\ln\pi(a_2) = -p$", display=r"p \cdot (1 - p) \cdot b + (1 - p) \cdot (-p) \cdot b"),
-            Step(sp.Mul(p, b, sp.Add(1 - p, -(1 - p), evaluate=False), evaluate=False), r"factor out $p\,b$",
-                 display=r"p \cdot b \cdot ((1 - p) - (1 - p))"),
-            Step(sp.Integer(0), "the bracket vanishes", display="0"),
+            Step(pi1 * r1 * sp.diff(sp.log(pi1), t1) + pi2 * r2 * sp.diff(sp.log(pi2), t1),
+                 r"average $G_0\,\partial_{\theta_1}\ln\pi(A_0)$ over $A_0 \sim \pi$, with $G_0 = r_{A_0}$",
+                 display=r"p \cdot r_1 \cdot (1 - p) + (1 - p) \cdot r_2 \cdot (-p)"),
+            Step(pi1 * (1 - pi1) * (r1 - r2), r"collect $p\,(1 - p)$", display=r"p \cdot (1 - p) \cdot (r_1 - r_2)"),
+            Step(sp.diff(pi1 * r1 + pi2 * r2, t1), r"$\partial_{\theta_1} p = p\,(1 - p)$: the derivative of $J = p\,r_1 + (1 - p)\,r_2$",
+                 display=r"\frac{\partial}{\partial\theta_1}\bigl(p\,r_1 + (1 - p)\,r_2\bigr)"),
         ],
-        lhs_latex=r"\mathbb E_{A\sim\pi}\bigl[\partial_{\theta_1}\ln\pi(A|s)\,b(s)\bigr]",
-        symbols={"p": r"$\pi(a_1|s) = e^{\theta_1}/(e^{\theta_1} + e^{\theta_2})$", "b": r"the baseline $b(s)$"},
-        argument=(r"In general $\sum_a \pi\nabla\ln\pi\, b = b\,\nabla\sum_a \pi(a|s) = b\,\nabla 1 = 0$: the baseline may be "
-                  r"any function of the state, never of the action."),
+        where={p: pi1},
+        lhs_latex=r"\mathbb E\bigl[G_0\,\partial_{\theta_1}\ln\pi(A_0)\bigr]",
+        symbols={"p": r"$\pi(a_1) = e^{\theta_1}/(e^{\theta_1} + e^{\theta_2})$", "r_i": r"the reward of action $a_i$"},
+        argument=(r"Every step of a longer episode contributes in the same way, weighted by $\gamma^t$ and by the probability "
+                  r"of reaching $S_t$: that sum is the policy gradient theorem, which is why (2) keeps the factor $\gamma^t$."),
     )
-    r, g, q1, v0, v1, v2 = sp.symbols("r gamma q v_0 v_1 v_2", real=True)
-    td = Derivation(
-        r"The TD error estimates the advantage: $\mathbb E[\delta_t \mid S_t = s, A_t = a] = q_\pi(s, a) - v_\pi(s)$ (two next states)",
+    qac_mean = Derivation(
+        r"QAC's actor with an exact critic: $\mathbb E_{A\sim\pi}[\partial_{\theta_1}\ln\pi(A|s)\,q(s, A)] = "
+        r"\sum_a \partial_{\theta_1}\pi(a|s)\,q(s, a)$ (two actions)",
         [
-            Step(p * (r + g * v1 - v0) + (1 - p) * (r + g * v2 - v0), r"$\delta$ of (5) with $\hat v = v_\pi$, averaged over $S_{t+1}$",
-                 display=r"p \cdot (r + \gamma \cdot v_1 - v_0) + (1 - p) \cdot (r + \gamma \cdot v_2 - v_0)"),
-            Step(r + g * (p * v1 + (1 - p) * v2) - v0, "collect", display=r"r + \gamma \cdot (p \cdot v_1 + (1 - p) \cdot v_2) - v_0"),
-            Step(q1 - v0, r"the Bellman expectation of $q_\pi(s, a)$", display=r"q_\pi(s, a) - v_0"),
+            Step(pi1 * sp.diff(sp.log(pi1), t1) * q1 + pi2 * sp.diff(sp.log(pi2), t1) * q2,
+                 r"average the actor's step over $A \sim \pi(\cdot|s)$", display=r"p \cdot (1 - p) \cdot q_1 + (1 - p) \cdot (-p) \cdot q_2"),
+            Step(sp.diff(pi1, t1) * q1 + sp.diff(pi2, t1) * q2, r"$\pi\,\partial\ln\pi = \partial\pi$ (the log-derivative trick): "
+                 r"$\partial_{\theta_1} p = p\,(1 - p)$, $\partial_{\theta_1}(1 - p) = -p\,(1 - p)$",
+                 display=r"p \cdot (1 - p) \cdot q_1 - p \cdot (1 - p) \cdot q_2"),
         ],
-        where={q1: r + g * (p * v1 + (1 - p) * v2)},
-        lhs_latex=r"\mathbb E[\delta_t \mid s, a]",
-        names={q1: r"q_\pi(s, a)"},
-        symbols={"p": r"$p(s_1 \mid s, a)$, the other next state $s_2$", "r": r"$r(s, a)$",
-                 "v_i": r"$v_\pi(s)$ ($i = 0$) and $v_\pi(s_i)$"},
+        where={p: pi1},
+        lhs_latex=r"\mathbb E_{A\sim\pi}\bigl[\partial_{\theta_1}\ln\pi(A|s)\,q(s, A)\bigr]",
+        symbols={"p": r"$\pi(a_1|s)$", "q_i": r"$q_\pi(s, a_i)$, what the critic $\hat q(s, a_i, w)$ estimates"},
+        argument=(r"Weighted by the discounted visitation $\eta(s)$, the right side summed over states is the policy gradient "
+                  r"theorem's $\nabla J$: QAC follows it as far as $\hat q$ is close to $q_\pi$."),
     )
-    pi1, be1, f1, f2 = sp.symbols("pi_1 beta_1 f_1 f_2", positive=True)
-    ratio = Derivation(
-        r"Importance sampling: $\mathbb E_{A\sim\beta}[\rho\, f(A)] = \mathbb E_{A\sim\pi}[f(A)]$ (two actions)",
-        [
-            Step(be1 * pi1 / be1 * f1 + (1 - be1) * (1 - pi1) / (1 - be1) * f2, r"average $\rho f$ over $A \sim \beta$",
-                 display=r"\beta_1\frac{\pi_1}{\beta_1}f_1 + (1 - \beta_1)\frac{1 - \pi_1}{1 - \beta_1}f_2"),
-            Step(pi1 * f1 + (1 - pi1) * f2, r"cancel $\beta$ (it is positive)", display=r"\pi_1 f_1 + (1 - \pi_1) f_2"),
-        ],
-        lhs_latex=r"\mathbb E_\beta[\rho f]",
-        names={pi1: r"\pi_1", be1: r"\beta_1"},
-        symbols={r"\pi_1, \beta_1": r"$\pi(a_1|s)$, $\beta(a_1|s)$", "f_i": r"$f(a_i)$, e.g. $\delta\,\nabla\ln\pi(a_i|s)$"},
-        argument=r"$\beta$ must be positive wherever $\pi$ is, which is why the learner refuses a $\beta$ with a zero.",
-    )
-    return baseline, td, ratio
+    return reinforce_mean, qac_mean
 
 
 def _inputs() -> Any:

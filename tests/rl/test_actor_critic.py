@@ -12,7 +12,6 @@ from refalgo.rl.actor_critic import (
     a2c_loss,
     episode_gradients,
     linear_softmax_policy,
-    objective,
     off_policy_actor_critic,
     qac,
     reinforce,
@@ -20,6 +19,7 @@ from refalgo.rl.actor_critic import (
     reinforce_with_baseline,
     softmax_score,
 )
+from refalgo.rl.policy_gradient import policy_gradient, softmax_policy
 from refalgo.rl.sampling import Transitions
 
 
@@ -52,18 +52,9 @@ def short_corridor() -> tuple[MDP, np.ndarray]:
 CORRIDOR_BEST = -(6 + 4 * np.sqrt(2))  # max_p J(p) = (4 − 2p)/(p² − p) at p = 2 − √2: ≈ −11.657 (S&B Example 13.1: −11.6)
 
 
-def exact_gradient(mdp: MDP, theta: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """∇J by central differences of J(θ) = v_π(s₀), v_π from refalgo.mdp's linear solve (error O(h²) ≈ 1e-10)."""
-    def J(th: np.ndarray) -> float:
-        e = np.exp(th - th.max(axis=1, keepdims=True))
-        return float(state_values(mdp, e / e.sum(axis=1, keepdims=True))[0])
-
-    grad = np.zeros_like(theta)
-    for i in np.ndindex(theta.shape):
-        step = np.zeros_like(theta)
-        step[i] = h
-        grad[i] = (J(theta + step) - J(theta - step)) / (2 * h)
-    return grad
+def exact_gradient(mdp: MDP, theta: np.ndarray) -> np.ndarray:
+    """∇J(θ) of J = v_π(s₀), exact: refalgo.rl.policy_gradient's policy gradient theorem (a linear solve)."""
+    return policy_gradient(mdp, theta, start=0)
 
 
 def z_score(estimates: np.ndarray, exact: np.ndarray) -> float:
@@ -194,11 +185,14 @@ def test_short_corridor_reinforce_figures(corridor_runs: dict[str, list]) -> Non
 
 
 def test_tabular_is_linear_softmax_with_one_hot_features() -> None:
-    """features=None (θ of shape (S, A)) and one-hot features (θ flattened) make the same run, number for number."""
+    """features=None (θ of shape (S, A)) and one-hot features (θ flattened) make the same run, number for number, and
+    the same policy as refalgo.rl.policy_gradient's tabular softmax.
+    """
     a = a2c(LEARN, n_episodes=20, alpha_theta=0.1, alpha_w=0.2, seed=3, progress=False)
     b = a2c(LEARN, n_episodes=20, alpha_theta=0.1, alpha_w=0.2, seed=3, features=np.eye(8), progress=False)
     assert np.array_equal(a.theta.ravel(), b.theta) and np.array_equal(a.objective, b.objective)
-    assert objective(LEARN, THETA) == pytest.approx(objective(LEARN, THETA.ravel(), features=np.eye(8)), abs=1e-12)
+    np.testing.assert_allclose(linear_softmax_policy(THETA.ravel(), np.eye(8), n_actions=2), softmax_policy(THETA), atol=1e-15)
+    np.testing.assert_allclose(linear_softmax_policy(THETA), softmax_policy(THETA), atol=1e-15)
 
 
 def test_one_learner_update_is_one_step_down_the_loss() -> None:
