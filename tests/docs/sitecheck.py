@@ -88,6 +88,52 @@ def from_record(fields: dict[str, Any]) -> Build:
     return Build(Path(fields["site"]), fields["returncode"], fields["log"], fields["seconds"])
 
 
+# The real site's build is the longest fixture (about two minutes). A test session that
+# will need it starts it in the background as soon as the tests are collected
+# (conftest.py), so the workers run the other tests meanwhile instead of one of them
+# waiting on the build; the fixture then waits for this record.
+def start_background_build(shared: Path) -> subprocess.Popen[bytes]:
+    """Start ``mkdocs build --strict`` of the real site into ``shared/site-build/site``.
+
+    The child writes the build's record to ``shared/site-build.background.json`` (atomically)
+    when it ends; :func:`wait_for_background_build` reads it.
+    """
+    site = shared / "site-build" / "site"
+    site.parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.docs.sitecheck", str(site), str(shared / "site-build.background.json")],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for_background_build(shared: Path, pid: int, timeout: float = 900) -> dict[str, Any] | None:
+    """The record of the background build started as ``pid``; None if it ended without one."""
+    record = shared / "site-build.background.json"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if record.exists():
+            fields: dict[str, Any] = json.loads(record.read_text(encoding="utf-8"))
+            return fields
+        try:
+            os.kill(pid, 0)  # still running?
+        except ProcessLookupError:
+            return json.loads(record.read_text(encoding="utf-8")) if record.exists() else None
+        except PermissionError:  # pid reused by another user's process: the build has ended
+            return None
+        time.sleep(0.5)
+    return None
+
+
+def _build_in_background(site: Path, record: Path) -> None:
+    fields = build_record(mkdocs_build(ROOT / "mkdocs.yml", site))
+    partial = record.with_suffix(".partial")
+    partial.write_text(json.dumps(fields), encoding="utf-8")
+    partial.replace(record)
+
+
 def mkdocs_build(config: Path, site: Path) -> Build:
     """Build ``config`` strictly into ``site`` and return what happened."""
     start = time.perf_counter()
@@ -453,3 +499,7 @@ def literal_problems(source: list[dict[str, Any]], drawn: list[dict[str, Any]]) 
 
 def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, _flat(a), _flat(b)).ratio()
+
+
+if __name__ == "__main__":  # the background build of start_background_build
+    _build_in_background(Path(sys.argv[1]), Path(sys.argv[2]))
