@@ -3,8 +3,9 @@
 Peers, in one run on the same problems ``f(x) = xᵀAx + bᵀx + c``:
 
 * ``refalgo.calculus.quadratic_extremum`` — kind, definiteness, null space, least-norm point
-  and value: for a definite ``A`` from two Cholesky factorizations (the fast path), else,
-  and with ``method="eigh"`` always, from one ``eigh``;
+  and value: for a definite ``A`` from two Cholesky factorizations, for an indefinite one with
+  n ≤ 64 from three Bunch–Kaufman LDLᵀ factorizations (two shifted ones certify the inertia,
+  the third solves), else, and with ``method="eigh"`` always, from one ``eigh``;
 * ``numpy.linalg.solve`` on ``2Ax = −b`` — the point only, no classification;
 * ``scipy.linalg.pinvh`` — the least-norm point via a symmetric pseudo-inverse;
 * ``scipy.optimize.minimize`` (BFGS with the exact gradient, n ≤ 32) — an iterative
@@ -12,12 +13,13 @@ Peers, in one run on the same problems ``f(x) = xᵀAx + bᵀx + c``:
 * the exact twin ``quadratic_extremum_symbolic`` against SymPy's ``Matrix.LUsolve`` on the
   same problem, with integer entries and with rational ones (A/7, b/3), n = 4 … 32.
 
-Positive definite problems have ``A = BᵀB + nI``; the indefinite ones (a saddle, which the
-fast path hands to ``eigh``) flip the sign of half the eigenvalues. The repetitions are
+Positive definite problems have ``A = BᵀB + nI``; the indefinite ones (a saddle) flip the
+sign of half the eigenvalues. The repetitions are
 interleaved across the peers of each problem and the median reported with the ratio to
 ``numpy.linalg.solve`` (float64) or to ``LUsolve`` (exact). Each float64 row also gives the
 flops the method needs (Cholesky twice and two triangular solves: 2n³/3 + 2n²; ``solve``'s
-LU: 2n³/3 + 2n²; ``eigh``: about 9n³) against the machine's single-thread peak, measured by
+LU: 2n³/3 + 2n²; LDLᵀ three times, the residual product XD·Xᵀ and the solve: 3n³ + 2n²;
+``eigh``: about 9n³) against the machine's single-thread peak, measured by
 a 1024 × 1024 matrix product in the same run. Run with
 ``OPENBLAS_NUM_THREADS=1 python -m benchmarks quadratic [--reps R]`` (one BLAS thread, so that
 a loaded machine's thread contention does not dominate the larger sizes).
@@ -71,9 +73,9 @@ def _numeric_rows(n: int, reps: int, rng: np.random.Generator, peak: float, inde
         peers["scipy.optimize.minimize BFGS"] = lambda: scipy.optimize.minimize(f, np.zeros(n), jac=grad, method="BFGS")
     times = interleaved_median_ms(peers, reps)
     base = times["numpy.linalg.solve (point only)"]
-    fast = not indefinite
+    fast = 2 * n**3 / 3 + 2 * n**2 if not indefinite else 3 * n**3 + 2 * n**2 if n <= 64 else 9 * n**3
     flops = {"numpy.linalg.solve (point only)": 2 * n**3 / 3 + 2 * n**2,
-             "refalgo quadratic_extremum": 2 * n**3 / 3 + 2 * n**2 if fast else 9 * n**3,
+             "refalgo quadratic_extremum": fast,
              "refalgo quadratic_extremum(method='eigh')": 9 * n**3}
     return [{"n": n, "problem": "indefinite" if indefinite else "positive definite", "implementation": k,
              "median_ms": round(v, 4), "vs_numpy_solve": round(v / base, 2),
