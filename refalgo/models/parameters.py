@@ -408,28 +408,27 @@ def derivations() -> tuple[Derivation, ...]:
         "moe_intermediate_size", "n_routed_experts", "num_experts_per_tok", "n_shared_experts", "intermediate_size"))
     names = {d: "d", H: "H", dc: "d_c", dn: "d_n", dr: "d_r", dv: "d_v", m: "m", E: "E", k: "k", S: "S", I: "I"}
     mla = Derivation(
-        "MLA attention of one layer: the five weight tensors collect into (1)",
+        "MLA attention of one layer: five tensors collect into (1)",
         [
-            Step(H * (dn + dr) * d + (dc + dr) * d + dc + H * (dn + dv) * dc + d * H * dv,
-                 "q_proj, kv_a_proj_with_mqa, kv_a_layernorm, kv_b_proj, o_proj: rows × columns of each"),
-            Step(d * (H * (dn + dr + dv) + dc + dr) + dc * (H * (dn + dv) + 1), "collect the terms in d and in d_c"),
+            Step(H * (dn + dr) * d + (dc + dr) * d + dc + H * (dn + dv) * dc + d * H * dv, "rows × columns of each tensor"),
+            Step(d * (H * (dn + dr + dv) + dc + dr) + dc * (H * (dn + dv) + 1), "collect the terms in d and d_c"),
         ],
         lhs_latex="A", names=names,
     )
     token = Derivation(
-        "What one token uses of an MoE layer: the shared and the k chosen routed experts, and the router",
+        "What one token uses of an MoE layer",
         [
-            Step(3 * d * m * (E + S) + E * d + E - (E - k) * 3 * d * m, "the layer (2) minus the E − k experts not chosen"),
-            Step(3 * d * m * (S + k) + E * (d + 1), "S + k experts of 3 d m weights each; the router's E × d weights and E biases"),
+            Step(3 * d * m * (E + S) + E * d + E - (E - k) * 3 * d * m, "the layer (2) minus the E − k idle experts"),
+            Step(3 * d * m * (S + k) + E * (d + 1), "S + k experts and the router"),
         ],
         lhs_latex=r"M_\text{act}", names=names,
     )
     width = Derivation(
-        "Moonlight: a token's experts are as wide as the dense layer (S = 2, k = 6, m = 1408, I = 11264)",
+        "Moonlight: a token's experts are as wide as the dense layer",
         [
-            Step(3 * d * m * (S + k), "the FFN weights a token uses in an MoE layer"),
-            Step(3 * d * 8 * 1408, "S + k = 2 + 6 = 8 experts of width m = 1408"),
-            Step(3 * d * I, "8 · 1408 = 11264 = I, the width of the dense first layer"),
+            Step(3 * d * m * (S + k), "the FFN weights a token uses"),
+            Step(sp.Mul(3, d, sp.Add(2, 6, evaluate=False), 1408, evaluate=False), "S = 2, k = 6, m = 1408"),
+            Step(3 * d * I, "8 · 1408 = 11264 = I"),
         ],
         where={S: 2, k: 6, m: 1408, I: 11264}, lhs_latex=r"M_\text{FFN}", names=names,
     )
@@ -461,7 +460,7 @@ def _inputs() -> SearchStrategy[dict[str, Any]]:
 def _symbolic(example: dict[str, Any]) -> list[int]:
     c = parameter_count_symbolic(example)
     values = config_symbols(example)
-    return [int(c.total.subs(values)), int(c.activated.subs(values))]
+    return [int(c.total.xreplace(values)), int(c.activated.xreplace(values))]
 
 
 def _numeric(example: dict[str, Any]) -> list[int]:

@@ -47,15 +47,15 @@ def vision_configs(draw: st.DrawFn) -> dict[str, Any]:
 configs = st.one_of(text_configs(), vision_configs(), st.builds(lambda t, v: {"text_config": t, "vision_config": v}, text_configs(), vision_configs()))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(configs)
 def test_twins_agree_per_block(config: dict[str, Any]) -> None:
     """The closed form, with the configuration's numbers substituted, equals the module-by-module sum in every block, in the total and in the activated count."""
     numeric, symbolic, values = parameter_count(config), parameter_count_symbolic(config), config_symbols(config)
     for block in (*BLOCKS, "activated"):
-        exact = sp.sympify(getattr(symbolic, block)).subs(values)
+        exact = sp.sympify(getattr(symbolic, block)).xreplace(values)
         assert exact.is_Integer and int(exact) == getattr(numeric, block), block
-    assert int(symbolic.total.subs(values)) == numeric.total
+    assert symbolic.total.xreplace(values) == numeric.total
 
 
 @settings(max_examples=40, deadline=None)
