@@ -135,7 +135,7 @@ def test_frequencies_closed_form() -> None:
 @settings(max_examples=30)
 @given(seeds, st.integers(2, 32), st.integers(-2000, 2000))
 def test_decay_bound_holds(seed: int, half: int, r: int) -> None:
-    """|⟨R(m)q, R(n)k⟩| ≤ max_i |h_{i+1} − h_i| · Σ_j |S_j| at r = m − n, with h_i = q̃_i conj(k̃_i) and h_{d/2} = 0 (RoFormer §3.4.3)."""
+    """|⟨R(m)q, R(n)k⟩| ≤ maxᵢ |hᵢ₊₁ − hᵢ| · Σⱼ |Sⱼ| at r = m − n, with hᵢ = q̃ᵢ·conj(k̃ᵢ) and h = 0 past the last pair (RoFormer §3.4.3)."""
     d = 2 * half
     q, k = _draw(seed, (2, 1, d))
     m, n = max(r, 0), max(-r, 0)
