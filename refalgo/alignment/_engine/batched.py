@@ -8,11 +8,13 @@ The fast path takes four 1-D C-contiguous arrays of one dtype, float32 or float6
 the readable twins would compute in), and cuts them into blocks of :data:`BLOCK` pairs:
 each block's inputs, outputs and scratch (a float32 block is 64 KiB per array) stay in
 the core's cache while the kernels and NumPy's vectorized ``exp`` pass over them. With
-``threads > 1`` the blocks go to several threads. Where one compiled kernel does a whole
-block (float64, and float32 IPO), the block loop itself is compiled (:func:`.fused.pairs_blocks`,
-``prange`` on numba's threads): no Python runs between blocks. The float32 losses and gradients
-with a softplus or sigmoid call NumPy's vectorized ``exp`` between two kernels, so their blocks go
-to a pool of Python threads; the kernels release the GIL, and so does NumPy's ``exp``. Which path ran never changes a float64 result; in float32 the
+``threads > 1`` the work goes to a pool of threads, one contiguous share of the pairs each;
+the kernels release the GIL, and so does NumPy's ``exp``. Where one compiled kernel finishes
+a pair (float64, and float32 IPO) it needs no scratch, so each thread makes a single call over
+its whole share and no Python runs between blocks. The float32 losses and gradients with a
+softplus or sigmoid call NumPy's vectorized ``exp`` between two kernels, so each thread walks
+its share block by block, a few microseconds of Python (holding the GIL) per block of
+:data:`BLOCK` pairs. Which path ran never changes a float64 result; in float32 the
 results differ from the readable twin's by the few ULP that :mod:`.fused` states.
 """
 
@@ -59,22 +61,25 @@ def _inputs(arrays: Sequence[Any], backend: str) -> list[NDArray[Any]] | None:
     return list(arrays)
 
 
-Work = Callable[[int, int, NDArray[Any], NDArray[Any]], bool]
+Work = Callable[[int, int, Any, Any], bool]
 
 
-def _run(work: Work, n: int, threads: int, dtype: np.dtype[Any]) -> bool:
+def _run(work: Work, n: int, threads: int, dtype: np.dtype[Any], blocked: bool = True) -> bool:
     """``work(start, stop, scratch, scratch)`` over blocks of pairs, on ``threads`` threads; whether all inputs were valid.
 
     Each thread takes one contiguous share of the blocks and two scratch blocks of its own,
-    so a call costs one task per thread and no allocation per block.
+    so a call costs one task per thread and no allocation per block. ``blocked=False``: a
+    work that needs no scratch, called once on each thread's whole share.
     """
     blocks = -(-n // BLOCK)
     threads = min(threads, blocks)
 
     def share(k: int) -> bool:
         first, last = k * blocks // threads, (k + 1) * blocks // threads
-        z, tail = np.empty(BLOCK, dtype), np.empty(BLOCK, dtype)
         with np.errstate(over="ignore", under="ignore"):  # e^{±z} may overflow or underflow; σ and log1p take both
+            if not blocked:
+                return work(first * BLOCK, min(last * BLOCK, n), None, None)
+            z, tail = np.empty(BLOCK, dtype), np.empty(BLOCK, dtype)
             return all([work(b * BLOCK, min(b * BLOCK + BLOCK, n), z, tail) for b in range(first, last)])
 
     if threads == 1:
@@ -83,19 +88,6 @@ def _run(work: Work, n: int, threads: int, dtype: np.dtype[Any]) -> bool:
     if pool is None:
         pool = _POOLS.setdefault(threads, ThreadPoolExecutor(threads, thread_name_prefix="refalgo-dpo"))
     return all(list(pool.map(share, range(threads))))
-
-
-def _compiled_blocks(call: Callable[[int], bool], threads: int) -> bool:
-    """``call(BLOCK)`` with numba's thread count set to ``threads`` (at most numba's), restored afterwards."""
-    import numba
-
-    before = numba.get_num_threads()
-    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    try:
-        with np.errstate(over="ignore", under="ignore"):
-            return call(BLOCK)
-    finally:
-        numba.set_num_threads(before)
 
 
 def _scalars(dtype: np.dtype[Any], beta: float, coefficient: float) -> tuple[Any, ...]:
@@ -123,11 +115,12 @@ def fast_losses(arrays: Sequence[Any], beta: float, eps: float, loss_type: str, 
         kernels.softplus_kernel(z, tail, losses[s:e], c)
         return bool(ok)
 
-    if dtype == np.float32 and kind != 1:
-        ok = _run(split, n, threads, dtype)
-    else:
-        ok = _compiled_blocks(lambda block: kernels.pairs_blocks(pc, pr, rc, rr, losses, chosen, rejected, c, kind, free,
-                                                                 block), threads)
+    def whole(s: int, e: int, *_: Any) -> bool:
+        return bool(kernels.pairs_kernel(pc[s:e], pr[s:e], rc[s:e], rr[s:e], losses[s:e], chosen[s:e], rejected[s:e],
+                                         c, kind, free))
+
+    split_exp = dtype == np.float32 and kind != 1
+    ok = _run(split if split_exp else whole, n, threads, dtype, blocked=split_exp)
     return (losses, chosen, rejected) if ok else None
 
 
@@ -150,9 +143,10 @@ def fast_gradients(arrays: Sequence[Any], beta: float, eps: float, loss_type: st
         kernels.gradients_from_exp(z, d_chosen[s:e], d_rejected[s:e], c, kind)
         return bool(ok)
 
-    if dtype == np.float32 and kind != 1:
-        ok = _run(split, n, threads, dtype)
-    else:
-        ok = _compiled_blocks(lambda block: kernels.gradients_blocks(pc, pr, rc, rr, d_chosen, d_rejected, c, kind, free,
-                                                                     block), threads)
+    def whole(s: int, e: int, *_: Any) -> bool:
+        return bool(kernels.gradients_kernel(pc[s:e], pr[s:e], rc[s:e], rr[s:e], d_chosen[s:e], d_rejected[s:e],
+                                             c, kind, free))
+
+    split_exp = dtype == np.float32 and kind != 1
+    ok = _run(split if split_exp else whole, n, threads, dtype, blocked=split_exp)
     return (d_chosen, d_rejected) if ok else None

@@ -28,11 +28,6 @@ multiply-add. Only the transcendental functions can differ:
   :math:`e^{\beta h}` from NumPy's ``exp`` too and forms :math:`1/(1 + e^{\beta h})` in
   float64. The tests state and hold the resulting bounds.
 
-:func:`pairs_blocks` and :func:`gradients_blocks` run :func:`pairs_kernel` and
-:func:`gradients_kernel` on every block of pairs in one compiled call, the blocks shared among
-numba's threads (``prange``): no Python between blocks, so nothing holds the GIL while the
-threads work, and each element is computed by the very same code.
-
 Each kernel returns whether every input was finite and ≤ 0; when one was not, the caller
 discards the outputs and lets the readable twin raise the error that names the argument.
 """
@@ -46,8 +41,8 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["IPO", "ROBUST", "SIGMOID", "gradient_margins_kernel", "gradients_blocks", "gradients_from_exp", "gradients_kernel",
-           "log1p_double", "log1p_float32", "margins_kernel", "pairs_blocks", "pairs_kernel", "softplus_kernel"]
+__all__ = ["IPO", "ROBUST", "SIGMOID", "gradient_margins_kernel", "gradients_from_exp", "gradients_kernel", "log1p_double",
+           "log1p_float32", "margins_kernel", "pairs_kernel", "softplus_kernel"]
 
 SIGMOID, IPO, ROBUST = 0, 1, 2  # loss_type codes
 _LN2 = math.log(2.0)
@@ -199,31 +194,3 @@ def gradients_from_exp(e: NDArray[Any], d_chosen: NDArray[Any], d_rejected: NDAr
         d = b * (offset - sig) if kind == SIGMOID else -b * (sig + offset)
         d_chosen[i] = d
         d_rejected[i] = -d
-
-
-@numba.njit(parallel=True, cache=True)
-def pairs_blocks(pc: NDArray[Any], pr: NDArray[Any], rc: NDArray[Any], rr: NDArray[Any], losses: NDArray[Any],
-                 chosen: NDArray[Any], rejected: NDArray[Any], c: tuple[Any, ...], kind: int, free: bool, block: int) -> bool:
-    """:func:`pairs_kernel` on every block of ``block`` pairs, the blocks shared among numba's threads."""
-    n = pc.size
-    blocks = (n + block - 1) // block
-    ok = np.ones(blocks, np.bool_)
-    for k in numba.prange(blocks):
-        s = k * block
-        e = min(s + block, n)
-        ok[k] = pairs_kernel(pc[s:e], pr[s:e], rc[s:e], rr[s:e], losses[s:e], chosen[s:e], rejected[s:e], c, kind, free)
-    return bool(ok.all())
-
-
-@numba.njit(parallel=True, cache=True)
-def gradients_blocks(pc: NDArray[Any], pr: NDArray[Any], rc: NDArray[Any], rr: NDArray[Any], d_chosen: NDArray[Any],
-                     d_rejected: NDArray[Any], c: tuple[Any, ...], kind: int, free: bool, block: int) -> bool:
-    """:func:`gradients_kernel` on every block of ``block`` pairs, the blocks shared among numba's threads."""
-    n = pc.size
-    blocks = (n + block - 1) // block
-    ok = np.ones(blocks, np.bool_)
-    for k in numba.prange(blocks):
-        s = k * block
-        e = min(s + block, n)
-        ok[k] = gradients_kernel(pc[s:e], pr[s:e], rc[s:e], rr[s:e], d_chosen[s:e], d_rejected[s:e], c, kind, free)
-    return bool(ok.all())
