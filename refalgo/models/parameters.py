@@ -160,12 +160,6 @@ def _parts(config: Any) -> tuple[TextConfig | None, VisionConfig | None]:
 # ---------------------------------------------------------------- symbolic twin
 
 
-TEXT_SYMBOLS = ("hidden_size", "num_hidden_layers", "num_attention_heads", "kv_lora_rank", "q_lora_rank",
-                "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim", "vocab_size", "intermediate_size",
-                "n_routed_experts", "moe_intermediate_size", "num_experts_per_tok", "n_shared_experts",
-                "first_k_dense_replace", "moe_layer_freq")
-VISION_SYMBOLS = ("hidden_size", "num_hidden_layers", "intermediate_size", "patch_size", "num_channels",
-                  "init_pos_emb_height", "init_pos_emb_width", "image_size", "merge_kernel_size[0]", "merge_kernel_size[1]")
 def config_symbols(config: Mapping[str, Any]) -> dict[sp.Symbol, int]:
     """The symbols of :func:`parameter_count_symbolic` and their values in ``config``.
 
@@ -182,18 +176,9 @@ def config_symbols(config: Mapping[str, Any]) -> dict[sp.Symbol, int]:
     """
     text, vision = _parts(config)
     values: dict[sp.Symbol, int] = {}
-    if text is not None:
-        values.update({symbol(k): getattr(text, k) for k in TEXT_SYMBOLS if getattr(text, k) is not None})
-    if vision is not None:
-        v = {"hidden_size": vision.hidden_size, "num_hidden_layers": vision.num_hidden_layers,
-             "intermediate_size": vision.intermediate_size, "patch_size": vision.patch_size,
-             "num_channels": vision.num_channels, "merge_kernel_size[0]": vision.merge_kernel_size[0],
-             "merge_kernel_size[1]": vision.merge_kernel_size[1]}
-        if vision.moonvit:
-            v |= {"init_pos_emb_height": vision.position_grid[0], "init_pos_emb_width": vision.position_grid[1]}
-        else:
-            v["image_size"] = vision.image_size or 0
-        values.update({symbol("vision_config." + k): n for k, n in v.items()})
+    for part, prefix in ((text, ""), (vision, "vision_config.")):
+        if part is not None:
+            values.update({symbol(prefix + name): n for name, n in part.symbol_values().items()})
     return values
 
 

@@ -51,6 +51,14 @@ class TextConfig:
     tie_word_embeddings: bool
     attention_bias: bool
 
+    def symbol_values(self) -> dict[str, int]:
+        """Each count-fixing field that is set, by name: the values of the symbolic count's symbols."""
+        names = ("hidden_size", "num_hidden_layers", "num_attention_heads", "kv_lora_rank", "q_lora_rank",
+                 "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim", "vocab_size", "intermediate_size",
+                 "n_routed_experts", "moe_intermediate_size", "num_experts_per_tok", "n_shared_experts",
+                 "first_k_dense_replace", "moe_layer_freq")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+
     def is_moe_layer(self, layer: int) -> bool:
         """DeepSeek's rule: a layer is MoE when experts exist, it is past the dense ones, and its index is a multiple of ``moe_layer_freq``."""
         return self.n_routed_experts is not None and layer >= self.first_k_dense_replace and layer % self.moe_layer_freq == 0
@@ -71,6 +79,16 @@ class VisionConfig:
     image_size: int | None
     use_head: bool
     merge_kernel_size: tuple[int, int]
+
+    def symbol_values(self) -> dict[str, int]:
+        """Each count-fixing field by name (``merge_kernel_size[0]``, …): the values of the symbolic count's symbols."""
+        values = {"hidden_size": self.hidden_size, "num_hidden_layers": self.num_hidden_layers,
+                  "intermediate_size": self.intermediate_size, "patch_size": self.patch_size,
+                  "num_channels": self.num_channels, "merge_kernel_size[0]": self.merge_kernel_size[0],
+                  "merge_kernel_size[1]": self.merge_kernel_size[1]}
+        if self.moonvit:
+            return values | {"init_pos_emb_height": self.position_grid[0], "init_pos_emb_width": self.position_grid[1]}
+        return values | {"image_size": self.image_size or 0}
 
 
 def config_kind(config: Any) -> str:
