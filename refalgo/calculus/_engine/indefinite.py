@@ -68,14 +68,44 @@ def _gamma(k: int) -> float:
     return k * _U / (1 - k * _U)
 
 
+# by n: the residual's rounding factor γ_{n+3}/(1 − γ_{n+2}) and the norms' γ_{n²+2}
+_GAMMA_R = [_gamma(n + 3) / (1 - _gamma(n + 2)) for n in range(MAX_N + 1)]
+_GAMMA_NORM = [_gamma(n * n + 2) for n in range(MAX_N + 1)]
+
+
 @cache
 def _kernel() -> Any:
-    """The compiled :func:`_certify`, or ``None`` without numba."""
+    """The compiled :func:`_shifted` and :func:`_certify`, or ``None`` without numba."""
     try:
         import numba
     except ImportError:  # pragma: no cover - the fast extra is installed in CI
         return None
-    return numba.njit(cache=True)(_certify)
+    return numba.njit(cache=True)(_shifted), numba.njit(cache=True)(_certify)
+
+
+def _shifted(S: Any) -> tuple[float, float, Any, Any]:
+    r"""``(m, δ, B₊, B₋)``: :math:`m = \max_{ij}|s_{ij}|`, :math:`\delta = 32n^2\varepsilon m` and
+    :math:`B_\pm = \operatorname{fl}(S \mp \delta I)` in Fortran order (what ``dsytrf`` overwrites without a copy).
+
+    ``m`` is NaN or inf when ``S`` holds a NaN or an inf.
+    """
+    n = S.shape[0]
+    m = 0.0
+    for i in range(n):
+        for j in range(n):
+            a = abs(S[i, j])
+            if math.isnan(a) or a > m:  # a NaN, once met, stays: no later a > NaN
+                m = a
+    delta = 32.0 * n * n * 2.220446049250313e-16 * m
+    plus = np.empty((n, n)).T  # Fortran order
+    minus = np.empty((n, n)).T
+    for j in range(n):
+        for i in range(n):
+            plus[i, j] = S[i, j]
+            minus[i, j] = S[i, j]
+        plus[j, j] = S[j, j] - delta
+        minus[j, j] = S[j, j] + delta
+    return m, delta, plus, minus
 
 
 def _certify(S: Any, ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any, delta: float,
@@ -197,22 +227,21 @@ def indefinite_point(S: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[in
     ((1, 1), [1.0, 2.0])
     """
     n = S.shape[0]
-    kernel = _kernel()
-    if n > MAX_N or kernel is None:
+    kernels = _kernel()
+    if n > MAX_N or kernels is None:
         return None
-    m = float(np.abs(S).max())
+    shifted, certify = kernels
+    m, delta, plus, minus = shifted(S)
     if not math.isfinite(m) or m == 0.0:
         return None
-    t = 2 * n * n * _EPS * m
-    delta = 16 * t
-    eye = np.eye(n)
-    factors = []
-    for shift in (delta, -delta):
-        ldu, ipiv, info = dsytrf(S - shift * eye, lower=1)  # B± = fl(S ∓ δI), rounding ≤ u(m + δ) on the diagonal
-        if info != 0:
-            return None
-        factors += [ldu, ipiv]
-    positive, negative, e, certain = kernel(S, *factors, delta, _gamma(n + 3) / (1 - _gamma(n + 2)), _gamma(n * n + 2))
+    t = delta / 16  # 2n²εm
+    ldu_plus, ipiv_plus, info_plus = dsytrf(plus, lower=1, overwrite_a=1)
+    ldu_minus, ipiv_minus, info_minus = dsytrf(minus, lower=1, overwrite_a=1)
+    if info_plus != 0 or info_minus != 0:
+        return None
+    positive, negative, e, certain = certify(S, ldu_plus, ipiv_plus, ldu_minus, ipiv_minus, delta,
+                                             _GAMMA_R[n], _GAMMA_NORM[n])
+    # B± = fl(S ∓ δI): the rounding of the diagonal, at most u(m + δ), joins the residual bound
     if not certain or positive + negative != n or e + _U * (m + delta) * (1 + _EPS) > delta - t:
         return None
     _, _, x, info = dsysv(S, (b / -2).reshape(n, 1), lower=1)
