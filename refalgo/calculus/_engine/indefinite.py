@@ -36,7 +36,7 @@ matrix) and :math:`D` (1×1 and 2×2 blocks) in :math:`n^3/3` flops, and the ine
 An uncertain sign of a 2×2 block's determinant, a zero pivot, a residual bound above
 :math:`\delta - t` (a matrix within :math:`\approx 16t` of singular, or factors with large
 growth), or a NaN or inf anywhere returns ``None``, and the caller runs ``eigh``. The
-unpacking of LAPACK's factors and the residual bound (:func:`_certify`) are one numba kernel; without numba (the
+unpacking of LAPACK's factors and the residual bound (:func:`_unpack`, :func:`_bound`) are numba kernels; without numba (the
 ``fast`` extra) :func:`indefinite_point` returns ``None``. Used for :math:`n \le` :data:`MAX_N`;
 above it three factorizations and the residual's products approach ``eigh``'s cost.
 
@@ -75,12 +75,12 @@ _GAMMA_NORM = [_gamma(n * n + 2) for n in range(MAX_N + 1)]
 
 @cache
 def _kernel() -> Any:
-    """The compiled :func:`_shifted` and :func:`_certify`, or ``None`` without numba."""
+    """The compiled :func:`_shifted`, :func:`_unpack` and :func:`_bound`, or ``None`` without numba."""
     try:
         import numba
     except ImportError:  # pragma: no cover - the fast extra is installed in CI
         return None
-    return numba.njit(cache=True)(_shifted), numba.njit(cache=True)(_certify)
+    return numba.njit(cache=True)(_shifted), numba.njit(cache=True)(_unpack), numba.njit(cache=True)(_bound)
 
 
 def _shifted(S: Any) -> tuple[float, float, Any, Any]:
@@ -108,65 +108,61 @@ def _shifted(S: Any) -> tuple[float, float, Any, Any]:
     return m, delta, plus, minus
 
 
-def _certify(S: Any, ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any, delta: float,
-             gamma_r: float, gamma_norm: float) -> tuple[int, int, float, bool]:
-    r"""``(n₊ of B₊, n₋ of B₋, e, certain)`` from the ``dsytrf(B±, lower=1)`` outputs, ``B± = fl(S ∓ δI)``.
+def _unpack(ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any) -> tuple[Any, Any, int, int, Any, bool]:
+    r"""``(Y, Xᵀ, n₊ of B₊, n₋ of B₋, spread, certain)`` from the ``dsytrf(B±, lower=1)`` outputs.
 
-    For each side, unpacks :math:`B = X D X^\top` (LAPACK stores :math:`X = P_1 L_1 P_2 L_2
-    \cdots`; the columns of :math:`X` beyond step :math:`k` are still permuted unit vectors
-    :math:`e_{\pi_j}`, so :math:`X L_k` only scatters :math:`L_k`'s column below the block into
-    rows :math:`\pi`), reads the inertia of :math:`D` block by block, and bounds
-    :math:`\lVert X D X^\top - B\rVert_2` by
-    :math:`e = ((1 + u)\lVert \tilde R\rVert_F + \gamma_r \lVert |X||D|\rVert_F \lVert X\rVert_F)(1 + \gamma_{\text{norm}})`
-    with :math:`\tilde R = \operatorname{fl}((XD)X^\top) - B`: the rounding of :math:`\tilde R` is at most
-    :math:`\gamma_{n+3}|X||D||X^\top|` entrywise, whose Frobenius norm the product of norms bounds.
-    ``certain`` is false on a zero pivot or a 2×2 block whose determinant's sign is within its rounding.
+    For each side (index 0: :math:`B_+`, 1: :math:`B_-`) unpacks :math:`B = X D X^\top`: LAPACK
+    stores :math:`X = P_1 L_1 P_2 L_2 \cdots`, and the columns of :math:`X` beyond step
+    :math:`k` are still permuted unit vectors :math:`e_{\pi_j}`, so :math:`X L_k` only scatters
+    :math:`L_k`'s column below the block into rows :math:`\pi`. ``Y[s]`` is :math:`XD`, ``Xᵀ[s]``
+    is :math:`X^\top`; the inertia of :math:`D` is read block by block; ``spread[s]`` is
+    :math:`\lVert |X||D|\rVert_F \lVert X\rVert_F \ge \lVert |X||D||X^\top|\rVert_F`, which
+    bounds the rounding of the product :math:`(XD)X^\top`. ``certain`` is false on a zero pivot
+    or a 2×2 block whose determinant's sign is within its rounding.
     """
-    n = S.shape[0]
+    n = ldu_plus.shape[0]
+    Y = np.zeros((2, n, n))
+    XT = np.zeros((2, n, n))
+    spread = np.zeros(2)
     positive_plus = 0
     negative_minus = 0
-    worst = 0.0
     for side in range(2):
         ldu = ldu_plus if side == 0 else ldu_minus
         ipiv = ipiv_plus if side == 0 else ipiv_minus
-        shift = delta if side == 0 else -delta
-        XT = np.zeros((n, n))  # Xᵀ and |X|ᵀ, row-major for the products
-        XaT = np.zeros((n, n))
-        Y = np.zeros((n, n))  # X D and |X||D|
-        Ya = np.zeros((n, n))
         pi = np.arange(n)
         positive = 0
         negative = 0
+        ya2 = 0.0
         k = 0
         while k < n:
             if ipiv[k] > 0:  # 1×1 block; rows and columns k and ipiv[k] − 1 interchanged
                 kp = ipiv[k] - 1
                 pi[k], pi[kp] = pi[kp], pi[k]
-                XT[k, pi[k]] = 1.0
+                XT[side, k, pi[k]] = 1.0
                 for i in range(k + 1, n):
-                    XT[k, pi[i]] = ldu[i, k]
+                    XT[side, k, pi[i]] = ldu[i, k]
                 d = ldu[k, k]
                 if d > 0:
                     positive += 1
                 elif d < 0:
                     negative += 1
                 else:
-                    return 0, 0, np.inf, False
+                    return Y, XT, 0, 0, spread, False
                 for i in range(n):
-                    XaT[k, i] = abs(XT[k, i])
-                    Y[i, k] = XT[k, i] * d
-                    Ya[i, k] = XaT[k, i] * abs(d)
+                    y = XT[side, k, i] * d
+                    Y[side, i, k] = y
+                    ya2 += y * y
                 k += 1
             else:  # 2×2 block; rows and columns k + 1 and −ipiv[k] − 1 interchanged
                 if k + 1 >= n:
-                    return 0, 0, np.inf, False
+                    return Y, XT, 0, 0, spread, False
                 kp = -ipiv[k] - 1
                 pi[k + 1], pi[kp] = pi[kp], pi[k + 1]
-                XT[k, pi[k]] = 1.0
-                XT[k + 1, pi[k + 1]] = 1.0
+                XT[side, k, pi[k]] = 1.0
+                XT[side, k + 1, pi[k + 1]] = 1.0
                 for i in range(k + 2, n):
-                    XT[k, pi[i]] = ldu[i, k]
-                    XT[k + 1, pi[i]] = ldu[i, k + 1]
+                    XT[side, k, pi[i]] = ldu[i, k]
+                    XT[side, k + 1, pi[i]] = ldu[i, k + 1]
                 a = ldu[k, k]
                 b = ldu[k + 1, k]
                 c = ldu[k + 1, k + 1]
@@ -175,7 +171,7 @@ def _certify(S: Any, ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: 
                 det = ac - bb
                 # |fl(ac − b²) − (ac − b²)| ≤ γ₂(|ac| + b²): decide the sign only outside that margin
                 if abs(det) <= 4.5e-16 * (abs(ac) + bb):
-                    return 0, 0, np.inf, False
+                    return Y, XT, 0, 0, spread, False
                 if det < 0:
                     positive += 1
                     negative += 1
@@ -184,34 +180,46 @@ def _certify(S: Any, ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: 
                 else:
                     negative += 2
                 for i in range(n):
-                    x0 = XT[k, i]
-                    x1 = XT[k + 1, i]
-                    XaT[k, i] = abs(x0)
-                    XaT[k + 1, i] = abs(x1)
-                    Y[i, k] = x0 * a + x1 * b
-                    Y[i, k + 1] = x0 * b + x1 * c
-                    Ya[i, k] = abs(x0) * abs(a) + abs(x1) * abs(b)
-                    Ya[i, k + 1] = abs(x0) * abs(b) + abs(x1) * abs(c)
+                    x0 = XT[side, k, i]
+                    x1 = XT[side, k + 1, i]
+                    Y[side, i, k] = x0 * a + x1 * b
+                    Y[side, i, k + 1] = x0 * b + x1 * c
+                    y0 = abs(x0) * abs(a) + abs(x1) * abs(b)  # |X||D|, rounded up by at most γ₂ (in γ_r)
+                    y1 = abs(x0) * abs(b) + abs(x1) * abs(c)
+                    ya2 += y0 * y0 + y1 * y1
                 k += 2
-        R = np.dot(Y, XT)
-        r2 = 0.0
-        ya2 = 0.0
         xa2 = 0.0
         for i in range(n):
             for j in range(n):
-                bij = S[i, j] - shift if i == j else S[i, j]
-                r = R[i, j] - bij
-                r2 += r * r
-                ya2 += Ya[i, j] * Ya[i, j]
-                xa2 += XaT[i, j] * XaT[i, j]
-        # ‖|X||D||Xᵀ|‖_F ≤ ‖|X||D|‖_F ‖|X|‖_F: no second product
-        e = ((1 + 1.1102230246251565e-16) * np.sqrt(r2) + gamma_r * np.sqrt(ya2) * np.sqrt(xa2)) * (1 + gamma_norm)
-        worst = max(worst, e)
+                xa2 += XT[side, i, j] * XT[side, i, j]
+        spread[side] = np.sqrt(ya2) * np.sqrt(xa2)
         if side == 0:
             positive_plus = positive
         else:
             negative_minus = negative
-    return positive_plus, negative_minus, worst, True
+    return Y, XT, positive_plus, negative_minus, spread, True
+
+
+def _bound(S: Any, R: Any, delta: float, spread: Any, gamma_r: float, gamma_norm: float) -> float:
+    r"""The larger of the two bounds :math:`e_\pm \ge \lVert X D X^\top - B_\pm\rVert_2`, ``R[s]`` = fl((XD)Xᵀ).
+
+    :math:`e = ((1 + u)\lVert \operatorname{fl}(\tilde P - B)\rVert_F + \gamma_r\,\text{spread})(1 + \gamma_{\text{norm}})`:
+    the product's rounding is at most :math:`\gamma_{n+3}|X||D||X^\top|` entrywise (Higham §3.5),
+    the subtraction's :math:`u` relative, the Frobenius norms' :math:`\gamma_{n^2+2}`.
+    """
+    n = S.shape[0]
+    worst = 0.0
+    for side in range(2):
+        shift = delta if side == 0 else -delta
+        r2 = 0.0
+        for i in range(n):
+            for j in range(n):
+                bij = S[i, j] - shift if i == j else S[i, j]
+                r = R[side, i, j] - bij
+                r2 += r * r
+        e = ((1 + 1.1102230246251565e-16) * np.sqrt(r2) + gamma_r * spread[side]) * (1 + gamma_norm)
+        worst = max(worst, e)
+    return worst
 
 
 def indefinite_point(S: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[int, int, NDArray[np.float64]] | None:
@@ -230,7 +238,7 @@ def indefinite_point(S: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[in
     kernels = _kernel()
     if n > MAX_N or kernels is None:
         return None
-    shifted, certify = kernels
+    shifted, unpack, bound = kernels
     m, delta, plus, minus = shifted(S)
     if not math.isfinite(m) or m == 0.0:
         return None
@@ -239,10 +247,12 @@ def indefinite_point(S: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[in
     ldu_minus, ipiv_minus, info_minus = dsytrf(minus, lower=1, overwrite_a=1)
     if info_plus != 0 or info_minus != 0:
         return None
-    positive, negative, e, certain = certify(S, ldu_plus, ipiv_plus, ldu_minus, ipiv_minus, delta,
-                                             _GAMMA_R[n], _GAMMA_NORM[n])
+    Y, XT, positive, negative, spread, certain = unpack(ldu_plus, ipiv_plus, ldu_minus, ipiv_minus)
+    if not certain or positive + negative != n:
+        return None
+    e = bound(S, Y @ XT, delta, spread, _GAMMA_R[n], _GAMMA_NORM[n])  # one batched product: (XD)Xᵀ for B₊ and B₋
     # B± = fl(S ∓ δI): the rounding of the diagonal, at most u(m + δ), joins the residual bound
-    if not certain or positive + negative != n or e + _U * (m + delta) * (1 + _EPS) > delta - t:
+    if e + _U * (m + delta) * (1 + _EPS) > delta - t:
         return None
     _, _, x, info = dsysv(S, (b / -2).reshape(n, 1), lower=1)
     if info != 0:
