@@ -125,6 +125,42 @@ def _grid(shape: tuple[int, ...], patch_size: int, merge_kernel: Any, name: str)
     return shape[0] // patch_size, shape[1] // patch_size
 
 
+def _boundaries(cu: Any) -> NDArray[np.int64]:
+    s = np.asarray(cu)
+    if s.ndim != 1 or s.size < 2 or s.dtype.kind not in "iu" or s[0] != 0 or np.any(np.diff(s) < 1):
+        raise ValueError(f"cu_seqlens: expected a 1-D integer array starting at 0 and strictly increasing; got {s.tolist()!r}"[:200])
+    return s.astype(np.int64)
+
+
+def _qkv(q: Any, k: Any, v: Any, mask: Any, exact: bool) -> tuple[Any, Any, Any, Any]:
+    if exact:
+        qa, ka, va = (exact_array(a, n, ndim=2) for a, n in ((q, "q"), (k, "k"), (v, "v")))
+    else:
+        dtype = np.float32 if all(getattr(a, "dtype", None) == np.float32 for a in (q, k, v)) else np.float64
+        qa, ka, va = (as_array(a, n, ndim=2, dtype=dtype) for a, n in ((q, "q"), (k, "k"), (v, "v")))
+    if ka.shape != qa.shape or va.shape[0] != qa.shape[0]:
+        raise ValueError(f"k, v: expected k of shape {qa.shape} like q and v with {qa.shape[0]} rows; "
+                         f"got k {ka.shape}, v {va.shape}")
+    m = None
+    if mask is not None:
+        m = np.array(mask.tolist() if isinstance(mask, sp.MatrixBase) else mask)
+        if m.dtype == object and all(t in (0, 1) for t in m.flat):  # exact 0/1 entries
+            m = m.astype(np.int64)
+        if m.shape != (qa.shape[0], qa.shape[0]) or m.dtype.kind not in "biu":
+            raise ValueError(f"mask: expected a boolean ({qa.shape[0]}, {qa.shape[0]}) array; got shape {m.shape}, dtype {m.dtype}")
+        m = m.astype(bool)
+        if not m.any(axis=1).all():
+            raise ValueError(f"mask: expected every row to allow at least one key; row {int(np.argmin(m.any(axis=1)))} allows none")
+    return qa, ka, va, m
+
+
+def _pos_inputs(weight: Any, grid_hws: Any, exact: bool) -> tuple[Any, NDArray[np.int64]]:
+    e = exact_array(weight, "weight", ndim=3, symbolic=True) if exact else as_array(
+        weight, "weight", ndim=3, dtype=np.float32 if getattr(weight, "dtype", None) == np.float32 else np.float64)
+    cu_seqlens(grid_hws)  # validates grid_hws
+    return e, np.asarray(grid_hws, dtype=np.int64)
+
+
 def patchify_symbolic(image: Any, *, patch_size: int = PATCH_SIZE, merge_kernel: Any = MERGE_KERNEL) -> tuple[NDArray[Any], NDArray[np.int64]]:
     r"""(1) entry by entry: the patch vectors of one image (an object array) and their grid positions.
 
@@ -145,6 +181,62 @@ def patchify_symbolic(image: Any, *, patch_size: int = PATCH_SIZE, merge_kernel:
         out[r * w + c, kappa * p * p + dy * p + dx] = x[r * p + dy, c * p + dx, kappa]  # (1)
     positions = np.array([(t // w, t % w) for t in range(h * w)], dtype=np.int64)
     return out, positions
+
+
+def block_diagonal_mask_symbolic(cu_seqlens: Any) -> sp.Matrix:
+    r"""(3) as a SymPy 0/1 matrix: the direct sum of all-ones blocks of sizes :math:`s_{n+1} - s_n`.
+
+    Examples
+    --------
+    >>> block_diagonal_mask_symbolic([0, 2, 3])
+    Matrix([
+    [1, 1, 0],
+    [1, 1, 0],
+    [0, 0, 1]])
+    """
+    s = _boundaries(cu_seqlens)
+    return sp.diag(*[sp.ones(int(b - a), int(b - a)) for a, b in zip(s[:-1], s[1:])])
+
+
+def attention_symbolic(q: Any, k: Any, v: Any, *, mask: Any = None) -> sp.Matrix:
+    r"""(4) exactly: each output row a sum of ``exp`` terms over the allowed keys only.
+
+    Same parameters as :func:`attention`, exact numbers; masked pairs are left out of both
+    sums rather than given weight :math:`e^{-\infty}`.
+
+    Examples
+    --------
+    >>> attention_symbolic([[0], [1]], [[0], [1]], [[1], [2]], mask=block_diagonal_mask_symbolic([0, 1, 2]))
+    Matrix([
+    [1],
+    [2]])
+    """
+    qa, ka, va, m = _qkv(q, k, v, mask, exact=True)
+    L, d = qa.shape
+    rows = []
+    for i in range(L):
+        keep = [j for j in range(L) if m is None or m[i, j]]
+        e = {j: sp.exp(sum(qa[i, a] * ka[j, a] for a in range(d)) / sp.sqrt(d)) for j in keep}
+        total = sp.Add(*e.values())
+        rows.append([sp.Add(*(e[j] * va[j, c] for j in keep)) / total for c in range(va.shape[1])])  # (4)
+    return sp.Matrix(rows)
+
+
+def position_embedding_symbolic(weight: Any, grid_hws: Any) -> NDArray[Any]:
+    r"""(5) exactly, with the upsampling chapter's exact bicubic resize: ``(L, D)`` object array.
+
+    Same parameters as :func:`position_embedding`.
+
+    Examples
+    --------
+    >>> position_embedding_symbolic([[[0], [1]], [[2], [3]]], [[1, 1]]).tolist()
+    [[3/2]]
+    """
+    e, grid = _pos_inputs(weight, grid_hws, exact=True)
+    chw = e.transpose(2, 0, 1)[None]
+    parts = [interpolate_symbolic(chw, size=(int(h), int(w)), mode="bicubic", align_corners=False)[0]
+             .transpose(1, 2, 0).reshape(h * w, -1) for h, w in grid]  # (5)
+    return np.concatenate(parts)
 
 
 def patchify(image: Any, *, patch_size: int = PATCH_SIZE, merge_kernel: Any = MERGE_KERNEL) -> tuple[NDArray[Any], NDArray[np.int64]]:
@@ -244,28 +336,6 @@ def pack_images(images: Sequence[Any], *, patch_size: int = PATCH_SIZE, merge_ke
     return PackedImages(np.concatenate([p for p, _ in cut]), np.concatenate([pos for _, pos in cut]), grid, cu_seqlens(grid))
 
 
-def _boundaries(cu: Any) -> NDArray[np.int64]:
-    s = np.asarray(cu)
-    if s.ndim != 1 or s.size < 2 or s.dtype.kind not in "iu" or s[0] != 0 or np.any(np.diff(s) < 1):
-        raise ValueError(f"cu_seqlens: expected a 1-D integer array starting at 0 and strictly increasing; got {s.tolist()!r}"[:200])
-    return s.astype(np.int64)
-
-
-def block_diagonal_mask_symbolic(cu_seqlens: Any) -> sp.Matrix:
-    r"""(3) as a SymPy 0/1 matrix: the direct sum of all-ones blocks of sizes :math:`s_{n+1} - s_n`.
-
-    Examples
-    --------
-    >>> block_diagonal_mask_symbolic([0, 2, 3])
-    Matrix([
-    [1, 1, 0],
-    [1, 1, 0],
-    [0, 0, 1]])
-    """
-    s = _boundaries(cu_seqlens)
-    return sp.diag(*[sp.ones(int(b - a), int(b - a)) for a, b in zip(s[:-1], s[1:])])
-
-
 def block_diagonal_mask(cu_seqlens: Any) -> NDArray[np.bool_]:
     r"""(3) as a boolean ``(L, L)`` array, ``True`` where token ``i`` may attend to token ``j``.
 
@@ -279,52 +349,6 @@ def block_diagonal_mask(cu_seqlens: Any) -> NDArray[np.bool_]:
     s = _boundaries(cu_seqlens)
     image = np.searchsorted(s, np.arange(s[-1]), side="right") - 1  # token t belongs to image n: s_n <= t < s_{n+1}
     return image[:, None] == image[None, :]  # (3)
-
-
-def _qkv(q: Any, k: Any, v: Any, mask: Any, exact: bool) -> tuple[Any, Any, Any, Any]:
-    if exact:
-        qa, ka, va = (exact_array(a, n, ndim=2) for a, n in ((q, "q"), (k, "k"), (v, "v")))
-    else:
-        dtype = np.float32 if all(getattr(a, "dtype", None) == np.float32 for a in (q, k, v)) else np.float64
-        qa, ka, va = (as_array(a, n, ndim=2, dtype=dtype) for a, n in ((q, "q"), (k, "k"), (v, "v")))
-    if ka.shape != qa.shape or va.shape[0] != qa.shape[0]:
-        raise ValueError(f"k, v: expected k of shape {qa.shape} like q and v with {qa.shape[0]} rows; "
-                         f"got k {ka.shape}, v {va.shape}")
-    m = None
-    if mask is not None:
-        m = np.array(mask.tolist() if isinstance(mask, sp.MatrixBase) else mask)
-        if m.dtype == object and all(t in (0, 1) for t in m.flat):  # exact 0/1 entries
-            m = m.astype(np.int64)
-        if m.shape != (qa.shape[0], qa.shape[0]) or m.dtype.kind not in "biu":
-            raise ValueError(f"mask: expected a boolean ({qa.shape[0]}, {qa.shape[0]}) array; got shape {m.shape}, dtype {m.dtype}")
-        m = m.astype(bool)
-        if not m.any(axis=1).all():
-            raise ValueError(f"mask: expected every row to allow at least one key; row {int(np.argmin(m.any(axis=1)))} allows none")
-    return qa, ka, va, m
-
-
-def attention_symbolic(q: Any, k: Any, v: Any, *, mask: Any = None) -> sp.Matrix:
-    r"""(4) exactly: each output row a sum of ``exp`` terms over the allowed keys only.
-
-    Same parameters as :func:`attention`, exact numbers; masked pairs are left out of both
-    sums rather than given weight :math:`e^{-\infty}`.
-
-    Examples
-    --------
-    >>> attention_symbolic([[0], [1]], [[0], [1]], [[1], [2]], mask=block_diagonal_mask_symbolic([0, 1, 2]))
-    Matrix([
-    [1],
-    [2]])
-    """
-    qa, ka, va, m = _qkv(q, k, v, mask, exact=True)
-    L, d = qa.shape
-    rows = []
-    for i in range(L):
-        keep = [j for j in range(L) if m is None or m[i, j]]
-        e = {j: sp.exp(sum(qa[i, a] * ka[j, a] for a in range(d)) / sp.sqrt(d)) for j in keep}
-        total = sp.Add(*e.values())
-        rows.append([sp.Add(*(e[j] * va[j, c] for j in keep)) / total for c in range(va.shape[1])])  # (4)
-    return sp.Matrix(rows)
 
 
 def attention(q: Any, k: Any, v: Any, *, mask: Any = None) -> NDArray[Any]:
@@ -384,30 +408,6 @@ def packed_attention(q: Any, k: Any, v: Any, cu_seqlens: Any) -> NDArray[Any]:
     return attention(q, k, v, mask=mask)
 
 
-def _pos_inputs(weight: Any, grid_hws: Any, exact: bool) -> tuple[Any, NDArray[np.int64]]:
-    e = exact_array(weight, "weight", ndim=3, symbolic=True) if exact else as_array(
-        weight, "weight", ndim=3, dtype=np.float32 if getattr(weight, "dtype", None) == np.float32 else np.float64)
-    cu_seqlens(grid_hws)  # validates grid_hws
-    return e, np.asarray(grid_hws, dtype=np.int64)
-
-
-def position_embedding_symbolic(weight: Any, grid_hws: Any) -> NDArray[Any]:
-    r"""(5) exactly, with the upsampling chapter's exact bicubic resize: ``(L, D)`` object array.
-
-    Same parameters as :func:`position_embedding`.
-
-    Examples
-    --------
-    >>> position_embedding_symbolic([[[0], [1]], [[2], [3]]], [[1, 1]]).tolist()
-    [[3/2]]
-    """
-    e, grid = _pos_inputs(weight, grid_hws, exact=True)
-    chw = e.transpose(2, 0, 1)[None]
-    parts = [interpolate_symbolic(chw, size=(int(h), int(w)), mode="bicubic", align_corners=False)[0]
-             .transpose(1, 2, 0).reshape(h * w, -1) for h, w in grid]  # (5)
-    return np.concatenate(parts)
-
-
 def position_embedding(weight: Any, grid_hws: Any) -> NDArray[Any]:
     r"""The absolute position embedding (5) of every packed token: ``E`` resized to each grid, row-major.
 
@@ -457,19 +457,19 @@ def derivations() -> tuple[Derivation, ...]:
     """
     a0, a1, a2 = sp.symbols("a_0 a_1 a_2", real=True)
     v0, v1, v2 = sp.symbols("v_0 v_1 v_2", real=True)
-    m = block_diagonal_mask_symbolic([0, 2, 3])
-    e = (sp.exp(a0), sp.exp(a1), sp.exp(a2))
-    packed = sum(m[0, j] * e[j] * (v0, v1, v2)[j] for j in range(3)) / sum(m[0, j] * e[j] for j in range(3))
+    m = block_diagonal_mask_symbolic([0, 2, 3])  # row 0 is (1, 1, 0)
+    e, v = (sp.exp(a0), sp.exp(a1), sp.exp(a2)), (v0, v1, v2)
+    packed = sp.Add(*(m[0, j] * e[j] * v[j] for j in range(3))) / sp.Add(*(m[0, j] * e[j] for j in range(3)))
     own = (sp.exp(a0) * v0 + sp.exp(a1) * v1) / (sp.exp(a0) + sp.exp(a1))
     return (
         Derivation(
             "Attention on a packed sequence: token 0 of a two-token image ignores the next image",
             [
-                Step(sp.Add(*(sp.Mul(m[0, j], e[j], (v0, v1, v2)[j], evaluate=False) for j in range(3)), evaluate=False)
-                     / sp.Add(*(sp.Mul(m[0, j], e[j], evaluate=False) for j in range(3)), evaluate=False),
-                     "(4) with the mask row $M_{0\\cdot} = (1, 1, 0)$ of (3)"),
-                Step(packed, "$M_{02} = 0$ removes token 2 from both sums"),
-                Step(own, "the softmax of the first image alone"),
+                Step(packed, "(4), mask row $(1, 1, 0)$ of (3)",
+                     display=r"\frac{1 \cdot e^{a_0} v_0 + 1 \cdot e^{a_1} v_1 + 0 \cdot e^{a_2} v_2}"
+                             r"{1 \cdot e^{a_0} + 1 \cdot e^{a_1} + 0 \cdot e^{a_2}}"),
+                Step(own, "image 0's own softmax",
+                     display=r"\frac{e^{a_0} v_0 + e^{a_1} v_1}{e^{a_0} + e^{a_1}}"),
             ],
             lhs_latex=r"\operatorname{Attn}_0",
             symbols={"a_j": "the score $q_0 \\cdot k_j / \\sqrt{d}$", "v_j": "the value of token $j$ (one channel)"},

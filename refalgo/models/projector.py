@@ -127,6 +127,19 @@ def _grids(features_rows: int, grid_hws: Any, k: int) -> NDArray[np.int64]:
     return g.astype(np.int64)
 
 
+def _weights(weights: Any, c_dim: int, k: int, exact_entries: bool) -> ProjectorWeights:
+    if not isinstance(weights, ProjectorWeights):
+        raise TypeError(f"weights: expected a ProjectorWeights; got {type(weights).__name__}")
+    wide = k * k * c_dim
+    d = np.shape(weights.w2)[0] if np.ndim(weights.w2) == 2 else -1
+    shapes = {"norm_weight": (c_dim,), "norm_bias": (c_dim,), "w1": (wide, wide), "b1": (wide,), "w2": (d, wide), "b2": (d,)}
+    conv = (lambda a, n, s: exact_array(a, f"weights.{n}", shape=s)) if exact_entries else (
+        lambda a, n, s: as_array(a, f"weights.{n}", shape=s, dtype=np.float32 if getattr(a, "dtype", None) == np.float32 else np.float64))
+    if d < 1:
+        raise ValueError(f"weights.w2: expected a 2-D (D, {wide}) array; got shape {np.shape(weights.w2)}")
+    return ProjectorWeights(*(conv(getattr(weights, n), n, s) for n, s in shapes.items()))
+
+
 def merge_tokens_symbolic(features: Any, grid_hws: Any, *, merge_kernel: int = 2, channel_order: str = "kimi-vl") -> NDArray[Any]:
     r"""(7) entry by entry, as an index permutation: an object array ``(Σ h w / k², k² C)``.
 
@@ -151,6 +164,43 @@ def merge_tokens_symbolic(features: Any, grid_hws: Any, *, merge_kernel: int = 2
             rows.append(token)
         start += h * w
     return np.array(rows, dtype=object)
+
+
+def project_symbolic(features: Any, grid_hws: Any, weights: ProjectorWeights, *, merge_kernel: int = 2, eps: Any = "1e-5") -> NDArray[Any]:
+    r"""(6)–(8) exactly: square roots and erf kept symbolic, for tiny sizes (an object array ``(T, D)``).
+
+    Same parameters as :func:`project`; every number enters exactly (``eps`` as a decimal string).
+
+    Examples
+    --------
+    >>> w = ProjectorWeights([1, 1], [0, 0], np.eye(8), np.zeros(8), [[1] + [0] * 7], [0])
+    >>> project_symbolic([[0, 2]] * 4, [[2, 2]], w, eps=0)[0, 0]  # GELU(-1): LayerNorm sends (0, 2) to (-1, 1)
+    -1/2 + erf(sqrt(2)/2)/2
+    """
+    x = exact_array(features, "features", ndim=2)
+    k = as_count(merge_kernel, "merge_kernel")
+    p = _weights(weights, x.shape[1], k, exact_entries=True)
+    e = exact(eps, "eps")
+    c_dim = x.shape[1]
+    mu = x.sum(axis=1, keepdims=True) / c_dim
+    var = ((x - mu) ** 2).sum(axis=1, keepdims=True) / c_dim
+    y = (x - mu) / np.vectorize(lambda s: sp.sqrt(s + e), otypes=[object])(var) * p.norm_weight + p.norm_bias  # (6)
+    z = merge_tokens_symbolic(y, grid_hws, merge_kernel=k)  # (7)
+    u = z.dot(p.w1.T) + p.b1
+    g = np.vectorize(lambda t: t / 2 * (1 + sp.erf(t / sp.sqrt(2))), otypes=[object])(u)  # GELU   (8)
+    return g.dot(p.w2.T) + p.b2  # (8)
+
+
+def projector_parameter_count_symbolic() -> sp.Expr:
+    r"""(10) as a SymPy expression in the symbols ``C`` (vision width), ``D`` (text width), ``k`` (merge kernel).
+
+    Examples
+    --------
+    >>> projector_parameter_count_symbolic()
+    C**2*k**4 + C*D*k**2 + C*k**2 + 2*C + D
+    """
+    c_dim, d, k = sp.symbols("C D k", positive=True, integer=True)
+    return sp.expand(2 * c_dim + (k**2 * c_dim) ** 2 + k**2 * c_dim + k**2 * c_dim * d + d)  # (10)
 
 
 def merge_tokens(features: Any, grid_hws: Any, *, merge_kernel: int = 2, channel_order: str = "kimi-vl") -> NDArray[Any]:
@@ -197,44 +247,6 @@ def merge_tokens(features: Any, grid_hws: Any, *, merge_kernel: int = 2, channel
         out.append(blocks.reshape(k * k * c_dim, -1).T)  # merged token I w' + J, row-major
         start += h * w
     return np.ascontiguousarray(np.concatenate(out))
-
-
-def _weights(weights: Any, c_dim: int, k: int, exact_entries: bool) -> ProjectorWeights:
-    if not isinstance(weights, ProjectorWeights):
-        raise TypeError(f"weights: expected a ProjectorWeights; got {type(weights).__name__}")
-    wide = k * k * c_dim
-    d = np.shape(weights.w2)[0] if np.ndim(weights.w2) == 2 else -1
-    shapes = {"norm_weight": (c_dim,), "norm_bias": (c_dim,), "w1": (wide, wide), "b1": (wide,), "w2": (d, wide), "b2": (d,)}
-    conv = (lambda a, n, s: exact_array(a, f"weights.{n}", shape=s)) if exact_entries else (
-        lambda a, n, s: as_array(a, f"weights.{n}", shape=s, dtype=np.float32 if getattr(a, "dtype", None) == np.float32 else np.float64))
-    if d < 1:
-        raise ValueError(f"weights.w2: expected a 2-D (D, {wide}) array; got shape {np.shape(weights.w2)}")
-    return ProjectorWeights(*(conv(getattr(weights, n), n, s) for n, s in shapes.items()))
-
-
-def project_symbolic(features: Any, grid_hws: Any, weights: ProjectorWeights, *, merge_kernel: int = 2, eps: Any = "1e-5") -> NDArray[Any]:
-    r"""(6)–(8) exactly: square roots and erf kept symbolic, for tiny sizes (an object array ``(T, D)``).
-
-    Same parameters as :func:`project`; every number enters exactly (``eps`` as a decimal string).
-
-    Examples
-    --------
-    >>> w = ProjectorWeights([1, 1], [0, 0], np.eye(8), np.zeros(8), [[1] + [0] * 7], [0])
-    >>> project_symbolic([[0, 2]] * 4, [[2, 2]], w, eps=0)[0, 0]  # GELU(-1): LayerNorm sends (0, 2) to (-1, 1)
-    -1/2 + erf(sqrt(2)/2)/2
-    """
-    x = exact_array(features, "features", ndim=2)
-    k = as_count(merge_kernel, "merge_kernel")
-    p = _weights(weights, x.shape[1], k, exact_entries=True)
-    e = exact(eps, "eps")
-    c_dim = x.shape[1]
-    mu = x.sum(axis=1, keepdims=True) / c_dim
-    var = ((x - mu) ** 2).sum(axis=1, keepdims=True) / c_dim
-    y = (x - mu) / np.vectorize(lambda s: sp.sqrt(s + e), otypes=[object])(var) * p.norm_weight + p.norm_bias  # (6)
-    z = merge_tokens_symbolic(y, grid_hws, merge_kernel=k)  # (7)
-    u = z.dot(p.w1.T) + p.b1
-    g = np.vectorize(lambda t: t / 2 * (1 + sp.erf(t / sp.sqrt(2))), otypes=[object])(u)  # GELU   (8)
-    return g.dot(p.w2.T) + p.b2  # (8)
 
 
 def project(features: Any, grid_hws: Any, weights: ProjectorWeights, *, merge_kernel: int = 2, eps: float = 1e-5) -> NDArray[Any]:
@@ -323,18 +335,6 @@ def token_count(height: int, width: int, *, patch_size: int = 14, merge_kernel: 
     return (height // side) * (width // side)  # (9)
 
 
-def projector_parameter_count_symbolic() -> sp.Expr:
-    r"""(10) as a SymPy expression in the symbols ``C`` (vision width), ``D`` (text width), ``k`` (merge kernel).
-
-    Examples
-    --------
-    >>> projector_parameter_count_symbolic()
-    C**2*k**4 + C*D*k**2 + C*k**2 + 2*C + D
-    """
-    c_dim, d, k = sp.symbols("C D k", positive=True, integer=True)
-    return sp.expand(2 * c_dim + (k**2 * c_dim) ** 2 + k**2 * c_dim + k**2 * c_dim * d + d)  # (10)
-
-
 def projector_parameter_count(*, hidden_size: int = 1152, out_size: int = 2048, merge_kernel: int = 2) -> int:
     r"""(10) as an integer: the projector's own parameters (LayerNorm, two Linear layers with biases).
 
@@ -364,9 +364,11 @@ def derivations() -> tuple[Derivation, ...]:
         Derivation(
             "Image tokens after the merge: an H × W image gives HW/(Pk)² tokens",
             [
-                Step((H / P) * (W / P) / k**2, "$(H/P)(W/P)$ patches (1), $k^2$ of them per token (7)"),
-                Step((H / (P * k)) * (W / (P * k)), "(9): $H/(Pk)$ rows of $W/(Pk)$ tokens"),
-                Step(H * W / (P * k) ** 2, "one fraction"),
+                Step((H / P) * (W / P) / k**2, "$(H/P)(W/P)$ patches (1), $k^2$ per token (7)",
+                     display=r"\frac{(H/P)(W/P)}{k^2}"),
+                Step((H / (P * k)) * (W / (P * k)), "(9): $H/(Pk)$ rows of $W/(Pk)$ tokens",
+                     display=r"\frac{H}{P k} \cdot \frac{W}{P k}"),
+                Step(H * W / (P * k) ** 2, "one fraction", display=r"\frac{H W}{(P k)^2}"),
             ],
             lhs_latex="T",
         ),
@@ -374,7 +376,7 @@ def derivations() -> tuple[Derivation, ...]:
             "Projector parameters: LayerNorm, then two Linear layers with biases",
             [
                 Step(2 * C + ((k**2 * C) * (k**2 * C) + k**2 * C) + (k**2 * C * D + D), "(10) term by term"),
-                Step(2 * C + k**2 * C * (k**2 * C + 1 + D) + D, "$k^2 C$ factored out of the Linear terms"),
+                Step(2 * C + k**2 * C * (k**2 * C + 1 + D) + D, "$k^2 C$ factored out"),
             ],
             lhs_latex="N",
         ),
