@@ -23,12 +23,13 @@ import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 import sympy as sp
 from numpy.typing import NDArray
+from sympy.polys.matrices import DomainMatrix
 
 from ..._exact import exact_array
 from ...mdp.bellman import policy_model
 from ...mdp.model import MDP, terminal_states
 
-__all__ = ["Evaluation", "evaluate", "exact_model", "exact_policy_chain", "inner_states"]
+__all__ = ["Evaluation", "evaluate", "exact_model", "exact_objective", "exact_policy_chain", "inner_states"]
 
 
 class Evaluation(NamedTuple):
@@ -94,3 +95,23 @@ def exact_policy_chain(mdp: MDP, pi: sp.Matrix) -> tuple[sp.Matrix, sp.Matrix]:
         for t in range(S):
             P_pi[s, t] = sp.Add(*[pi[s, a] * P[s, a, t] for a in range(A) if P[s, a, t] != 0])
     return P_pi, r_pi
+
+
+def exact_objective(mdp: MDP, pi: sp.Matrix, d0: list[Any]) -> tuple[Any, Any]:
+    r""":math:`J = d_0^\top (I - \gamma P_\pi)^{-1} r_\pi` as one element of the field ``K`` of the policy's symbols (LU over ``K``).
+
+    Returns ``(J, K)``: ``J`` can be differentiated in ``K`` (``J.diff(K.convert(x))``) and
+    converted back by ``K.to_sympy``; nothing is simplified on the way.
+    """
+    P_pi, r_pi = exact_policy_chain(mdp, pi)
+    idx = [int(s) for s in inner_states(mdp)]
+    if not idx:
+        return sp.QQ.zero, sp.QQ
+    M = sp.eye(len(idx)) - mdp.gamma_exact * P_pi.extract(idx, idx)
+    b = r_pi.extract(idx, [0])
+    row = sp.Matrix([[d0[s] for s in idx]])
+    dM, db, dd = (DomainMatrix.from_Matrix(X) for X in (M, b, row))
+    dM, db = dM.to_field().unify(db.to_field())
+    dd = dd.convert_to(dM.domain)
+    v = dM.lu_solve(db)  # (I − γP_π) v = r_π over K
+    return (dd * v).rep.to_ddm()[0][0], dM.domain  # J = d_0ᵀ v, the one entry of a 1 × 1 product
