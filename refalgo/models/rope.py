@@ -28,7 +28,8 @@ the positions only through :math:`n - m` (the page derives it).
   - ``"interleaved"``: :math:`(x_{2i}, x_{2i+1})` — RoFormer's eq. (13), GPT-J, Meta's
     original Llama code (``view_as_complex``), DeepSeek-V3's checkpoints and MoonViT;
   - ``"half"``: :math:`(x_i, x_{i + d/2})` — GPT-NeoX and Hugging Face ``transformers``
-    (``rotate_half``, Llama, and the converted DeepSeek-V3 and Kimi vision weights).
+    (``rotate_half``: Llama, and the Kimi vision port, whose loader permutes ``q_proj`` and
+    ``k_proj``; its DeepSeek-V3 reads interleaved pairs and returns them de-interleaved).
 
   The two differ by a fixed permutation of the channels, applied to :math:`W_q` and
   :math:`W_k` alike, so the scores are the same; the weights are not interchangeable.

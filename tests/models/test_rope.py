@@ -56,12 +56,14 @@ def test_complex_twin(seed: int, layout: str, half: int) -> None:
 @settings(max_examples=30)
 @given(seeds, st.integers(1, 8))
 def test_layouts_are_a_permutation_apart(seed: int, half: int) -> None:
-    """The half layout on channels permuted to [0, 2, 4, …, 1, 3, 5, …] is the interleaved layout, permuted the same way."""
-    d = 2 * half
+    """The half layout on channels permuted to [0, 2, 4, …, 1, 3, 5, …] is the interleaved layout, permuted the same way, in 1-D and 2-D."""
+    d = 4 * half
     perm = np.r_[0:d:2, 1:d:2]
     x = _draw(seed, (4, d))
     pos = np.arange(4) * 7
     np.testing.assert_array_equal(rope(x[:, perm], pos, layout="half"), rope(x, pos)[:, perm])
+    grid = np.stack([pos // 3, pos % 5], axis=1)
+    np.testing.assert_array_equal(rope_2d(x[:, perm], grid, layout="half"), rope_2d(x, grid)[:, perm])
 
 
 @settings(max_examples=30)
