@@ -543,7 +543,10 @@ def _reinforce(mdp: MDP, u: _Setup, alpha_theta: float, alpha_w: float | None, p
     Phi, Psi, theta, w = u.Phi, u.Psi, u.theta, u.w
     for e in _progress(u.n_episodes, progress, name):
         pi_cdf = np.cumsum(linear_softmax(Phi, theta, A), axis=1).tolist()  # π(·|·, θ) of the episode's start
-        s, states, actions, rewards = step.first_state(), [], [], []
+        s = step.first_state()
+        states: list[int] = []
+        actions: list[int] = []
+        rewards: list[float] = []
         while not step.terminal[s] and len(rewards) < u.max_steps:  # one episode under π(·|·, θ)
             a = step.draw(pi_cdf[s])
             s2 = step.next_state(s, a)
@@ -665,7 +668,8 @@ def _actor_critic(mdp: MDP, u: _Setup, alpha_theta: float, alpha_w: float, kind:
     rec, step, A, g = _Recorder(mdp, u), u.stepper, mdp.n_actions, mdp.gamma
     Phi, Psi, theta, w = u.Phi, u.Psi, u.theta, u.w
     for e in _progress(u.n_episodes, progress, name):
-        s, rewards, I = step.first_state(), [], 1.0
+        s, I = step.first_state(), 1.0
+        rewards: list[float] = []
         pi_s = softmax_row(Phi[s * A:(s + 1) * A] @ theta)
         a = step.action(behaviour[s] if kind == "off" else pi_s)
         while not step.terminal[s] and len(rewards) < u.max_steps:

@@ -19,7 +19,7 @@ from refalgo.rl.actor_critic import (
     reinforce_with_baseline,
     softmax_score,
 )
-from refalgo.rl.policy_gradient import policy_gradient, softmax_policy
+from refalgo.rl.policy_gradient import policy_gradient, short_corridor, short_corridor_features, softmax_policy
 from refalgo.rl.sampling import Transitions
 
 
@@ -37,16 +37,6 @@ LEARN = three_state_mdp([[2.0, 0.0], [-1.0, 2.0], [1.0, -2.0]])
 GRAD = three_state_mdp([[4.0, 3.0], [2.0, 5.0], [3.5, 1.0]])  # rewards with a common offset: a baseline matters
 THETA = np.array([[0.3, -0.2], [-0.5, 0.4], [0.1, 0.6], [0.0, 0.0]])
 BETA = np.array([[0.5, 0.5], [0.7, 0.3], [0.3, 0.7], [0.5, 0.5]])
-
-
-def short_corridor() -> tuple[MDP, np.ndarray]:
-    """Sutton & Barto's Example 13.1 (actions 0 = left, 1 = right; the middle state switches them) and its aliased features."""
-    P = np.zeros((4, 2, 4))
-    P[0, 0, 0] = P[0, 1, 1] = P[1, 0, 2] = P[1, 1, 0] = P[2, 0, 1] = P[2, 1, 3] = 1.0
-    P[3, :, 3] = 1.0
-    R = np.full((4, 2), -1.0)
-    R[3] = 0.0
-    return MDP(P, R, 1.0), np.tile([[0.0, 1.0], [1.0, 0.0]], (4, 1))  # x(s, right) = (1, 0), x(s, left) = (0, 1)
 
 
 CORRIDOR_BEST = -(6 + 4 * np.sqrt(2))  # max_p J(p) = (4 − 2p)/(p² − p) at p = 2 − √2: ≈ −11.657 (S&B Example 13.1: −11.6)
@@ -153,7 +143,7 @@ def test_learning_curves_approach_the_exact_optimum(learner, steps) -> None:  # 
 
 @pytest.fixture(scope="module")
 def corridor_runs() -> dict[str, list]:
-    mdp, x = short_corridor()
+    mdp, x = short_corridor(), short_corridor_features()  # x(s, right) = (1, 0), x(s, left) = (0, 1) in every state
     h = np.log(0.05 / 0.95) / 2
     theta0 = np.array([h, -h])  # π(right) = 0.05, as in Sutton & Barto's Figures 13.1–13.2
     return {

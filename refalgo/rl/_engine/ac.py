@@ -46,7 +46,7 @@ def linear_softmax(Phi: NDArray[Any], theta: NDArray[Any], n_actions: int) -> ND
     """
     logits = (Phi @ theta).reshape(-1, n_actions)
     e = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+    return e / e.sum(axis=1, keepdims=True)
 
 
 class ModelStepper:
