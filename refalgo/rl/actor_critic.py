@@ -75,11 +75,11 @@ __all__ = [
 ]
 
 REFERENCES = (
-    "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed. (2018), §13.2-13.5, eq. (13.8), "
-    "Example 13.1 and Figures 13.1-13.2.",
+    ("R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed. (2018), §13.2-13.5, eq. (13.8), "
+     "Example 13.1 and Figures 13.1-13.2."),
     "S. Zhao, Mathematical Foundations of Reinforcement Learning, Springer 2025, ch. 10, Algorithms 10.1-10.3.",
-    "R. J. Williams, Simple statistical gradient-following algorithms for connectionist reinforcement learning, "
-    "Machine Learning 8 (1992) 229-256.",
+    ("R. J. Williams, Simple statistical gradient-following algorithms for connectionist reinforcement learning, "
+     "Machine Learning 8 (1992) 229-256."),
     "T. Degris, M. White and R. S. Sutton, Off-policy actor-critic, ICML 2012.",
 )
 

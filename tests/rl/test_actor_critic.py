@@ -19,7 +19,12 @@ from refalgo.rl.actor_critic import (
     reinforce_with_baseline,
     softmax_score,
 )
-from refalgo.rl.policy_gradient import policy_gradient, short_corridor, short_corridor_features, softmax_policy
+from refalgo.rl.policy_gradient import (
+    policy_gradient,
+    short_corridor,
+    short_corridor_features,
+    softmax_policy,
+)
 from refalgo.rl.sampling import Transitions
 
 
@@ -205,6 +210,19 @@ def test_one_learner_update_is_one_step_down_the_loss() -> None:
     np.testing.assert_allclose(run.w, w0 - 0.2 * out.grad_w, rtol=0, atol=1e-12)
 
 
+def test_discount_weight_scales_step_t_by_gamma_to_the_t() -> None:
+    """With discount_weight=True (Sutton & Barto's I = γᵗ) the first step of an episode is the same update and the
+    second is γ times the undiscounted one, on the same transitions; 1 before the first step, as in §13.5.
+    """
+    kw = {"n_episodes": 1, "alpha_theta": 0.3, "alpha_w": 0.2, "seed": 5, "progress": False}
+    one = a2c(GRAD, max_steps=1, **kw)
+    plain, weighted = a2c(GRAD, max_steps=2, **kw), a2c(GRAD, max_steps=2, discount_weight=True, **kw)
+    assert plain.lengths[0] == 2 and np.array_equal(plain.transitions.states, weighted.transitions.states)
+    assert np.array_equal(a2c(GRAD, max_steps=1, discount_weight=True, **kw).theta, one.theta)
+    np.testing.assert_allclose(weighted.theta - one.theta, GRAD.gamma * (plain.theta - one.theta), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(weighted.w - one.w, GRAD.gamma * (plain.w - one.w), rtol=0, atol=1e-14)
+
+
 def test_bad_input() -> None:
     """Step sizes <= 0, a behaviour policy with a zero, features or θ of the wrong shape, a bad start and a batch with
     no finished episode are refused with a ValueError naming the argument.
@@ -237,3 +255,10 @@ def test_bad_input() -> None:
         episode_gradients(m, THETA, unfinished)
     with pytest.raises(ValueError, match="n_actions"):
         linear_softmax_policy([0.0], np.eye(2))
+    batch = Transitions(np.array([0]), np.array([0]), np.array([1.0]), np.array([1]), np.array([True]))
+    with pytest.raises(ValueError, match="baseline: expected shape"):
+        reinforce_loss([0.0, 0.0], np.eye(2)[[0, 1, 0, 1]], batch, gamma=0.5, n_actions=2, baseline=np.zeros(3))
+    with pytest.raises(ValueError, match="critic_features: expected shape"):
+        a2c_loss([0.0, 0.0], [0.0], np.eye(2)[[0, 1, 0, 1]], np.ones((3, 1)), batch, gamma=0.5, n_actions=2)
+    with pytest.raises(ValueError, match="features: expected S·A rows"):
+        softmax_score([0.0, 0.0], np.eye(3)[:, :2], n_actions=2)
