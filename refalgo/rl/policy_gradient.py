@@ -774,55 +774,57 @@ def derivations() -> tuple[Derivation, ...]:
 
 
 def _twins_agree() -> Derivation:
-    t0, t1 = sp.symbols("theta_0 theta_1", real=True)
+    p = sp.Symbol("p", positive=True)
     g = sp.Symbol("gamma", positive=True)
-    p1 = sp.exp(t1) / (sp.exp(t0) + sp.exp(t1))
-    p0 = 1 - p1
-    J = p1 / (1 - g * p0)
-    eta, v, q1 = 1 / (1 - g * p0), J, 1
+    J = p / (1 - g * (1 - p))
+    eta, v, q1 = 1 / (1 - g * (1 - p)), J, 1
     return Derivation(
         r"Both twins on a two-state model: differentiating $J$ gives the theorem's $\eta(s)\,\pi(a|s)\,(q_\pi(s,a) - v_\pi(s))$",
         [
-            Step(sp.diff(J, t1), r"differentiate $J(\theta) = v_\pi(s_0) = \pi_1/(1 - \gamma\pi_0)$ (the symbolic twin)"),
-            Step((1 - g) * p1 * p0 / (1 - g * p0) ** 2, r"quotient rule, $\partial\pi_1/\partial\theta_1 = \pi_1\pi_0$"),
-            Step(eta * p1 * (q1 - v), r"$\eta(s_0) = 1/(1-\gamma\pi_0)$, $q_\pi(s_0, a_1) = 1$, $v_\pi(s_0) = J$: the theorem (4)"),
+            Step(sp.diff(J, p) * p * (1 - p), r"differentiate $J = v_\pi(s_0) = p/(1 - \gamma(1 - p))$ (the symbolic twin), "
+                                              r"chain rule with $\partial p/\partial\theta_1 = p(1 - p)$"),
+            Step((1 - g) * p * (1 - p) / (1 - g * (1 - p)) ** 2, "quotient rule"),
+            Step(eta * p * (q1 - v), r"$\eta(s_0) = 1/(1-\gamma(1-p))$, $q_\pi(s_0, a_1) = 1$, $v_\pi(s_0) = J$: the theorem (4)"),
         ],
         lhs_latex=r"\frac{\partial J}{\partial \theta_1}",
-        symbols={r"\theta_0, \theta_1": r"the logits of staying ($a_0$, reward 0) and leaving ($a_1$, reward 1) in $s_0$",
+        symbols={"p": r"$\pi(a_1|s_0) = e^{\theta_1}/(e^{\theta_0} + e^{\theta_1})$, the probability of leaving $s_0$ "
+                      r"($a_1$, reward 1; $a_0$ stays, reward 0)",
                  r"\gamma": "the discount; the other state is absorbing with reward 0"},
     )
 
 
-def _softmax3() -> tuple[tuple[sp.Symbol, ...], list[sp.Expr]]:
+def _softmax3() -> tuple[tuple[sp.Symbol, ...], tuple[sp.Symbol, ...], dict[sp.Symbol, sp.Expr]]:
     t = sp.symbols("theta_1:4", real=True)
+    p = sp.symbols("pi_1:4", positive=True)
     Z = sum(sp.exp(x) for x in t)
-    return t, [sp.exp(x) / Z for x in t]
+    return t, p, {p[i]: sp.exp(t[i]) / Z for i in range(3)}
 
 
 def _log_derivative() -> Derivation:
-    t, pi = _softmax3()
+    t, p, where = _softmax3()
     return Derivation(
         r"The log-derivative trick, and the tabular softmax score $e_a - \pi(\cdot|s)$",
         [
-            Step(sp.diff(pi[0], t[1]), r"$\partial\pi(a_1|s)/\partial\theta_2$"),
-            Step(pi[0] * sp.diff(sp.log(pi[0]), t[1]), r"$\nabla\pi = \pi\,\nabla\ln\pi$"),
-            Step(pi[0] * (0 - pi[1]), r"$\partial\ln\pi(a_1|s)/\partial\theta_2 = [a_1 = a_2] - \pi(a_2|s)$"),
+            Step(sp.Derivative(p[0], t[1]), r"$\partial\pi(a_1|s)/\partial\theta_2$"),
+            Step(p[0] * sp.Derivative(sp.log(p[0]), t[1]), r"$\nabla\pi = \pi\,\nabla\ln\pi$"),
+            Step(p[0] * (0 - p[1]), r"$\partial\ln\pi(a_1|s)/\partial\theta_2 = [a_1 = a_2] - \pi(a_2|s)$"),
         ],
-        lhs_latex=r"\frac{\partial \pi(a_1|s)}{\partial\theta_2}",
+        where=where,
         symbols={r"\theta_1, \theta_2, \theta_3": r"the logits of three actions in one state"},
     )
 
 
 def _baseline_unbiased() -> Derivation:
-    t, pi = _softmax3()
+    t, p, where = _softmax3()
     b = sp.Symbol("b", real=True)
     return Derivation(
         r"Any baseline is unbiased: $\mathbb{E}_{A\sim\pi}[\nabla\ln\pi(A|s)\, b(s)] = 0$",
         [
-            Step(b * sum(p * sp.diff(sp.log(p), t[0]) for p in pi), r"the expectation over three actions"),
-            Step(b * sp.diff(sum(pi), t[0]), r"$\pi\,\nabla\ln\pi = \nabla\pi$, and a sum of derivatives"),
+            Step(b * sum(x * sp.Derivative(sp.log(x), t[0]) for x in p), r"the expectation over three actions"),
+            Step(b * sp.Add(*[sp.Derivative(x, t[0]) for x in p], evaluate=False), r"$\pi\,\nabla\ln\pi = \nabla\pi$"),
             Step(sp.Integer(0), r"$\sum_a \pi(a|s) = 1$ for every $\theta$"),
         ],
+        where=where,
         lhs_latex=r"\mathbb{E}_{A\sim\pi}\Bigl[\frac{\partial \ln\pi(A|s)}{\partial\theta_1}\, b\Bigr]",
         symbols={"b": r"any baseline $b(s)$, independent of the action"},
     )
@@ -882,60 +884,58 @@ def _importance_sampling() -> Derivation:
 
 def _linear_score() -> Derivation:
     w1, w2, f11, f12, f21, f22 = sp.symbols("theta_1 theta_2 phi_11 phi_12 phi_21 phi_22", real=True)
+    p1, p2 = sp.symbols("pi_1 pi_2", positive=True)
     h1, h2 = f11 * w1 + f12 * w2, f21 * w1 + f22 * w2
-    pi1, pi2 = sp.exp(h1) / (sp.exp(h1) + sp.exp(h2)), sp.exp(h2) / (sp.exp(h1) + sp.exp(h2))
+    where = {p1: sp.exp(h1) / (sp.exp(h1) + sp.exp(h2)), p2: sp.exp(h2) / (sp.exp(h1) + sp.exp(h2))}
     return Derivation(
         r"The linear-softmax score: $\nabla\ln\pi(a|s) = \phi(s,a) - \mathbb{E}_{\pi}[\phi(s,\cdot)]$",
         [
-            Step(sp.diff(sp.log(pi1), w1), r"first coordinate of $\nabla_\theta \ln\pi(a_1|s)$"),
-            Step(f11 - (f11 * sp.exp(h1) + f21 * sp.exp(h2)) / (sp.exp(h1) + sp.exp(h2)), r"$\ln\pi = h_1 - \ln(e^{h_1} + e^{h_2})$"),
-            Step(f11 - (pi1 * f11 + pi2 * f21), r"the softmax weights"),
+            Step(sp.Derivative(sp.log(p1), w1), r"first coordinate of $\nabla_\theta \ln\pi(a_1|s)$"),
+            Step(f11 - (p1 * f11 + p2 * f21), r"$\ln\pi_1 = h_1 - \ln(e^{h_1} + e^{h_2})$, $h_a = \phi(s,a)^\top\theta$: the softmax weights"),
         ],
-        lhs_latex=r"\frac{\partial\ln\pi(a_1|s)}{\partial\theta_1}",
-        symbols={r"\phi_{aj}": r"feature $j$ of $(s, a)$", r"h_a": r"$\phi(s,a)^\top\theta$"},
+        where=where,
+        symbols={r"\phi_{aj}": r"feature $j$ of $(s, a)$"},
     )
 
 
 def _average_reward() -> Derivation:
     p, q = sp.symbols("p q", positive=True)
     g = sp.Symbol("gamma", positive=True)
-    r1, r2 = sp.symbols("r_1 r_2", real=True)
+    r1, r2, v1, v2, d1, d2 = sp.symbols("r_1 r_2 v_1 v_2 d_1 d_2", real=True)
     P = sp.Matrix([[1 - p, p], [q, 1 - q]])
-    r = sp.Matrix([r1, r2])
-    v = (sp.eye(2) - g * P).inv() * r
-    d = sp.Matrix([[q / (p + q), p / (p + q)]])
+    v = (sp.eye(2) - g * P).inv() * sp.Matrix([r1, r2])
+    where = {v1: v[0], v2: v[1], d1: q / (p + q), d2: p / (p + q)}
     return Derivation(
         r"The average reward is $(1-\gamma)$ times the average value: $\bar r_\pi = (1-\gamma)\, d_\pi^\top v_\pi$",
         [
-            Step((1 - g) * (d * v)[0], r"$v_\pi = (I - \gamma P_\pi)^{-1} r_\pi$ on the two-state chain"),
-            Step((1 - g) * ((d * r)[0] + g * (d * P * v)[0]), r"the Bellman equation $v_\pi = r_\pi + \gamma P_\pi v_\pi$"),
-            Step((1 - g) * ((d * r)[0] + g * (d * v)[0]), r"stationarity $d_\pi^\top P_\pi = d_\pi^\top$"),
-            Step((d * r)[0], r"solve $x = (1-\gamma)(\bar r + \gamma x/(1-\gamma))$ for $x$: the terms in $\gamma$ cancel"),
+            Step((1 - g) * (d1 * v1 + d2 * v2), r"$\bar v_\pi = d_\pi^\top v_\pi$ on the two-state chain"),
+            Step((1 - g) * (d1 * r1 + d2 * r2 + g * (d1 * ((1 - p) * v1 + p * v2) + d2 * (q * v1 + (1 - q) * v2))),
+                 r"the Bellman equation $v_\pi = r_\pi + \gamma P_\pi v_\pi$"),
+            Step((1 - g) * (d1 * r1 + d2 * r2 + g * (d1 * v1 + d2 * v2)), r"stationarity $d_\pi^\top P_\pi = d_\pi^\top$"),
+            Step(d1 * r1 + d2 * r2, r"solve $x = (1-\gamma)(\bar r + \gamma x/(1-\gamma))$ for $x$: the terms in $\gamma$ cancel"),
         ],
+        where=where,
         lhs_latex=r"(1-\gamma)\,\bar v_\pi",
-        symbols={"p, q": r"the switching probabilities of the chain $P_\pi$", r"r_1, r_2": r"$r_\pi$"},
+        symbols={"p, q": r"the switching probabilities of the chain $P_\pi$", r"r_1, r_2": r"$r_\pi$",
+                 r"v_1, v_2": r"$v_\pi = (I - \gamma P_\pi)^{-1} r_\pi$", r"d_1, d_2": r"the stationary distribution $d_\pi$"},
         argument=r"The same three lines hold for any chain: only $v_\pi = r_\pi + \gamma P_\pi v_\pi$ and "
                  r"$d_\pi^\top P_\pi = d_\pi^\top$ are used, so $d_\pi^\top v_\pi = d_\pi^\top r_\pi/(1-\gamma)$.",
     )
 
 
 def _npg_soft_policy_iteration() -> Derivation:
-    p1, p2, d = sp.symbols("pi_1 pi_2 d", positive=True)
-    a1, a2, g = sp.symbols("A_1 A_2 gamma", real=True)
-    pi = sp.Matrix([p1, p2, 1 - p1 - p2])
-    adv = sp.Matrix([a1, a2, -(p1 * a1 + p2 * a2) / (1 - p1 - p2)])  # Σ_a π A = 0
-    F_s = d * (sp.diag(*pi) - pi * pi.T)
+    pa, eta = sp.symbols("pi_a eta_s", positive=True)
+    Aa, g, c, d = sp.symbols("A_a gamma c d", real=True)
     return Derivation(
         r"NPG for tabular softmax: $x = A_\pi/(1-\gamma)$ solves $F x = \nabla J$ in each state",
         [
-            Step(F_s * adv / (1 - g), r"block $s$ of $F$ times $A_\pi(s,\cdot)/(1-\gamma)$"),
-            Step(d * (sp.diag(*pi) * adv - pi * (pi.T * adv)[0]) / (1 - g), r"$(\mathrm{diag}\,\pi - \pi\pi^\top)A$"),
-            Step(d * sp.diag(*pi) * adv / (1 - g), r"$\sum_a \pi(a|s)A_\pi(s,a) = 0$"),
-            Step(d / (1 - g) * sp.Matrix([pi[i] * adv[i] for i in range(3)]),
-                 r"$= \eta(s)\pi(a|s)A_\pi(s,a)$ with $d = (1-\gamma)\eta$: the gradient (4)"),
+            Step(d * (pa * Aa - pa * c) / (1 - g), r"entry $a$ of $d(s)\,(\mathrm{diag}\,\pi - \pi\pi^\top)\,A_\pi(s,\cdot)/(1-\gamma)$"),
+            Step(d * pa * Aa / (1 - g), r"$c = \sum_b \pi(b|s)A_\pi(s,b) = 0$"),
+            Step(eta * pa * Aa, r"$d(s) = (1-\gamma)\eta(s)$: entry $(s, a)$ of the gradient (4)"),
         ],
-        lhs_latex=r"F_s\,\frac{A_\pi(s,\cdot)}{1-\gamma}",
-        symbols={"d": r"$d(s) = (1-\gamma)\eta(s)$", r"\pi_a, A_a": r"$\pi(a|s)$, $A_\pi(s,a)$; $A_3$ fixed by $\sum_a\pi A = 0$"},
+        where={c: 0, d: (1 - g) * eta},
+        lhs_latex=r"\bigl(F_s\,\tfrac{A_\pi(s,\cdot)}{1-\gamma}\bigr)_a",
+        symbols={r"\pi_a, A_a": r"$\pi(a|s)$, $A_\pi(s,a)$", r"\eta_s": r"$\eta(s)$"},
         argument=r"Every solution differs from $A_\pi/(1-\gamma)$ by a constant in each state (the null space of "
                  r"$\mathrm{diag}\,\pi - \pi\pi^\top$ is the constants), and softmax ignores such constants: "
                  r"$\theta + \alpha x$ gives $\pi_{t+1}(a|s) \propto \pi_t(a|s)\exp(\alpha A_\pi(s,a)/(1-\gamma))$.",
