@@ -36,6 +36,7 @@ $$
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -53,7 +54,7 @@ from ._engine.definite import definite_point, plain_inputs
 from ._engine.exact_linalg import in_range, inertia, null_basis, require_real, solve
 from ._engine.examples import QUADRATIC_TOLERANCE, quadratic_examples
 from ._engine.forms import bilinear, symmetric_matrix
-from ._engine.indefinite import indefinite_point
+from ._engine.indefinite import MAX_N, indefinite_point, symmetric_part
 
 __all__ = [
     "CompletedSquare",
@@ -344,19 +345,26 @@ def _certified_definite(A: ArrayLike, b: ArrayLike, c: float) -> QuadraticExtrem
     if inputs is None:
         return None
     M, bv, cv = inputs
-    S = M / 2 + M.T / 2  # (1)
     n = M.shape[0]
-    definite = definite_point(S, bv)
+    compiled = symmetric_part(M) if n <= MAX_N else None  # S, and LDLᵀ's shifted matrices, in one pass
+    if compiled is None:
+        S = M / 2 + M.T / 2  # (1)
+        diagonal = S.diagonal()
+        one_sign, prepared = bool(diagonal.min() > 0 if diagonal[0] > 0 else diagonal.max() < 0), None
+    else:
+        S, one_sign, prepared = compiled  # (1)
+    # a definite ±S has a diagonal of one sign: with both signs there, go straight to LDLᵀ
+    definite = definite_point(S, bv) if one_sign else None
     if definite is not None:
         sign, x = definite  # inertia (n, 0, 0) or (0, n, 0): no null space, x* = −½ S⁻¹b  (2)–(4)
         positive, negative = (n, 0) if sign > 0 else (0, n)
     else:
-        indefinite = indefinite_point(S, bv)  # inertia (n₊, n₋, 0) certified by LDLᵀ  (2)–(4)
+        indefinite = indefinite_point(S, bv, prepared)  # inertia (n₊, n₋, 0) certified by LDLᵀ  (2)–(4)
         if indefinite is None:
             return None
         positive, negative, x = indefinite
     value = float(cv + bv @ x / 2)  # (5)
-    if not np.isfinite(value):  # NaN or inf in b or c: the checks of the eigh path name it
+    if not math.isfinite(value):  # NaN or inf in b or c: the checks of the eigh path name it
         return None
     definiteness = _definiteness(positive, negative, n)
     return QuadraticExtremum(_kind(definiteness), definiteness, x, value, np.zeros((n, 0)), CompletedSquare(S, x, value))

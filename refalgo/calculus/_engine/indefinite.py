@@ -56,7 +56,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.linalg.lapack import dsysv, dsytrf
 
-__all__ = ["MAX_N", "indefinite_point"]
+__all__ = ["MAX_N", "indefinite_point", "symmetric_part"]
 
 MAX_N = 64
 _EPS = float(np.finfo(np.float64).eps)
@@ -83,19 +83,29 @@ def _kernel() -> Any:
     return numba.njit(cache=True)(_shifted), numba.njit(cache=True)(_unpack), numba.njit(cache=True)(_bound)
 
 
-def _shifted(S: Any) -> tuple[float, float, Any, Any]:
-    r"""``(m, δ, B₊, B₋)``: :math:`m = \max_{ij}|s_{ij}|`, :math:`\delta = 32n^2\varepsilon m` and
-    :math:`B_\pm = \operatorname{fl}(S \mp \delta I)` in Fortran order (what ``dsytrf`` overwrites without a copy).
+def _shifted(M: Any) -> tuple[Any, float, bool, float, Any, Any]:
+    r"""``(S, m, one_sign, δ, B₊, B₋)`` for a square float64 ``M``.
 
-    ``m`` is NaN or inf when ``S`` holds a NaN or an inf.
+    :math:`S = M/2 + M^\top/2` element by element as NumPy computes it (halves first),
+    :math:`m = \max_{ij}|s_{ij}|` (NaN or inf when ``M`` holds one), ``one_sign``: whether the
+    diagonal of :math:`S` is all positive or all negative (as a definite :math:`\pm S`'s is),
+    :math:`\delta = 32n^2\varepsilon m` and :math:`B_\pm = \operatorname{fl}(S \mp \delta I)` in
+    Fortran order (what ``dsytrf`` overwrites without a copy).
     """
-    n = S.shape[0]
+    n = M.shape[0]
+    S = np.empty((n, n))
     m = 0.0
     for i in range(n):
         for j in range(n):
-            a = abs(S[i, j])
+            s = M[i, j] / 2 + M[j, i] / 2
+            S[i, j] = s
+            a = abs(s)
             if math.isnan(a) or a > m:  # a NaN, once met, stays: no later a > NaN
                 m = a
+    first = S[0, 0]
+    one_sign = first != 0
+    for i in range(n):
+        one_sign = one_sign and (S[i, i] > 0) == (first > 0) and S[i, i] != 0
     delta = 32.0 * n * n * 2.220446049250313e-16 * m
     plus = np.empty((n, n)).T  # Fortran order
     minus = np.empty((n, n)).T
@@ -105,7 +115,20 @@ def _shifted(S: Any) -> tuple[float, float, Any, Any]:
             minus[i, j] = S[i, j]
         plus[j, j] = S[j, j] - delta
         minus[j, j] = S[j, j] + delta
-    return m, delta, plus, minus
+    return S, m, one_sign, delta, plus, minus
+
+
+def symmetric_part(M: NDArray[np.float64]) -> tuple[NDArray[np.float64], bool, Any] | None:
+    r"""``(S, one_sign, prepared)`` by one compiled pass over a square float64 ``M``, or ``None`` without numba.
+
+    ``S`` is :math:`M/2 + M^\top/2` to the bit, ``one_sign`` whether its diagonal has one sign
+    (else :math:`\pm S` cannot be definite), ``prepared`` what :func:`indefinite_point` takes.
+    """
+    kernels = _kernel()
+    if kernels is None:
+        return None
+    S, m, one_sign, delta, plus, minus = kernels[0](M)
+    return S, bool(one_sign), (S, m, delta, plus, minus)
 
 
 def _unpack(ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any) -> tuple[Any, Any, int, int, Any, bool]:
@@ -222,11 +245,12 @@ def _bound(S: Any, R: Any, delta: float, spread: Any, gamma_r: float, gamma_norm
     return worst
 
 
-def indefinite_point(S: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[int, int, NDArray[np.float64]] | None:
+def indefinite_point(S: NDArray[np.float64], b: NDArray[np.float64], prepared: Any = None) -> tuple[int, int, NDArray[np.float64]] | None:
     r"""``(n₊, n₋, x*)`` when the inertia of ``S`` is certified as :math:`(n_+, n_-, 0)`, else ``None``.
 
     ``S`` is symmetric ``(n, n)`` float64 with :math:`n \le` :data:`MAX_N`, ``b`` shape
-    ``(n,)``; neither is validated here. See the module's notes for the certificate.
+    ``(n,)``; neither is validated here. ``prepared``: the third item of :func:`symmetric_part`
+    for this ``S``, if at hand. See the module's notes for the certificate.
 
     Examples
     --------
@@ -238,8 +262,11 @@ def indefinite_point(S: NDArray[np.float64], b: NDArray[np.float64]) -> tuple[in
     kernels = _kernel()
     if n > MAX_N or kernels is None:
         return None
-    shifted, unpack, bound = kernels
-    m, delta, plus, minus = shifted(S)
+    _, unpack, bound = kernels
+    if prepared is None:
+        symmetric, m, _, delta, plus, minus = kernels[0](S)  # S/2 + Sᵀ/2 is S, to the bit, for a symmetric S
+        prepared = (symmetric, m, delta, plus, minus)
+    S, m, delta, plus, minus = prepared
     if not math.isfinite(m) or m == 0.0:
         return None
     t = delta / 16  # 2n²εm
