@@ -178,7 +178,7 @@ def _exact_sign(d: sp.Expr) -> int:
     """The sign of an exact real number: high-precision evaluation, and exact zero by simplification."""
     if d == 0:
         return 0
-    v = sp.N(d, 60)
+    v = sp.N(d, 60)  # evalf tracks its error: |v| above 1e-45 fixes the sign
     if v.is_Number and abs(v) > sp.Float("1e-45"):
         return 1 if v > 0 else -1
     if sp.simplify(d) == 0:
@@ -187,12 +187,22 @@ def _exact_sign(d: sp.Expr) -> int:
 
 
 def _top_exact(values: Sequence[sp.Expr], k: int, candidates: Sequence[int]) -> tuple[list[int], bool]:
-    """The k best candidates, largest first, equal values in index order; and whether a tie straddles the boundary."""
+    """The k best candidates, largest first, equal values in index order; and whether a tie straddles the boundary.
+
+    Each value is evaluated once to 30 digits (evalf bounds its error); two values closer than
+    1e-20 are compared exactly by :func:`_exact_sign`.
+    """
+    approx = {i: sp.N(values[i], 30) for i in candidates}
+
+    def sign(i: int, j: int) -> int:
+        gap = approx[i] - approx[j]
+        return (1 if gap > 0 else -1) if abs(gap) > 1e-20 else _exact_sign(values[i] - values[j])
+
     def cmp(i: int, j: int) -> int:
-        return -_exact_sign(values[i] - values[j]) or (i > j) - (i < j)
+        return -sign(i, j) or (i > j) - (i < j)
 
     order = sorted(candidates, key=functools.cmp_to_key(cmp))
-    tie = k < len(order) and _exact_sign(values[order[k - 1]] - values[order[k]]) == 0
+    tie = k < len(order) and sign(order[k - 1], order[k]) == 0
     return order[:k], tie
 
 
@@ -325,8 +335,8 @@ def dispatch_symbolic(indices: Any, num_experts: int, *, capacity_factor: Any) -
 
     Examples
     --------
-    >>> dispatch_symbolic([[0], [0], [1]], 2, capacity_factor=1).kept.tolist()
-    [[True], [True], [False]]
+    >>> dispatch_symbolic([[0], [0], [1]], 2, capacity_factor="0.5").kept.tolist()
+    [[True], [False], [True]]
     """
     idx, n = _check_indices(indices, num_experts)
     t, k = idx.shape
@@ -564,7 +574,7 @@ def dispatch(indices: Any, num_experts: int, *, capacity_factor: float) -> Dispa
 
     Examples
     --------
-    >>> dispatch(np.array([[0], [0], [1]]), 2, capacity_factor=1.0).dropped.tolist()
+    >>> dispatch(np.array([[0], [0], [1]]), 2, capacity_factor=0.5).dropped.tolist()
     [1, 0]
     """
     idx, n = _check_indices(indices, num_experts)
@@ -660,7 +670,7 @@ def _layer_inputs() -> SearchStrategy[dict[str, Any]]:
 
     @st.composite
     def example(draw: Any) -> dict[str, Any]:
-        n, h, i, t = 4, 2, 2, 2
+        n, h, i, t = 3, 2, 1, 2  # tiny: the exact output is a sum of products of exponentials
         shared = draw(st.booleans())
         params = MoEParams(draw(arr(n, h)), draw(arr(n, i, h)), draw(arr(n, i, h)), draw(arr(n, h, i)),
                            draw(st.none() | arr(n)), *(draw(st.tuples(arr(i, h), arr(i, h), arr(h, i))) if shared else ()))
@@ -675,7 +685,7 @@ def _layer_inputs() -> SearchStrategy[dict[str, Any]]:
 def _loss_inputs() -> SearchStrategy[dict[str, Any]]:
     from hypothesis import strategies as st
 
-    return st.tuples(st.integers(1, 3), st.integers(2, 3), st.integers(1, 2)).flatmap(
+    return st.tuples(st.integers(1, 2), st.integers(2, 3), st.integers(1, 2)).flatmap(
         lambda d: st.lists(st.integers(-16, 16), min_size=d[0] * d[1], max_size=d[0] * d[1]).map(
             lambda v: {"logits": np.array(v).reshape(d[0], d[1]) / 8, "top_k": min(d[2], d[1]), "alpha": 0.01}))
 

@@ -127,18 +127,6 @@ def test_ties_go_to_the_lowest_index_and_are_reported() -> None:
     assert g.ties == ((0, "groups"), (0, "experts")) and g.indices == [(0,)]
 
 
-@settings(max_examples=8)
-@given(st.lists(st.integers(1, 30), min_size=6, max_size=6, unique=True), st.integers(1, 3))
-def test_route_twins_agree(values: list[int], k: int) -> None:
-    """Exact and float routing choose the same experts with the same weights (distinct logits, no ties)."""
-    z = np.array([values], dtype=float) / 7
-    for cfg in (MoEConfig(top_k=k, n_group=3, topk_group=2, routed_scaling_factor=2.5),
-                MoEConfig(top_k=k, scoring="softmax", norm_topk_prob=False)):
-        e, n = route_symbolic(z, None, cfg), route(z, None, cfg)
-        assert [list(i) for i in e.indices] == n.indices.tolist()
-        np.testing.assert_allclose(np.array(e.weights, dtype=float), n.weights, rtol=1e-13)
-
-
 def test_float32_stays_float32() -> None:
     rng = np.random.default_rng(0)
     p = _params(rng, 4, 8, 3)
