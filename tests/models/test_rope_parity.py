@@ -125,3 +125,29 @@ def test_moonvit_complex_2d_rope() -> None:
     tq = torch.view_as_real(torch.view_as_complex(torch.from_numpy(q).view(H * W, 2, d // 2, 2)) * cis[:, None]).flatten(-2)
     ours = np.swapaxes(rope_2d(np.swapaxes(q, 0, 1), _grid(H, W)), 0, 1)
     np.testing.assert_allclose(ours, tq.numpy(), rtol=0, atol=1e-6)
+
+
+def test_qwen2_vl_halves_the_pairs_between_the_axes() -> None:
+    """Qwen2-VL's vision RoPE gives the first d/4 pairs to the row and the next d/4 to the column; moving the pairs so, it is the 2-D half layout, to 1e-6 in float32.
+
+    Qwen2-VL's pair p < d/4 turns by h·θ_p and pair d/4 + j by w·θ_j (``recomposition_frequencies``
+    in ``modeling_qwen2_vl.py``); ours turns pair 2j by w·θ_j and pair 2j + 1 by h·θ_j. Head
+    dimension 80 (embed_dim 1280, 16 heads: the vision config's defaults).
+    """
+    from transformers.models.qwen2_vl.configuration_qwen2_vl import Qwen2VLVisionConfig
+    from transformers.models.qwen2_vl.modeling_qwen2_vl import Qwen2VLVisionRotaryEmbedding, apply_rotary_pos_emb_vision
+
+    config = Qwen2VLVisionConfig(rope_parameters={"rope_type": "axial", "rope_theta": 10000.0})
+    d = config.embed_dim // config.num_heads
+    assert d == 80
+    pos = _grid(4, 6)
+    q, k = RNG.standard_normal((2, len(pos), 2, d)).astype(np.float32)  # (tokens, heads, d)
+    cos, sin = Qwen2VLVisionRotaryEmbedding(config)(torch.from_numpy(q), torch.from_numpy(pos))
+    tq, _ = apply_rotary_pos_emb_vision(torch.from_numpy(q), torch.from_numpy(k), cos, sin)
+    quarter = d // 4
+    ours_pair = [2 * p + 1 for p in range(quarter)] + [2 * j for j in range(quarter)]  # Qwen pair → our pair
+    channel = np.array(ours_pair + [p + d // 2 for p in ours_pair])  # half layout: pair p is (p, p + d/2)
+    moved = np.empty_like(q)
+    moved[..., channel] = q
+    ours = np.swapaxes(rope_2d(np.swapaxes(moved, 0, 1), pos, layout="half"), 0, 1)[..., channel]
+    np.testing.assert_allclose(ours, tq.numpy(), rtol=0, atol=1e-6)
