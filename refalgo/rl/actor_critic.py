@@ -115,12 +115,14 @@ def softmax_score_symbolic(theta: Any, features: Any, *, n_actions: int) -> sp.M
     th = sp.Matrix(exact_vector(theta, "theta", length=Phi.cols))
     x = sp.symbols(f"x0:{Phi.cols}", real=True)
     logits = [sum(Phi[i, j] * x[j] for j in range(Phi.cols)) for i in range(Phi.rows)]
+    at = dict(zip(x, th))
     out = sp.zeros(Phi.rows, Phi.cols)
-    for i in range(Phi.rows):
-        s = i // A
-        log_pi = logits[i] - sp.log(sum(sp.exp(logits[s * A + b]) for b in range(A)))  # ln π(a|s, θ)
-        for j in range(Phi.cols):
-            out[i, j] = sp.simplify(sp.diff(log_pi, x[j]).subs(dict(zip(x, th))))
+    for s in range(Phi.rows // A):
+        log_z = sp.log(sum(sp.exp(logits[s * A + b]) for b in range(A)))  # ln π(a|s, θ) = logit(s, a) − ln Z(s)
+        d_log_z = [sp.diff(log_z, x[j]).subs(at) for j in range(Phi.cols)]
+        for a in range(A):
+            for j in range(Phi.cols):
+                out[s * A + a, j] = sp.diff(logits[s * A + a], x[j]) - d_log_z[j]
     return out
 
 
