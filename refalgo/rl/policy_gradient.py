@@ -61,6 +61,7 @@ from numpy.typing import ArrayLike, NDArray
 from .._exact import exact_array, exact_distribution
 from .._validate import as_array, as_count, as_positive, probability_rows
 from ..derivation import Derivation, Step
+from ..mdp.bellman import policy_model
 from ..mdp.model import MDP
 from ..registry import Concept, Tolerance
 from ._engine import pg
@@ -174,8 +175,8 @@ def _dummies(S: int, A: int) -> sp.Matrix:
 
 
 def _tidy(e: sp.Expr) -> sp.Expr:
-    """A number stays as it is (exact, e.g. in :math:`e^{3/10}`); an expression in symbols is simplified."""
-    return e if e.is_number else sp.simplify(e)
+    """A number stays as it is (exact, e.g. in :math:`e^{3/10}`); an expression in symbols is put over one factored denominator."""
+    return e if e.is_number else sp.factor(sp.together(e))
 
 
 def _exact_values(mdp: MDP, pi: sp.Matrix, d0: list[Any] | None) -> tuple[sp.Matrix, sp.Matrix | None, sp.Matrix]:
@@ -440,7 +441,7 @@ def softmax_policy(theta: ArrayLike) -> NDArray[np.float64]:
     """
     h = as_array(theta, "theta", ndim=2)
     e = np.exp(h - h.max(axis=1, keepdims=True))  # shift: softmax(h) = softmax(h − max h)
-    return e / e.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+    return e / e.sum(axis=1, keepdims=True)
 
 
 def objective(
@@ -474,7 +475,7 @@ def objective(
     pi = softmax_policy(h)
     if _kind(kind) == "start":
         return float(_start(start, mdp.n_states) @ pg.evaluate(mdp, pi, np.zeros(mdp.n_states)).v)  # (1)
-    P_pi, r_pi = pg.policy_model(mdp, pi)
+    P_pi, r_pi = policy_model(mdp, pi)
     d = chain_stationary_distribution(P_pi)
     if kind == "average_reward":
         return float(d @ r_pi)  # (5) r̄_π = d_πᵀ r_π

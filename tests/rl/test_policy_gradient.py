@@ -55,7 +55,7 @@ def test_theorem_matches_finite_differences(seed: int) -> None:
     assert np.max(np.abs(policy_gradient(mdp, theta, start=d0) - _central_difference(mdp, theta, d0))) <= 1e-7
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(CONCEPTS[0].inputs())
 def test_twins_agree_on_random_small_mdps(example: dict) -> None:
     """Differentiating J exactly (SymPy) and the theorem by LU (NumPy) give the same ∇J on random 2–3-state MDPs."""
