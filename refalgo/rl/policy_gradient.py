@@ -66,7 +66,10 @@ from ..mdp.model import MDP
 from ..registry import Concept, Tolerance
 from ._engine import pg
 from ._engine.linalg import exact_solve
-from .stationary import chain_stationary_distribution, chain_stationary_distribution_symbolic
+from .stationary import (
+    chain_stationary_distribution,
+    chain_stationary_distribution_symbolic,
+)
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -91,13 +94,13 @@ __all__ = [
 ]
 
 REFERENCES = (
-    "R. S. Sutton, D. McAllester, S. Singh and Y. Mansour, Policy gradient methods for reinforcement learning with "
-    "function approximation, NeurIPS 1999, Theorem 1",
+    ("R. S. Sutton, D. McAllester, S. Singh and Y. Mansour, Policy gradient methods for reinforcement learning with "
+     "function approximation, NeurIPS 1999, Theorem 1"),
     "R. S. Sutton and A. G. Barto, Reinforcement Learning: An Introduction, 2nd ed., 2018, §13.1-13.4 and Example 13.1",
     "S. Zhao, Mathematical Foundations of Reinforcement Learning, Springer 2025, ch. 9 (policy gradient) and ch. 10",
     "S. Kakade, A natural policy gradient, NeurIPS 2001",
-    "A. Agarwal, S. M. Kakade, J. D. Lee and G. Mahajan, On the theory of policy gradient methods, JMLR 22 (2021), "
-    "Lemma 5.1 (NPG for softmax is soft policy iteration)",
+    ("A. Agarwal, S. M. Kakade, J. D. Lee and G. Mahajan, On the theory of policy gradient methods, JMLR 22 (2021), "
+     "Lemma 5.1 (NPG for softmax is soft policy iteration)"),
     "L. Weaver and N. Tao, The optimal reward baseline for gradient-based reinforcement learning, UAI 2001",
 )
 KINDS = ("start", "average_value", "average_reward")

@@ -96,7 +96,7 @@ def test_linear_softmax_matches_finite_differences_and_the_symbolic_twin() -> No
     Phi = state_action_features([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]], 2)
     w = np.array([0.3, -0.2, 0.5, 0.1])
     g = policy_gradient(mdp, w, start=0, features=Phi)
-    J = lambda x: state_values(mdp, softmax_policy((Phi @ x).reshape(3, 2)))[0]  # noqa: E731
+    J = lambda x: state_values(mdp, softmax_policy((Phi @ x).reshape(3, 2)))[0]
     fd = np.array([(J(w + 1e-5 * e) - J(w - 1e-5 * e)) / 2e-5 for e in np.eye(4)])
     assert np.max(np.abs(g - fd)) <= 1e-7
     exact = policy_gradient_symbolic(mdp, [sp.Rational(3, 10), sp.Rational(-1, 5), sp.Rational(1, 2), sp.Rational(1, 10)],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -96,7 +95,7 @@ def test_optimal_baseline_minimises_the_second_moment(seed: int) -> None:
     v = state_values(mdp, pi)
     q = action_values(mdp, v)
     sq = np.sum((np.eye(3)[None, :, :] - pi[:, None, :]) ** 2, axis=2)
-    moment = lambda b: np.sum(pi * sq * (q - b[:, None]) ** 2, axis=1)  # noqa: E731
+    moment = lambda b: np.sum(pi * sq * (q - b[:, None]) ** 2, axis=1)
     b = variance_minimising_baseline(mdp, theta)
     for other in (v, b + 0.1, b - 0.1):
         assert np.all(moment(b) <= moment(other) + 1e-12)
@@ -183,7 +182,7 @@ def test_short_corridor_optimum_and_epsilon_greedy_values() -> None:
 def test_short_corridor_gradient_vanishes_at_the_optimum() -> None:
     """The exact ∇J of the linear-softmax corridor policy is 0 at p* = 2 − √2, positive below it, negative above."""
     m, Phi = short_corridor(), short_corridor_features()
-    logit = lambda p: np.array([np.log(p / (1 - p)), 0.0])  # noqa: E731 θ = (θ_R, θ_L)
+    logit = lambda p: np.array([np.log(p / (1 - p)), 0.0])
     p_star = 2 - np.sqrt(2)
     assert np.max(np.abs(policy_gradient(m, logit(p_star), start=0, features=Phi))) <= 1e-12
     assert policy_gradient(m, logit(0.4), start=0, features=Phi)[0] > 0 > policy_gradient(m, logit(0.8), start=0, features=Phi)[0]

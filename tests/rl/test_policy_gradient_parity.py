@@ -7,7 +7,11 @@ import pytest
 import scipy.sparse as sps
 
 from refalgo.mdp import MDP
-from refalgo.rl.policy_gradient import policy_gradient, short_corridor, short_corridor_features
+from refalgo.rl.policy_gradient import (
+    policy_gradient,
+    short_corridor,
+    short_corridor_features,
+)
 
 torch = pytest.importorskip("torch")
 
