@@ -132,19 +132,19 @@ def symmetric_part(M: NDArray[np.float64]) -> tuple[NDArray[np.float64], bool, A
 
 
 def _unpack(ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any) -> tuple[Any, Any, int, int, Any, bool]:
-    r"""``(Y, Xᵀ, n₊ of B₊, n₋ of B₋, spread, certain)`` from the ``dsytrf(B±, lower=1)`` outputs.
+    r"""``((XD)ᵀ, Xᵀ, n₊ of B₊, n₋ of B₋, spread, certain)`` from the ``dsytrf(B±, lower=1)`` outputs.
 
     For each side (index 0: :math:`B_+`, 1: :math:`B_-`) unpacks :math:`B = X D X^\top`: LAPACK
     stores :math:`X = P_1 L_1 P_2 L_2 \cdots`, and the columns of :math:`X` beyond step
     :math:`k` are still permuted unit vectors :math:`e_{\pi_j}`, so :math:`X L_k` only scatters
-    :math:`L_k`'s column below the block into rows :math:`\pi`. ``Y[s]`` is :math:`XD`, ``Xᵀ[s]``
+    :math:`L_k`'s column below the block into rows :math:`\pi`. ``(XD)ᵀ[s]`` is :math:`(XD)^\top`, ``Xᵀ[s]``
     is :math:`X^\top`; the inertia of :math:`D` is read block by block; ``spread[s]`` is
     :math:`\lVert |X||D|\rVert_F \lVert X\rVert_F \ge \lVert |X||D||X^\top|\rVert_F`, which
     bounds the rounding of the product :math:`(XD)X^\top`. ``certain`` is false on a zero pivot
     or a 2×2 block whose determinant's sign is within its rounding.
     """
     n = ldu_plus.shape[0]
-    Y = np.zeros((2, n, n))
+    YT = np.zeros((2, n, n))  # (XD)ᵀ, written row by row
     XT = np.zeros((2, n, n))
     spread = np.zeros(2)
     positive_plus = 0
@@ -170,15 +170,15 @@ def _unpack(ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any) -> t
                 elif d < 0:
                     negative += 1
                 else:
-                    return Y, XT, 0, 0, spread, False
+                    return YT, XT, 0, 0, spread, False
                 for i in range(n):
                     y = XT[side, k, i] * d
-                    Y[side, i, k] = y
+                    YT[side, k, i] = y
                     ya2 += y * y
                 k += 1
             else:  # 2×2 block; rows and columns k + 1 and −ipiv[k] − 1 interchanged
                 if k + 1 >= n:
-                    return Y, XT, 0, 0, spread, False
+                    return YT, XT, 0, 0, spread, False
                 kp = -ipiv[k] - 1
                 pi[k + 1], pi[kp] = pi[kp], pi[k + 1]
                 XT[side, k, pi[k]] = 1.0
@@ -194,7 +194,7 @@ def _unpack(ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any) -> t
                 det = ac - bb
                 # |fl(ac − b²) − (ac − b²)| ≤ γ₂(|ac| + b²): decide the sign only outside that margin
                 if abs(det) <= 4.5e-16 * (abs(ac) + bb):
-                    return Y, XT, 0, 0, spread, False
+                    return YT, XT, 0, 0, spread, False
                 if det < 0:
                     positive += 1
                     negative += 1
@@ -205,8 +205,8 @@ def _unpack(ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any) -> t
                 for i in range(n):
                     x0 = XT[side, k, i]
                     x1 = XT[side, k + 1, i]
-                    Y[side, i, k] = x0 * a + x1 * b
-                    Y[side, i, k + 1] = x0 * b + x1 * c
+                    YT[side, k, i] = x0 * a + x1 * b
+                    YT[side, k + 1, i] = x0 * b + x1 * c
                     y0 = abs(x0) * abs(a) + abs(x1) * abs(b)  # |X||D|, rounded up by at most γ₂ (in γ_r)
                     y1 = abs(x0) * abs(b) + abs(x1) * abs(c)
                     ya2 += y0 * y0 + y1 * y1
@@ -220,7 +220,7 @@ def _unpack(ldu_plus: Any, ipiv_plus: Any, ldu_minus: Any, ipiv_minus: Any) -> t
             positive_plus = positive
         else:
             negative_minus = negative
-    return Y, XT, positive_plus, negative_minus, spread, True
+    return YT, XT, positive_plus, negative_minus, spread, True
 
 
 def _bound(S: Any, R: Any, delta: float, spread: Any, gamma_r: float, gamma_norm: float) -> float:
@@ -274,10 +274,10 @@ def indefinite_point(S: NDArray[np.float64], b: NDArray[np.float64], prepared: A
     ldu_minus, ipiv_minus, info_minus = dsytrf(minus, lower=1, overwrite_a=1)
     if info_plus != 0 or info_minus != 0:
         return None
-    Y, XT, positive, negative, spread, certain = unpack(ldu_plus, ipiv_plus, ldu_minus, ipiv_minus)
+    YT, XT, positive, negative, spread, certain = unpack(ldu_plus, ipiv_plus, ldu_minus, ipiv_minus)
     if not certain or positive + negative != n:
         return None
-    e = bound(S, Y @ XT, delta, spread, _GAMMA_R[n], _GAMMA_NORM[n])  # one batched product: (XD)Xᵀ for B₊ and B₋
+    e = bound(S, YT.transpose(0, 2, 1) @ XT, delta, spread, _GAMMA_R[n], _GAMMA_NORM[n])  # one batched product: (XD)Xᵀ for B₊ and B₋
     # B± = fl(S ∓ δI): the rounding of the diagonal, at most u(m + δ), joins the residual bound
     if e + _U * (m + delta) * (1 + _EPS) > delta - t:
         return None
