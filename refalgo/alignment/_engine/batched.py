@@ -8,10 +8,10 @@ The fast path takes four 1-D C-contiguous arrays of one dtype, float32 or float6
 the readable twins would compute in), and cuts them into blocks of :data:`BLOCK` pairs:
 each block's inputs, outputs and scratch (a float32 block is 64 KiB per array) stay in
 the core's cache while the kernels and NumPy's vectorized ``exp`` pass over them. With
-``threads > 1`` the work goes to a pool of threads, one contiguous share of the pairs each;
-the kernels release the GIL, and so does NumPy's ``exp``. Where one compiled kernel finishes
-a pair (float64, and float32 IPO) it needs no scratch, so each thread makes a single call over
-its whole share and no Python runs between blocks. The float32 losses and gradients with a
+``threads > 1`` the work goes to a pool of threads in a few contiguous shares per thread, taken
+as threads come free; the kernels release the GIL, and so does NumPy's ``exp``. Where one
+compiled kernel finishes a pair (float64, and float32 IPO) it needs no scratch, so a share is a
+single call and no Python runs between blocks. The float32 losses and gradients with a
 softplus or sigmoid call NumPy's vectorized ``exp`` between two kernels, so each thread walks
 its share block by block, a few microseconds of Python (holding the GIL) per block of
 :data:`BLOCK` pairs. Which path ran never changes a float64 result; in float32 the
@@ -30,10 +30,11 @@ from numpy.typing import NDArray
 
 from ..._backend import compiled
 
-__all__ = ["BLOCK", "ENGINE_MIN", "as_threads", "fast_gradients", "fast_losses"]
+__all__ = ["BLOCK", "ENGINE_MIN", "TASKS_PER_THREAD", "as_threads", "fast_gradients", "fast_losses"]
 
 BLOCK = 16384  # pairs per block: a float32 block's inputs, outputs and scratch fit in a core's L2 cache
 ENGINE_MIN = 2048  # pairs from which backend="auto" takes the fast path
+TASKS_PER_THREAD = 4  # shares of the blocks per thread, taken as threads come free
 _POOLS: dict[int, ThreadPoolExecutor] = {}
 _KINDS = {"sigmoid": 0, "ipo": 1, "robust": 2}
 
@@ -67,15 +68,18 @@ Work = Callable[[int, int, Any, Any], bool]
 def _run(work: Work, n: int, threads: int, dtype: np.dtype[Any], blocked: bool = True) -> bool:
     """``work(start, stop, scratch, scratch)`` over blocks of pairs, on ``threads`` threads; whether all inputs were valid.
 
-    Each thread takes one contiguous share of the blocks and two scratch blocks of its own,
-    so a call costs one task per thread and no allocation per block. ``blocked=False``: a
-    work that needs no scratch, called once on each thread's whole share.
+    With one thread, one task does every block. With several, the blocks are cut into
+    :data:`TASKS_PER_THREAD` contiguous shares per thread, which the pool's threads take as they
+    come free: a thread slowed by another process on its core does fewer shares instead of
+    holding up the call. Each share allocates its two scratch blocks once. ``blocked=False``: a
+    work that needs no scratch, called once on each share.
     """
     blocks = -(-n // BLOCK)
     threads = min(threads, blocks)
+    shares = 1 if threads == 1 else min(blocks, TASKS_PER_THREAD * threads)
 
     def share(k: int) -> bool:
-        first, last = k * blocks // threads, (k + 1) * blocks // threads
+        first, last = k * blocks // shares, (k + 1) * blocks // shares
         with np.errstate(over="ignore", under="ignore"):  # e^{±z} may overflow or underflow; σ and log1p take both
             if not blocked:
                 return work(first * BLOCK, min(last * BLOCK, n), None, None)
@@ -87,7 +91,7 @@ def _run(work: Work, n: int, threads: int, dtype: np.dtype[Any], blocked: bool =
     pool = _POOLS.get(threads)
     if pool is None:
         pool = _POOLS.setdefault(threads, ThreadPoolExecutor(threads, thread_name_prefix="refalgo-dpo"))
-    return all(list(pool.map(share, range(threads))))
+    return all(list(pool.map(share, range(shares))))
 
 
 def _scalars(dtype: np.dtype[Any], beta: float, coefficient: float) -> tuple[Any, ...]:
