@@ -3,7 +3,7 @@
 The model is a sparse random walk with 4 actions: from each state every action leads to
 3 of the nearby states (seeded). ∇J of a tabular softmax policy, γ = 0.95, uniform start:
 
-1. refalgo's :func:`~refalgo.rl.policy_gradient.policy_gradient` on the sparse model:
+1. refalgo's :func:`~refalgo.rl.pg_theorem.policy_gradient` on the sparse model:
    one SuperLU factorisation of I − γP_π, a solve and a transposed solve (the theorem);
 2. PyTorch autograd (CPU, float64): softmax, the dense P_π, ``torch.linalg.solve`` of
    (I − γP_π) v = r_π, backward — what a user would write — at the largest size that fits
@@ -25,7 +25,7 @@ import scipy.sparse as sps
 
 from benchmarks._timing import median_ms
 from refalgo.mdp import MDP
-from refalgo.rl.policy_gradient import policy_gradient
+from refalgo.rl.pg_theorem import policy_gradient
 
 RESULTS = Path(__file__).resolve().parent / "results"
 A = 4

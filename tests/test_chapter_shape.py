@@ -205,6 +205,28 @@ def test_concept_modules_follow_the_template_order(area: str) -> None:
     assert not problems, "\n".join(problems)
 
 
+# refalgo.mdp re-exported the function policy_iteration over its module of that name before
+# this check existed; its page imports the module with importlib. New names may not do so.
+SHADOWING_ALLOWED = {"refalgo.mdp.policy_iteration"}
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_area_names_do_not_hide_its_modules(area: str) -> None:
+    """A name the area's __init__ imports is not also one of the area's modules.
+
+    Otherwise ``refalgo.<area>.<name>`` is the function, not the module, and
+    ``import refalgo.<area>.<name> as m`` or ``refalgo.<area>.<name>.derivations()`` fails.
+    """
+    package = f"refalgo.{area}"
+    modules = {m.rpartition(".")[2] for m in MODULES if m.rpartition(".")[0] == package}
+    hidden = [
+        f"refalgo/{area}/__init__.py (line {imp.line}) imports {imp.name!r}, also the module {package}.{imp.name}"
+        for imp in imports(package)
+        if imp.name in modules and imp.source not in (package, f"{package}.{imp.name}") and f"{package}.{imp.name}" not in SHADOWING_ALLOWED
+    ]
+    assert not hidden, "\n".join(hidden)
+
+
 @pytest.mark.parametrize("area", AREAS)
 def test_engine_is_imported_only_from_its_area(area: str) -> None:
     """refalgo/<area>/_engine/ is imported by modules of that area only."""

@@ -40,6 +40,7 @@ AREAS = {
     "optim": "Optimizers",
     "alignment": "Alignment",
     "vision": "Vision",
+    "models": "Model architectures",
     "geometry": "Computational geometry",
 }
 

@@ -1,19 +1,55 @@
-"""Value-function approximation and temporal-difference learning (价值函数方法).
+"""Reinforcement learning: value-function approximation and TD learning (价值函数方法), policy gradient and actor-critic (策略梯度, Actor-Critic).
 
 Modules: :mod:`~refalgo.rl.stationary` (the stationary distribution of a policy's chain),
 :mod:`~refalgo.rl.objectives` (the value error and its minimiser, the projection),
 :mod:`~refalgo.rl.projected_bellman` (the projected Bellman equation and the TD fixed point),
 :mod:`~refalgo.rl.features` (one-hot, aggregation, polynomial, Fourier, tile coding),
 :mod:`~refalgo.rl.sampling` (seeded transitions and trajectories from an MDP) and
-:mod:`~refalgo.rl.td` (semi-gradient TD(λ), gradient Monte Carlo) ,
-:mod:`~refalgo.rl.control` (Sarsa and Q-learning with linear features) and
+:mod:`~refalgo.rl.td` (semi-gradient TD(λ), gradient Monte Carlo),
+:mod:`~refalgo.rl.control` (Sarsa and Q-learning with linear features),
 :mod:`~refalgo.rl.counterexamples` (Baird's star), :mod:`~refalgo.rl.td_lambda` (the TD(λ) fixed
 point), :mod:`~refalgo.rl.batch` (batch TD and MC, certainty equivalence) and
-:mod:`~refalgo.rl.examples` (Sutton & Barto's random walks). The public names are
+:mod:`~refalgo.rl.examples` (Sutton & Barto's random walks),
+:mod:`~refalgo.rl.pg_theorem` (softmax policies, the exact policy gradient, the natural
+gradient, the short corridor) and :mod:`~refalgo.rl.actor_critic` (REINFORCE, QAC, A2C and
+off-policy actor-critic). The public names are
 re-exported here. The chain classification, exact solves and the compiled learner loop
 live in the private package ``refalgo.rl._engine``, which only these modules import.
 """
 
+from .actor_critic import (
+    A2CLoss,
+    ActorCriticRun,
+    a2c,
+    a2c_loss,
+    episode_gradients,
+    linear_softmax_policy,
+    off_policy_actor_critic,
+    qac,
+    reinforce,
+    reinforce_loss,
+    reinforce_with_baseline,
+    softmax_score,
+    softmax_score_symbolic,
+)
+from .pg_theorem import (
+    discounted_visitation,
+    discounted_visitation_symbolic,
+    fisher_information,
+    fisher_information_symbolic,
+    natural_gradient,
+    natural_gradient_symbolic,
+    natural_policy_gradient_step,
+    objective,
+    objective_symbolic,
+    policy_gradient,
+    policy_gradient_symbolic,
+    short_corridor,
+    short_corridor_features,
+    softmax_policy,
+    softmax_policy_symbolic,
+    variance_minimising_baseline,
+)
 from .control import ControlRun, linear_q_learning, linear_sarsa
 from .counterexamples import BairdExample, baird_counterexample
 from .dqn import DQNBatch, DQNHistory, DQNRun, DQNUpdate, dqn_update, q_network, train_dqn
@@ -51,6 +87,35 @@ from .td import DivergenceWarning, LearningRun, gradient_monte_carlo, semi_gradi
 from .projected_bellman import TDSystem, projected_bellman_operator, td_fixed_point, td_fixed_point_symbolic, td_system
 
 __all__ = [
+    "A2CLoss",
+    "ActorCriticRun",
+    "a2c",
+    "a2c_loss",
+    "episode_gradients",
+    "linear_softmax_policy",
+    "off_policy_actor_critic",
+    "qac",
+    "reinforce",
+    "reinforce_loss",
+    "reinforce_with_baseline",
+    "softmax_score",
+    "softmax_score_symbolic",
+    "discounted_visitation",
+    "discounted_visitation_symbolic",
+    "fisher_information",
+    "fisher_information_symbolic",
+    "natural_gradient",
+    "natural_gradient_symbolic",
+    "natural_policy_gradient_step",
+    "objective",
+    "objective_symbolic",
+    "policy_gradient",
+    "policy_gradient_symbolic",
+    "short_corridor",
+    "short_corridor_features",
+    "softmax_policy",
+    "softmax_policy_symbolic",
+    "variance_minimising_baseline",
     "DQNBatch",
     "DQNHistory",
     "DQNRun",

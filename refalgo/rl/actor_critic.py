@@ -10,7 +10,7 @@ The actor is a **linear-softmax policy** on state–action features :math:`\Phi`
 
 With ``features=None`` the policy is **tabular softmax**: :math:`\Phi = I_{SA}` and
 ``theta`` has shape ``(S, A)``, :math:`\pi(a|s) \propto \exp\theta[s, a]` — the
-convention of :func:`refalgo.rl.policy_gradient.policy_gradient`. The objective is
+convention of :func:`refalgo.rl.pg_theorem.policy_gradient`. The objective is
 :math:`J(\theta) = \sum_s d_0(s)\, v_{\pi_\theta}(s)`, with :math:`d_0` given by ``start``;
 the learners evaluate it exactly (:func:`refalgo.mdp.state_values`) every
 ``record_every`` episodes: the learning curve.

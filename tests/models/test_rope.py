@@ -8,7 +8,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refalgo.models.rope import (
+from refalgo.models.rotary import (
     LAYOUTS,
     rope,
     rope_2d,

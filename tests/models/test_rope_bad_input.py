@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from refalgo.models.rope import (
+from refalgo.models.rotary import (
     rope,
     rope_2d,
     rope_2d_symbolic,

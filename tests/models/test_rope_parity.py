@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from refalgo.models.rope import rope, rope_2d, rope_complex
+from refalgo.models.rotary import rope, rope_2d, rope_complex
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")

@@ -19,7 +19,7 @@ from refalgo.rl.actor_critic import (
     reinforce_with_baseline,
     softmax_score,
 )
-from refalgo.rl.policy_gradient import (
+from refalgo.rl.pg_theorem import (
     policy_gradient,
     short_corridor,
     short_corridor_features,
@@ -48,7 +48,7 @@ CORRIDOR_BEST = -(6 + 4 * np.sqrt(2))  # max_p J(p) = (4 − 2p)/(p² − p) at 
 
 
 def exact_gradient(mdp: MDP, theta: np.ndarray) -> np.ndarray:
-    """∇J(θ) of J = v_π(s₀), exact: refalgo.rl.policy_gradient's policy gradient theorem (a linear solve)."""
+    """∇J(θ) of J = v_π(s₀), exact: refalgo.rl.pg_theorem's policy gradient theorem (a linear solve)."""
     return policy_gradient(mdp, theta, start=0)
 
 
@@ -181,7 +181,7 @@ def test_short_corridor_reinforce_figures(corridor_runs: dict[str, list]) -> Non
 
 def test_tabular_is_linear_softmax_with_one_hot_features() -> None:
     """features=None (θ of shape (S, A)) and one-hot features (θ flattened) make the same run, number for number, and
-    the same policy as refalgo.rl.policy_gradient's tabular softmax.
+    the same policy as refalgo.rl.pg_theorem's tabular softmax.
     """
     a = a2c(LEARN, n_episodes=20, alpha_theta=0.1, alpha_w=0.2, seed=3, progress=False)
     b = a2c(LEARN, n_episodes=20, alpha_theta=0.1, alpha_w=0.2, seed=3, features=np.eye(8), progress=False)

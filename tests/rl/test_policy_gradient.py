@@ -10,7 +10,7 @@ from hypothesis import given, settings
 
 from refalgo.mdp import MDP, state_values
 from refalgo.rl.features import one_hot_features, state_action_features
-from refalgo.rl.policy_gradient import (
+from refalgo.rl.pg_theorem import (
     CONCEPTS,
     discounted_visitation,
     discounted_visitation_symbolic,

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refalgo.mdp import MDP, action_values, state_values, state_values_symbolic
-from refalgo.rl.policy_gradient import (
+from refalgo.rl.pg_theorem import (
     fisher_information,
     fisher_information_symbolic,
     natural_gradient,

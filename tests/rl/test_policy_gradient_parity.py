@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sps
 
 from refalgo.mdp import MDP
-from refalgo.rl.policy_gradient import (
+from refalgo.rl.pg_theorem import (
     policy_gradient,
     short_corridor,
     short_corridor_features,

@@ -1,6 +1,6 @@
 r"""Machinery of the exact policy gradient: one LU factorisation of :math:`I - \gamma P_\pi` serves two solves.
 
-Only :mod:`refalgo.rl.policy_gradient` imports this module. The values
+Only :mod:`refalgo.rl.pg_theorem` imports this module. The values
 :math:`v_\pi = (I - \gamma P_\pi)^{-1} r_\pi` and the discounted visitation
 :math:`\eta^\top = d_0^\top (I - \gamma P_\pi)^{-1}` solve the same matrix, once as it is
 and once transposed; SuperLU (sparse model) or LAPACK (dense model) factors it once.

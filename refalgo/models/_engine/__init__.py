@@ -1,0 +1,1 @@
+"""The models chapter's machinery, imported only by its concept modules."""
