@@ -606,18 +606,21 @@ def derivations() -> tuple[Derivation, ...]:
     >>> [d.verify().status for d in derivations()]
     ['proven', 'proven', 'proven', 'proven', 'proven']
     """
-    th, h, sg, v, t, s = sp.symbols("theta Delta_t sigma v t s", positive=True)
+    th, h, sg, v, t, s = sp.symbols("theta dt sigma v t s", positive=True)
     mu, m, x0, tau, w, w0 = sp.symbols("mu m_k n_0 tau theta theta_0^-", real=True)
-    names = {th: r"\theta_{OU}", h: r"\Delta t", mu: r"\mu_{OU}", m: "m_k", x0: "n_0", w0: r"\theta^-_0", w: r"\theta"}
+    names = {th: r"\theta_{OU}", h: r"\Delta t", mu: r"\mu_{OU}", m: "m_k", x0: "n_0"}
     a = 1 - th * h
     stationary = Derivation(
         r"The discretised process (5): stationary variance $v = \sigma^2/(\theta_{OU}(2 - \theta_{OU}\Delta t))$",
         [
-            Step(sp.Eq(v, a**2 * v + sg**2 * h), r"$\operatorname{Var} n_{k+1} = \operatorname{Var} n_k = v$; $\varepsilon_k$ is "
-                 r"independent of $n_k$, so the variances of $a n_k$ and $\sigma\sqrt{\Delta t}\,\varepsilon_k$ add"),
+            Step(sp.Eq(v, a**2 * v + sg**2 * h),
+                 why=r"$\operatorname{Var} n_{k+1} = \operatorname{Var} n_k = v$; $\varepsilon_k$ is "
+                 r"independent of $n_k$, so the variances of $(1 - \theta_{OU}\Delta t) n_k$ and $\sigma\sqrt{\Delta t}\,\varepsilon_k$ add"),
             Step(sp.Eq(v * (1 - a**2), sg**2 * h), r"collect $v$"),
-            Step(sp.Eq(v * th * h * (2 - th * h), sg**2 * h), r"$1 - (1 - \theta_{OU}\Delta t)^2 = \theta_{OU}\Delta t\,(2 - \theta_{OU}\Delta t)$"),
-            Step(sp.Eq(v, sg**2 / (th * (2 - th * h))), r"divide by $\theta_{OU}\Delta t\,(2 - \theta_{OU}\Delta t) > 0$",
+            Step(sp.Eq(v * th * h * (2 - th * h), sg**2 * h),
+                 why=r"$1 - (1 - \theta_{OU}\Delta t)^2 = \theta_{OU}\Delta t\,(2 - \theta_{OU}\Delta t)$"),
+            Step(sp.Eq(v, sg**2 / (th * (2 - th * h))),
+                 why=r"divide by $\theta_{OU}\Delta t\,(2 - \theta_{OU}\Delta t) > 0$",
                  factor=1 / (th * h * (2 - th * h))),
         ],
         assumptions=Assumptions.of(th * h < 2), names=names,
@@ -637,7 +640,8 @@ def derivations() -> tuple[Derivation, ...]:
         [
             Step(sp.Integral(sg**2 * sp.exp(-2 * th * (t - s)), (s, 0, t)),
                  r"$n_t = \mu_{OU} + (n_0 - \mu_{OU})e^{-\theta_{OU} t} + \sigma\int_0^t e^{-\theta_{OU}(t-s)}dW_s$, Itô's isometry"),
-            Step(sg**2 * (1 - sp.exp(-2 * th * t)) / (2 * th), r"integrate"),
+            Step(sg**2 * (1 - sp.exp(-2 * th * t)) / (2 * th), r"integrate",
+                 display=r"\frac{\sigma^2}{2\theta_{OU}}(1 - e^{-2\theta_{OU} t})"),
         ],
         lhs_latex=r"\operatorname{Var} n_t", names=names,
         argument=(r"The mean $\mu_{OU} + (n_0 - \mu_{OU})e^{-\theta_{OU} t}$ solves $dm/dt = \theta_{OU}(\mu_{OU} - m)$; as $t \to \infty$ "
@@ -659,7 +663,7 @@ def derivations() -> tuple[Derivation, ...]:
             Step(tau * w + (1 - tau) * (tau * w + (1 - tau) * (tau * w + (1 - tau) * w0)), r"(4) applied three times"),
             Step(w + (1 - tau) ** 3 * (w0 - w), r"expand and collect: the weights $\tau(1 - \tau)^j$ sum to $1 - (1 - \tau)^3$"),
         ],
-        lhs_latex=r"\theta^-_3", names=names,
+        lhs_latex=r"\theta^-_3", names={w0: r"\theta^-_0", w: r"\theta"},
         argument=(r"After $k$ updates the gap is $(1 - \tau)^k$ times the first one: the target follows the online parameters "
                   r"with a lag of about $1/\tau$ updates; $\tau = 1$ removes the lag."),
     )
