@@ -7,7 +7,8 @@ Two experiments with :func:`refalgo.rl.ddpg.ddpg_lqr`, seeded, each run a few se
   (H, b) every 50 steps.
 * ``ablation`` — the scalar system of the tests (``SYSTEM_1D``) at the step sizes where
   DDPG converges; for each of 6 seeds, DDPG (replay, τ = 0.1) against plain online DPG
-  (τ = 1, the newest transition only): K every 25 steps, and whether the run diverged.
+  (τ = 1, the newest transition only), and the two mixed settings (replay with τ = 1; the
+  newest transition only with τ = 0.1): K every 25 steps, and whether the run diverged.
 
 The page reads ``benchmarks/results/ddpg_lqr.json`` and computes K*, H_K and the errors
 from :mod:`refalgo.rl.lqr` while it builds. Run with ``python -m benchmarks ddpg_lqr``.
@@ -33,7 +34,8 @@ CURVES = {"n_steps": 5000, "tau": 0.1, "actor_lr": 1e-2, "critic_lr": 2e-2, "epi
 SYSTEM_1D = {"A": [[0.9]], "B": [[1.0]], "Q": [[1.0]], "R": [[1.0]], "gamma": 0.9}
 ABLATION = {"n_steps": 3000, "actor_lr": 2e-2, "critic_lr": 0.15, "episode_length": 10, "learning_starts": 200,
             "batch_size": 32, "noise": "gaussian", "noise_sigma": 0.3, "record_every": 25}
-SETTINGS = {"ddpg": {"tau": 0.1, "replay": True}, "online": {"tau": 1.0, "replay": False}}
+SETTINGS = {"ddpg": {"tau": 0.1, "replay": True}, "online": {"tau": 1.0, "replay": False},
+            "replay_tau1": {"tau": 1.0, "replay": True}, "no_replay_tau01": {"tau": 0.1, "replay": False}}
 
 
 def _round(a: Any) -> Any:
