@@ -64,7 +64,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from .._exact import exact, exact_positive
+from .._exact import exact, exact_positive, exact_vector
 from .._validate import as_array, as_count, as_flag, as_positive, as_real
 from ..assumptions import Assumptions
 from ..derivation import Derivation, Step
@@ -86,6 +86,7 @@ __all__ = [
     "DDPGLQRHistory", "DDPGLQRRun", "DDPGLQRUpdate", "ReplayBatch", "ReplayBuffer", "ddpg_lqr", "ddpg_lqr_update",
     "derivations", "gaussian_noise", "ornstein_uhlenbeck_noise", "ou_moments", "ou_moments_symbolic", "quadratic_critic",
     "soft_update",
+    "soft_update_symbolic",
 ]
 
 REFERENCES = (
@@ -147,6 +148,44 @@ def ou_moments_symbolic(k: int | None, *, ou_theta: Any, sigma: Any, dt: Any, mu
         return m, sg**2 / (th * (2 - th * h))
     steps = as_count(k, "k", minimum=0)
     return m + a**steps * (n0 - m), sg**2 * h * (1 - a ** (2 * steps)) / (1 - a**2)  # (6)
+
+
+def soft_update_symbolic(target: Any, online: Any, *, tau: Any, n_updates: int = 1) -> list[sp.Expr]:
+    r"""The target after ``n_updates`` soft updates (4) toward fixed online parameters, exactly, by the closed form.
+
+    :math:`\theta^-_k = \theta + (1 - \tau)^k(\theta^-_0 - \theta)` (the derivation on the page);
+    ``target`` is :math:`\theta^-_0`, ``online`` is :math:`\theta`, ``tau`` is :math:`\tau`, ``n_updates`` is :math:`k`.
+
+    Parameters
+    ----------
+    target, online
+        Exact numbers, one list each, of one length.
+    tau
+        :math:`\tau \in (0, 1]`, exact.
+    n_updates
+        :math:`k \ge 0`.
+
+    Returns
+    -------
+    list of sympy.Expr
+
+    Raises
+    ------
+    ValueError
+        ``tau`` outside (0, 1], lengths that differ, a negative ``n_updates``.
+
+    Examples
+    --------
+    >>> soft_update_symbolic([0, 1], [1, 1], tau="1/4", n_updates=2)
+    [7/16, 1]
+    """
+    old = exact_vector(target, "target")
+    new = exact_vector(online, "online", length=len(old))
+    t = exact(tau, "tau")
+    if not 0 < t <= 1:
+        raise ValueError(f"tau: expected a soft-update rate in (0, 1]; got {t}")
+    k = as_count(n_updates, "n_updates", minimum=0)
+    return [w + (1 - t) ** k * (w0 - w) for w0, w in zip(old, new)]
 
 
 def ou_moments(k: int, *, ou_theta: float, sigma: float, dt: float, mu: float = 0.0, x0: float = 0.0) -> tuple[float, float]:
@@ -274,8 +313,8 @@ def gaussian_noise(n_steps: int, *, sigma: float, size: int = 1, seed: int) -> N
 # Replay buffer and soft updates
 # ----------------------------------------------------------------------------------------------------------------
 
-def soft_update(target: ArrayLike, online: ArrayLike, *, tau: float) -> NDArray[np.float64]:
-    r"""The soft update :math:`\theta^- \leftarrow \tau\theta + (1 - \tau)\theta^-` (4), a new array.
+def soft_update(target: ArrayLike, online: ArrayLike, *, tau: float, n_updates: int = 1) -> NDArray[np.float64]:
+    r"""The soft update :math:`\theta^- \leftarrow \tau\theta + (1 - \tau)\theta^-` (4), ``n_updates`` times toward fixed ``online``; a new array.
 
     ``target`` is :math:`\theta^-`, ``online`` is :math:`\theta`, ``tau`` is :math:`\tau`;
     :math:`\tau = 1` copies the online parameters (a hard update every step).
@@ -286,6 +325,8 @@ def soft_update(target: ArrayLike, online: ArrayLike, *, tau: float) -> NDArray[
         Arrays of one shape.
     tau
         :math:`\tau \in (0, 1]`.
+    n_updates
+        How many updates, >= 0 (the learner applies one per step).
 
     Returns
     -------
@@ -302,9 +343,11 @@ def soft_update(target: ArrayLike, online: ArrayLike, *, tau: float) -> NDArray[
     [0.25, 1.0]
     """
     t = check_tau(tau)
-    old = as_array(target, "target")
-    new = as_array(online, "online", shape=old.shape)
-    return t * new + (1 - t) * old  # (4)
+    out = as_array(target, "target").copy()
+    new = as_array(online, "online", shape=out.shape)
+    for _ in range(as_count(n_updates, "n_updates", minimum=0)):
+        out = t * new + (1 - t) * out  # (4)
+    return out
 
 
 
@@ -557,7 +600,9 @@ def ddpg_lqr(
         "critic_lr": critic_lr})
     n, m = s.B.shape
     K = np.zeros((m, n)) if K0 is None else as_array(K0, "K0", shape=(m, n)).copy()
-    H = np.zeros((n + m, n + m)) if H0 is None else check_gains(K, H0, K, H0)[1].copy()
+    H = np.zeros((n + m, n + m)) if H0 is None else as_array(H0, "H0", shape=(n + m, n + m)).copy()
+    if not np.allclose(H, H.T, rtol=1e-12, atol=1e-12):
+        raise ValueError(f"H0: expected a symmetric matrix; got H0 - H0ᵀ of largest entry {np.abs(H - H.T).max():.3g}")
     return _run(s, K, H, as_real(b0, "b0"), as_flag(progress, "progress"))
 
 
@@ -690,6 +735,26 @@ def _numeric(example: dict[str, Any]) -> list[float]:
     return list(ou_moments(example["k"], **{k: float(v) for k, v in example.items() if k != "k"}))
 
 
+def _soft_inputs() -> Any:
+    from hypothesis import strategies as st
+
+    from ..testing import rationals
+
+    return st.integers(1, 3).flatmap(lambda d: st.fixed_dictionaries({
+        "target": st.lists(rationals(-2, 2, 10), min_size=d, max_size=d),
+        "online": st.lists(rationals(-2, 2, 10), min_size=d, max_size=d),
+        "tau": st.integers(1, 10).map(lambda p: sp.Rational(p, 10)), "n_updates": st.integers(0, 6)}))
+
+
+def _soft_symbolic(example: dict[str, Any]) -> list[float]:
+    return [float(v) for v in soft_update_symbolic(**example)]
+
+
+def _soft_numeric(example: dict[str, Any]) -> NDArray[np.float64]:
+    return soft_update([float(v) for v in example["target"]], [float(v) for v in example["online"]],
+                       tau=float(example["tau"]), n_updates=example["n_updates"])
+
+
 CONCEPTS = (
     Concept(
         name="ou-noise-moments",
@@ -698,6 +763,16 @@ CONCEPTS = (
         numeric=_numeric,
         inputs=_inputs,
         tolerance=Tolerance(rtol=1e-12, atol=1e-12, why="at most eight steps of a two-term recursion with factors below 1 in size"),
+        references=REFERENCES,
+        page="rl/ddpg.md",
+    ),
+    Concept(
+        name="soft-update",
+        area="rl",
+        symbolic=_soft_symbolic,
+        numeric=_soft_numeric,
+        inputs=_soft_inputs,
+        tolerance=Tolerance(rtol=1e-12, atol=1e-12, why="at most six convex combinations of numbers below 3 in size"),
         references=REFERENCES,
         page="rl/ddpg.md",
     ),

@@ -19,6 +19,7 @@ from refalgo.rl.ddpg import (
     ou_moments_symbolic,
     quadratic_critic,
     soft_update,
+    soft_update_symbolic,
 )
 from refalgo.rl.lqr import lqr_optimal, lqr_q_matrix
 
@@ -121,6 +122,9 @@ def test_soft_update() -> None:
     for _ in range(7):
         t = soft_update(t, online, tau=0.2)
     assert np.allclose(t, online + 0.8**7 * (target - online), rtol=0, atol=1e-14)
+    assert np.array_equal(soft_update(target, online, tau=0.2, n_updates=7), t)
+    assert soft_update_symbolic([3, "1/2"], [1, -2], tau="0.2", n_updates=7) == [1 + sp.Rational(4, 5) ** 7 * 2,
+                                                                                   -2 + sp.Rational(4, 5) ** 7 * sp.Rational(5, 2)]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -265,5 +269,11 @@ def test_bad_input() -> None:
     with pytest.raises(ValueError, match="H: expected a symmetric matrix"):
         K, H, b, Kt, Ht, bt, batch = random_update_inputs(0)
         ddpg_lqr_update(K, H + np.triu(np.ones_like(H), 1), b, Kt, Ht, bt, batch, gamma=0.9, actor_lr=0.1, critic_lr=0.1)
+    with pytest.raises(ValueError, match="n_updates: expected an integer >= 0"):
+        soft_update([1.0], [2.0], tau=0.5, n_updates=-1)
+    with pytest.raises(ValueError, match="tau: expected a soft-update rate"):
+        soft_update_symbolic([1], [2], tau=0)
+    with pytest.raises(ValueError, match="H0: expected a symmetric matrix"):
+        ddpg_lqr(A, B, Q, R, H0=[[1.0, 2.0], [0.0, 1.0]], **run)
     with pytest.raises(ValueError, match="k: expected an integer >= 0"):
         ou_moments_symbolic(-1, ou_theta=1, sigma=1, dt=1)
