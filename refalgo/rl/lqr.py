@@ -93,16 +93,16 @@ __all__ = [
 ]
 
 REFERENCES = (
-    "D. Silver, G. Lever, N. Heess, T. Degris, D. Wierstra and M. Riedmiller, Deterministic policy gradient algorithms, "
-    "ICML 2014, Theorems 1 and 2.",
-    "M. Fazel, R. Ge, S. Kakade and M. Mesbahi, Global convergence of policy gradient methods for the linear "
-    "quadratic regulator, ICML 2018, Lemma 1.",
+    ("D. Silver, G. Lever, N. Heess, T. Degris, D. Wierstra and M. Riedmiller, Deterministic policy gradient algorithms, "
+     "ICML 2014, Theorems 1 and 2."),
+    ("M. Fazel, R. Ge, S. Kakade and M. Mesbahi, Global convergence of policy gradient methods for the linear "
+     "quadratic regulator, ICML 2018, Lemma 1."),
     "D. P. Bertsekas, Dynamic Programming and Optimal Control, Vol. I, 4th ed., Athena Scientific 2017, §3.1.",
     "B. D. O. Anderson and J. B. Moore, Optimal Control: Linear Quadratic Methods, Prentice Hall 1990, ch. 2.",
-    "G. A. Hewer, An iterative technique for the computation of the steady state gains for the discrete optimal "
-    "regulator, IEEE Trans. Automatic Control 16 (1971) 382-384.",
-    "Altair Compose documentation, dlqr (ControlSystem library), example: A = [9, 0.2; 0, 8], B = [0; 1], "
-    "Q = [2, 1; 1, 2], R = 1.",
+    ("G. A. Hewer, An iterative technique for the computation of the steady state gains for the discrete optimal "
+     "regulator, IEEE Trans. Automatic Control 16 (1971) 382-384."),
+    ("Altair Compose documentation, dlqr (ControlSystem library), example: A = [9, 0.2; 0, 8], B = [0; 1], "
+     "Q = [2, 1; 1, 2], R = 1."),
 )
 
 _SYM_TOL = 1e-10  # |M - Mᵀ| allowed in Q, R, Sigma0 (relative to the largest entry)
@@ -141,11 +141,11 @@ def _exact_definite(M: sp.Matrix, name: str, *, strict: bool) -> None:
     if M.free_symbols:
         return  # undecidable in general: the closed forms then hold where M is (semi)definite
     n = M.shape[0]
-    if strict:
-        bad = next((k for k in range(1, n + 1) if not M[:k, :k].det() > 0), None)
-    else:
-        bad = next((s for k in range(1, n + 1) for s in combinations(range(n), k) if M.extract(list(s), list(s)).det() < 0), None)
-    if bad is not None:
+    if strict:  # Sylvester: the leading principal minors are positive
+        bad = any(not M[:k, :k].det() > 0 for k in range(1, n + 1))
+    else:  # every principal minor is non-negative
+        bad = any(M.extract(list(s), list(s)).det() < 0 for k in range(1, n + 1) for s in combinations(range(n), k))
+    if bad:
         kind = "positive definite" if strict else "positive semidefinite"
         raise ValueError(f"{name}: expected a symmetric {kind} matrix; got {name} = {M.tolist()}"[:200])
 
@@ -180,7 +180,7 @@ def _exact_lyapunov(L: sp.Matrix, g: sp.Expr, rhs: list[sp.Matrix], *, transpose
     """
     n = L.shape[0]
     T = L.T if transpose else L
-    system = sp.eye(n * n) - g * sp.kronecker_product(T, T)
+    system = sp.eye(n * n) - g * _kron(T, T)
     b = sp.Matrix.hstack(*[M.T.reshape(n * n, 1) for M in rhs])  # column-major vec
     try:
         x = exact_solve(system, b, "K")
@@ -188,6 +188,12 @@ def _exact_lyapunov(L: sp.Matrix, g: sp.Expr, rhs: list[sp.Matrix], *, transpose
         raise InfiniteCostError("K: expected a gain with spectral radius of sqrt(gamma)·(A - BK) below 1; got a closed "
                                 "loop with an eigenvalue product on the unit circle, so J(K) is infinite") from None
     return [x[:, k].reshape(n, n).T for k in range(len(rhs))]
+
+
+def _kron(X: sp.Matrix, Y: sp.Matrix) -> sp.Matrix:
+    r"""The Kronecker product :math:`X \otimes Y` of two ``(n, n)`` matrices."""
+    n = X.shape[0]
+    return sp.Matrix(n * n, n * n, lambda i, j: X[i // n, j // n] * Y[i % n, j % n])
 
 
 def _exact_value(A: sp.Matrix, B: sp.Matrix, Q: sp.Matrix, R: sp.Matrix, K: sp.Matrix, g: sp.Expr) -> sp.Matrix:
@@ -293,6 +299,18 @@ def lqr_cost_symbolic(A: Any, B: Any, Q: Any, R: Any, K: Any, *, gamma: Any, Sig
     return sp.factor(J + noise) if (J + noise).free_symbols - s.free_symbols else sp.expand(J + noise)
 
 
+def _vec(M: sp.Matrix) -> sp.Matrix:
+    """Column-major :math:`\\operatorname{vec}`: the columns of ``M`` stacked."""
+    return M.T.reshape(M.shape[0] * M.shape[1], 1)
+
+
+def _unit(m: int, n: int, i: int, j: int) -> sp.Matrix:
+    """:math:`E_{ij}`, the ``(m, n)`` matrix with a 1 at ``(i, j)``."""
+    E = sp.zeros(m, n)
+    E[i, j] = 1
+    return E
+
+
 def _differentiate_cost(A: Any, B: Any, Q: Any, R: Any, K: Any, gamma: Any, Sigma0: Any, sigma: Any) -> sp.Matrix:
     r""":math:`\partial J_\sigma/\partial K_{ij}`: the derivative in :math:`t` at 0 of :math:`J_\sigma(K + tE_{ij})`, exactly.
 
@@ -303,18 +321,16 @@ def _differentiate_cost(A: Any, B: Any, Q: Any, R: Any, K: Any, gamma: Any, Sigm
     Am, Bm, Qm, Rm, g = _exact_system(A, B, Q, R, gamma)
     Km = _exact_gain(K, *Bm.shape)
     s, S0 = _exact_sigma(sigma, g), _exact_sigma0(Sigma0, Am.shape[0])
-    _exact_value(Am, Bm, Qm, Rm, Km, g)  # the cost at K must be finite
     m, n = Km.shape
+    p0 = _vec(_exact_value(Am, Bm, Qm, Rm, Km, g))  # order 0: P_K by (2), its cost checked finite
     L0 = (Am - Bm * Km).T
-    T0 = sp.eye(n * n) - g * sp.kronecker_product(L0, L0)
-    vec = lambda M: M.T.reshape(n * n, 1)  # noqa: E731 - column-major vec
-    p0 = exact_solve(T0, vec(Qm + Km.T * Rm * Km), "K")
-    E = [sp.Matrix(m, n, lambda a, b: int((a, b) == (i, j))) for i in range(m) for j in range(n)]
+    T0 = sp.eye(n * n) - g * _kron(L0, L0)
+    E = [_unit(m, n, i, j) for i in range(m) for j in range(n)]
     rhs = []
     for Eij in E:  # d/dt of Lᵀ = (A − B(K + tE))ᵀ is −(BE)ᵀ; of M = Q + (K + tE)ᵀR(K + tE) is EᵀRK + KᵀRE
         L1 = -(Bm * Eij).T
-        T1 = -g * (sp.kronecker_product(L1, L0) + sp.kronecker_product(L0, L1))
-        rhs.append(vec(Eij.T * Rm * Km + Km.T * Rm * Eij) - T1 * p0)
+        T1 = -g * (_kron(L1, L0) + _kron(L0, L1))
+        rhs.append(_vec(Eij.T * Rm * Km + Km.T * Rm * Eij) - T1 * p0)
     p1 = exact_solve(T0, sp.Matrix.hstack(*rhs), "K")
     G = sp.zeros(m, n)
     for k, Eij in enumerate(E):
@@ -439,18 +455,25 @@ def _riccati_recursion(A: sp.Matrix, B: sp.Matrix, Q: sp.Matrix, R: sp.Matrix, g
     a, b, q, r = (np.array(M.tolist(), dtype=float) for M in (A, B, Q, R))
     gf = float(g)
     P = np.zeros_like(q)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging recursion is detected below, not warned about
+        K = _recursion_gain(a, b, q, r, gf, P)
+    if K is None:
+        raise InfiniteCostError("A, B: expected a system some gain stabilises (sqrt(gamma)·(A, B) stabilisable, unstable modes "
+                                "seen by Q); the Riccati recursion did not reach a stabilising solution")
+    return K
+
+
+def _recursion_gain(a: NDArray[np.float64], b: NDArray[np.float64], q: NDArray[np.float64], r: NDArray[np.float64], gf: float,
+                    P: NDArray[np.float64]) -> NDArray[np.float64] | None:
     for _ in range(20000):
-        K = gf * np.linalg.solve(r + gf * b.T @ P @ b, b.T @ P @ a)
+        K = np.asarray(gf * np.linalg.solve(r + gf * b.T @ P @ b, b.T @ P @ a), dtype=np.float64)
         P_new = q + gf * a.T @ P @ (a - b @ K)
         if not np.all(np.isfinite(P_new)):
             break
         if np.abs(P_new - P).max() <= 1e-13 * (1 + np.abs(P_new).max()):
-            if np.abs(np.linalg.eigvals(np.sqrt(gf) * (a - b @ K))).max() < 1:
-                return K
-            break
+            return K if np.abs(np.linalg.eigvals(np.sqrt(gf) * (a - b @ K))).max() < 1 else None
         P = P_new
-    raise InfiniteCostError("A, B: expected a system some gain stabilises (sqrt(gamma)·(A, B) stabilisable, unstable modes "
-                            "seen by Q); the Riccati recursion did not reach a stabilising solution")
+    return None
 
 
 def _rational_or_float(A: sp.Matrix, B: sp.Matrix, Q: sp.Matrix, R: sp.Matrix, g: sp.Expr, P: Any) -> RiccatiSolution:
@@ -900,17 +923,16 @@ def derivations() -> tuple[Derivation, ...]:
             _theorem_two())
 
 
-def _scalar() -> tuple[sp.Symbol, ...]:
-    a, b, k, x = sp.symbols("a b k x", real=True)
-    q, r, g, s0, sg = sp.symbols("q r gamma Sigma_0 sigma", positive=True)
-    return a, b, k, x, q, r, g, s0, sg
+_POSITIVE = {"q", "r", "gamma", "Sigma_0", "sigma"}
 
 
-_NAMES = {"P": "P_k", "S": r"\Sigma_k", "hux": "h_{ux}", "huu": "h_{uu}"}
+def _sym(names: str) -> tuple[sp.Symbol, ...]:
+    """The derivations' symbols, each with its one assumption: cost weights, discount and variances positive, the rest real."""
+    return tuple(sp.Symbol(v, positive=True) if v in _POSITIVE else sp.Symbol(v, real=True) for v in names.split())
 
 
 def _scalar_defs() -> tuple[dict[str, sp.Symbol], dict[sp.Symbol, sp.Expr], sp.Expr]:
-    a, b, k, x, q, r, g, s0, sg = _scalar()
+    a, b, k, q, r, g, s0 = _sym("a b k q r gamma Sigma_0")
     P, S, hux, huu = sp.symbols("P_k Sigma_k h_ux h_uu", real=True)
     D = 1 - g * (a - b * k) ** 2
     Pk = (q + r * k**2) / D
@@ -926,7 +948,7 @@ _SCALAR_SYMBOLS = {
 
 
 def _dpg_equals_derivative() -> Derivation:
-    a, b, k, x, q, r, g, s0, sg = _scalar()
+    a, b, k, q, r, g, s0 = _sym("a b k q r gamma Sigma_0")
     v, where, D = _scalar_defs()
     P, S, hux, huu = v["P"], v["S"], v["hux"], v["huu"]
     return Derivation(
@@ -946,7 +968,7 @@ def _dpg_equals_derivative() -> Derivation:
 
 
 def _dpg_integrand() -> Derivation:
-    a, b, k, x, q, r, g, s0, sg = _scalar()
+    k, x = _sym("k x")
     hux, huu = sp.symbols("h_ux h_uu", real=True)
     u = -k * x
     return Derivation(
@@ -962,7 +984,7 @@ def _dpg_integrand() -> Derivation:
 
 
 def _scalar_riccati_quadratic() -> Derivation:
-    a, b, k, x, q, r, g, s0, sg = _scalar()
+    a, b, q, r, g = _sym("a b q r gamma")
     P = sp.Symbol("P", positive=True)
     return Derivation(
         r"The scalar Riccati equation (4) is a quadratic in $P$",
@@ -981,7 +1003,7 @@ def _scalar_riccati_quadratic() -> Derivation:
 
 
 def _noise_cost() -> Derivation:
-    a, b, k, x, q, r, g, s0, sg = _scalar()
+    b, r, g, sg = _sym("b r gamma sigma")
     c, p = sp.symbols("c P_k", real=True)
     return Derivation(
         r"The Gaussian policy $u \sim \mathcal N(-kx, \sigma^2)$: $V_\sigma(x) = P_k x^2 + c$ with $c = \sigma^2(r + \gamma b^2 P_k)/(1 - \gamma)$",
@@ -999,7 +1021,7 @@ def _noise_cost() -> Derivation:
 
 
 def _stein_step() -> Derivation:
-    a, b, k, x, q, r, g, s0, sg = _scalar()
+    (sg,) = _sym("sigma")
     q0, gr, h, e1, e2, e3 = sp.symbols("Q_0 g h m_1 m_2 m_3", real=True)
     return Derivation(
         r"Stein's step: for a quadratic $Q$ the score-function average is the action gradient, $\mathbb E[\varepsilon Q(x, \mu + \sigma\varepsilon)]/\sigma = \nabla_u Q(x, \mu)$",
@@ -1016,7 +1038,7 @@ def _stein_step() -> Derivation:
 
 
 def _theorem_two() -> Derivation:
-    a, b, k, x, q, r, g, s0, sg = _scalar()
+    a, b, k, q, r, g, s0, sg = _sym("a b k q r gamma Sigma_0 sigma")
     v, where, D = _scalar_defs()
     P, hux, huu = v["P"], v["hux"], v["huu"]
     Ss = sp.Symbol("Sigma_sigma", positive=True)
@@ -1070,8 +1092,8 @@ def _symbolic(example: dict[str, Any]) -> list[float]:
 
 
 def _numeric(example: dict[str, Any]) -> NDArray[np.float64]:
-    floats = {k: np.array(v.tolist(), dtype=float) if isinstance(v, sp.MatrixBase) else float(v) for k, v in example.items()}
-    return dpg_gradient_lqr(**floats).ravel()
+    A, B, Q, R, K = (np.array(example[k].tolist(), dtype=float) for k in "ABQRK")
+    return dpg_gradient_lqr(A, B, Q, R, K, gamma=float(example["gamma"])).ravel()
 
 
 CONCEPTS = (
