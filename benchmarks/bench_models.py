@@ -9,9 +9,12 @@ loop: one pair of products per expert that received tokens) and with ``experts_i
 
 Each thread count runs in its own process, with ``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS``/
 ``MKL_NUM_THREADS`` set before NumPy loads and ``torch.set_num_threads`` set to the same number, so
-NumPy's BLAS and PyTorch use the same threads. Repetitions alternate between the peers; the median
-is reported with the largest difference between the outputs. Run with
-``python -m benchmarks models [--tokens=T] [--reps=R] [--threads=1,2]``.
+NumPy's BLAS and PyTorch use the same threads. With more than one, refalgo hands the experts (and
+blocks of the shared expert's tokens) to that many Python threads, each with one BLAS thread, when
+threadpoolctl (the ``fast`` extra) is installed; the results record whether it was. Repetitions
+alternate between the peers; the median is reported with the largest difference between the
+outputs, and the 1-minute load average at the start and end of each thread count's run (the
+machine may be shared). Run with ``python -m benchmarks models [--tokens=T] [--reps=R] [--threads=1,2]``.
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ def _worker(tokens: int, reps: int, threads: int) -> list[dict[str, Any]]:
     from refalgo.models.moe import moe_forward
 
     torch.set_num_threads(threads)
+    load = [round(os.getloadavg()[0], 2)]
     x, params, config = _layer(tokens)
     tx = torch.from_numpy(x)[None]
     ours = moe_forward(x, params, config)
@@ -97,9 +101,11 @@ def _worker(tokens: int, reps: int, threads: int) -> list[dict[str, Any]]:
                 times[name].append(median_ms(functools.partial(block, tx), 1, warmup=0))
     median = {name: float(np.median(v)) for name, v in times.items()}
     fastest = min(median[name] for name in peers)
+    load.append(round(os.getloadavg()[0], 2))
     return [{"threads": threads, "implementation": name, "ms": round(ms, 1),
              "ratio": round(ms / fastest, 2) if name.startswith("refalgo") else round(ms / median["refalgo (NumPy)"], 2),
-             "max_abs_diff": 0.0 if name.startswith("refalgo") else peers[name][1]} for name, ms in median.items()]
+             "max_abs_diff": 0.0 if name.startswith("refalgo") else peers[name][1], "load_average": load}
+            for name, ms in median.items()]
 
 
 def main(argv: list[str]) -> None:
@@ -129,6 +135,15 @@ def main(argv: list[str]) -> None:
     _report(rows, args.tokens, args.reps)
 
 
+def _version(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
 def _report(rows: list[dict[str, Any]], tokens: int, reps: int) -> None:
     import numpy as np
     import torch
@@ -136,8 +151,8 @@ def _report(rows: list[dict[str, Any]], tokens: int, reps: int) -> None:
 
     meta = {"what": "MoE layer forward, float32", "tokens": tokens, "hidden": HIDDEN, "experts": EXPERTS, "top_k": TOP_K,
             "expert_width": WIDTH, "shared_experts": SHARED, "repetitions": reps, "torch": str(torch.__version__),
-            "transformers": transformers.__version__, "numpy": np.__version__,
-            "machine": f"{platform.machine()} {platform.processor() or ''}".strip()}
+            "transformers": transformers.__version__, "numpy": np.__version__, "threadpoolctl": _version("threadpoolctl"),
+            "cpus": os.cpu_count(), "machine": f"{platform.machine()} {platform.processor() or ''}".strip()}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "models.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")
     lines = [
@@ -149,6 +164,9 @@ def _report(rows: list[dict[str, Any]], tokens: int, reps: int) -> None:
         "|---:|---|---:|---:|---:|",
     ]
     lines += [f"| {r['threads']} | {r['implementation']} | {r['ms']} | {r['ratio']} | {r['max_abs_diff']:.1e} |" for r in rows]
+    lines += ["", "1-minute load average at the start and end of each thread count's run, on "
+              f"{os.cpu_count()} CPUs: " + ", ".join(f"{r['threads']} thread(s) {r['load_average'][0]}–{r['load_average'][1]}"
+                                                     for r in rows if r["implementation"].startswith("refalgo")) + "."]
     lines += ["", "ratio: refalgo's row, its time over the faster PyTorch peer's; a PyTorch row, its time over refalgo's."]
     (RESULTS / "models.md").write_text("\n".join(lines) + "\n")
 

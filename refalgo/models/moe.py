@@ -61,7 +61,7 @@ from .._exact import exact, exact_array
 from .._validate import as_array, as_count, as_flag, as_positive, as_real
 from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
-from ._engine.moe import capacity_ranks, grouped_experts, swiglu, top_k_lowest_index
+from ._engine.moe import capacity_ranks, grouped_experts, top_k_lowest_index
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -477,10 +477,8 @@ def moe_forward(x: Any, params: MoEParams, config: MoEConfig) -> NDArray[Any]:
     weights = {f: v if v is None or f in ("router", "bias") else np.asarray(v, dtype=xs.dtype) for f, v in p.items()}
     router = as_array(p["router"], "params.router", dtype=xs.dtype)
     r = route(xs @ router.T, p["bias"], config)  # (1)-(6)
-    y = grouped_experts(xs, r.indices, r.weights, weights["w_gate"], weights["w_up"], weights["w_down"])  # (7)
-    if weights["shared_gate"] is not None:
-        y += swiglu(xs, weights["shared_gate"], weights["shared_up"], weights["shared_down"])  # (7), shared
-    return y
+    shared = None if weights["shared_gate"] is None else (weights["shared_gate"], weights["shared_up"], weights["shared_down"])
+    return grouped_experts(xs, r.indices, r.weights, weights["w_gate"], weights["w_up"], weights["w_down"], shared)  # (7)
 
 
 def _check_top_k(top_k: Any, n: int) -> int:
