@@ -335,6 +335,11 @@ def _update(torch: Any, nets: DDPGNetworks, s: Any, a: Any, r: Any, s2: Any, don
                       float(actor_loss.detach()), actor_grad)
 
 
+def _ou_step(n: Any, theta: float, sigma: float, eps: Any) -> Any:
+    """One step of the Ornstein–Uhlenbeck noise, n − θn + σε: the same line for :func:`ou_noise` and the training loop."""
+    return n - theta * n + sigma * eps
+
+
 def ou_noise(n_steps: int, *, theta: float = 0.15, sigma: float = 0.2, size: int = 1, seed: int) -> NDArray[np.float64]:
     r"""An Ornstein–Uhlenbeck path from 0: :math:`n_{t+1} = n_t - \theta n_t + \sigma \varepsilon_t`, ``(n_steps, size)``.
 
@@ -374,7 +379,7 @@ def ou_noise(n_steps: int, *, theta: float = 0.15, sigma: float = 0.2, size: int
     out = np.zeros((n, d))
     eps = rng.standard_normal((n - 1, d))
     for k in range(1, n):
-        out[k] = out[k - 1] - th * out[k - 1] + sg * eps[k - 1]
+        out[k] = _ou_step(out[k - 1], th, sg, eps[k - 1])
     return out
 
 
@@ -480,7 +485,7 @@ def _train(torch: Any, gym: Any, tqdm: Any, progress: bool, cfg: dict[str, Any])
         if t < cfg["learning_starts"]:
             a = rng.uniform(low, high).astype(np.float32)
         else:
-            noise = noise - cfg["ou_theta"] * noise + cfg["ou_sigma"] * rng.standard_normal(m)
+            noise = _ou_step(noise, cfg["ou_theta"], cfg["ou_sigma"], rng.standard_normal(m))
             with torch.no_grad():
                 mu = nets.actor(torch.from_numpy(np.asarray(s, np.float32))).numpy()
             a = np.clip(mu + noise, low, high).astype(np.float32)
