@@ -413,8 +413,8 @@ def _scalar_riccati(a: sp.Expr, b: sp.Expr, q: sp.Expr, r: sp.Expr, g: sp.Expr) 
         return sp.Integer(0), q / (1 - g * a**2)
     c1 = r * (1 - g * a**2) - g * q * b**2
     P = (-c1 + sp.sqrt(c1**2 + 4 * g * b**2 * q * r)) / (2 * g * b**2)
-    P = sp.radsimp(sp.simplify(P)) if P.is_number else P
-    return sp.simplify(g * b * P * a / (r + g * b**2 * P)), P
+    K = g * b * P * a / (r + g * b**2 * P)
+    return (sp.radsimp(sp.simplify(K)), sp.radsimp(sp.simplify(P))) if P.is_number else (K, P)
 
 
 def _mp(v: sp.Rational) -> Any:
