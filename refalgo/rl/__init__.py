@@ -1,4 +1,4 @@
-"""Reinforcement learning: value-function approximation and TD learning (价值函数方法), policy gradient and actor-critic (策略梯度, Actor-Critic).
+"""Reinforcement learning: value-function approximation and TD learning (价值函数方法), policy gradient and actor-critic (策略梯度, Actor-Critic), the deterministic policy gradient and DDPG.
 
 Modules: :mod:`~refalgo.rl.stationary` (the stationary distribution of a policy's chain),
 :mod:`~refalgo.rl.objectives` (the value error and its minimiser, the projection),
@@ -11,8 +11,11 @@ Modules: :mod:`~refalgo.rl.stationary` (the stationary distribution of a policy'
 point), :mod:`~refalgo.rl.batch` (batch TD and MC, certainty equivalence) and
 :mod:`~refalgo.rl.examples` (Sutton & Barto's random walks),
 :mod:`~refalgo.rl.pg_theorem` (softmax policies, the exact policy gradient, the natural
-gradient, the short corridor) and :mod:`~refalgo.rl.actor_critic` (REINFORCE, QAC, A2C and
-off-policy actor-critic). The public names are
+gradient, the short corridor), :mod:`~refalgo.rl.actor_critic` (REINFORCE, QAC, A2C and
+off-policy actor-critic), :mod:`~refalgo.rl.lqr` (the linear-quadratic regulator and the
+deterministic policy gradient on it), :mod:`~refalgo.rl.ddpg` (DDPG with a linear actor and a
+quadratic critic on LQR) and :mod:`~refalgo.rl.ddpg_torch` (DDPG with PyTorch networks on
+Gymnasium's pendulum; PyTorch is imported only when it runs). The public names are
 re-exported here. The chain classification, exact solves and the compiled learner loop
 live in the private package ``refalgo.rl._engine``, which only these modules import.
 """
@@ -49,6 +52,51 @@ from .pg_theorem import (
     softmax_policy,
     softmax_policy_symbolic,
     variance_minimising_baseline,
+)
+from .lqr import (
+    InfiniteCostError,
+    RiccatiSolution,
+    dpg_gradient_lqr,
+    dpg_gradient_lqr_symbolic,
+    lqr_cost,
+    lqr_cost_symbolic,
+    lqr_optimal,
+    lqr_optimal_symbolic,
+    lqr_policy_value,
+    lqr_policy_value_symbolic,
+    lqr_q_matrix,
+    lqr_state_covariance,
+    stochastic_gradient_lqr,
+    stochastic_gradient_lqr_symbolic,
+)
+from .ddpg import (
+    DDPGLQRHistory,
+    DDPGLQRRun,
+    DDPGLQRUpdate,
+    ReplayBatch,
+    ReplayBuffer,
+    ddpg_lqr,
+    ddpg_lqr_update,
+    gaussian_noise,
+    ornstein_uhlenbeck_noise,
+    ou_moments,
+    ou_moments_symbolic,
+    quadratic_critic,
+    soft_update,
+    soft_update_symbolic,
+)
+from .ddpg_torch import (
+    PAPER_DEVIATIONS,
+    DDPGBatch,
+    DDPGHistory,
+    DDPGNetworks,
+    DDPGRun,
+    DDPGUpdate,
+    ddpg_networks,
+    ddpg_update,
+    evaluate_policy,
+    ou_noise,
+    train_ddpg_pendulum,
 )
 from .control import ControlRun, linear_q_learning, linear_sarsa
 from .counterexamples import BairdExample, baird_counterexample
@@ -87,6 +135,45 @@ from .td import DivergenceWarning, LearningRun, gradient_monte_carlo, semi_gradi
 from .projected_bellman import TDSystem, projected_bellman_operator, td_fixed_point, td_fixed_point_symbolic, td_system
 
 __all__ = [
+    "InfiniteCostError",
+    "RiccatiSolution",
+    "dpg_gradient_lqr",
+    "dpg_gradient_lqr_symbolic",
+    "lqr_cost",
+    "lqr_cost_symbolic",
+    "lqr_optimal",
+    "lqr_optimal_symbolic",
+    "lqr_policy_value",
+    "lqr_policy_value_symbolic",
+    "lqr_q_matrix",
+    "lqr_state_covariance",
+    "stochastic_gradient_lqr",
+    "stochastic_gradient_lqr_symbolic",
+    "DDPGLQRHistory",
+    "DDPGLQRRun",
+    "DDPGLQRUpdate",
+    "ReplayBatch",
+    "ReplayBuffer",
+    "ddpg_lqr",
+    "ddpg_lqr_update",
+    "gaussian_noise",
+    "ornstein_uhlenbeck_noise",
+    "ou_moments",
+    "ou_moments_symbolic",
+    "quadratic_critic",
+    "soft_update",
+    "soft_update_symbolic",
+    "PAPER_DEVIATIONS",
+    "DDPGBatch",
+    "DDPGHistory",
+    "DDPGNetworks",
+    "DDPGRun",
+    "DDPGUpdate",
+    "ddpg_networks",
+    "ddpg_update",
+    "evaluate_policy",
+    "ou_noise",
+    "train_ddpg_pendulum",
     "A2CLoss",
     "ActorCriticRun",
     "a2c",

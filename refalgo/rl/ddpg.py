@@ -71,9 +71,6 @@ from ..derivation import Derivation, Step
 from ..registry import Concept, Tolerance
 from ._engine.ddpg import (
     LIMIT,
-    ReplayBatch,
-    ReplayBuffer,
-    check_batch,
     check_discount,
     check_gains,
     check_system,
@@ -95,6 +92,98 @@ REFERENCES = (
     "G. E. Uhlenbeck and L. S. Ornstein, On the theory of the Brownian motion, Phys. Rev. 36 (1930) 823-841.",
     "S. Zhao, Mathematical Foundations of Reinforcement Learning, Springer 2025, §10.4 (deterministic actor-critic).",
 )
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The replay buffer
+# ----------------------------------------------------------------------------------------------------------------
+
+class ReplayBatch(NamedTuple):
+    """A minibatch: states ``(N, n)``, actions ``(N, m)``, costs ``(N,)``, next states ``(N, n)``."""
+
+    x: NDArray[np.float64]
+    u: NDArray[np.float64]
+    cost: NDArray[np.float64]
+    x_next: NDArray[np.float64]
+
+
+class ReplayBuffer:
+    r"""A ring buffer of the last ``capacity`` transitions :math:`(x, u, c, x')`, sampled uniformly with its own seeded generator.
+
+    The one mutable object of this module (as in every DDPG code): :meth:`add` overwrites the
+    oldest transition once full, :meth:`sample` draws ``batch_size`` distinct stored
+    transitions, each set equally likely.
+
+    Parameters
+    ----------
+    capacity
+        How many transitions are kept, >= 1.
+    state_dim, action_dim
+        :math:`n` and :math:`m`, >= 1.
+    seed
+        Seeds the draws of :meth:`sample`.
+
+    Raises
+    ------
+    ValueError
+        Counts < 1, a negative seed.
+
+    Examples
+    --------
+    >>> buf = ReplayBuffer(10, state_dim=1, action_dim=1, seed=0)
+    >>> buf.add([1.0], [0.5], 2.0, [0.8])
+    >>> len(buf), buf.sample(1).cost.tolist()
+    (1, [2.0])
+    """
+
+    def __init__(self, capacity: int, *, state_dim: int, action_dim: int, seed: int) -> None:
+        self.capacity = as_count(capacity, "capacity")
+        self.state_dim, self.action_dim = as_count(state_dim, "state_dim"), as_count(action_dim, "action_dim")
+        self._rng = np.random.default_rng(as_count(seed, "seed", minimum=0))
+        self._x = np.zeros((self.capacity, self.state_dim))
+        self._u = np.zeros((self.capacity, self.action_dim))
+        self._c = np.zeros(self.capacity)
+        self._x2 = np.zeros((self.capacity, self.state_dim))
+        self.n_added = 0
+
+    def __len__(self) -> int:
+        return min(self.n_added, self.capacity)
+
+    def add(self, x: ArrayLike, u: ArrayLike, cost: float, x_next: ArrayLike) -> None:
+        """Store one transition, dropping the oldest when full."""
+        self.store(as_array(x, "x", ndim=1, shape=(self.state_dim,)), as_array(u, "u", ndim=1, shape=(self.action_dim,)),
+                  as_real(cost, "cost"), as_array(x_next, "x_next", ndim=1, shape=(self.state_dim,)))
+
+    def store(self, x: NDArray[np.float64], u: NDArray[np.float64], cost: float, x_next: NDArray[np.float64]) -> None:
+        """Store one transition without checking it (the learner's inner loop; :meth:`add` checks)."""
+        i = self.n_added % self.capacity
+        self._x[i], self._u[i], self._c[i], self._x2[i] = x, u, cost, x_next
+        self.n_added += 1
+
+    def sample(self, batch_size: int) -> ReplayBatch:
+        """``batch_size`` distinct stored transitions, drawn uniformly; an error if the buffer holds fewer."""
+        N = as_count(batch_size, "batch_size")
+        if N > len(self):
+            raise ValueError(f"batch_size: expected at most the {len(self)} transitions in the buffer"
+                             f"{' (it is empty)' if len(self) == 0 else ''}; got {N}")
+        idx = self._rng.choice(len(self), size=N, replace=False)
+        return ReplayBatch(self._x[idx], self._u[idx], self._c[idx], self._x2[idx])
+
+    def newest(self) -> ReplayBatch:
+        """The last transition added, as a batch of one (plain online learning); an error if the buffer is empty."""
+        if len(self) == 0:
+            raise ValueError("buffer: expected at least one transition; got an empty buffer")
+        i = [(self.n_added - 1) % self.capacity]
+        return ReplayBatch(self._x[i], self._u[i], self._c[i], self._x2[i])
+
+
+def check_batch(batch: Any, n: int, m: int) -> tuple[NDArray[np.float64], ...]:
+    if not isinstance(batch, ReplayBatch):
+        raise TypeError(f"batch: expected a ReplayBatch; got {type(batch).__name__}")
+    x = as_array(batch.x, "batch.x", ndim=2, shape=(None, n))
+    N = x.shape[0]
+    return (x, as_array(batch.u, "batch.u", shape=(N, m)), as_array(batch.cost, "batch.cost", shape=(N,)),
+            as_array(batch.x_next, "batch.x_next", shape=(N, n)))
 
 
 # ----------------------------------------------------------------------------------------------------------------

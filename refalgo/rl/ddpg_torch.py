@@ -214,8 +214,9 @@ def ddpg_networks(obs_dim: int, action_dim: int, action_bound: float, *, seed: i
     as_count(seed, "seed", minimum=0)
     torch = _torch()
     nn = torch.nn
+    module: Any = nn.Module  # a base class known only once PyTorch is imported
 
-    class Actor(nn.Module):
+    class Actor(module):
         def __init__(self) -> None:
             super().__init__()
             self.l1, self.l2, self.l3 = nn.Linear(n, h1), nn.Linear(h1, h2), nn.Linear(h2, m)
@@ -224,7 +225,7 @@ def ddpg_networks(obs_dim: int, action_dim: int, action_bound: float, *, seed: i
         def forward(self, s: Any) -> Any:
             return self.bound * torch.tanh(self.l3(torch.relu(self.l2(torch.relu(self.l1(s))))))
 
-    class Critic(nn.Module):
+    class Critic(module):
         def __init__(self) -> None:
             super().__init__()
             self.l1, self.l2, self.l3 = nn.Linear(n, h1), nn.Linear(h1 + m, h2), nn.Linear(h2, 1)
@@ -303,7 +304,8 @@ def ddpg_update(nets: DDPGNetworks, batch: DDPGBatch, *, gamma: float, tau: floa
         raise ValueError(f"tau: expected a soft-update rate in (0, 1]; got {t}")
     torch = _torch()
     arrays = _batch(batch, nets.actor.l1.in_features, nets.actor.l3.out_features)
-    return _update(torch, nets, *(torch.from_numpy(x) for x in arrays), g, t)
+    s, a, r, s2, done = (torch.from_numpy(x) for x in arrays)
+    return _update(torch, nets, s, a, r, s2, done, g, t)
 
 
 def _update(torch: Any, nets: DDPGNetworks, s: Any, a: Any, r: Any, s2: Any, done: Any, gamma: float, tau: float) -> DDPGUpdate:
@@ -495,7 +497,8 @@ def _train(torch: Any, gym: Any, tqdm: Any, progress: bool, cfg: dict[str, Any])
         episode_return += float(r)
         if t >= cfg["learning_starts"]:
             idx = rng.integers(min(t + 1, cap), size=B)  # uniform replay
-            u = _update(torch, nets, *(torch.from_numpy(x[idx]) for x in (S, A, R, S2, D)), cfg["gamma"], cfg["tau"])
+            bs, ba, br, bs2, bdone = (torch.from_numpy(x[idx]) for x in (S, A, R, S2, D))
+            u = _update(torch, nets, bs, ba, br, bs2, bdone, cfg["gamma"], cfg["tau"])
             critic_loss[t], actor_loss[t] = u.critic_loss, u.actor_loss
         s = s2
         if terminated or truncated:

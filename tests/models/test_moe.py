@@ -297,3 +297,33 @@ def test_bad_arrays() -> None:
         load_balancing_loss(z, top_k=5)
     with pytest.raises(ValueError, match=r"^load: expected shape"):
         update_bias(np.zeros(3), np.zeros(4), gamma=0.1)
+
+
+def test_the_threaded_experts_give_the_one_thread_result_bit_for_bit() -> None:
+    """grouped_experts on several Python threads (one-thread BLAS each) equals one thread, to the last bit.
+
+    Each expert's product and each token's sum are the same operations whichever thread runs
+    them; the written sum (weights times the dense SwiGLU of each chosen expert) checks the values.
+    """
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from refalgo.models._engine.moe import grouped_experts
+
+    rng = np.random.default_rng(7)
+    t, k, n, width, hidden = 1100, 3, 6, 8, 16  # 1100 tokens: three blocks of the shared expert
+    x = rng.standard_normal((t, hidden)).astype(np.float32)
+    indices = np.stack([rng.choice(n, k, replace=False) for _ in range(t)]).astype(np.intp)
+    weights = rng.random((t, k)).astype(np.float32)
+    wg, wu, wd = (rng.standard_normal(s).astype(np.float32) * 0.3 for s in ((n, width, hidden), (n, width, hidden), (n, hidden, width)))
+    shared = tuple(rng.standard_normal(s).astype(np.float32) * 0.3 for s in ((width, hidden), (width, hidden), (hidden, width)))
+    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+        one = grouped_experts(x, indices, weights, wg, wu, wd, shared, workers=1)
+    for workers in (2, 3, 5):
+        many = grouped_experts(x, indices, weights, wg, wu, wd, shared, workers=workers)
+        assert np.array_equal(many, one), f"workers={workers}: max difference {np.abs(many - one).max()}"
+    x64 = x.astype(np.float64)
+    written = _dense_swiglu(x64, *(s.astype(np.float64) for s in shared))
+    for j in range(k):
+        for e in range(n):
+            rows = indices[:, j] == e
+            written[rows] += weights[rows, j, None] * _dense_swiglu(x64[rows], wg[e], wu[e], wd[e])
+    np.testing.assert_allclose(one, written, rtol=1e-4, atol=1e-4)
