@@ -27,7 +27,9 @@ loss on the policy itself, :math:`-\log\sigma(\beta h)` with
 :func:`dpo_loss` and :func:`dpo_gradients` hand four same-dtype 1-D arrays to the compiled
 kernels of :mod:`refalgo.alignment._engine.batched`, which finish each pair in one pass over
 memory, optionally on several ``threads``; ``backend="numpy"`` always runs the readable
-formulas below. The float64 results are the same to the last bit; float32 losses and
+formulas below. The float64 rewards and gradients are the same to the last bit, and so are
+the losses where NumPy's float64 ``exp`` and ``log1p`` are the C library's (with AVX-512 NumPy
+uses its own, and the losses may differ by 2 units in the last place); float32 losses and
 gradients may differ by a few units in the last place (the engine module states the bound).
 """
 

@@ -7,6 +7,7 @@ router logits :math:`z_t = W_r x_t` (``router`` is :math:`W_r`, shape ``(N, H)``
 
 .. math::
 
+    \begin{aligned}
     s_{t,i} &= \operatorname{softmax}_i(z_t) \ \text{or}\ \sigma(z_{t,i}) &(1)\\
     c_{t,i} &= s_{t,i} + b_i \quad \text{(selection score; } b \text{ is the balancing bias)} &(2)\\
     g_{t,m} &= \text{sum of the two largest } c_{t,i} \text{ of group } m &(3)\\
@@ -15,6 +16,7 @@ router logits :math:`z_t = W_r x_t` (``router`` is :math:`W_r`, shape ``(N, H)``
     w_{t,i} &= \rho \, s_{t,i} / \textstyle\sum_{j \in I_t} s_{t,j} \ \text{(normalised) or}\ \rho\, s_{t,i}, \quad i \in I_t &(6)\\
     y_t &= \textstyle\sum_{i \in I_t} w_{t,i} E_i(x_t) + \sum_{\text{shared}} E_s(x_t),\quad
         E(x) = W_\text{down}\big(\operatorname{silu}(W_\text{gate} x) \odot W_\text{up} x\big) &(7)
+    \end{aligned}
 
 with :math:`\rho` = ``routed_scaling_factor``. The bias enters the *selection* only; the weights
 (6) are read from the unbiased scores. Conventions by library:

@@ -1,30 +1,29 @@
 r"""Kimi-VL's MLP projector: LayerNorm, a 2 × 2 token merge (pixel unshuffle), Linear-GELU-Linear.
 
 MoonViT's output is one :math:`C`-vector per patch (:math:`C = 1152`) on each image's
-:math:`h \times w` grid, row-major (:mod:`refalgo.models.moonvit`). The projector
+:math:`h \times w` grid, row-major (:mod:`refalgo.models.moonvit`). The projector first
+normalizes every patch vector over its :math:`C` channels (LayerNorm, :math:`\varepsilon = 10^{-5}`):
 
-1. normalizes every patch vector over its :math:`C` channels (LayerNorm, :math:`\varepsilon = 10^{-5}`):
+.. math::
 
-   .. math::
+    y = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} \odot \gamma + \beta \qquad (6)
 
-       y = \frac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} \odot \gamma + \beta \qquad (6)
+then merges each :math:`k \times k` block of patches (:math:`k = 2`) into one token of
+:math:`k^2 C = 4608` channels — a pixel *unshuffle* (space-to-depth) on the patch grid,
+:math:`w' = w / k`:
 
-2. merges each :math:`k \times k` block of patches (:math:`k = 2`) into one token of
-   :math:`k^2 C = 4608` channels — a pixel *unshuffle* (space-to-depth) on the patch grid,
-   :math:`w' = w / k`:
+.. math::
 
-   .. math::
+    z_{I w' + J}\big[(i k + j) C + c\big] = y_{(I k + i) w + J k + j}[c],
+    \qquad 0 \le i, j < k \qquad (7)
 
-       z_{I w' + J}\big[(i k + j) C + c\big] = y_{(I k + i) w + J k + j}[c],
-       \qquad 0 \le i, j < k \qquad (7)
+and finally maps it into the language model's width :math:`D = 2048` with a two-layer MLP and
+the exact (erf) GELU:
 
-3. maps it into the language model's width :math:`D = 2048` with a two-layer MLP and the
-   exact (erf) GELU:
+.. math::
 
-   .. math::
-
-       o = W_2 \operatorname{GELU}(W_1 z + b_1) + b_2, \qquad
-       \operatorname{GELU}(u) = \tfrac{u}{2}\big(1 + \operatorname{erf}(u / \sqrt 2)\big) \qquad (8)
+    o = W_2 \operatorname{GELU}(W_1 z + b_1) + b_2, \qquad
+    \operatorname{GELU}(u) = \tfrac{u}{2}\big(1 + \operatorname{erf}(u / \sqrt 2)\big) \qquad (8)
 
 An :math:`H \times W` image therefore becomes
 

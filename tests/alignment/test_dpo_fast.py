@@ -40,12 +40,19 @@ def both(arrays: list[np.ndarray], **kw: object) -> tuple[tuple[np.ndarray, ...]
 
 @pytest.mark.parametrize("kind, eps", OPTIONS)
 @pytest.mark.parametrize("free, threads", [(False, 1), (True, 2)])
-def test_float64_fast_path_is_bit_for_bit_the_readable_twin(kind: str, eps: float, free: bool, threads: int) -> None:
-    """In float64 the fast path's losses, rewards and gradients equal the readable formulas' to the last bit."""
-    fast, slow = both(logps(np.float64), beta=0.1, label_smoothing=eps, loss_type=kind, reference_free=free, threads=threads)
-    for a, b in zip(fast, slow):
-        assert a.dtype == np.float64
+def test_float64_fast_path_matches_the_readable_twin(kind: str, eps: float, free: bool, threads: int) -> None:
+    """In float64 the fast path's rewards and gradients equal the readable formulas' to the last bit; so do the losses
+    where NumPy's float64 exp and log1p are the C library's. On a CPU with AVX-512, NumPy runs its own vectorized
+    float64 exp and log, which round differently: the losses then stay within 2 ULP of max(|loss|, |βh|, log 2)."""
+    arrays = logps(np.float64)
+    fast, slow = both(arrays, beta=0.1, label_smoothing=eps, loss_type=kind, reference_free=free, threads=threads)
+    assert all(a.dtype == np.float64 for a in fast)
+    for a, b in zip(fast[1:], slow[1:]):
         np.testing.assert_array_equal(a, b)
+    pc, pr, rc, rr = arrays
+    z = 0.1 * ((pc - pr) if free else (pc - rc) - (pr - rr))
+    scale = np.maximum(np.maximum(np.abs(slow[0]), np.abs(z)), np.log(2))
+    assert np.all(np.abs(fast[0] - slow[0]) <= 2 * np.spacing(scale))
 
 
 @pytest.mark.parametrize("kind, eps", OPTIONS)

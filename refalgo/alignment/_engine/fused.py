@@ -15,8 +15,11 @@ against a float32 array), compiled without ``fastmath``: no reassociation, no fu
 multiply-add. Only the transcendental functions can differ:
 
 * **float64** — :func:`pairs_kernel` and :func:`gradients_kernel` call the C library's ``exp``
-  and ``log1p``, which NumPy's float64 loops also call, and :math:`\sigma(x) = 1/(1 + e^{-x})`
-  as SciPy's ``expit`` computes it: the results are the readable twin's to the last bit.
+  and ``log1p``, which NumPy's float64 loops also call on a CPU without AVX-512, and
+  :math:`\sigma(x) = 1/(1 + e^{-x})` as SciPy's ``expit`` computes it: the results are the
+  readable twin's to the last bit. With AVX-512 NumPy uses its own vectorized ``exp`` and
+  ``log``; the rewards and gradients are still the same, the losses within 2 ULP of
+  :math:`\max(|\text{loss}|, |\beta h|, \log 2)`.
 * **float32** — the C library's scalar ``log1pf`` (which NumPy's float32 ``log1p`` calls)
   costs more than all the rest of the loss. So the float32 loss is split around NumPy's
   vectorized ``exp``: :func:`margins_kernel` writes :math:`-|\beta h|`, NumPy exponentiates it
