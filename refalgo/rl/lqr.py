@@ -199,7 +199,7 @@ def _kron(X: sp.Matrix, Y: sp.Matrix) -> sp.Matrix:
 def _exact_value(A: sp.Matrix, B: sp.Matrix, Q: sp.Matrix, R: sp.Matrix, K: sp.Matrix, g: sp.Expr) -> sp.Matrix:
     """:math:`P_K` by (2), exactly; with numeric entries, the stability of :math:`\\sqrt\\gamma(A - BK)` is checked exactly."""
     L = A - B * K
-    numbers = not (L.free_symbols or sp.sympify(g).free_symbols)
+    numbers = not (L.free_symbols or g.free_symbols)
     rhs = [Q + K.T * R * K] + ([sp.eye(A.shape[0])] if numbers else [])
     X = _exact_lyapunov(L, g, rhs, transpose=True)
     if numbers and not all(X[1][:k, :k].det() > 0 for k in range(1, A.shape[0] + 1)):
@@ -532,7 +532,7 @@ def lqr_optimal_symbolic(A: Any, B: Any, Q: Any, R: Any, *, gamma: Any) -> Ricca
     if Am.shape == (1, 1) and Bm.shape == (1, 1):
         K, P = _scalar_riccati(Am[0, 0], Bm[0, 0], Qm[0, 0], Rm[0, 0], g)
         return RiccatiSolution(sp.Matrix([[K]]), sp.Matrix([[P]]))
-    if any(M.free_symbols for M in (Am, Bm, Qm, Rm)) or not sp.sympify(g).is_Rational:
+    if any(M.free_symbols for M in (Am, Bm, Qm, Rm)) or not g.is_Rational:
         raise ValueError("A, B, Q, R, gamma: expected exact numbers for a matrix system (symbols only when n = m = 1); got symbols")
     if g == 0:
         return RiccatiSolution(sp.zeros(Bm.shape[1], Am.shape[0]), Qm)
