@@ -14,8 +14,8 @@ router logits :math:`z_t = W_r x_t` (``router`` is :math:`W_r`, shape ``(N, H)``
     c_{t,i} &= -\infty \text{ unless } i \text{ is in one of the } \texttt{topk\_group} \text{ best groups} &(4)\\
     I_t &= \operatorname{TopK}(c_t, k) &(5)\\
     w_{t,i} &= \rho \, s_{t,i} / \textstyle\sum_{j \in I_t} s_{t,j} \ \text{(normalised) or}\ \rho\, s_{t,i}, \quad i \in I_t &(6)\\
-    y_t &= \textstyle\sum_{i \in I_t} w_{t,i} E_i(x_t) + \sum_{\text{shared}} E_s(x_t),\quad
-        E(x) = W_\text{down}\big(\operatorname{silu}(W_\text{gate} x) \odot W_\text{up} x\big) &(7)
+    y_t &= \textstyle\sum_{i \in I_t} w_{t,i} E_i(x_t) + \sum_{\text{shared}} E_s(x_t) &(7)\\
+    E(x) &= W_\text{down}\big(\operatorname{silu}(W_\text{gate} x) \odot W_\text{up} x\big) &
     \end{aligned}
 
 with :math:`\rho` = ``routed_scaling_factor``. The bias enters the *selection* only; the weights

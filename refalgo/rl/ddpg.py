@@ -24,15 +24,21 @@ One DDPG step on a minibatch :math:`\mathcal B` of :math:`N` transitions :math:`
 
     y = c + \gamma\,\hat Q\bigl(x', -K^- x';\ H^-, b^-\bigr) \qquad (1)
 
-    \delta = \hat Q(x, u; H, b) - y, \qquad
-    H \leftarrow H - \alpha_w \frac{2}{N}\sum_{\mathcal B} \delta\, z z^\top, \quad
+    \begin{aligned}
+    \delta &= \hat Q(x, u; H, b) - y, \\
+    H &\leftarrow H - \alpha_w \frac{2}{N}\sum_{\mathcal B} \delta\, z z^\top, \quad
     b \leftarrow b - \alpha_w \frac{2}{N}\sum_{\mathcal B} \delta \qquad (2)
+    \end{aligned}
 
-    \nabla_K \frac1N\sum_{\mathcal B}\hat Q(x, -Kx) = -\frac{2}{N}\sum_{\mathcal B}\bigl(H_{ux}x + H_{uu}u\bigr)x^\top\Big|_{u = -Kx},
-    \qquad K \leftarrow K - \alpha_\theta \nabla_K \qquad (3)
+    \begin{aligned}
+    \nabla_K \frac1N\sum_{\mathcal B}\hat Q(x, -Kx) &= -\frac{2}{N}\sum_{\mathcal B}\bigl(H_{ux}x + H_{uu}u\bigr)x^\top\Big|_{u = -Kx}, \\
+    K &\leftarrow K - \alpha_\theta \nabla_K \qquad (3)
+    \end{aligned}
 
-    H^- \leftarrow \tau H + (1 - \tau) H^-, \quad b^- \leftarrow \tau b + (1 - \tau) b^-, \quad
-    K^- \leftarrow \tau K + (1 - \tau) K^- \qquad (4)
+    \begin{aligned}
+    H^- &\leftarrow \tau H + (1 - \tau) H^-, \quad b^- \leftarrow \tau b + (1 - \tau) b^-, \\
+    K^- &\leftarrow \tau K + (1 - \tau) K^- \qquad (4)
+    \end{aligned}
 
 (2) is the semi-gradient of :math:`\frac1N\sum\delta^2` with :math:`y` held fixed; (3) is the
 deterministic policy gradient (Silver et al. 2014): :math:`\nabla_K\mu = -x^\top` times

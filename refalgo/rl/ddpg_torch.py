@@ -11,9 +11,11 @@ minibatch :math:`\mathcal B`:
 
     L(w) = \frac{1}{|\mathcal B|}\sum_{\mathcal B} \big(\hat q(s, a, w) - y\big)^2 \qquad (2)
 
-    L(\theta) = -\frac{1}{|\mathcal B|}\sum_{\mathcal B} \hat q\big(s, \mu(s, \theta), w\big), \qquad
-    \nabla_\theta L = -\frac{1}{|\mathcal B|}\sum_{\mathcal B} \nabla_\theta \mu(s, \theta)\,
+    \begin{aligned}
+    L(\theta) &= -\frac{1}{|\mathcal B|}\sum_{\mathcal B} \hat q\big(s, \mu(s, \theta), w\big), \\
+    \nabla_\theta L &= -\frac{1}{|\mathcal B|}\sum_{\mathcal B} \nabla_\theta \mu(s, \theta)\,
     \nabla_a \hat q(s, a, w)\big|_{a = \mu(s, \theta)} \qquad (3)
+    \end{aligned}
 
     w^- \leftarrow \tau w + (1 - \tau) w^-, \qquad \theta^- \leftarrow \tau \theta + (1 - \tau) \theta^- \qquad (4)
 

@@ -22,25 +22,32 @@ The action value of the policy is a quadratic form in :math:`z = [x; u]`:
 
 .. math::
 
-    Q_K(x, u) = c(x, u) + \gamma V_K(Ax + Bu) = z^\top H_K z, \qquad
-    H_K = \begin{bmatrix} Q + \gamma A^\top P_K A & \gamma A^\top P_K B \\
+    \begin{aligned}
+    Q_K(x, u) &= c(x, u) + \gamma V_K(Ax + Bu) = z^\top H_K z, \\
+    H_K &= \begin{bmatrix} Q + \gamma A^\top P_K A & \gamma A^\top P_K B \\
     \gamma B^\top P_K A & R + \gamma B^\top P_K B \end{bmatrix} \qquad (3)
+    \end{aligned}
 
 The optimal gain solves the discounted **Riccati equation** (黎卡提方程), the undiscounted one
 for :math:`(\sqrt\gamma A, \sqrt\gamma B)`:
 
 .. math::
 
-    P^* = Q + \gamma A^\top P^* A - \gamma^2 A^\top P^* B (R + \gamma B^\top P^* B)^{-1} B^\top P^* A, \qquad
-    K^* = \gamma (R + \gamma B^\top P^* B)^{-1} B^\top P^* A \qquad (4)
+    \begin{aligned}
+    P^* &= Q + \gamma A^\top P^* A - \gamma^2 A^\top P^* B (R + \gamma B^\top P^* B)^{-1} B^\top P^* A, \\
+    K^* &= \gamma (R + \gamma B^\top P^* B)^{-1} B^\top P^* A \qquad (4)
+    \end{aligned}
 
 **The deterministic policy gradient theorem** (Silver et al. 2014, Theorem 1), with
 :math:`\rho^\mu` the unnormalised discounted state distribution, :math:`\mathbb E_{x\sim\rho^\mu} f(x) = \sum_t \gamma^t\,\mathbb E f(x_t)`:
 
 .. math::
 
-    \nabla_K J = \mathbb E_{x\sim\rho^\mu}\bigl[\nabla_K \mu(x)\, \nabla_u Q_K(x, u)|_{u=\mu(x)}\bigr]
-    = -2\,(H_{ux} - H_{uu} K)\,\Sigma_K = 2\bigl((R + \gamma B^\top P_K B)K - \gamma B^\top P_K A\bigr)\Sigma_K \qquad (5)
+    \begin{aligned}
+    \nabla_K J &= \mathbb E_{x\sim\rho^\mu}\bigl[\nabla_K \mu(x)\, \nabla_u Q_K(x, u)|_{u=\mu(x)}\bigr]
+    = -2\,(H_{ux} - H_{uu} K)\,\Sigma_K \\
+    &= 2\bigl((R + \gamma B^\top P_K B)K - \gamma B^\top P_K A\bigr)\Sigma_K \qquad (5)
+    \end{aligned}
 
     \Sigma_K = \sum_{t\ge 0}\gamma^t\,\mathbb E[x_t x_t^\top] = \Sigma_0 + \gamma (A - BK)\Sigma_K (A - BK)^\top \qquad (6)
 
@@ -53,8 +60,10 @@ has the same :math:`P_K` and :math:`H_K` plus constants, and
 
     J_\sigma(K) = J(K) + \frac{\sigma^2}{1 - \gamma}\operatorname{tr}(R + \gamma B^\top P_K B) \qquad (7)
 
-    \nabla_K J_\sigma = -2\,(H_{ux} - H_{uu} K)\,\Sigma_{K,\sigma}, \qquad
-    \Sigma_{K,\sigma} = \Sigma_0 + \frac{\gamma\sigma^2}{1-\gamma} BB^\top + \gamma (A - BK)\Sigma_{K,\sigma}(A - BK)^\top \qquad (8)
+    \begin{aligned}
+    \nabla_K J_\sigma &= -2\,(H_{ux} - H_{uu} K)\,\Sigma_{K,\sigma}, \\
+    \Sigma_{K,\sigma} &= \Sigma_0 + \frac{\gamma\sigma^2}{1-\gamma} BB^\top + \gamma (A - BK)\Sigma_{K,\sigma}(A - BK)^\top \qquad (8)
+    \end{aligned}
 
 (8) is the stochastic policy gradient theorem :math:`\mathbb E_{\rho^\pi}\mathbb E_{u\sim\pi}[\nabla_K\ln\pi(u|x)\,Q^\pi(x, u)]`
 with the inner expectation done exactly (Stein's lemma: for a quadratic :math:`Q`,
